@@ -1,0 +1,53 @@
+"""Small parsers shared by the extractors: dates, integers, word runs."""
+from __future__ import annotations
+
+import calendar
+import functools
+
+import regex
+
+from .. import rules
+
+DATE_SLASH = regex.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?!\d)")
+DATE_WORDS = regex.compile(r"(?i)(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})(?!\d)")
+# `ngày    tháng 01 năm 2022` in an unsigned draft: month and year only
+DATE_PARTIAL = regex.compile(r"(?i)ngày\s*(?:\.{2,}|…+)?\s*tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})")
+WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-–][\p{L}\p{N}]+)*")
+
+
+def iso_date(day, month, year) -> str:
+    """ISO date, or empty when the parts do not make a real date."""
+    try:
+        d, m, y = int(day), int(month), int(year)
+    except (TypeError, ValueError):
+        return ""
+    if not (1 <= m <= 12 and 1900 <= y <= 2100):
+        return ""
+    if not (1 <= d <= calendar.monthrange(y, m)[1]):
+        return ""
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def parse_date(text: str) -> str:
+    """The first full date written in text, as ISO; empty if none."""
+    m = DATE_SLASH.search(text) or DATE_WORDS.search(text)
+    if m:
+        return iso_date(m.group(1), m.group(2), m.group(3))
+    return ""
+
+
+def parse_int(digits: str):
+    """`01` -> 1, `1.015` -> 1015 (a count has no decimals), empty -> None."""
+    s = regex.sub(r"[.,\s]", "", digits or "")
+    return int(s) if s.isdigit() else None
+
+
+@functools.lru_cache(maxsize=None)
+def words_pattern(rule_file: str, key: str, flags=regex.IGNORECASE):
+    return rules.compile_words(rules.load(rule_file)[key], flags)
+
+
+def clean_phrase(s: str) -> str:
+    """Trim spaces and dangling punctuation around a phrase."""
+    s = regex.sub(r"\s+", " ", s).strip()
+    return s.strip(" ,;:-–")

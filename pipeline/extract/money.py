@@ -1,0 +1,5 @@
+from . import ParsedDoc
+
+
+def find(doc: ParsedDoc) -> list:
+    return []

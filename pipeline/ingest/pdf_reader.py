@@ -1,0 +1,408 @@
+"""PDF: text layer via pypdfium2, with line geometry for paragraphs.
+
+Per page, pdfium's text (content-stream order, lines separated by CRLF) is cut
+into lines; each line gets a box from pdfium's loose character boxes (font
+ascent/descent, so every line of one font size has the same height).
+
+* Visual lines: one "\\n" per visual line.  Two pdfium lines on the same baseline
+  (a tab stop, a table row) are joined with a space.  pdfium marks a line-end
+  hyphen as U+FFFE and drops the line break after it; that becomes "-\\n" (in
+  Vietnamese text a line-end hyphen is nearly always a real one: ``QĐ-\\nUBND``).
+* Paragraphs: "\\n\\n" where the baseline-to-baseline distance between two stacked
+  lines exceeds the normal line pitch (the most common pitch on the page, or in
+  the document for short pages) by more than max(2 pt, 25% of the line height),
+  and where the text jumps up or sideways (a new column or table cell).
+* Running heads: among the two top-most and two bottom-most lines of a page that
+  lie in the top / bottom 12% of it, a page number (``3``, ``Trang 3``, ``3/12``,
+  ``- 3 -``, ``Page 3 of 12``) and a line repeated on at least half of the pages
+  (digits ignored, documents of 3+ pages) are removed.
+* Pages are joined with "\\n\\n"; ``page_starts`` holds each page's offset.
+* A document with no page carrying a text layer is ``needs_ocr``.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..models import SourceText
+from .common import failed, one_line, sniff_kind
+
+BAND = 0.12                 # top / bottom share of the page height where running heads live
+TEXT_PAGE_CHARS = 200       # this many non-space chars: the page has a text layer
+MIN_PAGE_CHARS = 40         # fewer: no text layer (unless nothing is drawn at all)
+OCR_MESSAGE = "no text layer (scanned PDF); run with --ocr"
+
+_PAGE_NO_SURE = re.compile(
+    r"^(?:(?:trang|page|tr\.)\s*(\d{1,4})(?:\s*(?:/|of|trên|\|)\s*\d{1,4})?"
+    r"|[-–—]\s*(\d{1,4})\s*[-–—])$", re.I)
+_PAGE_NO_BARE = re.compile(r"^(\d{1,4})(?:\s*/\s*(\d{1,4}))?$")
+
+
+@dataclass
+class Line:
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+
+@dataclass
+class Page:
+    lines: list          # list[Line]
+    width: float
+    height: float
+    n_chars: int         # non-whitespace characters in the text layer
+    scanned: bool = False
+
+
+def read_pdf(data: bytes) -> SourceText:
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:  # pragma: no cover - dependency missing
+        return failed("pypdfium2 is not installed")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        return failed(_open_error(exc, data))
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            return failed("PDF has no pages")
+        pages: list[Page] = []
+        broken: list[int] = []
+        for i in range(n_pages):
+            try:
+                pages.append(_read_page(pdf, i))
+            except pdfium.PdfiumError:
+                broken.append(i + 1)
+                pages.append(Page([], 0.0, 0.0, 0))
+    finally:
+        pdf.close()
+    if len(broken) == n_pages:
+        return failed("PDF pages cannot be read (file is damaged)")
+
+    remove_running_lines(pages)
+    text, page_starts = assemble(pages)
+
+    text_pages = [p for p in pages if _has_text_layer(p)]
+    notes = []
+    if broken:
+        notes.append(f"unreadable page(s) skipped: {_page_list(broken)}")
+    if not text_pages:
+        return SourceText(doc_id="", source_path="", format="", text=text,
+                          page_starts=page_starts, status="needs_ocr", error=OCR_MESSAGE)
+    scanned = [i + 1 for i, p in enumerate(pages) if p.scanned and not _has_text_layer(p)]
+    if scanned:
+        notes.append(f"page(s) {_page_list(scanned)} have no text layer (scanned); "
+                     "run with --ocr to read them")
+    return SourceText(doc_id="", source_path="", format="", text=text,
+                      page_starts=page_starts, error=one_line("; ".join(notes)))
+
+
+# ---------------------------------------------------------------- opening
+
+def _open_error(exc, data: bytes) -> str:
+    code = getattr(exc, "err_code", None)
+    if code == 4:
+        return "encrypted PDF (password required)"
+    if code == 5:
+        return "encrypted PDF (unsupported security handler)"
+    if code == 2:
+        return "cannot read file"
+    if b"%PDF" not in data[:1024]:
+        kind = sniff_kind(data)
+        return f"not a valid PDF (the file is {kind})" if kind else \
+            "not a valid PDF (no PDF header; not a PDF file)"
+    if code == 3:
+        return "not a valid PDF (file is damaged or truncated)"
+    return one_line(f"not a valid PDF ({exc})")
+
+
+def _page_list(numbers: list[int]) -> str:
+    if len(numbers) > 8:
+        return ", ".join(map(str, numbers[:8])) + f" and {len(numbers) - 8} more"
+    return ", ".join(map(str, numbers))
+
+
+# ---------------------------------------------------------------- one page
+
+def _read_page(pdf, index: int) -> Page:
+    import pypdfium2.raw as pdfium_c
+
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            n = textpage.count_chars()
+            text = textpage.get_text_range() if n else ""
+            if len(text) != n:
+                # pdfium inserted/dropped chars in its text view: read char by char
+                text = "".join(_char(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(n))
+            lines = _lines(text, textpage)
+        finally:
+            textpage.close()
+        n_chars = sum(len(ln.text) - ln.text.count(" ") - ln.text.count("\t") for ln in lines)
+        result = Page(lines, width, height, n_chars)
+        if n_chars < TEXT_PAGE_CHARS:
+            result.scanned = _image_covered(page, width, height)
+        return result
+    finally:
+        page.close()
+
+
+def _char(code: int) -> str:
+    try:
+        return chr(code) if code else ""
+    except (ValueError, OverflowError):
+        return "\ufffd"
+
+
+def _lines(text: str, textpage) -> list[Line]:
+    """Cut the page text into visual lines with boxes."""
+    raw: list[tuple[str, list]] = []       # (text, boxes) per pdfium line
+    buf: list[str] = []
+    boxes: list = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\r" or ch == "\n":
+            if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
+                i += 1
+            raw.append(("".join(buf), boxes))
+            buf, boxes = [], []
+        elif ch == "\ufffe":                 # pdfium's line-end hyphen marker
+            buf.append("-")
+            box = textpage.get_charbox(i, loose=True)
+            boxes.append(box)
+            nxt = _next_box(text, i + 1, textpage)
+            if nxt is None or nxt[3] <= box[1] + 0.3 * (box[3] - box[1]):
+                raw.append(("".join(buf), boxes))   # the text goes on on the next line
+                buf, boxes = [], []
+        else:
+            buf.append(ch)
+            if not ch.isspace():
+                boxes.append(textpage.get_charbox(i, loose=True))
+        i += 1
+    raw.append(("".join(buf), boxes))
+
+    lines: list[Line] = []
+    for line_text, line_boxes in raw:
+        if not line_text.strip():
+            continue
+        good = [b for b in line_boxes if b[2] >= b[0] and b[3] > b[1]]
+        if not good:                         # no geometry: stack it under the previous line
+            if lines:
+                prev = lines[-1]
+                h = prev.height
+                good = [(prev.left, prev.bottom - 1.2 * h, prev.right, prev.bottom - 0.2 * h)]
+            else:
+                good = [(0.0, 0.0, 0.0, 1.0)]
+        line = Line(line_text, min(b[0] for b in good), min(b[1] for b in good),
+                    max(b[2] for b in good), max(b[3] for b in good))
+        if lines and _same_visual_line(lines[-1], line):
+            prev = lines[-1]
+            sep = "" if prev.text.endswith((" ", "\t")) or line.text.startswith((" ", "\t")) else " "
+            lines[-1] = Line(prev.text + sep + line.text, min(prev.left, line.left),
+                             min(prev.bottom, line.bottom), max(prev.right, line.right),
+                             max(prev.top, line.top))
+        else:
+            lines.append(line)
+    return lines
+
+
+def _next_box(text: str, start: int, textpage):
+    for k in range(start, min(len(text), start + 8)):
+        if not text[k].isspace():
+            return textpage.get_charbox(k, loose=True)
+    return None
+
+
+def _same_visual_line(a: Line, b: Line) -> bool:
+    """b continues a on the same baseline, to its right."""
+    overlap = min(a.top, b.top) - max(a.bottom, b.bottom)
+    if overlap < 0.6 * min(a.height, b.height):
+        return False
+    return b.left >= a.right - 0.5 * min(a.height, b.height)
+
+
+def _image_covered(page, width: float, height: float) -> bool:
+    """Does an image cover most of the page (a scan)?"""
+    import pypdfium2.raw as pdfium_c
+    try:
+        area = width * height
+        if area <= 0:
+            return False
+        covered = 0.0
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+            left, bottom, right, top = obj.get_bounds()
+            covered = max(covered, max(0.0, min(right, width) - max(left, 0.0))
+                          * max(0.0, min(top, height) - max(bottom, 0.0)))
+        return covered >= 0.5 * area
+    except Exception:
+        return False
+
+
+def _has_text_layer(page: Page) -> bool:
+    if page.n_chars >= TEXT_PAGE_CHARS:
+        return True
+    return page.n_chars >= MIN_PAGE_CHARS and not page.scanned
+
+
+# ---------------------------------------------------------------- running heads
+
+def _page_number(text: str):
+    """(value, sure) when the line is a page number, else None."""
+    s = " ".join(text.split())
+    m = _PAGE_NO_SURE.match(s)
+    if m:
+        return int(m.group(1) or m.group(2)), True
+    m = _PAGE_NO_BARE.match(s)
+    if m:
+        value = int(m.group(1))
+        if m.group(2) is not None and value > int(m.group(2)):
+            return None                     # "12/3" is not page 12 of 3
+        return value, False
+    return None
+
+
+def _edge_lines(page: Page) -> list[int]:
+    """Indexes of the (up to) two top-most and two bottom-most lines lying in the
+    top / bottom band of the page."""
+    if not page.lines or page.height <= 0:
+        return []
+    order = sorted(range(len(page.lines)), key=lambda k: -page.lines[k].top)
+    top_limit = page.height * (1 - BAND)
+    bottom_limit = page.height * BAND
+    picked = [k for k in order[:2] if page.lines[k].bottom >= top_limit]
+    picked += [k for k in order[-2:] if page.lines[k].top <= bottom_limit and k not in picked]
+    return picked
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def remove_running_lines(pages: list[Page]) -> None:
+    n_pages = len(pages)
+    edges = [_edge_lines(p) for p in pages]
+    drop: list[set] = [set() for _ in pages]
+
+    # page numbers: sure forms always; bare numbers when they follow the page order
+    bare = []
+    offsets: Counter = Counter()
+    for i, page in enumerate(pages):
+        for k in edges[i]:
+            found = _page_number(page.lines[k].text)
+            if not found:
+                continue
+            value, sure = found
+            if sure:
+                drop[i].add(k)
+            else:
+                bare.append((i, k, value))
+                offsets[value - (i + 1)] += 1
+    if bare:
+        offset, support = offsets.most_common(1)[0]
+        if support >= 2 or n_pages == 1:
+            for i, k, value in bare:
+                if value - (i + 1) == offset:
+                    drop[i].add(k)
+
+    # lines repeated at the top or bottom of most pages
+    if n_pages >= 3:
+        seen: Counter = Counter()
+        for i, page in enumerate(pages):
+            for key in {_key(page.lines[k].text) for k in edges[i]}:
+                seen[key] += 1
+        need = max(2, math.ceil(n_pages / 2))
+        repeated = {key for key, c in seen.items() if c >= need}
+        for i, page in enumerate(pages):
+            for k in edges[i]:
+                if _key(page.lines[k].text) in repeated:
+                    drop[i].add(k)
+
+    for i, page in enumerate(pages):
+        if drop[i]:
+            page.lines = [ln for k, ln in enumerate(page.lines) if k not in drop[i]]
+
+
+# ---------------------------------------------------------------- paragraphs
+
+def _stacked_pitch(a: Line, b: Line):
+    """Baseline distance when b sits below a in the same column, else None."""
+    h = min(a.height, b.height)
+    if b.top > a.bottom + 0.35 * h:         # b is not below a: a new column or cell
+        return None
+    if b.right < a.left or b.left > a.right:  # no horizontal overlap: another column
+        return None
+    pitch = a.bottom - b.bottom
+    return pitch if pitch > 0 else None
+
+
+def _usual(values: list[float], window: float = 0.75):
+    """The value with the most others within ``window`` of it (smallest on ties)."""
+    if not values:
+        return None
+    values = sorted(values)
+    best, best_count = values[0], 0
+    for v in values:
+        count = bisect.bisect_right(values, v + window) - bisect.bisect_left(values, v - window)
+        if count > best_count:
+            best, best_count = v, count
+    return best
+
+
+def assemble(pages: list[Page]) -> tuple[str, list[int]]:
+    pitches_per_page = []
+    for page in pages:
+        pitches = []
+        for a, b in zip(page.lines, page.lines[1:]):
+            p = _stacked_pitch(a, b)
+            if p is not None:
+                pitches.append(p)
+        pitches_per_page.append(pitches)
+    doc_normal = _usual([p for ps in pitches_per_page for p in ps])
+
+    out: list[str] = []
+    page_starts: list[int] = []
+    length = 0
+    for page, pitches in zip(pages, pitches_per_page):
+        normal = _usual(pitches) if len(pitches) >= 6 else doc_normal
+        page_text = _page_text(page.lines, normal)
+        if page_text and out:
+            out.append("\n\n")
+            length += 2
+        page_starts.append(length)
+        if page_text:
+            out.append(page_text)
+            length += len(page_text)
+    return "".join(out), page_starts
+
+
+def _page_text(lines: list[Line], normal) -> str:
+    parts: list[str] = []
+    for idx, line in enumerate(lines):
+        if idx:
+            parts.append("\n\n" if _paragraph_break(lines[idx - 1], line, normal) else "\n")
+        parts.append(line.text)
+    return "".join(parts)
+
+
+def _paragraph_break(a: Line, b: Line, normal) -> bool:
+    pitch = _stacked_pitch(a, b)
+    if pitch is None:
+        return True
+    if normal is None:
+        return pitch > 1.6 * max(a.height, b.height)
+    h = min(a.height, b.height)
+    return pitch - normal > max(2.0, 0.25 * h)

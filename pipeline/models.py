@@ -1,0 +1,181 @@
+"""Typed records passed between the stages.
+
+ingest -> SourceText -> normalize -> NormalizedText -> segment -> Sentence list
+-> extract -> mention records -> resolve -> export.
+
+Every mention record carries its provenance: doc_id, character span into the
+document's normalized text (``text == normalized[start:end]``), page (PDF only)
+and the sentence it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Optional
+
+
+@dataclass
+class SourceText:
+    """What ingest read from one file, before normalization."""
+    doc_id: str
+    source_path: str
+    format: str
+    text: str = ""
+    # offset in ``text`` where each page starts (page 1 first); empty when not paged
+    page_starts: list[int] = field(default_factory=list)
+    status: str = "ok"            # ok | needs_ocr | error
+    error: str = ""
+    encoding: str = ""            # what the bytes were decoded from
+    ocr_confidence: Optional[float] = None
+
+
+@dataclass
+class NormalizedText:
+    """Normalized text plus the map back to the source text.
+
+    ``to_source[i]`` is the offset in the source text of normalized char i
+    (one extra entry at the end for the end offset); a numpy int array."""
+    text: str
+    to_source: object
+    page_starts: list[int] = field(default_factory=list)  # in normalized offsets
+
+    def page_of(self, offset: int) -> Optional[int]:
+        if not self.page_starts:
+            return None
+        page = 1
+        for i, start in enumerate(self.page_starts):
+            if offset >= start:
+                page = i + 1
+            else:
+                break
+        return page
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        return int(self.to_source[start]), int(self.to_source[end])
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    # the heading or bullet lead-in the sentence sits under ("Kết quả khen thưởng năm 2021:")
+    context: str = ""
+
+
+@dataclass
+class Mention:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    page: Optional[int]
+    sentence: str
+
+
+@dataclass
+class Citation(Mention):
+    doc_type: str = ""
+    number: str = ""
+    serial: Optional[int] = None
+    code: str = ""
+    number_year: Optional[int] = None
+    issued_date: str = ""
+    issuer: str = ""
+    issuer_resolved: str = ""
+    subject: str = ""
+    key: str = ""
+    resolved_from: Optional[int] = None
+    jurisdiction: str = ""
+
+
+@dataclass
+class Movement(Mention):
+    name: str = ""
+    canonical: str = ""
+    kind: str = ""
+    period: str = ""
+
+
+@dataclass
+class Money(Mention):
+    amount_vnd: Optional[int] = None
+    qualifier: str = "exact"
+    purpose: str = ""
+    amount_max_vnd: Optional[int] = None   # upper end of a range `từ 10 đến 15 triệu đồng`
+    per_unit: str = ""                     # `suất` in `15 triệu đồng/suất`
+
+
+@dataclass
+class Award(Mention):
+    award: str = ""
+    conferrer: str = ""
+    recipient_type: str = ""
+    count: Optional[int] = None
+    year: Optional[int] = None
+    status: str = "awarded"
+    recipients: str = ""
+
+
+@dataclass
+class DocumentInfo:
+    doc_id: str
+    source_path: str
+    format: str
+    status: str = "ok"
+    error: str = ""
+    n_chars: int = 0
+    n_pages: Optional[int] = None
+    doc_kind: str = ""
+    number: str = ""
+    issuer: str = ""
+    province: str = ""
+    place: str = ""
+    issued_date: str = ""
+    period: str = ""
+    title: str = ""
+    encoding: str = ""
+    ocr_confidence: Optional[float] = None
+
+
+@dataclass
+class ErrorRow:
+    source_path: str
+    doc_id: str
+    stage: str
+    error: str
+
+
+@dataclass
+class ExtractionResult:
+    """Everything extracted from one file."""
+    document: DocumentInfo
+    citations: list[Citation] = field(default_factory=list)
+    movements: list[Movement] = field(default_factory=list)
+    money: list[Money] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+    errors: list[ErrorRow] = field(default_factory=list)
+    normalized_text: str = ""
+
+    def tables(self) -> dict[str, list]:
+        return {
+            "documents": [self.document],
+            "citations": self.citations,
+            "movements": self.movements,
+            "money": self.money,
+            "awards": self.awards,
+            "errors": self.errors,
+        }
+
+
+def column_names(record_type) -> list[str]:
+    return [f.name for f in fields(record_type)]
+
+
+TABLE_TYPES = {
+    "documents": DocumentInfo,
+    "citations": Citation,
+    "movements": Movement,
+    "money": Money,
+    "awards": Award,
+    "errors": ErrorRow,
+}

@@ -1,0 +1,248 @@
+"""Stage 2: normalize the source text, keeping a map back to it.
+
+Each pass is a list of edits on the current text; applying a pass yields the
+new text and, for every new character, the offset of the old character it came
+from. Maps compose, so the final text always knows its source offsets, and a
+record's ``text`` is always ``normalized[start:end]``.
+
+Passes, in order: line endings and odd spaces; Unicode NFC; markdown residue
+(``**``, ``|`` lines); hard line breaks inside paragraphs; paragraph breaks that
+split a sentence (page breaks); runs of spaces.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import numpy as np
+import regex
+
+from . import rules
+from .models import NormalizedText, SourceText
+
+Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, np.ndarray]:
+    """Apply sorted, non-overlapping edits. Returns the new text and, for each
+    new char (plus one end entry), the offset in ``text`` it came from."""
+    if not edits:
+        return text, np.arange(len(text) + 1, dtype=np.int64)
+    out_parts: list[str] = []
+    map_parts: list[np.ndarray] = []
+    pos = 0
+    for start, end, repl in edits:
+        if start > pos:
+            out_parts.append(text[pos:start])
+            map_parts.append(np.arange(pos, start, dtype=np.int64))
+        if repl:
+            out_parts.append(repl)
+            if len(repl) == end - start:
+                map_parts.append(np.arange(start, end, dtype=np.int64))
+            else:
+                map_parts.append(np.full(len(repl), start, dtype=np.int64))
+        pos = end
+    if pos < len(text):
+        out_parts.append(text[pos:])
+        map_parts.append(np.arange(pos, len(text), dtype=np.int64))
+    map_parts.append(np.array([len(text)], dtype=np.int64))
+    return "".join(out_parts), np.concatenate(map_parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _compiled():
+    cfg = rules.load("normalize")
+    item = regex.compile("|".join(f"(?:{p})" for p in cfg["item_starts"]))
+    # dangling entries may be one or two words; compare against the paragraph's tail
+    dangling = {w.casefold() for w in cfg["dangling_words"]}
+    terminal = set(cfg["terminal_punctuation"])
+    return item, dangling, terminal
+
+
+SPACE_LIKE = regex.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b\u200c\u200d]")
+COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
+MARKDOWN_EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\S)|(?<=\S)\*{2,3}(?=\S)")
+RULE_LINE = regex.compile(r"(?m)^[ \t]*[|\-_=*~]*[ \t]*$")   # "|", "-------", "** **"
+MULTISPACE = regex.compile(r"[ ]{2,}")
+TRAILING_SPACE = regex.compile(r"(?m)[ ]+$|^[ ]+")
+WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+def _pass_spaces(text: str) -> list[Edit]:
+    edits = [(m.start(), m.end(), " ") for m in SPACE_LIKE.finditer(text)]
+    edits += [(m.start(), m.end(), "\n") for m in regex.finditer(r"\r\n?", text)]
+    edits.sort()
+    return edits
+
+
+def _pass_nfc(text: str) -> list[Edit]:
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    edits = []
+    for m in COMBINING_RUN.finditer(text):
+        composed = unicodedata.normalize("NFC", m.group())
+        if composed != m.group():
+            edits.append((m.start(), m.end(), composed))
+    return edits
+
+
+def _pass_markdown(text: str) -> list[Edit]:
+    edits = [(m.start(), m.end(), "") for m in MARKDOWN_EMPHASIS.finditer(text)]
+    for m in RULE_LINE.finditer(text):
+        if m.end() > m.start():
+            edits.append((m.start(), m.end(), ""))
+    return _merge(edits)
+
+
+def _merge(edits: list[Edit]) -> list[Edit]:
+    """Sort and drop edits that overlap an earlier one."""
+    out: list[Edit] = []
+    for e in sorted(edits):
+        if out and e[0] < out[-1][1]:
+            continue
+        out.append(e)
+    return out
+
+
+def _is_caps_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _starts_item(line: str) -> bool:
+    item, _, _ = _compiled()
+    return bool(item.match(line))
+
+
+def _ends_terminal(line: str) -> bool:
+    _, _, terminal = _compiled()
+    stripped = line.rstrip()
+    return bool(stripped) and stripped[-1] in terminal
+
+
+def _ends_dangling(line: str) -> bool:
+    _, dangling, _ = _compiled()
+    words = WORD.findall(line)
+    if not words:
+        return False
+    tail1 = words[-1].casefold()
+    tail2 = " ".join(words[-2:]).casefold()
+    return tail1 in dangling or tail2 in dangling
+
+
+def _first_letter(line: str) -> str:
+    for c in line:
+        if c.isalnum():
+            return c
+    return ""
+
+
+def _join_lines(prev: str, nxt: str, wrapped: bool) -> bool:
+    """Is a single hard line break between these lines inside one sentence?
+
+    In hard-wrapped text (PDF, crawled pages) most single breaks are; in text
+    written one paragraph per line a break is joined only where the next line
+    plainly continues the sentence."""
+    if not prev.strip() or not nxt.strip():
+        return False
+    if not wrapped:
+        return _join_paragraphs(prev, nxt)
+    if _starts_item(nxt):
+        return False
+    if _is_caps_line(prev) != _is_caps_line(nxt):
+        return False
+    first = _first_letter(nxt)
+    if _ends_terminal(prev) and (first.isupper() or not first):
+        return False
+    return True
+
+
+def _is_heading(par: str) -> bool:
+    return _is_caps_line(par) or (_starts_item(par) and not par.lstrip().startswith(("-", "+", "•"))
+                                  and len(par) <= 120)
+
+
+def _join_paragraphs(prev: str, nxt: str) -> bool:
+    """Is a blank-line break between these paragraphs a page break inside a sentence?"""
+    if not prev.strip() or not nxt.strip():
+        return False
+    if _ends_terminal(prev) or _starts_item(nxt):
+        return False
+    first = _first_letter(nxt)
+    if _is_heading(prev) and not first.islower():
+        return False
+    if _ends_dangling(prev):
+        return True
+    if _is_caps_line(prev) or _is_caps_line(nxt):
+        return False
+    return first.islower()
+
+
+LINE_BREAK = regex.compile(r"[ ]*\n[ ]*")
+PARAGRAPH_BREAK = regex.compile(r"[ ]*\n(?:[ ]*\n)+[ ]*")
+
+
+def _is_hard_wrapped(text: str) -> bool:
+    """Text whose single line breaks fall mid-sentence (a lower-case word starts
+    the next line) more than now and then."""
+    singles = lowercase_next = 0
+    for m in regex.finditer(r"(?<=\S[ ]*)\n[ ]*(?=(\S))", text):
+        singles += 1
+        lowercase_next += m.group(1).islower()
+    return singles >= 3 and lowercase_next / singles >= 0.15
+
+
+def _pass_breaks(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    wrapped = _is_hard_wrapped(text)
+    for m in regex.finditer(r"\n(?:[ ]*\n)*", text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        prev = text[line_start:m.start()]
+        next_end = text.find("\n", m.end())
+        nxt = text[m.end(): next_end if next_end >= 0 else len(text)]
+        blank = m.group().count("\n") > 1
+        if blank:
+            # the paragraph before may span several lines: judge on its last line
+            join = _join_paragraphs(prev, nxt)
+            repl = " " if join else "\n\n"
+        else:
+            join = _join_lines(prev, nxt, wrapped)
+            repl = " " if join else "\n"
+        if repl != m.group():
+            edits.append((m.start(), m.end(), repl))
+    return edits
+
+
+def _pass_tidy(text: str) -> list[Edit]:
+    edits = [(m.start(), m.end(), " ") for m in MULTISPACE.finditer(text)]
+    edits += [(m.start(), m.end(), "") for m in TRAILING_SPACE.finditer(text) if m.end() > m.start()]
+    return _merge(edits)
+
+
+PASSES = (_pass_spaces, _pass_nfc, _pass_markdown, _pass_tidy, _pass_breaks, _pass_tidy)
+
+
+def normalize_text(text: str) -> tuple[str, np.ndarray]:
+    to_source = np.arange(len(text) + 1, dtype=np.int64)
+    for step in PASSES:
+        edits = step(text)
+        if edits:
+            text, step_map = apply_edits(text, edits)
+            to_source = to_source[step_map]
+    # leading/trailing blank space of the whole document
+    lead = len(text) - len(text.lstrip())
+    trail = len(text.rstrip())
+    if lead or trail < len(text):
+        to_source = np.concatenate([to_source[lead:trail], to_source[trail:trail + 1]])
+        text = text[lead:trail]
+    return text, to_source
+
+
+def normalize(source: SourceText) -> NormalizedText:
+    text, to_source = normalize_text(source.text)
+    page_starts: list[int] = []
+    if source.page_starts:
+        # first normalized char whose source offset is at or after the page start
+        page_starts = [int(np.searchsorted(to_source[:-1], s, side="left")) for s in source.page_starts]
+        page_starts[0] = 0
+    return NormalizedText(text=text, to_source=to_source, page_starts=page_starts)

@@ -1,0 +1,5 @@
+from .models import ExtractionResult
+
+
+def resolve_document(result: ExtractionResult, parsed) -> None:
+    return None

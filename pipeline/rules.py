@@ -1,0 +1,50 @@
+"""Load the rule files in ``rules/`` once.
+
+Rules are data a domain expert edits (YAML); the stages compile what they need
+from them once per process through :func:`load`. ``TDKT_RULES`` points to
+another rules folder (for experiments) without touching the code.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+import regex
+import yaml
+
+RULES_DIR = Path(os.environ.get("TDKT_RULES", Path(__file__).resolve().parent.parent / "rules"))
+
+
+class RuleError(ValueError):
+    """A rules file is missing or malformed."""
+
+
+@functools.lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    path = RULES_DIR / f"{name}.yaml"
+    if not path.exists():
+        raise RuleError(f"rules file not found: {path}")
+    with open(path, encoding="utf-8") as f:
+        data = yaml.safe_load(f) or {}
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: top level must be a mapping")
+    return data
+
+
+def rule_files() -> list[str]:
+    return sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
+
+
+def alternation(words, *, boundary: bool = True) -> str:
+    """A regex alternation of literal words, longest first so that the longest
+    vocabulary entry wins; spaces inside entries match any whitespace run."""
+    parts = sorted({w for w in words if w}, key=len, reverse=True)
+    body = "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in parts)
+    if boundary:
+        return rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])"
+    return f"(?:{body})"
+
+
+def compile_words(words, flags=regex.IGNORECASE) -> "regex.Pattern":
+    return regex.compile(alternation(words), flags)

@@ -1,0 +1,93 @@
+"""Stage 3: split normalized text into paragraphs and sentences.
+
+Sentences come from underthesea's sentence tokenizer, run one paragraph (one
+line of normalized text) at a time and mapped back to offsets. Word
+segmentation (underthesea ``word_tokenize``) is offered to extractors that
+need word boundaries; the rules mostly do not.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+from underthesea import sent_tokenize
+
+from .models import NormalizedText, Sentence
+
+LEAD_IN = regex.compile(r"^[-–+•*\s]*([^:;.]{3,100}):\s")
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    text: str
+    lead_in: str = ""            # "Kết quả khen thưởng năm 2021" in "- Kết quả khen thưởng năm 2021: ..."
+    heading: str = ""            # the nearest heading paragraph above it
+
+
+@dataclass
+class Segmented:
+    text: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+
+    def sentence_at(self, offset: int) -> Sentence:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return self.sentences[max(i, 0)]
+
+    def paragraph_at(self, offset: int) -> Paragraph:
+        starts = [p.start for p in self.paragraphs]
+        i = bisect.bisect_right(starts, offset) - 1
+        return self.paragraphs[max(i, 0)]
+
+
+HEADING = regex.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))\s+\S")
+
+
+def _sentence_spans(par_text: str, base: int) -> list[tuple[int, int]]:
+    spans = []
+    cursor = 0
+    for piece in sent_tokenize(par_text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        at = par_text.find(piece, cursor)
+        if at < 0:          # the tokenizer changed the text: fall back to the rest
+            spans.append((base + cursor, base + len(par_text)))
+            cursor = len(par_text)
+            break
+        spans.append((base + at, base + at + len(piece)))
+        cursor = at + len(piece)
+    if cursor < len(par_text) and par_text[cursor:].strip():
+        rest = len(par_text) - len(par_text[cursor:].lstrip())
+        spans.append((base + rest, base + len(par_text)))
+    # sentences cover the paragraph: extend each to the next start, so no span falls between
+    return spans
+
+
+def segment(norm: NormalizedText) -> Segmented:
+    text = norm.text
+    out = Segmented(text=text)
+    heading = ""
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        lead = LEAD_IN.match(line)
+        par = Paragraph(start=start, end=end, text=line,
+                        lead_in=lead.group(1).strip() if lead else "", heading=heading)
+        out.paragraphs.append(par)
+        if HEADING.match(line) and len(line) <= 200:
+            heading = line
+        for s, e in _sentence_spans(line, start):
+            out.sentences.append(Sentence(start=s, end=e, text=text[s:e],
+                                          context=par.lead_in or heading))
+    if not out.sentences:
+        out.sentences.append(Sentence(start=0, end=len(text), text=text))
+    out._starts = [s.start for s in out.sentences]
+    return out
