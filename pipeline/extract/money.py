@@ -1,5 +1,196 @@
+"""Money amounts (table: money), as integer đồng with qualifier and purpose."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from .. import rules
+from ..models import Money
 from . import ParsedDoc
+from .common import clean_phrase
+
+NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 
 
-def find(doc: ParsedDoc) -> list:
-    return []
+@dataclass(frozen=True)
+class Grammar:
+    amount: regex.Pattern
+    qualifier: regex.Pattern
+    qualifier_kind: dict
+    multipliers: dict
+    currency: frozenset
+    context: regex.Pattern
+    count_noun: regex.Pattern
+    trigger: regex.Pattern
+    linker_tail: regex.Pattern
+
+
+@functools.lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    cfg = rules.load("money")
+    mult = {k.casefold(): int(v) for k, v in cfg["multipliers"].items()}
+    mult_alt = rules.alternation(mult.keys(), boundary=False)
+    cur_alt = rules.alternation(cfg["currency_words"], boundary=False)
+    # one number-with-multiplier piece; pieces chain: `2 tỷ 500 triệu đồng`
+    piece = rf"(?:{NUM})[ ]?(?:{mult_alt})(?:[ ](?:{mult_alt}))?"
+    amount = (rf"(?<![\p{{L}}\p{{N}}.,/])"
+              rf"(?:từ[ ]+(?P<low>{NUM})(?:[ ]?(?P<lowmult>{mult_alt}))?[ ]+(?:đến|tới|-|–)[ ]+)?"
+              rf"(?P<value>(?:{piece})(?:[ ]+(?:{piece}))*|{NUM})"
+              rf"(?:[ ]?(?P<currency>{cur_alt}))?"
+              rf"(?![\p{{L}}\p{{N}}])"
+              rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d]+(?:[ ][\p{{L}}]+)?))?")
+    quals = {}
+    for kind, words in cfg["qualifiers"].items():
+        for w in words:
+            quals[w.casefold()] = kind
+    return Grammar(
+        amount=regex.compile(amount, regex.IGNORECASE),
+        qualifier=regex.compile(r"(?:^|(?<=[\s(]))(" + rules.alternation(quals.keys(), boundary=False)
+                                + r")[ ]+$", regex.IGNORECASE),
+        qualifier_kind=quals,
+        multipliers=mult,
+        currency=frozenset(c.casefold() for c in cfg["currency_words"]),
+        context=rules.compile_words(cfg["money_context"]),
+        count_noun=regex.compile(r"[ ]+" + rules.alternation(cfg["count_nouns_after"]), regex.IGNORECASE),
+        trigger=rules.compile_words(cfg["purpose_triggers"]),
+        linker_tail=regex.compile(r"(?:[ ,]+(?:" + rules.alternation(cfg["purpose_linkers"], boundary=False)
+                                  + r"))+[ ,:]*$", regex.IGNORECASE),
+    )
+
+
+def parse_number(s: str, whole_units: bool = False) -> float:
+    """Read digits with `.`/`,` separators.
+
+    Both present: the last one is the decimal mark. One kind, repeated: it groups
+    thousands. One kind, once: followed by exactly three digits it groups
+    thousands (`1.015`, and `2,500 đồng` when the unit has no fractions), else it
+    is a decimal mark (`41,288 tỷ` is the Vietnamese decimal comma; `71.5 tỷ`)."""
+    if "." in s and "," in s:
+        dec = "." if s.rfind(".") > s.rfind(",") else ","
+        grp = "," if dec == "." else "."
+        return float(s.replace(grp, "").replace(dec, "."))
+    for sep in ".,":
+        if sep in s:
+            parts = s.split(sep)
+            if len(parts) > 2:
+                return float(s.replace(sep, ""))
+            if len(parts[1]) == 3 and (sep == "." or whole_units):
+                return float(s.replace(sep, ""))
+            return float(s.replace(sep, "."))
+    return float(s)
+
+
+def _value(text: str, g: Grammar, has_multiplier_unit: bool) -> float:
+    """`2 tỷ 500 triệu` -> 2.5e9; `41,288 tỷ` -> 4.1288e10; `1.500.000` -> 1.5e6."""
+    total = 0.0
+    pieces = list(regex.finditer(rf"({NUM})[ ]?([\p{{L}}]+(?:[ ][\p{{L}}]+)?)?", text))
+    for m in pieces:
+        words = (m.group(2) or "").casefold().split()
+        factor = 1
+        for w in words:
+            factor *= g.multipliers.get(w, 1)
+        total += parse_number(m.group(1), whole_units=factor == 1) * factor
+    return total
+
+
+def find(doc: ParsedDoc) -> list[Money]:
+    g = grammar()
+    text = doc.text
+    out: list[Money] = []
+    for m in g.amount.finditer(text):
+        value_text = m.group("value")
+        has_mult = any(w in g.multipliers for w in value_text.casefold().split())
+        if not has_mult and not m.group("currency"):
+            continue                     # a bare number
+        sentence = doc.seg.sentence_at(m.start())
+        if not m.group("currency"):
+            if g.count_noun.match(text, m.end("value")):
+                continue                 # `2 triệu lượt khách`
+            if not g.context.search(sentence.text):
+                continue
+        if m.group("currency") and m.group("currency").casefold() in ("đ",) and m.group("per") is None:
+            nxt = text[m.end():m.end() + 1]
+            if nxt.isalpha():
+                continue
+        start, end = m.start(), m.end()
+        if m.group("per"):
+            per = m.group("per")
+        else:
+            per = ""
+        amount = _value(value_text, g, has_mult)
+        qualifier = "exact"
+        amount_max = None
+        if m.group("low"):
+            low_text = m.group("low") + (" " + m.group("lowmult") if m.group("lowmult") else "")
+            if not m.group("lowmult"):
+                # `từ 10 đến 15 triệu`: the low end shares the high end's multiplier
+                mult_words = [w for w in value_text.casefold().split() if w in g.multipliers]
+                low_text += (" " + mult_words[-1]) if mult_words else ""
+            amount_max = amount
+            amount = _value(low_text, g, has_mult)
+            qualifier = "range"
+        qm = g.qualifier.search(text, max(0, start - 25), start)
+        if qm and qualifier == "exact":
+            qualifier = g.qualifier_kind[regex.sub(r"\s+", " ", qm.group(1)).casefold()]
+            start = qm.start(1)
+        if per and regex.match(r"\d", per):
+            per = ""
+        if per:
+            end = m.end("per")
+        else:
+            end = m.end("currency") if m.group("currency") else m.end("value")
+        rec = Money(**doc.provenance(start, end), amount_vnd=int(round(amount)), qualifier=qualifier,
+                    amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
+                    per_unit=per, purpose=purpose(text, start, end, sentence, g))
+        out.append(rec)
+    return out
+
+
+def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
+    """The phrase the money belongs to.
+
+    Walking back over the comma-separated chunks of the clause before the
+    amount, the first chunk holding a money word (a trigger in rules/money.yaml)
+    gives the phrase: from its first trigger (or from after `để`, "in order
+    to") up to the amount. When that leaves only the verb (`Hỗ trợ 05 triệu
+    đồng cho 01 hộ`), the clause after the amount completes it."""
+    # parentheses are asides: blank them, keeping offsets
+    span = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text[sentence.start:start])
+    cut = 0
+    for m in regex.finditer(r"[;:(]|\.\s", span):
+        cut = m.end()
+    before = g.linker_tail.sub("", span[cut:])
+    chunks = [c for c in regex.finditer(r"[^,]+", before)]
+    phrase, found = "", False
+    for c in reversed(chunks[-3:]):
+        # a capitalised trigger inside a chunk is a proper noun (`Chi đoàn`, `Ngân sách nhà nước`)
+        triggers = [t for t in g.trigger.finditer(before, c.start(), c.end())
+                    if t.group()[0].islower() or not before[c.start():t.start()].strip()]
+        if triggers:
+            begin = triggers[0].start()
+            purpose_mark = list(regex.finditer(r"(?<![\p{L}])để\s+", before[begin:c.end()]))
+            if purpose_mark:
+                begin += purpose_mark[-1].end()
+            phrase, found = before[begin:], True
+            break
+    if not found and chunks:
+        phrase = chunks[-1].group()
+    phrase = _tidy(phrase, g)
+    if not phrase or (found and len(phrase.split()) <= 2):
+        clause_end = regex.search(r"[,;.()]|$", text[end:sentence.end]).start()
+        after = _tidy(text[end:end + clause_end], g)
+        if after.startswith(("cho", "để", "vào")) or not phrase:
+            phrase = (phrase + " " + after).strip()
+    return phrase
+
+
+def _tidy(phrase: str, g: Grammar) -> str:
+    phrase = regex.sub(r"\([^()]*\)", " ", phrase)
+    phrase = regex.split(r"\s+được\s+\d", phrase)[0]
+    phrase = regex.sub(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*(?![\p{L}\d])", " ", phrase)
+    phrase = clean_phrase(phrase)
+    phrase = g.linker_tail.sub("", " " + phrase).strip()
+    phrase = regex.sub(r"(?:\s+(?:năm|tháng|ngày|số))+$", "", phrase)
+    return clean_phrase(phrase)

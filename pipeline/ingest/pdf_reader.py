@@ -10,8 +10,11 @@ ascent/descent, so every line of one font size has the same height).
   Vietnamese text a line-end hyphen is nearly always a real one: ``QĐ-\\nUBND``).
 * Paragraphs: "\\n\\n" where the baseline-to-baseline distance between two stacked
   lines exceeds the normal line pitch (the most common pitch on the page, or in
-  the document for short pages) by more than max(2 pt, 25% of the line height),
-  and where the text jumps up or sideways (a new column or table cell).
+  the document for short pages) by more than max(2 pt, 20% of the line height);
+  where the text jumps up or sideways (a new column or table cell); and where a
+  line starts with a first-line indent (8 pt .. 6 line heights right of the
+  page's usual left edge) after a line that ended short of the right edge and
+  began at the left edge or at the same indent (so centred blocks are not cut).
 * Running heads: among the two top-most and two bottom-most lines of a page that
   lie in the top / bottom 12% of it, a page number (``3``, ``Trang 3``, ``3/12``,
   ``- 3 -``, ``Page 3 of 12``) and a line repeated on at least half of the pages
@@ -362,6 +365,21 @@ def _usual(values: list[float], window: float = 0.75):
     return best
 
 
+@dataclass
+class Layout:
+    """What is normal on a page: line pitch and the body's left / right edges."""
+    pitch: float | None
+    left: float | None
+    right: float | None
+
+
+def _percentile(values: list[float], q: float):
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
 def assemble(pages: list[Page]) -> tuple[str, list[int]]:
     pitches_per_page = []
     for page in pages:
@@ -371,14 +389,21 @@ def assemble(pages: list[Page]) -> tuple[str, list[int]]:
             if p is not None:
                 pitches.append(p)
         pitches_per_page.append(pitches)
-    doc_normal = _usual([p for ps in pitches_per_page for p in ps])
+    all_lines = [ln for page in pages for ln in page.lines]
+    doc = Layout(_usual([p for ps in pitches_per_page for p in ps]),
+                 _usual([ln.left for ln in all_lines], 2.0),
+                 _percentile([ln.right for ln in all_lines], 0.9))
 
     out: list[str] = []
     page_starts: list[int] = []
     length = 0
     for page, pitches in zip(pages, pitches_per_page):
-        normal = _usual(pitches) if len(pitches) >= 6 else doc_normal
-        page_text = _page_text(page.lines, normal)
+        layout = doc
+        if len(page.lines) >= 8:
+            layout = Layout(_usual(pitches) if len(pitches) >= 6 else doc.pitch,
+                            _usual([ln.left for ln in page.lines], 2.0),
+                            _percentile([ln.right for ln in page.lines], 0.9))
+        page_text = _page_text(page.lines, layout)
         if page_text and out:
             out.append("\n\n")
             length += 2
@@ -389,20 +414,30 @@ def assemble(pages: list[Page]) -> tuple[str, list[int]]:
     return "".join(out), page_starts
 
 
-def _page_text(lines: list[Line], normal) -> str:
+def _page_text(lines: list[Line], layout: Layout) -> str:
     parts: list[str] = []
     for idx, line in enumerate(lines):
         if idx:
-            parts.append("\n\n" if _paragraph_break(lines[idx - 1], line, normal) else "\n")
+            parts.append("\n\n" if _paragraph_break(lines[idx - 1], line, layout) else "\n")
         parts.append(line.text)
     return "".join(parts)
 
 
-def _paragraph_break(a: Line, b: Line, normal) -> bool:
+def _paragraph_break(a: Line, b: Line, layout: Layout) -> bool:
     pitch = _stacked_pitch(a, b)
     if pitch is None:
         return True
-    if normal is None:
-        return pitch > 1.6 * max(a.height, b.height)
     h = min(a.height, b.height)
-    return pitch - normal > max(2.0, 0.25 * h)
+    if layout.pitch is None:
+        if pitch > 1.6 * max(a.height, b.height):
+            return True
+    elif pitch - layout.pitch > max(2.0, 0.2 * h):
+        return True
+    # no extra space: a first-line indent after a line that ended short and that
+    # started at the left edge or at the same indent (not a centred block)
+    if layout.left is not None and layout.right is not None:
+        indent = b.left - layout.left
+        if max(8.0, 0.6 * h) <= indent <= 6 * h and a.right < layout.right - 1.5 * h \
+                and (abs(a.left - layout.left) <= 0.3 * h or abs(a.left - b.left) <= 2.0):
+            return True
+    return False
