@@ -1,5 +1,235 @@
+"""Award and title counts (table: awards).
+
+For every award or title named in a clause (rules/awards.yaml), the counts
+that belong to it are read from just before it (`21 tập thể và 25 cá nhân được
+tặng Bằng khen`, `74 Tập thể lao động tiên tiến`) or just after it (`Giấy khen
+... tặng cho 154 tập thể và 372 cá nhân`, `không quá 05 cá nhân`). The
+conferrer comes from `của X` after the award or from the subject of `X tặng`;
+the year from the clause or the lead-in it sits under; the status from the
+clause's words.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from .. import rules
+from ..models import Award
 from . import ParsedDoc
+from .citations import grammar as citation_grammar
+from .citations import issuer_extent
+from .common import clean_phrase, parse_int
+
+COUNT = r"\d{1,3}(?:\.\d{3})+|\d{1,5}"
 
 
-def find(doc: ParsedDoc) -> list:
-    return []
+@dataclass(frozen=True)
+class Grammar:
+    award: regex.Pattern
+    title_of: dict
+    recipient_of_title: dict
+    order_class: dict
+    recipient_of_word: dict
+    count_rt: regex.Pattern
+    pre: regex.Pattern
+    post: regex.Pattern
+    post_quota: regex.Pattern
+    status: dict
+    verbs: str
+
+
+@functools.lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    cfg = rules.load("awards")
+    title_of, recipient_of_title = {}, {}
+    for t in cfg["titles"]:
+        for f in t["forms"]:
+            title_of[f.casefold()] = t["name"]
+        recipient_of_title[t["name"]] = t.get("recipient") or ""
+    orders = rules.alternation(cfg["orders"], boundary=False)
+    classes = "|".join(regex.escape(str(k)) for k in cfg["order_classes"])
+    award = (rf"(?<![\p{{L}}])(?:Huân[ ]chương[ ]+(?P<order>{orders})(?:[ ]+hạng[ ]+(?P<cls>{classes}))?(?![\p{{L}}])"
+             rf"|(?P<title>{rules.alternation(title_of.keys(), boundary=False)})(?![\p{{L}}]))")
+    recipient_of_word = {k.casefold(): v for k, v in cfg["recipient_words"].items()}
+    rt = rules.alternation(recipient_of_word.keys(), boundary=False)
+    count_rt = rf"(?P<n>{COUNT})[ ]+(?P<rt>{rt})(?![\p{{L}}])"
+    group = rf"(?:{COUNT})[ ]+(?:{rt})(?:[ ]*(?:,|và)[ ]*(?:{COUNT})[ ]+(?:{rt}))*(?![\p{{L}}])"
+    verbs = rules.alternation(cfg["conferral_verbs"], boundary=False)
+    nouns = rules.alternation(cfg["award_nouns"], boundary=False)
+    quota = rules.alternation(cfg["status_words"]["quota"], boundary=False)
+    pre = regex.compile(
+        rf"(?:(?P<counts>{group})[ ]+(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
+        rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)$", regex.IGNORECASE)
+    post = regex.compile(rf"[ ]*(?:(?:{verbs})[ ]+)?(?:cho[ ]+)?(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
+                         regex.IGNORECASE)
+    post_quota = regex.compile(rf"[^;.:]{{0,80}}?(?P<quota>{quota})[ ]+(?P<counts>{group})", regex.IGNORECASE)
+    status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
+    return Grammar(award=regex.compile(award, regex.IGNORECASE), title_of=title_of,
+                   recipient_of_title=recipient_of_title,
+                   order_class={str(k).casefold(): v for k, v in cfg["order_classes"].items()},
+                   recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
+                   pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs)
+
+
+def _award_name(m, g: Grammar) -> str:
+    if m.group("order"):
+        name = "Huân chương " + regex.sub(r"\s+", " ", m.group("order"))
+        # capitalise as the law writes it: `Huân chương Lao động hạng Ba`
+        for canon in rules.load("awards")["orders"]:
+            if canon.casefold() == m.group("order").casefold():
+                name = "Huân chương " + canon
+        if m.group("cls"):
+            name += " hạng " + g.order_class[m.group("cls").casefold()]
+        return name
+    return g.title_of[regex.sub(r"\s+", " ", m.group("title")).casefold()]
+
+
+YEAR = regex.compile(r"(?i)năm[ ]+((?:19|20)\d{2})(?![ ]*[,–-][ ]*(?:19|20)\d{2})(?!\d)")
+TANG = regex.compile(r"(?i)(?<![\p{L}])(?:trao tặng|tặng thưởng|tặng|công nhận|khen thưởng)(?![\p{L}])")
+AUX_TAIL = regex.compile(r"(?i)(?:[ ]+(?:đang xem xét|đang|đã|sẽ|vừa|xét|quyết định|đồng ý))+$")
+
+
+def _clauses(sentence_text: str, base: int):
+    """Clauses of a sentence: split at `;` and after a lead-in colon."""
+    start = 0
+    for m in regex.finditer(r";|:(?=\s)", sentence_text):
+        yield base + start, base + m.start()
+        start = m.end()
+    yield base + start, base + len(sentence_text)
+
+
+def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int]:
+    """`Chánh Thanh tra tỉnh tặng ...`, `Được Tổng Thanh tra Chính phủ tặng ...`:
+    the capitalised subject of the last conferral verb before pos."""
+    verbs = list(TANG.finditer(text, clause_start, pos))
+    if not verbs:
+        return "", -1
+    v = verbs[-1]
+    head = text[clause_start:v.start()]
+    head = regex.split(r"(?i)(?:^|[ ,(])(?:được|đề nghị|theo đề nghị của)[ ]+", head)[-1]
+    head = AUX_TAIL.sub("", head.rstrip())
+    head = regex.sub(r"^[\s\-–+•*]+", "", head)
+    if not head or not head[0].isupper() or regex.search(r"\d", head) or len(head.split()) > 9:
+        return "", -1
+    return clean_phrase(head), text.find(head, clause_start)
+
+
+def _recipients(text: str, pos: int, count) -> str:
+    m = regex.match(r"[ ]*\(([^()]{2,400})\)", text[pos:])
+    if not m:
+        return ""
+    inner = m.group(1).strip()
+    if regex.match(r"(?i)trong đó|gồm có|chiếm|đạt|tỷ lệ", inner) or "%" in inner:
+        return ""
+    if count == 1:
+        return inner
+    parts = [p.strip() for p in regex.split(r"[;,]", inner) if p.strip()]
+    if count is not None and len(parts) != count:
+        return inner
+    return "; ".join(parts)
+
+
+def find(doc: ParsedDoc) -> list[Award]:
+    g = grammar()
+    cg = citation_grammar()
+    text = doc.text
+    out: list[Award] = []
+    for sent in doc.seg.sentences:
+        if not g.award.search(sent.text):
+            continue
+        last_conferrer = ""
+        for c_start, c_end in _clauses(sent.text, sent.start):
+            clause = text[c_start:c_end]
+            for am in g.award.finditer(text, c_start, c_end):
+                award = _award_name(am, g)
+                span_start, span_end = am.start(), am.end()
+                conferrer, c_pos = "", -1
+                after = am.end()
+                cm = regex.match(r"[ ]+của[ ]+", text[after:c_end])
+                if cm:
+                    iend = issuer_extent(text, after + cm.end(), cg, allow_note=False)
+                    if iend > after + cm.end():
+                        conferrer = clean_phrase(text[after + cm.end():iend])
+                        after = iend
+                        span_end = iend
+                counts: list[tuple[int, str]] = []
+                quota = False
+                pm = g.pre.search(text[max(c_start, am.start() - 160):am.start()])
+                window_base = max(c_start, am.start() - 160)
+                if pm and pm.group("counts"):
+                    counts = [(parse_int(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+                              for m in g.count_rt.finditer(pm.group("counts"))]
+                    span_start = window_base + pm.start("counts")
+                elif pm and pm.group("bare"):
+                    rt = g.recipient_of_title.get(award, "") or "tập thể"
+                    counts = [(parse_int(pm.group("bare")), rt)]
+                    span_start = window_base + (pm.start("verb") if pm.group("verb") else pm.start("bare"))
+                else:
+                    qm = g.post.match(text, after, c_end) or g.post_quota.match(text, after, c_end)
+                    if qm:
+                        counts = [(parse_int(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+                                  for m in g.count_rt.finditer(qm.group("counts"))]
+                        quota = bool(qm.group("quota"))
+                        span_end = qm.end()
+                        after = qm.end()
+                subj, subj_pos = _subject_conferrer(text, c_start, am.start())
+                if not conferrer and subj:
+                    conferrer = subj
+                    if subj_pos >= 0:
+                        span_start = min(span_start, subj_pos)
+                        lead = regex.search(r"(?i)được[ ]+$", text[c_start:span_start])
+                        if lead:
+                            span_start = c_start + lead.start()
+                if not conferrer and regex.match(r"[\s\-–+•*]*(?:tặng|trao tặng)", clause, regex.IGNORECASE):
+                    conferrer = last_conferrer
+                if conferrer:
+                    last_conferrer = conferrer
+                year = _year(text, am.start(), c_end, sent)
+                status = _status(g, text, c_start, am.start(), c_end, sent, quota)
+                if not counts:
+                    # a title stated without a count, for the unit itself:
+                    # `Chính phủ đang xem xét tặng Cờ thi đua năm 2021`
+                    if not (year and (subj or status == "pending") and TANG.search(text, c_start, am.start())):
+                        continue
+                    ym = YEAR.search(text, am.end(), c_end)
+                    span_end = max(span_end, ym.end()) if ym else span_end
+                    counts = [(None, g.recipient_of_title.get(award, "") or "tập thể")]
+                recip = _recipients(text, after, counts[0][0] if len(counts) == 1 else None) \
+                    if len(counts) == 1 else ""
+                for n, rt in counts:
+                    out.append(Award(**doc.provenance(span_start, span_end), award=award, conferrer=conferrer,
+                                     recipient_type=rt, count=n, year=year, status=status,
+                                     recipients=recip))
+    return out
+
+
+def _year(text: str, pos: int, clause_end: int, sent) -> int | None:
+    """The achievement year: `năm YYYY` in the clause after the award, else in
+    the lead-in or heading the sentence sits under. Two years (`năm 2020,
+    2021`) or a period (`giai đoạn 2019-2025`) give none."""
+    m = YEAR.search(text, pos, clause_end)
+    if m:
+        return int(m.group(1))
+    if regex.search(r"(?i)năm[ ]+(?:19|20)\d{2}[ ]*[,–-]", text[pos:clause_end]):
+        return None
+    m = YEAR.search(sent.context or "")
+    return int(m.group(1)) if m else None
+
+
+def _status(g: Grammar, text: str, c_start: int, pos: int, c_end: int, sent, quota: bool) -> str:
+    if quota:
+        return "quota"
+    clause = text[c_start:c_end]
+    # a parenthesis right after the clause (`(chưa có kết quả)`) belongs to it
+    tail = regex.match(r"[ ]*\([^()]{0,80}\)", text[c_end:c_end + 90])
+    if g.status["pending"].search(clause) or (tail and g.status["pending"].search(tail.group())):
+        return "pending"
+    before = text[c_start:pos]
+    for m in g.status["proposed"].finditer(before):
+        if not regex.search(r"(?i)(?:theo|của)[ ]+$", before[:m.start()]):
+            return "proposed"
+    if g.status["proposed"].search(sent.context or "") and regex.search(r"(?i)đề nghị", sent.context or ""):
+        return "proposed"
+    return "awarded"

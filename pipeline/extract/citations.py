@@ -104,13 +104,14 @@ def _word_spans(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     return spans
 
 
-def issuer_extent(text: str, pos: int, g: Grammar) -> int:
+def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> int:
     """End offset of the issuer that starts at pos (after `của`), or pos if none.
 
     An issuer is a run of words (underthesea word segmentation) that are
     capitalised, abbreviations, or lower-case words of institution names from
     rules/issuers.yaml; a comma continues it only into such a lower-case word
-    (`Hội đồng Thi đua, khen thưởng tỉnh`)."""
+    (`Hội đồng Thi đua, khen thưởng tỉnh`). A short parenthetical note
+    (`Bộ Chính trị (Khóa XII)`) belongs to it when ``allow_note``."""
     line_end = text.find("\n", pos)
     limit = min(len(text), pos + 160, line_end if line_end >= 0 else len(text))
     end = pos
@@ -121,7 +122,7 @@ def issuer_extent(text: str, pos: int, g: Grammar) -> int:
         s, e = words[i]
         w = text[s:e]
         if w == "(" and end > pos:
-            pm = PAREN_NOTE.match(text, end)
+            pm = PAREN_NOTE.match(text, end) if allow_note else None
             if not pm:
                 break
             end = pm.end()

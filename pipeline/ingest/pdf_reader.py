@@ -315,11 +315,13 @@ def remove_running_lines(pages: list[Page]) -> None:
                 bare.append((i, k, value))
                 offsets[value - (i + 1)] += 1
     if bare:
+        # the number of the physical page is taken as is; a shifted numbering
+        # (an extract starting at page 5) needs two pages that agree
         offset, support = offsets.most_common(1)[0]
-        if support >= 2 or n_pages == 1:
-            for i, k, value in bare:
-                if value - (i + 1) == offset:
-                    drop[i].add(k)
+        accepted = {0} | ({offset} if support >= 2 else set())
+        for i, k, value in bare:
+            if value - (i + 1) in accepted:
+                drop[i].add(k)
 
     # lines repeated at the top or bottom of most pages
     if n_pages >= 3:

@@ -14,7 +14,7 @@ import codecs
 import unicodedata
 
 from ..models import SourceText
-from .common import failed
+from .common import failed, sniff_kind
 
 # Vietnamese letters (precomposed, both cases) and the tone marks cp1258 writes
 # as combining characters.
@@ -30,6 +30,9 @@ COMMON_PUNCT = frozenset("“”‘’–—…•·«»°±×\u00a0\u2022\u00b7
 
 
 def read_txt(data: bytes) -> SourceText:
+    kind = sniff_kind(data)
+    if kind and kind != "an HTML page":
+        return failed(f"not a text file (the file is {kind})")
     text, encoding, note = decode_bytes(data)
     if text is None:
         return failed(note)
