@@ -349,6 +349,41 @@ def test_pdf_first_line_indent_starts_a_paragraph():
     assert "trên địa bàn tỉnh Hậu \nGiang.\n\nThực hiện Công văn số 204/VP.UBND-NCTH" in result.text
 
 
+def _rotated_copy(src_path: Path, out_path: Path, rotation: int) -> None:
+    """Same pages shown upright, but stored with /Rotate and content drawn turned
+    the other way (as scanners and some printers write landscape/portrait pages)."""
+    import pypdfium2 as pdfium
+    src = pdfium.PdfDocument(str(src_path))
+    dst = pdfium.PdfDocument.new()
+    for i in range(len(src)):
+        w, h = src[i].get_size()
+        obj = src.page_as_xobject(i, dst).as_pageobject()
+        if rotation == 90:
+            matrix, size = pdfium.PdfMatrix(0, 1, -1, 0, h, 0), (h, w)
+        elif rotation == 270:
+            matrix, size = pdfium.PdfMatrix(0, -1, 1, 0, 0, w), (h, w)
+        else:
+            matrix, size = pdfium.PdfMatrix(-1, 0, 0, -1, w, h), (w, h)
+        obj.transform(matrix)
+        page = dst.new_page(*size)
+        page.insert_obj(obj)
+        page.gen_content()
+        page.set_rotation(rotation)
+    dst.save(str(out_path))
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotated_pages_read_like_upright_ones(tmp_path, rotation):
+    src = RENDERED / "000_749e481ad73445fb.pdf"
+    out = tmp_path / f"rot{rotation}.pdf"
+    _rotated_copy(src, out, rotation)
+    upright = read_source(str(src))
+    rotated = read_source(str(out))
+    assert rotated.status == "ok", rotated.error
+    assert rotated.text == upright.text
+    assert rotated.page_starts == upright.page_starts
+
+
 def test_scanned_pdf_needs_ocr():
     paths = SCANNED or sorted(Path("/work/shared/corpus-real/files").glob("S01_*.pdf"))
     assert paths, "no scanned sample PDF"

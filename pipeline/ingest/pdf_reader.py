@@ -142,7 +142,8 @@ def _read_page(pdf, index: int) -> Page:
 
     page = pdf[index]
     try:
-        width, height = page.get_size()
+        width, height = page.get_size()          # as displayed (after /Rotate)
+        box_of = _box_reader(page.get_rotation(), width, height)
         textpage = page.get_textpage()
         try:
             n = textpage.count_chars()
@@ -150,12 +151,14 @@ def _read_page(pdf, index: int) -> Page:
             if len(text) != n:
                 # pdfium inserted/dropped chars in its text view: read char by char
                 text = "".join(_char(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(n))
-            lines = _lines(text, textpage)
+            lines = _lines(text, lambda k: box_of(textpage.get_charbox(k, loose=True)))
         finally:
             textpage.close()
         n_chars = sum(len(ln.text) - ln.text.count(" ") - ln.text.count("\t") for ln in lines)
         result = Page(lines, width, height, n_chars)
         if n_chars < TEXT_PAGE_CHARS:
+            if page.get_rotation() % 180:        # image bounds are in unrotated page space
+                width, height = height, width
             result.scanned = _image_covered(page, width, height)
         return result
     finally:
@@ -169,8 +172,21 @@ def _char(code: int) -> str:
         return "\ufffd"
 
 
-def _lines(text: str, textpage) -> list[Line]:
-    """Cut the page text into visual lines with boxes."""
+def _box_reader(rotation: int, width: float, height: float):
+    """Map a char box from page space to display space (pages with /Rotate)."""
+    rotation %= 360
+    if rotation == 90:       # width/height are displayed sizes; unrotated W = height
+        return lambda b: (b[1], height - b[2], b[3], height - b[0])
+    if rotation == 180:
+        return lambda b: (width - b[2], height - b[3], width - b[0], height - b[1])
+    if rotation == 270:      # unrotated H = width
+        return lambda b: (width - b[3], b[0], width - b[1], b[2])
+    return lambda b: b
+
+
+def _lines(text: str, charbox) -> list[Line]:
+    """Cut the page text into visual lines with boxes (``charbox(i)``: the display-
+    space loose box of char i)."""
     raw: list[tuple[str, list]] = []       # (text, boxes) per pdfium line
     buf: list[str] = []
     boxes: list = []
@@ -185,16 +201,16 @@ def _lines(text: str, textpage) -> list[Line]:
             buf, boxes = [], []
         elif ch == "\ufffe":                 # pdfium's line-end hyphen marker
             buf.append("-")
-            box = textpage.get_charbox(i, loose=True)
+            box = charbox(i)
             boxes.append(box)
-            nxt = _next_box(text, i + 1, textpage)
+            nxt = _next_box(text, i + 1, charbox)
             if nxt is None or nxt[3] <= box[1] + 0.3 * (box[3] - box[1]):
                 raw.append(("".join(buf), boxes))   # the text goes on on the next line
                 buf, boxes = [], []
         else:
             buf.append(ch)
             if not ch.isspace():
-                boxes.append(textpage.get_charbox(i, loose=True))
+                boxes.append(charbox(i))
         i += 1
     raw.append(("".join(buf), boxes))
 
@@ -223,10 +239,10 @@ def _lines(text: str, textpage) -> list[Line]:
     return lines
 
 
-def _next_box(text: str, start: int, textpage):
+def _next_box(text: str, start: int, charbox):
     for k in range(start, min(len(text), start + 8)):
         if not text[k].isspace():
-            return textpage.get_charbox(k, loose=True)
+            return charbox(k)
     return None
 
 
