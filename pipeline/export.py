@@ -15,6 +15,7 @@ import typing
 from pathlib import Path
 
 import pandas as pd
+import regex
 
 from .models import TABLE_TYPES, ExtractionResult
 
@@ -117,6 +118,7 @@ def read_table(con: sqlite3.Connection, name: str) -> pd.DataFrame:
 
 
 SPREADSHEET_FORMULA = ("=", "+", "-", "@")
+CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
@@ -125,8 +127,8 @@ def _safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         if str(out[c].dtype) == "string":
-            out[c] = out[c].map(lambda v: ("'" + v) if isinstance(v, str) and v.startswith(SPREADSHEET_FORMULA)
-                                else v, na_action="ignore")
+            out[c] = out[c].map(lambda v: CONTROL_CHARS.sub(" ", ("'" + v) if v.startswith(SPREADSHEET_FORMULA)
+                                                              else v), na_action="ignore")
     return out
 
 

@@ -59,7 +59,7 @@ def _compiled():
     return item, dangling, terminal
 
 
-SPACE_LIKE = regex.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b\u200c\u200d]")
+SPACE_LIKE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b\u200c\u200d]")
 COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
 MARKDOWN_EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\S)|(?<=\S)\*{2,3}(?=\S)")
 RULE_LINE = regex.compile(r"(?m)^[ \t]*[|\-_=*~]*[ \t]*$")   # "|", "-------", "** **"

@@ -40,7 +40,7 @@ def grammar() -> Grammar:
               rf"(?P<value>(?:{piece})(?:[ ]+(?:{piece}))*|{NUM})"
               rf"(?:[ ]?(?P<currency>{cur_alt}))?"
               rf"(?![\p{{L}}\p{{N}}])"
-              rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d]+(?:[ ][\p{{L}}]+)?))?")
+              rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d]+(?:/[\p{{L}}\d]+)?))?")
     quals = {}
     for kind, words in cfg["qualifiers"].items():
         for w in words:
