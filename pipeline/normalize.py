@@ -192,15 +192,26 @@ def _is_hard_wrapped(text: str) -> bool:
     return singles >= 3 and lowercase_next / singles >= 0.15
 
 
-def _pass_breaks(text: str) -> list[Edit]:
+def _pass_breaks(text: str, to_source=None, page_starts=()) -> list[Edit]:
     edits: list[Edit] = []
     wrapped = _is_hard_wrapped(text)
+    page_set = sorted(page_starts[1:]) if page_starts else []
     for m in regex.finditer(r"\n(?:[ ]*\n)*", text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         prev = text[line_start:m.start()]
         next_end = text.find("\n", m.end())
         nxt = text[m.end(): next_end if next_end >= 0 else len(text)]
         blank = m.group().count("\n") > 1
+        if prev.endswith("-") and not prev.endswith(" -") and nxt[:1].isalnum():
+            edits.append((m.start(), m.end(), ""))     # `QĐ-\nUBND`: a hyphen the PDF line broke after
+            continue
+        at_page_break = False
+        if page_set and to_source is not None:
+            lo, hi = int(to_source[m.start()]), int(to_source[m.end()])
+            at_page_break = any(lo <= p <= hi for p in page_set)
+        if at_page_break and not _ends_terminal(prev) and not _is_heading(prev) and not _starts_item(nxt):
+            edits.append((m.start(), m.end(), " "))    # a sentence running over the page break
+            continue
         if blank:
             # the paragraph before may span several lines: judge on its last line
             join = _join_paragraphs(prev, nxt)
@@ -222,10 +233,10 @@ def _pass_tidy(text: str) -> list[Edit]:
 PASSES = (_pass_spaces, _pass_nfc, _pass_markdown, _pass_tidy, _pass_breaks, _pass_tidy)
 
 
-def normalize_text(text: str) -> tuple[str, np.ndarray]:
+def normalize_text(text: str, page_starts=()) -> tuple[str, np.ndarray]:
     to_source = np.arange(len(text) + 1, dtype=np.int64)
     for step in PASSES:
-        edits = step(text)
+        edits = step(text, to_source, page_starts) if step is _pass_breaks else step(text)
         if edits:
             text, step_map = apply_edits(text, edits)
             to_source = to_source[step_map]
@@ -239,7 +250,7 @@ def normalize_text(text: str) -> tuple[str, np.ndarray]:
 
 
 def normalize(source: SourceText) -> NormalizedText:
-    text, to_source = normalize_text(source.text)
+    text, to_source = normalize_text(source.text, source.page_starts)
     page_starts: list[int] = []
     if source.page_starts:
         # first normalized char whose source offset is at or after the page start
