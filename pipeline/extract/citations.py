@@ -25,6 +25,7 @@ class Grammar:
     kind_word: regex.Pattern
     kind_of_word: dict
     kind_of_abbr: dict
+    abbrs_of_kind: dict
     named_kinds: frozenset
     lead_number: regex.Pattern
     list_number: regex.Pattern
@@ -37,6 +38,13 @@ class Grammar:
     subject_stops: tuple
     law_name: regex.Pattern
     law_stop: frozenset
+    law_hard_end: frozenset
+    law_first_reject: frozenset
+    law_compounds: frozenset
+    law_first_ok: frozenset
+    law_amend: regex.Pattern
+    named_bare: frozenset
+    number_words: frozenset
     bare_serial: regex.Pattern
 
 
@@ -44,12 +52,13 @@ class Grammar:
 def grammar() -> Grammar:
     cfg = rules.load("citations")
     iss = rules.load("issuers")
-    kind_of_word, kind_of_abbr = {}, {}
+    kind_of_word, kind_of_abbr, abbrs_of_kind = {}, {}, {}
     for k in cfg["doc_kinds"]:
         for w in k["words"]:
             kind_of_word[w.casefold()] = k["name"]
         for a in k.get("abbr") or []:
-            kind_of_abbr[a.upper()] = k["name"]
+            kind_of_abbr.setdefault(a.upper(), k["name"])
+        abbrs_of_kind[k["name"]] = frozenset(a.upper() for a in k.get("abbr") or [])
     number = cfg["number_pattern"]
     lead = rules.alternation(cfg["number_lead"], boundary=False)
     date = cfg["date_pattern"]
@@ -57,6 +66,7 @@ def grammar() -> Grammar:
         kind_word=regex.compile(rules.alternation(kind_of_word.keys()), regex.IGNORECASE),
         kind_of_word=kind_of_word,
         kind_of_abbr=kind_of_abbr,
+        abbrs_of_kind=abbrs_of_kind,
         named_kinds=frozenset(cfg["named_kinds"]),
         lead_number=regex.compile(rf"[ \t\n]*(?:{lead}[ \t\n]*)?(?:{number})", V),
         list_number=regex.compile(rf"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]*;[ ]*)(?:{lead}[ ]*)?(?:{number})", V),
@@ -72,8 +82,15 @@ def grammar() -> Grammar:
                                            r"Chúng tôi|Trường|Công ty|Đoàn|Hội|Liên đoàn|Mặt trận)\b)"),
         subject_stops=tuple(cfg["subject_stops"]),
         law_name=regex.compile(r"[ ]+(?:" + rules.alternation(cfg["law_names"], boundary=False)
-                               + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
-        law_stop=frozenset(w.casefold() for w in cfg["law_name_stops"]),
+                               .replace(",", "[ ]*,") + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
+        law_stop=frozenset(w.casefold() for w in cfg["law_name_stops"] + cfg["law_name_ends"]),
+        law_hard_end=frozenset(w.casefold() for w in cfg["law_name_ends"]),
+        law_first_reject=frozenset(w.casefold() for w in cfg["law_name_never_first"] + cfg["law_word_compounds"]),
+        law_compounds=frozenset(w.casefold() for w in cfg["law_word_compounds"]),
+        law_first_ok=frozenset(w.casefold() for w in cfg["law_name_may_start_with"]),
+        law_amend=regex.compile(r"[ ]+" + cfg["law_amendment_pattern"], V),
+        named_bare=frozenset(cfg["named_without_name"]),
+        number_words=frozenset(w.rstrip(" :").casefold() for w in cfg["number_lead"]),
         bare_serial=regex.compile(r"[ ]+(?:số[ ]+)?(?P<serial>\d{1,4})(?![\p{L}\p{N}]|[ ]?[/-][ ]?[\p{L}\p{N}]|[.,]\d)"),
     )
 
@@ -178,26 +195,140 @@ def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: i
     return min(end, pos + 400)
 
 
-def _law_name_end(text: str, pos: int, g: Grammar) -> int:
-    """End of a law's name starting at pos (just after the kind word), or pos."""
+# A word of a name and what separates it from the previous one (a space or a comma).
+NAME_WORD = regex.compile(r"(?P<sep>[ ]*,[ ]*|[ ]+)(?P<w>[^\s,;.:()\[\]“”\"<>!?…]+)")
+YEAR_AFTER = regex.compile(r"[ ]+(?:năm[ ]+)?(?P<year>(?:19|20)\d{2})(?![\p{L}\p{N}/.-])")
+
+
+def _kind_starts(text: str, pos: int, g: Grammar) -> bool:
+    """A capitalised kind word that starts a new document name at pos (`Luật sư` does not)."""
+    km = g.kind_word.match(text, pos)
+    if not km or not km.group()[0].isupper():
+        return False
+    nxt = NAME_WORD.match(text, km.end())
+    return not (nxt and nxt.group("w").casefold() in g.law_compounds)
+
+
+def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> int:
+    """End of a law's name starting at pos (just after the kind word), or pos.
+
+    The name runs over words up to a stop word (rules: law_name_stops,
+    law_name_ends), punctuation or a new kind word. A comma or `và` inside
+    it is kept only when the name then ends cleanly (punctuation, `số`,
+    `ngày`, a new document ...: law_name_ends) and the part after it is
+    short: `Luật Khám bệnh, chữa bệnh số 40/2009/QH12`,
+    `Pháp lệnh Phí và lệ phí.`, but `Luật Thương mại` in `Luật Thương mại
+    và pháp luật có liên quan`."""
     m = g.law_name.match(text, pos)
     if m:
         return m.end()
-    words = list(regex.finditer(r"[ ]+([^\s,;.:()“”\"]+)", text[pos:pos + 200]))
-    end = pos
-    for n, w in enumerate(words):
-        if pos + w.start() != end:
-            break                                  # punctuation in between
-        word = w.group(1)
-        if n == 0 and not word[0].isupper():
-            return pos
-        pair = f"{word} {words[n + 1].group(1)}" if n + 1 < len(words) else word
-        if word.casefold() in g.law_stop or pair.casefold() in g.law_stop or word[0].isdigit():
+    am = g.law_amend.match(text, pos)
+    if am:
+        return _amendment_end(text, am, g)
+    segs: list[list[int]] = [[]]                 # word ends, per comma / `và` segment
+    cur, hard, n = pos, False, 0
+    while True:
+        m = NAME_WORD.match(text, cur)
+        if not m or n >= 25:
+            hard = not m                         # punctuation, line end or end of text
             break
-        end = pos + w.end()
-        if n >= 9:
+        w = m.group("w")
+        lw = w.casefold()
+        nxt = NAME_WORD.match(text, m.end())
+        pair = f"{lw} {nxt.group('w').casefold()}" if nxt and "," not in nxt.group("sep") else lw
+        if n == 0 and not first_free:
+            if not w[0].isalpha() or ("," in m.group("sep")):
+                return pos
+            if lw not in g.law_first_ok and (lw in g.law_first_reject or pair in g.law_first_reject
+                                             or lw in g.law_stop or pair in g.law_stop):
+                return pos
+        elif n and (_kind_starts(text, m.start("w"), g) or not w[0].isalnum()):
+            hard = True
             break
-    return end
+        elif n and (lw in g.law_stop or pair in g.law_stop):
+            hard = lw in g.law_hard_end or pair in g.law_hard_end
+            break
+        if n and w[0].isdigit():
+            break
+        if "," in m.group("sep") and segs[-1]:
+            segs.append([])
+        if lw == "và" and n:
+            if segs[-1]:
+                segs.append([])
+        else:
+            segs[-1].append(m.end())
+        cur = m.end()
+        n += 1
+    if len(segs) > 1 and not segs[-1]:          # `Luật X, Nghị định ...`, `Luật X và các ...`
+        segs.pop()
+        hard = True
+    keep = segs[:1]
+    if hard:
+        for seg in segs[1:]:
+            if len(seg) > 6:
+                break
+            keep.append(seg)
+    return keep[-1][-1] if keep[-1] else pos
+
+
+def _amendment_end(text: str, am, g: Grammar) -> int:
+    """End of an amending law's name: `sửa đổi, bổ sung một số điều của Luật X
+    (và Luật Y)`; the start of the match when no amended law is named."""
+    pos, end = am.end(), None
+    while True:
+        inner = g.kind_word.match(text, pos + len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" ")))
+        if not inner or g.kind_of_word[regex.sub(r"\s+", " ", inner.group()).casefold()] not in g.named_kinds:
+            break
+        lead = AMENDED_LEAD.match(text, inner.end())
+        start = lead.end() if lead else inner.end()
+        name_end = _law_name_end(text, start, g, first_free=bool(lead))
+        if name_end == start:
+            break
+        end = name_end
+        more = AMENDED_JOIN.match(text, end)
+        if not more:
+            break
+        pos = more.end()
+    return end if end else am.start()
+
+
+AMENDED_LEAD = regex.compile(r"[ ]+(?:về|liên[ ]quan[ ]đến)(?=[ ])")
+AMENDED_JOIN = regex.compile(r"[ ]*(?:,|và)[ ]*")
+
+
+def _code_head(code: str, g: Grammar) -> str:
+    """The kind abbreviation of a number's code: `PL-UBTVQH10` → PL, `QH13` → QH."""
+    head = regex.split(r"[-/–]", code)[0].upper()
+    return head if head in g.kind_of_abbr else head.rstrip("0123456789")
+
+
+def _agrees(kind: str, code: str, g: Grammar) -> bool:
+    """The code names no kind, or the kind written (`Bộ luật ... số 10/2012/QH13`)."""
+    head = _code_head(code, g)
+    return head not in g.kind_of_abbr or head in g.abbrs_of_kind.get(kind, ()) or \
+        g.kind_of_abbr[head].startswith(kind) or kind.startswith(g.kind_of_abbr[head])
+
+
+def _number_after_name(text: str, pos: int, kind: str, g: Grammar, named: bool):
+    """A number introduced by `số` after a few words naming the document:
+    `Luật Đấu thầu số 43/2013/QH13`, `Nghị định của Chính phủ số 132/2008/NĐ-CP`,
+    `Thông tư liên bộ số 12/TT-LB`. The words in between hold no punctuation
+    (commas only inside a law's name) and no other document kind."""
+    cur = pos
+    for n in range(25 if named else 16):
+        m = NAME_WORD.match(text, cur)
+        if not m or ("," in m.group("sep") and not named):
+            return None
+        w = m.group("w")
+        if n and w.casefold() in g.number_words:
+            nm = g.lead_number.match(text, m.start("w"))
+            if nm and _agrees(kind, nm.group("code"), g):
+                return nm
+        km = g.kind_word.match(text, m.start("w"))
+        if km and (km.group()[0].isupper() or not named) and (n or km.end() > m.end()):
+            return None
+        cur = m.end()
+    return None
 
 
 def find(doc: ParsedDoc) -> list[Citation]:
@@ -213,40 +344,33 @@ def find(doc: ParsedDoc) -> list[Citation]:
         written = km.group()
         kind = g.kind_of_word[regex.sub(r"\s+", " ", written).casefold()]
         next_kind = starts[i + 1] if i + 1 < len(starts) else len(text)
+        capital = written[0].isupper()
+        named = kind in g.named_kinds
         nm = g.lead_number.match(text, km.end())
+        if not nm and capital:
+            nm = _number_after_name(text, km.end(), kind, g, named)
         if nm:
-            items = [(km.start(), nm)]
-            pos = nm.end()
-            # a list of numbers sharing one kind word: `Nghị định số 91/2017/NĐ-CP và 98/2023/NĐ-CP`
-            while True:
-                lm = g.list_number.match(text, _after_date(text, pos, g))
-                if not lm:
-                    break
-                items.append((lm.start() + len(lm.group()) - len(lm.group().lstrip(" ,;và")), lm))
-                pos = lm.end()
-            for j, (start, m) in enumerate(items):
-                nxt = items[j + 1][0] if j + 1 < len(items) else next_kind
-                rec, end = _parse_tail(text, start if j else km.start(), m, kind, written, g, nxt)
-                found.append((start if j else km.start(), end, rec))
+            for start, end, rec in _numbered(text, km, nm, kind, written, g, next_kind):
+                found.append((start, end, rec))
                 consumed_to = max(consumed_to, end)
             continue
-        if kind in g.named_kinds and written[0].isupper():
+        if named and capital:
             name_end = _law_name_end(text, km.end(), g)
-            if name_end > km.end():
-                # `Luật Thi đua, khen thưởng số 06/2022/QH15 ngày ...`
-                nm = g.lead_number.match(text, name_end)
-                if nm and regex.match(r"[ ]*(?:số|Số)", text[name_end:nm.start() + 5]):
-                    rec, end = _parse_tail(text, km.start(), nm, kind, written, g, next_kind)
-                else:
-                    rec = dict(doc_type=kind)
-                    end = name_end
-                    dm = g.date.match(text, end)
-                    if dm:
-                        rec["issued_date"] = _date_from(dm)
+            if name_end > km.end() or kind in g.named_bare:
+                rec = dict(doc_type=kind)
+                end = name_end
+                ym = YEAR_AFTER.match(text, end)
+                if ym:
+                    rec["issued_date"] = ym.group("year")
+                    end = ym.end()
+                dm = g.date.match(text, end)
+                if dm:
+                    rec["issued_date"] = _date_from(dm)
+                    end = dm.end()
                 found.append((km.start(), end, rec))
                 consumed_to = end
                 continue
-        if written[0].isupper():
+        if capital:
             bm = g.bare_serial.match(text, km.end())
             if bm and not (1900 <= int(bm.group("serial")) <= 2100):
                 end = bm.end()
@@ -254,6 +378,25 @@ def find(doc: ParsedDoc) -> list[Citation]:
                                                      serial=int(bm.group("serial")))))
                 consumed_to = end
     return [Citation(**doc.provenance(s, e), **f) for s, e, f in found]
+
+
+def _numbered(text, km, nm, kind, written, g: Grammar, next_kind):
+    """The citation at km with its number nm, and those of a list of numbers
+    sharing its kind word: `Nghị định số 91/2017/NĐ-CP và 98/2023/NĐ-CP`."""
+    items = [(km.start(), nm)]
+    pos = nm.end()
+    while True:
+        lm = g.list_number.match(text, _after_date(text, pos, g))
+        if not lm:
+            break
+        items.append((lm.start() + len(lm.group()) - len(lm.group().lstrip(" ,;và")), lm))
+        pos = lm.end()
+    out = []
+    for j, (start, m) in enumerate(items):
+        nxt = items[j + 1][0] if j + 1 < len(items) else next_kind
+        rec, end = _parse_tail(text, start, m, kind, written, g, nxt)
+        out.append((start, end, rec))
+    return out
 
 
 def _after_date(text: str, pos: int, g: Grammar) -> int:
@@ -269,7 +412,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
     serial = int(regex.match(r"\d+", nm.group("serial")).group())
     doc_type = kind
     if written.casefold() == "văn bản":
-        doc_type = g.kind_of_abbr.get(regex.split(r"[-/]", code)[0].upper(), kind)
+        doc_type = g.kind_of_abbr.get(_code_head(code, g), kind)
     rec = dict(doc_type=doc_type, number=number, serial=serial, code=code,
                number_year=int(nm.group("year")) if nm.group("year") else None)
     end = nm.end()

@@ -1,2 +1,832 @@
-def fill(doc, parsed):
-    return None
+"""Document metadata (table: documents): kind, number, issuer, province, place,
+issued date, period and title, read from the document's own header, title and
+body.
+
+An administrative document opens with a header block: the issuing agency left
+of the national motto, `Số: ...`, `<Place>, ngày ... tháng ... năm ...`, then a
+kind heading in capitals (`KẾ HOẠCH`) and the title under it. Converted and
+crawled copies merge the two header columns into one line or spread them over
+several, so each header line is read with the motto, number and date taken out.
+A letter (công văn) has no heading but `Số:` and `V/v ...`; a news page has
+none of this, only a headline, a date line and a footer.
+
+Vocabulary and patterns live in rules/document.yaml. :func:`fill` never raises:
+a field it cannot tell is left empty.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional
+
+import regex
+
+from .. import rules
+from ..models import DocumentInfo
+from .common import iso_date
+
+log = logging.getLogger(__name__)
+
+WORD = regex.compile(r"[\p{L}\p{N}]+")
+TOKEN = regex.compile(r"[\p{L}\p{N}]+|[^\s\p{L}\p{N}]")
+DASH = "-–—"
+
+
+def _flex(phrase: str) -> str:
+    """Regex for a literal phrase: any run of spaces between words, any dash
+    with or without spaces around it."""
+    pieces = regex.split(r"\s*[-–—]\s*", phrase.strip())
+    return r"\s*[-–—]\s*".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in pieces)
+
+
+def _alt(phrases, boundary=True) -> str:
+    body = "|".join(_flex(p) for p in sorted(set(phrases), key=len, reverse=True) if p)
+    if boundary:
+        return rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])"
+    return f"(?:{body})"
+
+
+def _is_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _fold(s: str) -> str:
+    """Case-fold and unify the old/new tone placement (`Hoà`/`Hòa`, `uỷ`/`ủy`)."""
+    s = unicodedata.normalize("NFC", regex.sub(r"\s*[-–—]\s*", " - ", s.strip())).casefold()
+    for old, new in (("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
+                     ("uỷ", "ủy"), ("uý", "úy"), ("uỳ", "ùy"), ("uỹ", "ũy"), ("uỵ", "ụy")):
+        s = s.replace(old, new)
+    return regex.sub(r"\s+", " ", s)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    kinds: dict                    # folded heading -> canonical kind
+    kind_heading: regex.Pattern
+    letter_kind: str
+    news_kind: str
+    motto: regex.Pattern
+    header_lines: int
+    number: regex.Pattern          # `Số: ...` with the number
+    number_alone: regex.Pattern    # a line that is only a number
+    subject_lead: regex.Pattern
+    body_start: regex.Pattern
+    authority: regex.Pattern
+    place_date: regex.Pattern
+    news_date: regex.Pattern
+    news_date_prefix: regex.Pattern
+    news_marks: regex.Pattern
+    chrome: frozenset
+    news_footer: regex.Pattern
+    closing_lead: regex.Pattern
+    subject_verbs: regex.Pattern
+    agency_start: regex.Pattern
+    central: tuple
+    issuer_lower: tuple            # lower-case words of institution names (folded, longest first)
+    issuer_stop: regex.Pattern
+    casing: dict                   # folded phrase -> (category, canonical)
+    casing_max: int
+    upper: frozenset
+    split_always: tuple
+    split_after_place: tuple
+    no_split_after: frozenset
+    noise: regex.Pattern
+    periods: tuple
+    provinces: dict                # folded name -> canonical
+    province_pattern: regex.Pattern
+    province_in_body: regex.Pattern
+    after_2025: frozenset
+    merged: dict
+    places: dict                   # folded place -> province (before July 2025)
+    place_pattern: regex.Pattern
+    body_min: int
+    body_share: float
+
+
+@functools.lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    cfg = rules.load("document")
+    iss = rules.load("issuers")
+    kinds = {_fold(k): v for k, v in cfg["doc_kinds"].items()}
+    cas = cfg["casing"]
+    casing = {}
+    for cat in ("plain", "agency", "committee", "admin_units", "lower", "fixed"):
+        for w in cas.get(cat) or []:
+            casing[_fold(w)] = (cat, w)
+    prov = cfg["provinces"]
+    provinces = {}
+    for name in list(prov["before_2025"]) + list(prov["after_2025"]):
+        provinces[_fold(name)] = name
+    for variant, name in (prov.get("variants") or {}).items():
+        provinces[_fold(variant)] = name
+    names = set(prov["before_2025"]) | set(prov["after_2025"]) | set(prov.get("variants") or {})
+    prov_alt = _alt(names)
+    places = {_fold(k): v for k, v in (prov.get("places") or {}).items()}
+    blank = cfg["date_blank"]
+    word = r"\p{Lu}\p{Ll}*"
+    place = (rf"(?<![\p{{L}}\p{{N}}/\-.])(?P<place>{cfg['place_prefix']}{word}"
+             rf"(?:(?:[ ]+|[ ]*[-–][ ]*){word}){{0,4}})[ ]*,[ ]*ngày[ ]*"
+             rf"(?:(?P<d2>\d{{1,2}})[ ]*/[ ]*(?P<m2>\d{{1,2}})[ ]*/[ ]*(?P<y2>(?:19|20)\d{{2}})"
+             rf"|(?P<d>\d{{1,2}})?{blank}(?:tháng{blank}(?P<m>\d{{1,2}})?{blank})?"
+             rf"(?:năm[ ]*(?P<y>(?:19|20)\d{{2}}))?)")
+    periods = tuple((regex.compile(p["pattern"], regex.IGNORECASE), p["value"]) for p in cfg["periods"])
+    heads = sorted({_fold(k) for k in cfg["doc_kinds"]}, key=len, reverse=True)
+    return Grammar(
+        kinds=kinds,
+        kind_heading=regex.compile(r"^[#>*\s]*(" + _alt(cfg["doc_kinds"].keys(), boundary=False)
+                                   + r")(?![\p{L}\p{N}])\s*(?P<rest>.*)$", regex.IGNORECASE),
+        letter_kind=cfg["letter_kind"],
+        news_kind=cfg["news_kind"],
+        motto=regex.compile(_alt(cfg["motto"])),
+        header_lines=int(cfg.get("header_lines", 16)),
+        number=regex.compile(rf"{cfg['number_lead']}(?P<num>{cfg['number']})?"),
+        number_alone=regex.compile(rf"^\s*(?P<num>{cfg['number']})\s*$"),
+        subject_lead=regex.compile(cfg["subject_lead"]),
+        body_start=regex.compile("^(?:" + "|".join(f"(?:{p})" for p in cfg["body_starts"]) + ")"),
+        authority=regex.compile(r"^\s*" + _alt(cfg["authority_starts"])),
+        place_date=regex.compile(place),
+        news_date=regex.compile(cfg["news_date_line"]),
+        news_date_prefix=regex.compile(cfg["news_date_prefix"]),
+        news_marks=regex.compile("|".join(f"(?:{p})" for p in cfg["news_marks"]), regex.MULTILINE),
+        chrome=frozenset(_fold(c) for c in cfg["news_chrome"]),
+        news_footer=regex.compile(cfg["news_footer"]),
+        closing_lead=regex.compile(cfg["closing_lead"]),
+        subject_verbs=regex.compile("|".join(f"(?:{p})" for p in cfg["subject_verbs"])),
+        agency_start=regex.compile(r"^" + _alt(cfg["agency_starts"])),
+        central=tuple(_fold(c) for c in cfg["central_issuers"]),
+        issuer_lower=tuple(sorted({_fold(w) for w in iss["lowercase_words"]}, key=len, reverse=True)),
+        issuer_stop=regex.compile(r"^" + _alt(iss["stop_words"])),
+        casing=casing,
+        casing_max=max(len(k.split()) for k in casing),
+        upper=frozenset(w.upper() for w in list(cas.get("upper") or []) + list(iss.get("abbreviations") or {})),
+        split_always=tuple(tuple(_fold(p).split()) for p in cfg["header_split_before"]),
+        split_after_place=tuple(tuple(_fold(p).split()) for p in cfg["header_split_after_place"]),
+        no_split_after=frozenset(_fold(p) for p in cfg["header_no_split_after"]),
+        noise=regex.compile(_alt(cfg["header_noise"])),
+        periods=periods,
+        provinces=provinces,
+        province_pattern=regex.compile(prov_alt, regex.IGNORECASE),
+        province_in_body=regex.compile(r"(?<![\p{L}\p{N}])(?:tỉnh|thành\s+phố|TP\s*\.?)\s+(?P<p>"
+                                       + _alt(names, boundary=False) + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
+        after_2025=frozenset(prov["after_2025"]),
+        merged=dict(prov.get("merged_2025") or {}),
+        places=places,
+        place_pattern=regex.compile(_alt((prov.get("places") or {}).keys()), regex.IGNORECASE),
+        body_min=int(cfg["body_province"]["min"]),
+        body_share=float(cfg["body_province"]["share"]),
+    )
+
+
+# --------------------------------------------------------------------------- lines
+
+@dataclass
+class Layout:
+    """Where things are in the first lines of the document (indexes into ``lines``)."""
+    lines: list
+    top: list                          # indexes of the first non-empty lines
+    heading: Optional[int] = None      # kind heading line
+    kind: str = ""
+    heading_rest: str = ""             # text after the kind word on the heading line
+    body: Optional[int] = None         # first body line
+    motto: list = field(default_factory=list)
+    number_line: Optional[int] = None
+    number: str = ""
+    place_line: Optional[int] = None
+    place: str = ""
+    date: str = ""
+    subject_line: Optional[int] = None  # `V/v ...`
+    news_date_line: Optional[int] = None
+    news_date: str = ""
+    news_lead: str = ""                # what follows the date on its line, if anything
+
+
+def _layout(text: str, g: Grammar) -> Layout:
+    lines = text.split("\n")
+    top = [i for i, ln in enumerate(lines) if ln.strip()][: g.header_lines]
+    lay = Layout(lines=lines, top=top)
+    for i in top:
+        ln = lines[i]
+        if g.motto.search(ln):
+            lay.motto.append(i)
+        if lay.body is None and g.body_start.match(ln.strip()) and not _is_caps(ln):
+            lay.body = i
+    start = (max(lay.motto) + 1) if lay.motto else 0
+    for i in top:
+        if i < start or (lay.body is not None and i >= lay.body):
+            continue
+        stripped = lines[i].strip()
+        if not _is_caps(stripped) or stripped.endswith(":"):
+            continue
+        m = g.kind_heading.match(stripped)
+        if m:
+            lay.heading, lay.kind = i, g.kinds.get(_fold(m.group(1)), "")
+            lay.heading_rest = m.group("rest").strip(" :.-–")
+            break
+    limit = lay.heading if lay.heading is not None else (lay.body if lay.body is not None else 10 ** 9)
+    head = [i for i in top if i < limit]
+    for i in head:
+        ln = lines[i]
+        if lay.number_line is None:
+            m = g.number.search(ln)
+            if m:
+                lay.number_line = i
+                num = m.group("num")
+                if not num:       # `Số:` with the number on a later line
+                    for j in head:
+                        if j > i:
+                            alone = g.number_alone.match(lines[j])
+                            if alone:
+                                num = alone.group("num")
+                                break
+                lay.number = _clean_number(num or "")
+        if lay.place_line is None:
+            m = g.place_date.search(ln)
+            if m:
+                lay.place_line = i
+                lay.place = _clean_place(m.group("place"))
+                lay.date = _date_of(m)
+        if lay.subject_line is None:
+            m = regex.search(r"(?:^|\s)(V/[Vv]|Về việc)\s+\S", ln)
+            if m and (m.start(1) == 0 or g.number.search(ln[: m.start(1)])):
+                lay.subject_line = i
+    for i in [j for j, ln in enumerate(lines) if ln.strip()][:25]:
+        s = lines[i].strip()
+        m = g.news_date.match(s)
+        if m:
+            lay.news_date_line = i
+            lay.news_date = iso_date(m.group("d"), m.group("m"), m.group("y"))
+            break
+        m = g.news_date_prefix.match(s)
+        if m:
+            lay.news_date_line = i
+            lay.news_date = (iso_date(m.group("d"), m.group("m"), m.group("y"))
+                             or iso_date(m.group("d2"), m.group("m2"), m.group("y2")))
+            lay.news_lead = s[m.end():].strip()
+            break
+    return lay
+
+
+def _clean_number(num: str) -> str:
+    num = regex.sub(r"\s+", "", num).strip(".,;:")
+    return num if regex.search(r"\p{L}", num) else ""
+
+
+def _clean_place(place: str) -> str:
+    return regex.sub(r"\s+", " ", place).strip()
+
+
+def _date_of(m) -> str:
+    if m.group("y2"):
+        return iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
+    y, mo, d = m.group("y"), m.group("m"), m.group("d")
+    if not y:
+        return ""
+    if mo and d:
+        full = iso_date(d, mo, y)
+        if full:
+            return full
+    if mo and 1 <= int(mo) <= 12:
+        return f"{int(y):04d}-{int(mo):02d}"
+    return f"{int(y):04d}"
+
+
+# --------------------------------------------------------------------------- kind and title
+
+def _is_news(text: str, lay: Layout, g: Grammar) -> bool:
+    if lay.heading is not None or lay.motto or lay.number_line is not None or lay.place_line is not None:
+        return False
+    return lay.news_date_line is not None or bool(g.news_marks.search(text))
+
+
+def _doc_kind(text: str, lay: Layout, g: Grammar) -> str:
+    if lay.kind:
+        return lay.kind
+    if lay.number_line is not None and (lay.subject_line is not None
+                                        or any(lay.lines[i].lstrip().startswith("Kính gửi") for i in lay.top)):
+        return g.letter_kind
+    if _is_news(text, lay, g):
+        return g.news_kind
+    return ""
+
+
+def _title_lines(lay: Layout, g: Grammar, first: int, first_text: str = "") -> str:
+    """The title starting at line ``first`` (or the text already taken from the
+    heading line) and the lines that continue it without a blank line."""
+    lines = lay.lines
+    parts = [first_text] if first_text else []
+    i = first
+    if not parts:
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        if i >= len(lines):
+            return ""
+        ln = lines[i].strip()
+        if (regex.match(r"(?:Kính gửi|Căn cứ|Xét|Theo đề nghị|Số\s*:)", ln) or g.motto.search(ln)
+                or regex.match(r"(?:[IVXLC]{1,5}|\d{1,2})\.\s", ln) or g.authority.match(ln)
+                or g.place_date.search(ln)):
+            return ""
+        parts.append(ln)
+        i += 1
+    caps = _is_caps(parts[0])
+    while i < len(lines) and len(parts) < 4:
+        ln = lines[i].strip()
+        if (not ln or g.body_start.match(ln) or g.authority.match(ln) or _is_caps(ln) != caps
+                or g.motto.search(ln) or g.kind_heading.match(ln) or g.news_date.match(ln)
+                or g.place_date.search(ln)):
+            break
+        parts.append(ln)
+        i += 1
+    return _clean_title(_drop_repeated_authority(" ".join(parts), g))
+
+
+def _drop_repeated_authority(title: str, g: Grammar) -> str:
+    """`... CỦA ỦY BAN NHÂN DÂN TỈNH VĨNH LONG ỦY BAN NHÂN DÂN TỈNH VĨNH LONG`: the
+    authority line under the title was run into it; drop the repeat."""
+    words = title.split()
+    for k in range(len(words) // 2, len(words) - 1):
+        tail = " ".join(words[k:])
+        head = " ".join(words[:k])
+        if head.endswith(" " + tail) and g.authority.match(tail):
+            return head
+    return title
+
+
+def _clean_title(title: str) -> str:
+    title = regex.sub(r"[_*#|]{2,}|\s[_*]+$", " ", title)
+    # a section heading run into the title line by the conversion (`... tỉnh Hậu Giang I.Tổng quan ...`)
+    cut = regex.search(r"(?<=\S{2})\s+(?:[IVX]{1,4}\.|Kính gửi\s*:)\s*\p{Lu}", title)
+    if cut and cut.start() >= 20:
+        title = title[: cut.start()]
+    return regex.sub(r"\s+", " ", title).strip(" .,;:-–*_")
+
+
+def _headline(lay: Layout, g: Grammar) -> str:
+    lines = lay.lines
+    content = []
+    stop = lay.news_date_line if lay.news_date_line is not None else len(lines)
+    for i, ln in enumerate(lines):
+        if i >= stop or len(content) >= 8:
+            break
+        s = ln.strip()
+        if not s or _fold(s) in g.chrome or _is_caps(s) or _is_english(s) or regex.search(r"\s[>»/|]\s", s):
+            continue
+        content.append(s)
+    if not content:
+        return ""
+    if lay.news_date_line is not None and len(content) <= 3 and sum(map(len, content)) <= 300:
+        return _clean_title(" ".join(content))
+    title = content[0]
+    if title.endswith(":") and len(content) > 1:
+        title += " " + content[1]
+    return _clean_title(title)
+
+
+def _is_english(s: str) -> bool:
+    words = WORD.findall(s)
+    return len(words) >= 3 and all(w.isascii() for w in words) and not regex.search(r"\d", s)
+
+
+def _title(text: str, lay: Layout, kind: str, g: Grammar) -> str:
+    if lay.heading is not None:
+        if lay.heading_rest:
+            return _title_lines(lay, g, lay.heading + 1, lay.heading_rest)
+        return _title_lines(lay, g, lay.heading + 1)
+    if kind == g.letter_kind and lay.subject_line is not None:
+        ln = lay.lines[lay.subject_line]
+        m = regex.search(r"(?:^|\s)((?:V/[Vv]|Về việc)\s.*)$", ln)
+        return _clean_title(m.group(1)) if m else ""
+    if kind == g.news_kind:
+        return _headline(lay, g)
+    if lay.motto or lay.number_line is not None:
+        # a header but no kind heading: the first lines in capitals under it
+        after = max([lay.place_line or 0, lay.number_line or 0] + lay.motto)
+        for i in lay.top:
+            if i > after and (lay.body is None or i < lay.body) and _is_caps(lay.lines[i]):
+                return _title_lines(lay, g, i)
+    return ""
+
+
+# --------------------------------------------------------------------------- casing
+
+def _vowel(word: str) -> bool:
+    base = unicodedata.normalize("NFD", word.casefold())
+    return any(c in "aeiouy" for c in base)
+
+
+def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
+    """Case an agency name written in capitals the way Vietnamese writes it:
+    `ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ` -> `Ủy ban nhân dân thành phố Cần Thơ`,
+    `SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI` -> `Sở Lao động – Thương binh và Xã hội`."""
+    g = g or grammar()
+    toks = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(caps)]
+    out = []
+    mode = "field"          # field: next word starts a field; rest: lower case; place: capitalised
+    i = 0
+    while i < len(toks):
+        s, e, t = toks[i]
+        if not WORD.fullmatch(t):
+            if t in DASH + "&/":
+                mode = "place" if mode == "place" else "field"
+            elif t in ",;(":
+                mode = "field"
+            out.append((s, e, t))
+            i += 1
+            continue
+        hit = None
+        for n in range(min(g.casing_max, len(toks) - i), 0, -1):
+            span = toks[i:i + n]
+            if not all(WORD.fullmatch(x[2]) for x in span):
+                continue
+            key = _fold(" ".join(x[2] for x in span))
+            if key in g.casing:
+                hit = (n, *g.casing[key])
+                break
+        if hit and hit[1] == "agency" and mode == "rest":
+            hit = None      # `NỘI VỤ`: an agency word inside a name is a plain word
+        if hit and not (hit[1] == "plain" and mode == "place"):
+            n, cat, canon = hit
+            caps_of = [w[:1].isupper() for w in canon.split()]
+            if cat == "plain":
+                caps_of = [mode == "field" and k == 0 for k in range(n)]
+            for k in range(n):
+                s, e, t = toks[i + k]
+                # the written spelling (`UỶ`/`ỦY`), cased like the vocabulary entry
+                out.append((s, e, _case_word(t, caps_of[k] if k < len(caps_of) else False)))
+            i += n
+            mode = {"agency": "field", "committee": "place", "admin_units": "place",
+                    "lower": "field" if _fold(canon) == "và" else "rest"}.get(cat, "rest")
+            continue
+        if t.upper() in g.upper or not _vowel(t) or t.isdigit():
+            out.append((s, e, t if t.isdigit() else t.upper()))
+            mode = "place" if mode != "field" or t.isdigit() else "place"
+            i += 1
+            continue
+        out.append((s, e, _case_word(t, mode in ("field", "place"))))
+        if mode == "field":
+            mode = "rest"
+        i += 1
+    res, pos = [], 0
+    for s, e, t in out:
+        res.append(caps[pos:s])
+        res.append(t)
+        pos = e
+    res.append(caps[pos:])
+    return regex.sub(r"\s+", " ", "".join(res)).strip()
+
+
+def _case_word(w: str, capital: bool) -> str:
+    w = w.lower()
+    return w[:1].upper() + w[1:] if capital else w
+
+
+# --------------------------------------------------------------------------- issuer
+
+def _agency_run(text: str, pos: int, g: Grammar) -> str:
+    """The agency name starting at pos: capitalised words, abbreviations and the
+    lower-case words of institution names (rules/issuers.yaml); a comma
+    continues it only into such a lower-case word."""
+    toks = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, pos, min(len(text), pos + 200))]
+    end = pos
+    i = 0
+    comma = False
+    prev_agency = False
+    while i < len(toks):
+        s, e, t = toks[i]
+        if t in DASH or t == "&":
+            i += 1
+            continue
+        if t == ",":
+            comma = True
+            i += 1
+            continue
+        if not WORD.fullmatch(t):
+            break
+        # a lower-case phrase of institution names, several words long
+        n = _lower_phrase(toks, i, g)
+        if end > pos and not prev_agency and g.issuer_stop.match(text[s:]) and t[0].isupper():
+            break
+        if n and (t[0].islower() or not comma):
+            if t[0].isupper() and end == pos and n and not g.agency_start.match(text[s:]):
+                break
+            end = toks[i + n - 1][1]
+            prev_agency = bool(g.agency_start.match(text[s:]))
+            i += n
+            comma = False
+            continue
+        if comma or not (t[0].isupper() or t[0].isdigit() and end > pos):
+            break
+        prev_agency = bool(g.agency_start.match(text[s:]))
+        end = e
+        i += 1
+    name = text[pos:end]
+    name = regex.sub(r"(?:\s*(?:và|[-–,&]))+$", "", name)
+    return regex.sub(r"\s+", " ", name).strip()
+
+
+def _lower_phrase(toks, i, g: Grammar) -> int:
+    words = []
+    for k in range(i, min(len(toks), i + 6)):
+        if not WORD.fullmatch(toks[k][2]):
+            break
+        words.append(toks[k][2])
+    for n in range(len(words), 0, -1):
+        if _fold(" ".join(words[:n])) in g.issuer_lower and words[0] != "và":
+            return n
+    return 0
+
+
+def _is_agency(name: str, g: Grammar) -> bool:
+    return bool(name) and bool(g.agency_start.match(name)) and len(name) <= 120
+
+
+def _issuer_from_closing(lines: list, g: Grammar) -> str:
+    for ln in reversed(lines):
+        s = ln.strip()
+        if not g.closing_lead.match(s):
+            continue
+        first = regex.split(r"\./\.|\.\s+(?=\p{Lu})|\.$", s, maxsplit=1)[0]
+        for m in regex.finditer(r"(?<![\p{L}])của\s+", first):
+            name = _agency_run(first, m.end(), g)
+            if _is_agency(name, g):
+                return name
+        return ""
+    return ""
+
+
+def _header_agencies(lay: Layout, g: Grammar) -> list:
+    """The agency names left of the motto, top (parent) first."""
+    if not lay.motto and lay.number_line is None:
+        return []
+    ends = [x for x in (lay.heading, lay.body, lay.place_line) if x is not None]
+    stop = min(ends) if ends else 10 ** 9
+    frags = []
+    for i in lay.top:
+        if i > stop or (i == stop and i != lay.place_line):
+            break
+        s = lay.lines[i]
+        s = g.motto.sub(" ", s)
+        s = g.place_date.sub(" ", s)
+        s = regex.sub(r"(?:^|\s)(?:V/[Vv]|Về việc)\s.*$", " ", s)
+        s = g.number.sub(" ", s)
+        if g.number_alone.match(s):
+            continue
+        s = g.noise.sub(" ", s)
+        s = regex.sub(r"[_*#|]+", " ", s)
+        s = regex.sub(r"\s+", " ", s).strip(" -–:,.")
+        if _is_caps(s):
+            frags.append(s)
+    agencies = []
+    for frag in frags:
+        words = frag.split()
+        if agencies and words and (_fold(words[0]) in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường",
+                                                         "và", "-", "–")):
+            agencies[-1] = agencies[-1] + " " + frag
+            continue
+        agencies.extend(_split_header(frag, g))
+    return agencies
+
+
+def _split_header(frag: str, g: Grammar) -> list:
+    words = frag.split()
+    folded = [_fold(w) for w in words]
+    cuts = [0]
+    k = 1
+    after_place = False
+    while k < len(words):
+        prev1 = folded[k - 1]
+        prev2 = " ".join(folded[max(0, k - 2):k])
+        blocked = prev1 in g.no_split_after or prev2 in g.no_split_after
+        hit = None
+        for group, need_place in ((g.split_always, False), (g.split_after_place, True)):
+            for p in group:
+                if tuple(folded[k:k + len(p)]) == p:
+                    hit = (p, need_place)
+                    break
+            if hit:
+                break
+        if hit and not blocked and (not hit[1] or after_place):
+            cuts.append(k)
+            k += len(hit[0])
+            after_place = False
+            continue
+        if prev1 in ("tỉnh", "huyện", "quận", "xã", "phường") or prev2 in ("thành phố", "thị xã", "thị trấn"):
+            after_place = True
+        k += 1
+    cuts.append(len(words))
+    return [" ".join(words[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _issuer_from_subject(lay: Layout, g: Grammar, after: int) -> str:
+    seen = 0
+    for i in range(after, len(lay.lines)):
+        s = lay.lines[i].strip()
+        if not s:
+            continue
+        seen += 1
+        if seen > 6:
+            break
+        for m in g.subject_verbs.finditer(s):
+            before = s[: m.start()].rstrip()
+            cut = [x.end() for x in regex.finditer(r"[,;:.]\s*", before)]
+            for start in reversed([0] + cut[-3:]):
+                cand = before[start:].strip()
+                name = _agency_run(cand, 0, g)
+                if name and name == cand and _is_agency(name, g):
+                    return name
+    return ""
+
+
+def _issuer_from_news(text: str, lay: Layout, g: Grammar) -> str:
+    tail = "\n".join(lay.lines[-40:])
+    m = None
+    for m in g.news_footer.finditer(tail):
+        pass
+    if m:
+        who = regex.sub(r"\s+", " ", m.group("who")).strip(" .,;:-–©")
+        who = regex.sub(r"\s*[-–,]?\s*(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?$", "", who).strip()
+        if who:
+            return who
+    for i in lay.top[:6]:
+        s = lay.lines[i].strip()
+        if _is_caps(s) and not g.kind_heading.match(s) and g.agency_start.match(proper_case(s, g)):
+            return proper_case(s, g)
+    return ""
+
+
+def _issuer(text: str, lay: Layout, kind: str, g: Grammar) -> str:
+    if kind == g.news_kind:
+        return _issuer_from_news(text, lay, g)
+    name = _issuer_from_closing(lay.lines, g)
+    if name:
+        return name
+    agencies = _header_agencies(lay, g)
+    if agencies:
+        return proper_case(agencies[-1], g)
+    after = lay.heading + 1 if lay.heading is not None else 0
+    return _issuer_from_subject(lay, g, after)
+
+
+# --------------------------------------------------------------------------- province
+
+def _canonical_province(name: str, g: Grammar) -> str:
+    name = regex.sub(r"^(?:TP|Tp|T\.P)\s*\.\s*|^(?:Thành phố|Tỉnh)\s+", "", name or "").strip()
+    return g.provinces.get(_fold(name), "")
+
+
+def _province_named(text: str, g: Grammar) -> str:
+    """A province named in an issuer or header (`... tỉnh Tây Ninh`, `UBND TỈNH HẬU GIANG`)."""
+    m = g.province_in_body.search(text)
+    if m:
+        return _canonical_province(m.group("p"), g)
+    return ""
+
+
+def _place_province(text: str, g: Grammar, date: str) -> str:
+    """The province of a known place below province level named in text."""
+    for m in g.place_pattern.finditer(text or ""):
+        prov = g.places.get(_fold(m.group()))
+        if prov:
+            return _as_of(prov, date, g)
+    return ""
+
+
+def _as_of(prov: str, date: str, g: Grammar) -> str:
+    if date and date[:7] >= "2025-07" and prov not in g.after_2025:
+        return g.merged.get(prov, prov)
+    return prov
+
+
+def _is_central(issuer: str, g: Grammar) -> bool:
+    f = _fold(issuer)
+    return any(f == c or f.startswith(c + " ") for c in g.central)
+
+
+def _body_province(text: str, g: Grammar) -> str:
+    counts: dict = {}
+    for m in g.province_in_body.finditer(text):
+        p = _canonical_province(m.group("p"), g)
+        if p:
+            counts[p] = counts.get(p, 0) + 1
+    if not counts:
+        return ""
+    best, n = max(counts.items(), key=lambda kv: kv[1])
+    if n >= g.body_min and n / sum(counts.values()) > g.body_share:
+        return best
+    return ""
+
+
+def _province(text: str, lay: Layout, issuer: str, header: list, g: Grammar, date: str) -> str:
+    named = _province_named(issuer, g)
+    if named:
+        return named
+    if _is_central(issuer, g):
+        return ""
+    prov = _canonical_province(lay.place, g)
+    if prov:
+        return prov
+    for agency in reversed(header):
+        named = _province_named(agency, g)
+        if named:
+            return named
+    for source in [lay.place, issuer] + list(reversed(header)):
+        prov = _place_province(source, g, date)
+        if prov:
+            return prov
+    return _body_province(text, g)
+
+
+# --------------------------------------------------------------------------- period
+
+CITED_DATE = regex.compile(r"(?i)ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm\s*\d{4}|/\s*\d{1,2}\s*/\s*\d{4})"
+                           r"|\b\d{1,2}/\d{1,2}/\d{4}\b|\S*\d+/(?:19|20)\d{2}/\S*")
+ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def _period_of(text: str, g: Grammar) -> str:
+    text = CITED_DATE.sub(" ", text or "")
+    for pattern, value in g.periods:
+        m = pattern.search(text)
+        if not m:
+            continue
+        parts = {k: v for k, v in m.groupdict().items() if v}
+        if "{y}" in value and "y" not in parts:
+            later = regex.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text[m.end():])
+            if not later:
+                continue
+            parts["y"] = later.group(1)
+        if "q" in parts:
+            parts["q"] = str(ROMAN.get(parts["q"].upper(), parts["q"]))
+        if "m" in parts:
+            parts["m"] = f"{int(parts['m']):02d}"
+        try:
+            return value.format(**parts)
+        except (KeyError, IndexError):
+            continue
+    return ""
+
+
+def _lead_paragraph(lay: Layout, after: int) -> str:
+    for i in range(after, len(lay.lines)):
+        s = lay.lines[i].strip()
+        if s and not s.startswith("Kính gửi"):
+            return s
+    return ""
+
+
+def _period(lay: Layout, title: str, kind: str, issued: str, g: Grammar) -> str:
+    p = _period_of(title, g)
+    if p:
+        return p
+    after = max([x for x in (lay.heading, lay.news_date_line, lay.subject_line, lay.place_line) if x is not None],
+                default=-1) + 1
+    lead = lay.news_lead if lay.news_lead and after == (lay.news_date_line or 0) + 1 else _lead_paragraph(lay, after)
+    if lead and not regex.match(r"(?:[-–+•]\s*)?(?:Căn cứ|Thực hiện|Theo)\b", lead):
+        m = regex.search(r"(?<![\p{L}])[Nn]ăm\s+((?:19|20)\d{2})(?!\d)", CITED_DATE.sub(" ", lead))
+        if m:
+            return m.group(1)
+    return issued[:4] if issued else ""
+
+
+# --------------------------------------------------------------------------- fill
+
+def read_meta(text: str) -> dict:
+    """The metadata fields of a document's normalized text (empty when unsure)."""
+    g = grammar()
+    out = dict.fromkeys(("doc_kind", "number", "issuer", "province", "place", "issued_date", "period", "title"), "")
+    if not text or not text.strip():
+        return out
+    lay = _layout(text, g)
+    kind = _doc_kind(text, lay, g)
+    out["doc_kind"] = kind
+    out["number"] = lay.number
+    out["place"] = lay.place
+    out["issued_date"] = lay.date or (lay.news_date if kind == g.news_kind else "")
+    out["title"] = _guard(_title, text, lay, kind, g)
+    out["issuer"] = _guard(_issuer, text, lay, kind, g)
+    header = _guard(_header_agencies, lay, g) or []
+    out["province"] = _guard(_province, text, lay, out["issuer"], header, g, out["issued_date"])
+    out["period"] = _guard(_period, lay, out["title"], kind, out["issued_date"], g)
+    return out
+
+
+def _guard(step, *args):
+    try:
+        return step(*args)
+    except Exception:  # one field never costs the others
+        log.warning("document metadata: %s failed", step.__name__, exc_info=True)
+        return ""
+
+
+def fill(doc: DocumentInfo, parsed) -> None:
+    """Set doc_kind, number, issuer, province, place, issued_date, period and
+    title from the document's header, title and body. Never raises."""
+    try:
+        meta = read_meta(parsed.text)
+    except Exception:
+        log.warning("document metadata failed for %s", getattr(doc, "doc_id", "?"), exc_info=True)
+        return
+    for key, value in meta.items():
+        setattr(doc, key, value or "")

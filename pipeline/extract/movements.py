@@ -1,5 +1,363 @@
+"""Named emulation movements and campaigns (table: movements).
+
+A movement mention is the inside of a pair of quotes (“...” or "...") that
+names a movement, a campaign, a theme or a contest. Which quotes count, and
+their kind, is decided from the words before them (rules/movements.yaml):
+
+1. a head word (`phong trào thi đua`, `cuộc vận động`, `chủ đề`, `hội thi`
+   ...) before the quote in its sentence with only modifier words between:
+   the head word gives the kind;
+2. a quote that continues a list headed by one, through connectors (`, ` `; `
+   ` và `) or through a short stretch that holds a head word: the kind is the
+   catalog entry's when the catalog knows the name, else the nearest head's;
+3. a quote with no head word whose name is close to a catalog entry, unless it
+   directly follows `về` (it is then the subject of a cited document).
+
+The canonical name is the catalog entry with the highest Jaccard similarity of
+word sets, after place names, scope words and periods are dropped from both.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import unicodedata
+from dataclasses import dataclass
+from typing import Optional
+
+import regex
+
+from .. import rules
+from ..models import Movement
 from . import ParsedDoc
 
+YEAR = r"(?:19|20)\d{2}"
+DASH = r"[-‐-―−]"
+# a sentence ends inside a gap (not an ellipsis, not a decimal point)
+SENTENCE_END = regex.compile(r"(?<![.\d])[.!?](?![.\d])(?:\s|$)")
+NAME_MAX_CHARS = 400
 
-def find(doc: ParsedDoc) -> list:
-    return []
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    name: str
+    kind: str
+    keys: tuple          # word sets of the name and its aliases
+
+
+@dataclass(frozen=True)
+class Grammar:
+    head: regex.Pattern
+    head_kind: dict
+    modifier_gap: regex.Pattern
+    modifier_max_words: int
+    connector_gap: regex.Pattern
+    stretch_max_words: int
+    title_before: regex.Pattern
+    pairs: dict                    # opening mark -> closing mark
+    straight: frozenset
+    curly_marks: regex.Pattern
+    straight_marks: regex.Pattern
+    unclosed_stop: regex.Pattern
+    period_after: regex.Pattern
+    period_inside: regex.Pattern
+    period_strip: regex.Pattern
+    places: regex.Pattern
+    scope: regex.Pattern
+    tones: regex.Pattern
+    tone_map: dict
+    catalog: tuple
+    threshold: float
+    catalog_only_threshold: float
+
+
+def _words_or_marks(items) -> str:
+    """Alternation of words (with word boundaries) and punctuation marks."""
+    words = [w for w in items if regex.search(r"[\p{L}\p{N}]", w)]
+    marks = [w for w in items if w not in words]
+    parts = []
+    if words:
+        parts.append(rules.alternation(words))
+    if marks:
+        parts.append(rules.alternation(marks, boundary=False))
+    return "(?:" + "|".join(parts) + ")"
+
+
+@functools.lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    cfg = rules.load("movements")
+    head_kind = {}
+    for kind, words in cfg["heads"].items():
+        for w in words:
+            head_kind[_fold(w)] = kind
+    head_alt = rules.alternation(head_kind.keys())
+    mods = rules.alternation(cfg["modifiers"])
+    clauses = "|".join(f"(?:{c})" for c in cfg.get("modifier_clauses") or [])
+    gap_item = rf"(?:{mods}|{YEAR}" + (rf"|(?<![\p{{L}}])(?:{clauses})(?![\p{{L}}])" if clauses else "") + ")"
+    conn = _words_or_marks(cfg["connectors"])
+    titles = rules.alternation(list(cfg["title_markers"]) + list(cfg.get("other_names_before") or []))
+    stop_conn = _words_or_marks(cfg["unclosed_stop_connectors"])
+    period_words = rules.alternation(cfg["period_words"])
+    period = rf"{period_words}\s+({YEAR})\s*{DASH}\s*({YEAR})"
+    dated = rf"(?:{period_words}\s+{YEAR}\s*{DASH}\s*{YEAR}|(?<![\p{{L}}])năm\s+{YEAR})"
+    gap_words = int(cfg.get("period_max_gap_words", 5))
+    prefixes = rules.alternation(cfg["place_prefixes"], boundary=False)
+    places = rules.alternation(cfg["places"], boundary=False)
+    tone_map = {unicodedata.normalize("NFC", k): unicodedata.normalize("NFC", v)
+                for k, v in cfg["tone_variants"].items()}
+    g = Grammar(
+        head=regex.compile(head_alt, regex.IGNORECASE),
+        head_kind=head_kind,
+        modifier_gap=regex.compile(rf"[\s:*]*(?:{gap_item}[\s:*]*)*", regex.IGNORECASE),
+        modifier_max_words=int(cfg.get("modifier_max_words", 6)),
+        connector_gap=regex.compile(rf"[\s*]*(?:(?:{conn}|{dated})[\s*]*)*", regex.IGNORECASE),
+        stretch_max_words=int(cfg.get("list_stretch_max_words", 15)),
+        title_before=regex.compile(rf"{titles}[\s*]*$", regex.IGNORECASE),
+        pairs={o: c for o, c in cfg["quote_pairs"]},
+        straight=frozenset(cfg["straight_quotes"]),
+        curly_marks=regex.compile("|".join(regex.escape(m) for pair in cfg["quote_pairs"] for m in pair)),
+        straight_marks=regex.compile("|".join(regex.escape(m) for m in cfg["straight_quotes"])),
+        unclosed_stop=regex.compile(rf"[\s,;]*{stop_conn}\s+(?:(?:các|những)\s+)?{head_alt}",
+                                    regex.IGNORECASE),
+        period_after=regex.compile(rf"[\s*]*(?:[\p{{L}}\p{{N}}]+\s+){{0,{gap_words}}}?{period}",
+                                   regex.IGNORECASE),
+        period_inside=regex.compile(rf"[\s,;(–-]*{period}[\s.)]*$", regex.IGNORECASE),
+        period_strip=regex.compile(rf"(?:{period_words}\s+)?{YEAR}(?:\s*{DASH}\s*{YEAR})?",
+                                   regex.IGNORECASE),
+        places=regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{prefixes}\s+)?({places})(?![\p{{L}}\p{{N}}])",
+                             regex.IGNORECASE),
+        scope=regex.compile(rules.alternation([_fold(w) for w in cfg["scope_words"]])),
+        tones=regex.compile("(" + "|".join(regex.escape(k) for k in tone_map) + r")(?![\p{L}])",
+                            regex.IGNORECASE),
+        tone_map=tone_map,
+        catalog=(),
+        threshold=float(cfg.get("canonical_threshold", 0.75)),
+        catalog_only_threshold=float(cfg.get("catalog_only_threshold", 0.85)),
+    )
+    entries = []
+    for item in cfg["catalog"]:
+        names = [item["name"]] + list(item.get("aliases") or [])
+        keys = tuple(k for k in (_key(n, g) for n in names) if k)
+        entries.append(CatalogEntry(name=item["name"], kind=item.get("kind", "phong trào thi đua"),
+                                    keys=keys))
+    object.__setattr__(g, "catalog", tuple(entries))
+    return g
+
+
+def _fold(s: str) -> str:
+    return regex.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip().casefold()
+
+
+def clean_name(s: str) -> str:
+    """NFC, quotes and surrounding space removed, whitespace collapsed, dashes
+    unified to ` - `."""
+    s = unicodedata.normalize("NFC", s)
+    s = regex.sub(r"\s+", " ", s).strip(" *_\"'“”«»‘’")
+    s = regex.sub(r"\s*[–—‒―]\s*", " - ", s)
+    s = regex.sub(r"\s+-\s*|\s*-\s+", " - ", s)
+    return regex.sub(r"\s+", " ", s).strip()
+
+
+def _key(name: str, g: Grammar) -> frozenset:
+    """The word set a name is compared by: casefolded, without punctuation,
+    places (with their `tỉnh`/`huyện` prefix), scope words and periods."""
+    s = unicodedata.normalize("NFC", name)
+    s = g.tones.sub(lambda m: _tone(m.group(1), g), s)
+    s = g.period_strip.sub(" ", s)
+    # a place is written with capitals; `hòa bình` (peace) is not `Hòa Bình`
+    s = g.places.sub(lambda m: " " if m.group(1)[:1].isupper() else m.group(), s)
+    s = _fold(s)
+    s = g.scope.sub(" ", s)
+    return frozenset(regex.findall(r"[\p{L}\p{N}]+", s))
+
+
+def _tone(s: str, g: Grammar) -> str:
+    new = g.tone_map.get(s.lower(), s)
+    return new.upper() if s.isupper() else (new[0].upper() + new[1:] if s[0].isupper() else new)
+
+
+def canonical(name: str) -> tuple[Optional[CatalogEntry], float]:
+    """The closest catalog entry and its similarity."""
+    g = grammar()
+    key = _key(name, g)
+    if not key:
+        return None, 0.0
+    best, best_sim = None, 0.0
+    for entry in g.catalog:
+        for k in entry.keys:
+            sim = len(key & k) / len(key | k)
+            if sim > best_sim:
+                best, best_sim = entry, sim
+    return best, best_sim
+
+
+@dataclass
+class Quote:
+    open: int            # offset of the opening mark
+    start: int           # name span (inside the marks)
+    end: int
+    close_end: int       # offset after the closing mark (== end when unclosed)
+
+
+def _quotes(doc: ParsedDoc, g: Grammar, pars: _Paragraphs) -> list[Quote]:
+    """Every quoted span, in document order. Curly marks pair within a
+    paragraph; straight marks pair in order within a sentence; an opening mark
+    with no partner is unclosed."""
+    text = doc.text
+    out: list[Quote] = []
+    for par in doc.seg.paragraphs:
+        pending: Optional[int] = None
+        closing = ""
+        for m in g.curly_marks.finditer(text, par.start, par.end):
+            i, ch = m.start(), m.group()
+            if ch in g.pairs:
+                if pending is not None:          # a new quote opens: the last one ends before it
+                    out.append(_unclosed(doc, pending, g, pars, before=i))
+                pending, closing = i, g.pairs[ch]
+            elif pending is not None and ch == closing:
+                out.append(Quote(pending, pending + 1, i, i + 1))
+                pending = None
+        if pending is not None:
+            out.append(_unclosed(doc, pending, g, pars))
+    for sent in doc.seg.sentences:
+        marks = [m.start() for m in g.straight_marks.finditer(text, sent.start, sent.end)]
+        for a, b in zip(marks[0::2], marks[1::2]):
+            out.append(Quote(a, a + 1, b, b + 1))
+        if len(marks) % 2:
+            out.append(_unclosed(doc, marks[-1], g, pars))
+    out.sort(key=lambda q: q.open)
+    # drop quotes nested in another (a straight pair inside a curly one)
+    kept: list[Quote] = []
+    for q in out:
+        if kept and q.open < kept[-1].close_end:
+            continue
+        kept.append(q)
+    return kept
+
+
+class _Paragraphs:
+    """Paragraph lookup by offset (the starts computed once per document)."""
+
+    def __init__(self, doc: ParsedDoc):
+        self.paragraphs = doc.seg.paragraphs
+        self.starts = [p.start for p in self.paragraphs]
+
+    def at(self, offset: int):
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.paragraphs[max(i, 0)]
+
+
+def _unclosed(doc: ParsedDoc, at: int, g: Grammar, pars: _Paragraphs, before: Optional[int] = None) -> Quote:
+    """An opening mark with no closing one: the name runs to a connector
+    followed by a head word (` và phong trào ...`), else to the end of the
+    clause (`;`) or sentence."""
+    text = doc.text
+    sent = doc.seg.sentence_at(at)
+    par = pars.at(at)
+    limit = max(sent.end, at + 1)
+    limit = min(limit, par.end) if par.start <= at < par.end else limit
+    if before is not None:
+        limit = min(limit, before)
+    stop = g.unclosed_stop.search(text, at + 1, limit)
+    end = stop.start() if stop else limit
+    semi = text.find(";", at + 1, end)
+    if semi >= 0:
+        end = semi
+    while end > at + 1 and text[end - 1] in " .,:;*…":
+        end -= 1
+    return Quote(at, at + 1, end, end)
+
+
+def _word_count(s: str) -> int:
+    return len(regex.findall(r"[\p{L}\p{N}]+", s))
+
+
+def _direct_head(window: str, g: Grammar) -> Optional[str]:
+    """The kind of the head word that ends the window (only modifiers after it)."""
+    last = None
+    for m in g.head.finditer(window):
+        last = m
+    if last is None:
+        return None
+    gap = window[last.end():]
+    if _word_count(gap) > g.modifier_max_words or not g.modifier_gap.fullmatch(gap):
+        return None
+    return g.head_kind[_fold(last.group())]
+
+
+def _stretch_head(gap: str, g: Grammar) -> Optional[str]:
+    """The kind of the nearest head word in a short stretch between two list items."""
+    if SENTENCE_END.search(gap) or _word_count(gap) > g.stretch_max_words:
+        return None
+    if not regex.search(r"(?:[,;:…]|\.\.\.)\s*\**\s*$", gap):
+        return None
+    heads = list(g.head.finditer(gap))
+    if not heads:
+        return None
+    return g.head_kind[_fold(heads[-1].group())]
+
+
+def _period(text: str, q: Quote, name: str, g: Grammar, limit: int) -> str:
+    m = g.period_inside.search(name)
+    if not m:
+        after = text[q.close_end:limit]
+        m = g.period_after.match(after)
+    return f"{m.group(1)}-{m.group(2)}" if m else ""
+
+
+def find(doc: ParsedDoc) -> list[Movement]:
+    g = grammar()
+    text = doc.text
+    out: list[Movement] = []
+    pars = _Paragraphs(doc)
+    quotes = _quotes(doc, g, pars)
+    prev: Optional[Quote] = None
+    prev_state = None          # (accepted, chain_kind, title_excluded)
+    for idx, q in enumerate(quotes):
+        sent = doc.seg.sentence_at(q.open)
+        par = pars.at(q.open)
+        same_par = prev is not None and prev.close_end > par.start
+        win_start = sent.start
+        if same_par and prev.close_end > win_start:
+            win_start = prev.close_end
+        window = text[win_start:q.open]
+        gap = text[prev.close_end:q.open] if same_par and prev.close_end <= q.open else None
+
+        raw = text[q.start:q.end]
+        name = clean_name(raw)
+        state = (False, None, False)
+        if name and len(raw) <= NAME_MAX_CHARS and regex.search(r"\p{L}", name):
+            entry, sim = canonical(name)
+            if sim < g.threshold:
+                entry = None
+            kind = None
+            chain = None
+            head = _direct_head(window, g)
+            if head:
+                kind = chain = head
+            elif prev_state and prev_state[0] and prev_state[1] and gap is not None:
+                if g.connector_gap.fullmatch(gap) and not SENTENCE_END.search(gap.replace("...", "")):
+                    chain = prev_state[1]
+                else:
+                    chain = _stretch_head(gap, g)
+                if chain:
+                    kind = entry.kind if entry else chain
+            title = False
+            if kind is None:
+                title = bool(g.title_before.search(text, max(0, q.open - 40), q.open))
+                if (not title and prev_state and prev_state[2] and gap is not None
+                        and g.connector_gap.fullmatch(gap)):
+                    title = True      # `về “A”, “B”`: the whole list is the subject
+                if entry and sim >= g.catalog_only_threshold and not title:
+                    kind = entry.kind
+            if kind:
+                start, end = q.start, q.end
+                limit = min(sent.end if sent.end > q.close_end else par.end,
+                            quotes[idx + 1].open if idx + 1 < len(quotes) else len(text))
+                out.append(Movement(**doc.provenance(start, end), name=name,
+                                    canonical=entry.name if entry else "", kind=kind,
+                                    period=_period(text, q, name, g, limit)))
+                state = (True, chain, False)
+            else:
+                state = (False, None, title)
+        prev, prev_state = q, state
+    return out
