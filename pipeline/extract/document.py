@@ -84,6 +84,7 @@ class Grammar:
     closing_lead: regex.Pattern
     subject_verbs: regex.Pattern
     agency_start: regex.Pattern
+    agency_start_caps: regex.Pattern   # the same, for a header line in capitals
     central: tuple
     issuer_lower: tuple            # lower-case words of institution names (folded, longest first)
     issuer_stop: regex.Pattern
@@ -133,7 +134,6 @@ def grammar() -> Grammar:
              rf"|(?P<d>\d{{1,2}})?{blank}(?:tháng{blank}(?P<m>\d{{1,2}})?{blank})?"
              rf"(?:năm[ ]*(?P<y>(?:19|20)\d{{2}}))?)")
     periods = tuple((regex.compile(p["pattern"], regex.IGNORECASE), p["value"]) for p in cfg["periods"])
-    heads = sorted({_fold(k) for k in cfg["doc_kinds"]}, key=len, reverse=True)
     return Grammar(
         kinds=kinds,
         kind_heading=regex.compile(r"^[#>*\s]*(" + _alt(cfg["doc_kinds"].keys(), boundary=False)
@@ -156,6 +156,9 @@ def grammar() -> Grammar:
         closing_lead=regex.compile(cfg["closing_lead"]),
         subject_verbs=regex.compile("|".join(f"(?:{p})" for p in cfg["subject_verbs"])),
         agency_start=regex.compile(r"^" + _alt(cfg["agency_starts"])),
+        agency_start_caps=regex.compile(r"^" + _alt(list(cfg["agency_starts"]) + list(cas["agency"])
+                                                    + list(cas["committee"])
+                                                    + list(cfg["header_split_before"])), regex.IGNORECASE),
         central=tuple(_fold(c) for c in cfg["central_issuers"]),
         issuer_lower=tuple(sorted({_fold(w) for w in iss["lowercase_words"]}, key=len, reverse=True)),
         issuer_stop=regex.compile(r"^" + _alt(iss["stop_words"])),
@@ -419,7 +422,7 @@ def _vowel(word: str) -> bool:
 def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
     """Case an agency name written in capitals the way Vietnamese writes it:
     `ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ` -> `Ủy ban nhân dân thành phố Cần Thơ`,
-    `SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI` -> `Sở Lao động – Thương binh và Xã hội`."""
+    `SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI` -> `Sở Lao động - Thương binh và Xã hội`."""
     g = g or grammar()
     toks = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(caps)]
     out = []
@@ -444,7 +447,7 @@ def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
             if key in g.casing:
                 hit = (n, *g.casing[key])
                 break
-        if hit and hit[1] == "agency" and mode == "rest":
+        if hit and hit[1] == "agency" and hit[0] == 1 and mode == "rest":
             hit = None      # `NỘI VỤ`: an agency word inside a name is a plain word
         if hit and not (hit[1] == "plain" and mode == "place"):
             n, cat, canon = hit
@@ -474,7 +477,8 @@ def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
         res.append(t)
         pos = e
     res.append(caps[pos:])
-    return regex.sub(r"\s+", " ", "".join(res)).strip()
+    name = regex.sub(r"\s*[–—]\s*|\s+-\s*|\s*-\s+", " - ", "".join(res))   # `LAO ĐỘNG – THƯƠNG BINH`
+    return regex.sub(r"\s+", " ", name).strip()
 
 
 def _case_word(w: str, capital: bool) -> str:
@@ -542,6 +546,9 @@ def _is_agency(name: str, g: Grammar) -> bool:
     return bool(name) and bool(g.agency_start.match(name)) and len(name) <= 120
 
 
+CITATION_BEFORE = regex.compile(r"\d+\s*/\s*[\p{Lu}\d]|(?i:số)\s+\d|ngày\s+\d|\d{1,2}/\d{1,2}/\d{4}")
+
+
 def _issuer_from_closing(lines: list, g: Grammar) -> str:
     for ln in reversed(lines):
         s = ln.strip()
@@ -549,6 +556,8 @@ def _issuer_from_closing(lines: list, g: Grammar) -> str:
             continue
         first = regex.split(r"\./\.|\.\s+(?=\p{Lu})|\.$", s, maxsplit=1)[0]
         for m in regex.finditer(r"(?<![\p{L}])của\s+", first):
+            if CITATION_BEFORE.search(first[max(0, m.start() - 60):m.start()]):
+                continue    # `Chỉ thị số 12/CT-UBND ngày ... của Chủ tịch UBND tỉnh`: a cited document's issuer
             name = _agency_run(first, m.end(), g)
             if _is_agency(name, g):
                 return name
@@ -580,9 +589,9 @@ def _header_agencies(lay: Layout, g: Grammar) -> list:
             frags.append(s)
     agencies = []
     for frag in frags:
-        words = frag.split()
-        if agencies and words and (_fold(words[0]) in ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường",
-                                                         "và", "-", "–")):
+        # a line that does not start an agency continues the one above
+        # (`ỦY BAN NHÂN DÂN` / `TỈNH HÀ TĨNH`, `BAN THI ĐUA - KHEN THƯỞNG` / `TRUNG ƯƠNG`)
+        if agencies and not g.agency_start_caps.match(frag):
             agencies[-1] = agencies[-1] + " " + frag
             continue
         agencies.extend(_split_header(frag, g))
@@ -656,6 +665,19 @@ def _issuer_from_news(text: str, lay: Layout, g: Grammar) -> str:
     return ""
 
 
+def _body_spelling(name: str, text: str) -> str:
+    """The body's own spelling of a name cased from capitals, when the body
+    writes it (`Tổ giúp việc về Cải cách hành chính`, not `... về cải cách ...`)."""
+    try:
+        pattern = regex.compile(r"(?<![\p{L}\p{N}])" + _flex(name) + r"(?![\p{L}\p{N}])", regex.IGNORECASE)
+    except regex.error:
+        return name
+    for m in pattern.finditer(text):
+        if not _is_caps(m.group()) and m.group()[:1].isupper():
+            return regex.sub(r"\s+", " ", m.group())
+    return name
+
+
 def _issuer(text: str, lay: Layout, kind: str, g: Grammar) -> str:
     if kind == g.news_kind:
         return _issuer_from_news(text, lay, g)
@@ -664,7 +686,7 @@ def _issuer(text: str, lay: Layout, kind: str, g: Grammar) -> str:
         return name
     agencies = _header_agencies(lay, g)
     if agencies:
-        return proper_case(agencies[-1], g)
+        return _body_spelling(proper_case(agencies[-1], g), text)
     after = lay.heading + 1 if lay.heading is not None else 0
     return _issuer_from_subject(lay, g, after)
 
