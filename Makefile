@@ -27,3 +27,7 @@ corpus: $(STAMP)
 
 clean:
 	rm -rf $(VENV) outputs/*.csv outputs/*.parquet outputs/*.xlsx outputs/*.sqlite*
+
+# Further targets (programs from Debian's packages, benchmarks, fuzzing) live
+# in mk/*.mk, one file per concern.
+-include mk/*.mk

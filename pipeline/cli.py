@@ -1,45 +1,30 @@
-"""The `tdkt` command."""
+"""The `tdkt` command: subcommands live in pipeline/commands/, one module each."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from . import __version__
-
-
-def _cmd_extract(args) -> int:
-    from . import batch
-    summary = batch.run(args.paths, args.out, workers=args.workers, fresh=args.fresh, quiet=args.quiet)
-    if not args.quiet:
-        print(f"Read {summary.documents} document(s) ({summary.skipped} unchanged, skipped) "
-              f"in {summary.seconds:.1f}s into {args.out}")
-        for name, n in summary.rows.items():
-            print(f"  {name:<10} {n:>6} rows")
-        print(f"  errors in this run: {summary.errors}")
-    return 0
+from .commands import COMMANDS
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="tdkt",
         description="Extract tables from Vietnamese reports on thi đua, khen thưởng "
-                    "(emulation and commendation): cited documents, movements, money, award counts.")
+                    "(emulation and commendation): cited documents, movements, money, award counts; "
+                    "build the registry of cited documents; check and compare units' claims.")
     p.add_argument("--version", action="version", version=f"tdkt {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser(
-        "extract", help="read reports and write the tables",
-        description="Read files and folders (recursively: .txt, .docx, .pdf) and write the tables "
-                    "documents, citations, movements, money, awards and errors to DIR as CSV (UTF-8 "
-                    "with BOM), Parquet, one Excel workbook tables.xlsx and the SQLite database "
-                    "registry.sqlite. Documents already extracted into DIR with the same rules are "
-                    "skipped; the tables cover every document in DIR.")
-    ex.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to read")
-    ex.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
-    ex.add_argument("--workers", type=int, default=None, metavar="N",
-                    help="worker processes (default: all cores)")
-    ex.add_argument("--fresh", action="store_true", help="forget what DIR already holds and start over")
-    ex.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    ex.set_defaults(func=_cmd_extract)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f".commands.{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.endswith(f"commands.{name}"):
+                continue          # a command not built yet
+            raise
+        module.register(sub)
     return p
 
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 import regex
 
-from .models import TABLE_TYPES, ExtractionResult
+from .models import DERIVED_TABLE_TYPES, TABLE_TYPES, ExtractionResult
 
 DB_NAME = "registry.sqlite"
 MENTION_TABLES = ("citations", "movements", "money", "awards")
-# Derived tables written by later stages (registry, checks, figures) register here.
-EXTRA_TABLES: dict[str, type] = {}
+# Derived tables, rebuilt from the whole store (registry, conflicts, checks).
+EXTRA_TABLES: dict[str, type] = dict(DERIVED_TABLE_TYPES)
 
 
 def _sql_type(tp) -> str:

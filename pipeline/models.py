@@ -153,6 +153,7 @@ class ExtractionResult:
     movements: list[Movement] = field(default_factory=list)
     money: list[Money] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
+    figures: list = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
     normalized_text: str = ""
 
@@ -163,6 +164,7 @@ class ExtractionResult:
             "movements": self.movements,
             "money": self.money,
             "awards": self.awards,
+            "figures": self.figures,
             "errors": self.errors,
         }
 
@@ -171,11 +173,81 @@ def column_names(record_type) -> list[str]:
     return [f.name for f in fields(record_type)]
 
 
+
+
+# --- derived tables: the registry, the auditor's toolkit -------------------
+
+@dataclass
+class Figure(Mention):
+    """Another quantitative claim: a count, ratio, percentage or area."""
+    kind: str = ""                 # count | ratio | percent | area | ...
+    value: Optional[float] = None
+    denominator: Optional[float] = None
+    unit: str = ""
+    of_what: str = ""
+
+
+@dataclass
+class Directive:
+    """One real cited document in the registry (one row per key)."""
+    key: str
+    doc_type: str = ""
+    number: str = ""
+    issued_date: str = ""
+    issuer_resolved: str = ""
+    subject: str = ""
+    n_citations: int = 0
+    n_documents: int = 0
+    first_cited: str = ""
+    last_cited: str = ""
+    variants: str = ""
+    jurisdiction: str = ""
+
+
+@dataclass
+class Conflict:
+    """Two citations of one key that disagree on a field."""
+    key: str
+    field: str
+    value_a: str = ""
+    value_b: str = ""
+    doc_id_a: str = ""
+    start_a: Optional[int] = None
+    sentence_a: str = ""
+    doc_id_b: str = ""
+    start_b: Optional[int] = None
+    sentence_b: str = ""
+
+
+@dataclass
+class Check:
+    """A finding of `tdkt check`."""
+    rule_id: str
+    severity: str = "warning"      # error | warning | info
+    message: str = ""
+    basis: str = ""
+    values: str = ""
+    doc_id: str = ""
+    start: Optional[int] = None
+    end: Optional[int] = None
+    sentence: str = ""
+    spans: str = ""                # further spans, `doc_id:start-end; ...`
+
+
+# per-document tables (extract writes them)
 TABLE_TYPES = {
     "documents": DocumentInfo,
     "citations": Citation,
     "movements": Movement,
     "money": Money,
     "awards": Award,
+    "figures": Figure,
     "errors": ErrorRow,
+}
+
+# tables derived from the whole store (registry, check)
+DERIVED_TABLE_TYPES = {
+    "directives": Directive,
+    "conflicts": Conflict,
+    "checks": Check,
 }

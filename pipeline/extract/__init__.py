@@ -30,6 +30,6 @@ class ParsedDoc:
 
 
 def extractors():
-    from . import awards, citations, money, movements
+    from . import awards, citations, figures, money, movements
     return {"citations": citations.find, "movements": movements.find,
-            "money": money.find, "awards": awards.find}
+            "money": money.find, "awards": awards.find, "figures": figures.find}
