@@ -99,6 +99,8 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
             print(f"[tdkt] {i}/{len(todo)} files", file=sys.stderr)
     summary.errors += len(missing)
     _store_missing(con, missing)
+    from . import registry
+    registry.rebuild(con)
     summary.rows = export.write_files(con, out)
     con.close()
     summary.seconds = time.time() - t0

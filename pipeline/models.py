@@ -86,6 +86,7 @@ class Citation(Mention):
     key: str = ""
     resolved_from: Optional[int] = None
     jurisdiction: str = ""
+    date_written: str = ""        # the date as the text writes it (kept when it is impossible)
 
 
 @dataclass
@@ -133,6 +134,7 @@ class DocumentInfo:
     issued_date: str = ""
     period: str = ""
     title: str = ""
+    district: str = ""            # `huyện Trùng Khánh`, from the issuer or place line
     encoding: str = ""
     ocr_confidence: Optional[float] = None
 

@@ -1,9 +1,13 @@
 """Stage 5: resolve citations inside a document.
 
-- ``key``: the registry key of the cited document: normalized code, serial,
-  year, and for local codes the jurisdiction (province of the citing report).
+- ``key``: the registry key of the cited document: normalized code (case,
+  spacing, `Đ`/`D`, dash styles), serial without leading zeros, the year (from
+  the number, else the date) and, for local codes, the jurisdiction (the
+  province of the citing report): a `12/CT-UBND` of Tây Ninh is not the
+  `12/CT-UBND` of Cao Bằng. Which codes are central is data (rules/issuers.yaml).
 - ``issuer_resolved``: the issuer made explicit from the document's context
-  (`Chủ tịch UBND tỉnh` in a Tây Ninh report -> `Chủ tịch UBND tỉnh Tây Ninh`).
+  (`Chủ tịch UBND tỉnh` in a Tây Ninh report -> `Chủ tịch UBND tỉnh Tây Ninh`,
+  `UBND huyện` in a Trùng Khánh report -> `UBND huyện Trùng Khánh`).
 - ``resolved_from``: a bare back-reference (`Chỉ thị 12`) points to the full
   citation of the same kind and serial in the same document.
 """
@@ -14,66 +18,108 @@ import functools
 import regex
 
 from . import rules
-from .models import Citation, ExtractionResult
+from .models import Citation, DocumentInfo, ExtractionResult
 
 
 @functools.lru_cache(maxsize=1)
 def _central() -> frozenset:
-    return frozenset(c.upper().replace("Đ", "D") for c in rules.load("issuers")["central_issuers"])
+    return frozenset(normalize_code(c) for c in rules.load("issuers")["central_issuers"])
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> list[tuple[regex.Pattern, str]]:
+    table = rules.load("issuers")["abbreviations"]
+    return [(regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v)
+            for k, v in sorted(table.items(), key=lambda kv: -len(kv[0]))]
 
 
 def normalize_code(code: str) -> str:
     """Case, spacing, `Đ`/`D` and dash styles folded: `QĐ-UBND`, `QD - UBND` -> `QD-UBND`."""
     c = regex.sub(r"\s+", "", code or "").upper()
-    c = regex.sub(r"[–—‐]", "-", c).replace("Đ", "D")
-    return c
+    return regex.sub(r"[–—‐]", "-", c).replace("Đ", "D")
 
 
 def is_central(code: str) -> bool:
+    """A code whose issuer part is central (`CT/TW`, `NĐ-CP`, `QĐ-TTg`, `TT-BNV`, `QH15`)."""
     parts = [p for p in regex.split(r"[-/]", normalize_code(code)) if p]
     if not parts:
         return False
-    issuer = parts[-1]
-    return issuer in _central() or issuer.startswith(("QH", "UBTVQH")) or issuer.startswith("B") and len(parts) >= 2 \
-        and parts[0] in ("TT", "TTLT", "QD", "CT", "HD") and issuer in _central()
+    issuer = regex.sub(r"\d+$", "", parts[-1])
+    return issuer in _central() or issuer.startswith("UBTVQH") or issuer == "QH"
 
 
-def citation_key(c: Citation, province: str) -> str:
+def citation_key(c: Citation, jurisdiction: str) -> str:
     if not c.code:
         return ""
     year = c.number_year or (int(c.issued_date[:4]) if c.issued_date[:4].isdigit() else None)
     parts = [normalize_code(c.code), str(c.serial), str(year or "")]
     if not is_central(c.code):
-        parts.append(province or "?")
+        parts.append(jurisdiction or "?")
     return "|".join(parts)
 
 
-SCOPE_TAIL = regex.compile(r"(?i)(?:^|\s)(tỉnh|thành phố)$")
+UNIT_TAIL = regex.compile(r"(?i)(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
+DISTRICT = regex.compile(r"(?i)(?<![\p{L}])(huyện|quận|thị xã|thành phố)\s+((?:\p{Lu}[\p{L}]*)(?:\s+\p{Lu}[\p{L}]*){0,3})")
 
 
-def resolve_issuer(issuer: str, province: str) -> str:
-    """`Chủ tịch UBND tỉnh` -> `Chủ tịch UBND tỉnh Tây Ninh` when the report's province is known."""
+def district_of(doc: DocumentInfo) -> str:
+    """`huyện Trùng Khánh` from the issuer (`UBND huyện Trùng Khánh`), else none."""
+    for source in (doc.issuer, doc.title):
+        m = DISTRICT.search(source or "")
+        if m and m.group(2) != doc.province:
+            return f"{m.group(1).lower()} {m.group(2)}"
+    return ""
+
+
+def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
+    """Name the unit a bare `tỉnh`/`huyện` at the end of an issuer refers to,
+    from the citing report's province and district."""
     if not issuer:
         return ""
-    if province and SCOPE_TAIL.search(issuer):
-        return f"{issuer} {province}"
+    m = UNIT_TAIL.search(issuer)
+    if not m:
+        return issuer
+    level = m.group(1).lower()
+    if level in ("tỉnh",) and doc.province:
+        return f"{issuer} {doc.province}"
+    if level == "thành phố" and doc.province and not doc.district.startswith("thành phố"):
+        return f"{issuer} {doc.province}"
+    if level in ("huyện", "quận", "thị xã", "thành phố") and doc.district.startswith(level):
+        return f"{issuer} {doc.district[len(level) + 1:]}"
     return issuer
 
 
+def issuer_identity(issuer: str) -> str:
+    """A comparison form: abbreviations spelled out, parentheses dropped,
+    case and spacing folded (`UBND tỉnh Tây Ninh` == `Ủy ban nhân dân tỉnh Tây Ninh`)."""
+    s = regex.sub(r"\([^)]*\)", " ", issuer or "")
+    for pattern, full in _abbreviations():
+        s = pattern.sub(full, s)
+    s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy")
+    s = regex.sub(r"[\s,–—-]+", " ", s)
+    return s.strip().casefold()
+
+
 def resolve_document(result: ExtractionResult, parsed=None) -> None:
-    province = result.document.province
-    full: dict[tuple[str, int], Citation] = {}
+    doc = result.document
+    if not doc.district:
+        doc.district = district_of(doc)
+    jurisdiction = doc.province
+    full: dict[tuple[str, int], list[Citation]] = {}
     for c in result.citations:
-        c.jurisdiction = "" if not c.code or is_central(c.code) else province
-        c.issuer_resolved = resolve_issuer(c.issuer, province)
-        c.key = citation_key(c, province)
+        # a bare back-reference (`Chỉ thị 12`) is read as local to the citing report
+        c.jurisdiction = "" if c.code and is_central(c.code) else jurisdiction
+        c.issuer_resolved = resolve_issuer(c.issuer, doc)
+        c.key = citation_key(c, jurisdiction)
         if c.code and c.serial is not None:
-            full.setdefault((c.doc_type, c.serial), c)
+            full.setdefault((c.doc_type, c.serial), []).append(c)
     for c in result.citations:
-        if not c.code and c.serial is not None:
-            target = full.get((c.doc_type, c.serial))
-            candidates = [x for x in result.citations if x.code and x.doc_type == c.doc_type and x.serial == c.serial]
-            if target is not None and len({x.key for x in candidates}) == 1:
-                c.resolved_from = target.start
-                c.key = target.key
-                c.issuer_resolved = target.issuer_resolved
+        if c.code or c.serial is None:
+            continue
+        candidates = full.get((c.doc_type, c.serial), [])
+        if candidates and len({x.key for x in candidates}) == 1:
+            target = candidates[0]
+            c.resolved_from = target.start
+            c.key = target.key
+            c.issuer_resolved = c.issuer_resolved or target.issuer_resolved
+            c.jurisdiction = target.jurisdiction

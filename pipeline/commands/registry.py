@@ -1,0 +1,37 @@
+"""`tdkt registry --out DIR`: the registry of cited documents, and its conflicts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def run(args) -> int:
+    from .. import export, registry
+    if not (Path(args.out) / export.DB_NAME).exists():
+        print(f"tdkt registry: no {export.DB_NAME} in {args.out}: run `tdkt extract PATH --out {args.out}` first")
+        return 2
+    con = export.connect(args.out)
+    n_directives, n_conflicts = registry.rebuild(con)
+    export.write_files(con, args.out)
+    if args.conflicts:
+        print(registry.describe_conflicts(con))
+    else:
+        df = export.read_table(con, "directives")
+        print(f"{n_directives} cited documents, {n_conflicts} conflict(s); tables written to {args.out}")
+        cols = ["doc_type", "number", "issued_date", "issuer_resolved", "n_citations", "n_documents"]
+        with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
+                                                 "display.max_colwidth", 40):
+            print(df[cols].to_string(index=False))
+    con.close()
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "registry", help="the registry of cited documents and where citations disagree",
+        description="Rebuild the directives table (one row per real cited document, keyed by code, "
+                    "serial, year and, for local codes, province) and the conflicts table (citations of "
+                    "one key that disagree on date, issuer or kind; cited documents dated after the "
+                    "report citing them; impossible dates) from what `extract` stored in DIR.")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder `tdkt extract` wrote")
+    p.add_argument("--conflicts", action="store_true", help="list the conflicts readably")
+    p.set_defaults(func=run)

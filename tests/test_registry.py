@@ -1,0 +1,107 @@
+"""The directive registry across reports, its conflicts, and incremental runs."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+TAY_NINH = ["000_749e481ad73445fb.txt", "001_0aa874c50ecccc5d.txt"]
+CAO_BANG = "002_03026f8b928707b4.txt"
+
+
+def extract(paths, out, *extra):
+    subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", *map(str, paths), "--out", str(out),
+                    "--quiet", "--workers", "1", *extra], cwd=ROOT, check=True)
+    return {t: pd.read_csv(out / f"{t}.csv", encoding="utf-8-sig", dtype=str).fillna("")
+            for t in ("documents", "citations", "directives", "conflicts")}
+
+
+@pytest.fixture(scope="module")
+def seeds_tables(tmp_path_factory):
+    return extract([SEEDS], tmp_path_factory.mktemp("reg"))
+
+
+def test_one_directive_cited_by_both_tay_ninh_reports(seeds_tables):
+    d = seeds_tables["directives"]
+    row = d[d.number == "12/CT-UBND"]
+    assert len(row) == 1
+    row = row.iloc[0]
+    assert (row.issued_date, row.n_documents, row.n_citations) == ("2021-12-29", "2", "2")
+    assert row.issuer_resolved == "Chủ tịch UBND tỉnh Tây Ninh"
+    assert row.key == "CT-UBND|12|2021|Tây Ninh"
+
+
+def test_issuer_made_explicit_from_the_report(seeds_tables):
+    c = seeds_tables["citations"]
+    got = c[c.number == "1091/KH-UBND"].iloc[0]
+    assert got.issuer_resolved == "Ủy ban nhân dân tỉnh Tây Ninh"
+    got = c[c.number == "886/KH-UBND"].iloc[0]
+    assert got.issuer_resolved == "UBND tỉnh Tây Ninh"
+
+
+def test_back_reference_in_cao_bang_is_not_the_tay_ninh_directive(seeds_tables):
+    c, docs = seeds_tables["citations"], seeds_tables["documents"]
+    cao_bang = docs[docs.source_path.str.endswith(CAO_BANG)].doc_id.iloc[0]
+    bare = c[(c.doc_id == cao_bang) & (c.number == "12")]
+    assert len(bare) == 1
+    assert bare.iloc[0].key != "CT-UBND|12|2021|Tây Ninh"
+    assert bare.iloc[0].jurisdiction == "Cao Bằng"
+
+
+def test_back_reference_resolves_within_its_document():
+    from pipeline import extract_text
+    r = extract_text("Tỉnh Tây Ninh. Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh; "
+                     "kết quả thực hiện Chỉ thị 12 và văn hóa công vụ.")
+    full, bare = r.citations
+    assert bare.number == "12" and bare.resolved_from == full.start and bare.key == full.key
+
+
+def test_clean_corpus_has_no_conflicts(seeds_tables):
+    assert len(seeds_tables["conflicts"]) == 0
+
+
+def test_a_changed_date_is_exactly_one_conflict(tmp_path):
+    src = (SEEDS / TAY_NINH[0]).read_text(encoding="utf-8")
+    assert src.count("12/CT-UBND ngày 29/12/2021") == 1
+    altered = src.replace("12/CT-UBND ngày 29/12/2021", "12/CT-UBND ngày 30/12/2021")
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for name in TAY_NINH:
+        shutil.copy(SEEDS / name, batch / name)
+    (batch / "005_another_unit.txt").write_text(altered.replace("Thanh tra tỉnh", "Sở Tư pháp"), encoding="utf-8")
+    t = extract([batch], tmp_path / "out")
+    conflicts = t["conflicts"]
+    assert len(conflicts) == 1, conflicts
+    row = conflicts.iloc[0]
+    assert (row.key, row.field) == ("CT-UBND|12|2021|Tây Ninh", "issued_date")
+    assert {row.value_a, row.value_b} == {"2021-12-29", "2021-12-30"}
+    listing = subprocess.run([sys.executable, "-m", "pipeline.cli", "registry", "--out", str(tmp_path / "out"),
+                              "--conflicts"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "dates differ" in listing and "2021-12-30" in listing
+
+
+def test_cited_document_dated_after_the_report(tmp_path):
+    (tmp_path / "r.txt").write_text(
+        "Tây Ninh, ngày 05 tháng 01 năm 2022\n\nBÁO CÁO\nKết quả năm 2021\n\n"
+        "Thực hiện Kế hoạch số 99/KH-UBND ngày 10/3/2022 của UBND tỉnh Tây Ninh về việc thi đua.",
+        encoding="utf-8")
+    t = extract([tmp_path / "r.txt"], tmp_path / "out")
+    assert list(t["conflicts"].field) == ["dated_after_citing_report"]
+
+
+def test_incremental_batches_equal_one_run(tmp_path):
+    names = sorted(p.name for p in SEEDS.glob("*.txt"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    for i, n in enumerate(names):
+        shutil.copy(SEEDS / n, (a if i < 2 else b) / n)
+    extract([a], tmp_path / "inc")
+    inc = extract([b], tmp_path / "inc")
+    one = extract([a, b], tmp_path / "one")
+    for table in ("directives", "conflicts"):
+        pd.testing.assert_frame_equal(inc[table].reset_index(drop=True), one[table].reset_index(drop=True))
+    assert len(inc["documents"]) == 5
