@@ -27,6 +27,7 @@ class Grammar:
     kind_of_abbr: dict
     abbrs_of_kind: dict
     named_kinds: frozenset
+    generic_words: frozenset
     lead_number: regex.Pattern
     list_number: regex.Pattern
     date: regex.Pattern
@@ -34,6 +35,7 @@ class Grammar:
     subject_lead: regex.Pattern
     issuer_lower: frozenset
     issuer_stop: regex.Pattern
+    issuer_names: regex.Pattern
     subject_stop_comma: regex.Pattern
     subject_stops: tuple
     law_name: regex.Pattern
@@ -44,6 +46,7 @@ class Grammar:
     law_first_ok: frozenset
     law_amend: regex.Pattern
     named_bare: frozenset
+    named_not_after: regex.Pattern
     number_words: frozenset
     bare_serial: regex.Pattern
 
@@ -68,14 +71,17 @@ def grammar() -> Grammar:
         kind_of_abbr=kind_of_abbr,
         abbrs_of_kind=abbrs_of_kind,
         named_kinds=frozenset(cfg["named_kinds"]),
+        generic_words=frozenset(w.casefold() for w in cfg["generic_kind_words"]),
         lead_number=regex.compile(rf"[ \t\n]*(?:{lead}[ \t\n]*)?(?:{number})", V),
         list_number=regex.compile(rf"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]*;[ ]*)(?:{lead}[ ]*)?(?:{number})", V),
         date=regex.compile(rf"[ ]*,?[ \n]*(?:ban[ ]hành[ ]+)?ngày[ \n]+(?:{date})", V | regex.IGNORECASE),
-        issuer_lead=regex.compile(r"[ ,]*(?:của|do)[ \n]+"),
+        issuer_lead=regex.compile(r"[ ,]*(?:của|do)[ \n]+", regex.IGNORECASE),
         subject_lead=regex.compile(r"[ ,]*(?:" + rules.alternation(cfg["subject_leads"], boundary=False)
-                                   + r")[ :\n]+"),
+                                   + r")[ :\n]+", regex.IGNORECASE),
         issuer_lower=frozenset(w.casefold() for w in iss["lowercase_words"]),
         issuer_stop=regex.compile(rules.alternation(iss["stop_words"])),
+        issuer_names=regex.compile(rules.alternation(iss["names"]).replace(r"\s+\-\s+", r"\s*[-–]\s*")
+                                   .replace(",", r"\s*,"), regex.IGNORECASE),
         subject_stop_comma=regex.compile(r",[ ]+(?:" + rules.alternation(cfg["subject_stops_after_comma"])
                                          + r"|(?:Thanh tra|Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Hội đồng|Trung tâm|"
                                            r"Bộ|Cục|Chi cục|Văn phòng|Đảng ủy|Công an|Huyện|Tỉnh|Thành phố|Các|"
@@ -90,6 +96,7 @@ def grammar() -> Grammar:
         law_first_ok=frozenset(w.casefold() for w in cfg["law_name_may_start_with"]),
         law_amend=regex.compile(r"[ ]+" + cfg["law_amendment_pattern"], V),
         named_bare=frozenset(cfg["named_without_name"]),
+        named_not_after=regex.compile(rules.alternation(cfg["named_not_after"]) + r"[ ]+$", regex.IGNORECASE),
         number_words=frozenset(w.rstrip(" :").casefold() for w in cfg["number_lead"]),
         bare_serial=regex.compile(r"[ ]+(?:số[ ]+)?(?P<serial>\d{1,4})(?![\p{L}\p{N}]|[ ]?[/-][ ]?[\p{L}\p{N}]|[.,]\d)"),
     )
@@ -105,6 +112,7 @@ def _date_from(m) -> str:
     return iso_date(m.group("day2"), m.group("month2"), m.group("year2"))
 
 
+ABBR_WITH_DOT = frozenset({"TP", "Tp", "TX", "Tx", "TT", "Q", "P"})   # `UBND TP. Hồ Chí Minh`
 PAREN_NOTE = regex.compile(r"[ ]*\(\s*[\p{Lu}\d][^()\n]{0,40}\)")
 
 
@@ -153,7 +161,8 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
             pending_comma = True
             i += 1
             continue
-        lower_ok = w.casefold() in g.issuer_lower and w != "và"
+        lower_ok = w != "và" and (w.casefold() in g.issuer_lower or (" " in w and all(
+            p[0].isupper() or p.casefold() in g.issuer_lower for p in w.split())))   # `ban Thường vụ Quốc hội`
         if end == pos:
             if not w[0].isupper():
                 break
@@ -167,16 +176,31 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
         pending_comma = False
         end = e
         i += 1
-    tail = regex.search(r"(?:[ ]*(?:và|-|–|&|,))+$", text[pos:end])
+        if len(w) > 1 and w.endswith(".") and w[:-1] not in ABBR_WITH_DOT:
+            end = e - 1                        # `của UBND. Tiếp theo ...`: the sentence ends
+            break
+    # a known name runs over what the words above miss: a comma or a line break
+    # inside it (`Bộ Văn hóa, Thể thao và Du lịch`, `Bộ Lao động\n- Thương binh và Xã hội`)
+    for s, _ in words:
+        if s >= end:
+            break
+        km = g.issuer_names.match(text, s)
+        if km and km.end() > end:
+            end = km.end()
+            break
+    tail = regex.search(r"(?:[ ]*(?:và|-|–|&|,|\.))+$", text[pos:end])
     if tail:
         end = pos + tail.start()
     return end
 
 
+SUBJECT_END = regex.compile(r"[;\n]|\.(?:\s|$)|:(?=[ ]+\p{Lu})")
+
+
 def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: int) -> int:
     """End offset of the subject that starts at pos."""
     end = min(limit, next_citation if next_citation > pos else limit)
-    m = regex.compile(r"[;\n]|\.(?:\s|$)").search(text, pos, end)
+    m = SUBJECT_END.search(text, pos, end)
     if m:
         end = m.start()
     m = g.subject_stop_comma.search(text, pos, end)
@@ -197,7 +221,8 @@ def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: i
 
 # A word of a name and what separates it from the previous one (a space or a comma).
 NAME_WORD = regex.compile(r"(?P<sep>[ ]*,[ ]*|[ ]+)(?P<w>[^\s,;.:()\[\]“”\"<>!?…]+)")
-YEAR_AFTER = regex.compile(r"[ ]+(?:năm[ ]+)?(?P<year>(?:19|20)\d{2})(?![\p{L}\p{N}/.-])")
+QUOTED_NAME = regex.compile(r"[ ]*[\"“][ ]*\p{Lu}[^\"“”\n]{2,300}[\"”]")
+YEAR_AFTER = regex.compile(r"[ ]+(?:năm[ ]+)?(?P<year>(?:19|20)\d{2})(?![\p{L}\p{N}/]|[.,-]\d)")
 
 
 def _kind_starts(text: str, pos: int, g: Grammar) -> bool:
@@ -219,13 +244,13 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
     short: `Luật Khám bệnh, chữa bệnh số 40/2009/QH12`,
     `Pháp lệnh Phí và lệ phí.`, but `Luật Thương mại` in `Luật Thương mại
     và pháp luật có liên quan`."""
-    m = g.law_name.match(text, pos)
+    m = g.law_name.match(text, pos) or QUOTED_NAME.match(text, pos)
     if m:
         return m.end()
     am = g.law_amend.match(text, pos)
     if am:
         return _amendment_end(text, am, g)
-    segs: list[list[int]] = [[]]                 # word ends, per comma / `và` segment
+    segs: list[list[tuple[int, int]]] = [[]]     # words, per comma / `và` segment
     cur, hard, n = pos, False, 0
     while True:
         m = NAME_WORD.match(text, cur)
@@ -237,15 +262,22 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
         nxt = NAME_WORD.match(text, m.end())
         pair = f"{lw} {nxt.group('w').casefold()}" if nxt and "," not in nxt.group("sep") else lw
         if n == 0 and not first_free:
-            if not w[0].isalpha() or ("," in m.group("sep")):
+            if not w[0].isalpha() or ("," in m.group("sep")) \
+                    or (lw in g.law_compounds and text[max(0, pos - 4):pos].casefold() == "luật") \
+                    or pair in g.law_hard_end or _kind_starts(text, m.start("w"), g):
                 return pos
-            if lw not in g.law_first_ok and (lw in g.law_first_reject or pair in g.law_first_reject
-                                             or lw in g.law_stop or pair in g.law_stop):
+            third = NAME_WORD.match(text, nxt.end()) if nxt else None
+            triple = f"{pair} {third.group('w').casefold()}" if third else pair
+            if not (w[0].isupper() or lw in g.law_first_ok or pair in g.law_first_ok
+                    or triple in g.law_first_ok) and (lw in g.law_first_reject or pair in g.law_first_reject
+                                                      or lw in g.law_stop or pair in g.law_stop):
                 return pos
         elif n and (_kind_starts(text, m.start("w"), g) or not w[0].isalnum()):
             hard = True
             break
-        elif n and (lw in g.law_stop or pair in g.law_stop):
+        elif n and (lw in g.law_stop or pair in g.law_stop) and not (
+                lw in g.number_words and not regex.match(r"[ ]*:?[ ]*\d", text[m.end():m.end() + 4])):
+            # (`số` ends a name only before a number: `Pháp lệnh Dân số`)
             hard = lw in g.law_hard_end or pair in g.law_hard_end
             break
         if n and w[0].isdigit():
@@ -256,7 +288,7 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
             if segs[-1]:
                 segs.append([])
         else:
-            segs[-1].append(m.end())
+            segs[-1].append((m.start("w"), m.end()))
         cur = m.end()
         n += 1
     if len(segs) > 1 and not segs[-1]:          # `Luật X, Nghị định ...`, `Luật X và các ...`
@@ -265,10 +297,16 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
     keep = segs[:1]
     if hard:
         for seg in segs[1:]:
-            if len(seg) > 6:
+            if len(seg) > 8 or _clause_like(text, seg):
                 break
             keep.append(seg)
-    return keep[-1][-1] if keep[-1] else pos
+    return keep[-1][-1][1] if keep[-1] else pos
+
+
+def _clause_like(text: str, seg: list[tuple[int, int]]) -> bool:
+    """A part after a comma that starts in lower case and goes on in capitals
+    (`Luật Trí tuệ nhân tạo, trình Chính phủ`) is a new clause, not a name."""
+    return text[seg[0][0]].islower() and any(text[s].isupper() for s, _ in seg[1:])
 
 
 def _amendment_end(text: str, am, g: Grammar) -> int:
@@ -309,24 +347,57 @@ def _agrees(kind: str, code: str, g: Grammar) -> bool:
         g.kind_of_abbr[head].startswith(kind) or kind.startswith(g.kind_of_abbr[head])
 
 
-def _number_after_name(text: str, pos: int, kind: str, g: Grammar, named: bool):
-    """A number introduced by `số` after a few words naming the document:
+def _names_kind(code: str, kind: str, g: Grammar) -> bool:
+    """The code's kind abbreviation is one of the kind's (`QCPH` for Quy chế)."""
+    head = regex.split(r"[-/–]", code)[0].upper()
+    return any(head.startswith(a) for a in g.abbrs_of_kind.get(kind, ()))
+
+
+GAP_WORD = regex.compile(r"(?P<sep>[ ]*[,:][ ]*|[ ]+)(?P<w>[^\s,;.:()\[\]“”\"<>!?…]+)")
+
+
+def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar, named: bool):
+    """A number after a few words naming the document, introduced by `số`:
     `Luật Đấu thầu số 43/2013/QH13`, `Nghị định của Chính phủ số 132/2008/NĐ-CP`,
-    `Thông tư liên bộ số 12/TT-LB`. The words in between hold no punctuation
-    (commas only inside a law's name) and no other document kind."""
+    `Thông tư liên bộ số 12/TT-LB`, `Báo cáo tiếp thu, giải trình số 507/UBND-KT`,
+    `các Công điện: số 007/CĐ-UBND`; or without `số` when the number's kind
+    abbreviation is the kind's own (`Quy chế phối hợp 49/QCPH-UBND`).
+    The words in between hold no punctuation but commas (and a colon before
+    `số`) and no new capitalised document kind. A lower-case kind word in
+    between (`Thông báo kết luận số 624/TB-VPCP`) is allowed when the
+    number's kind abbreviation names the first kind."""
     cur = pos
+    inner = False
+    caps = written.isupper()
     for n in range(25 if named else 16):
-        m = NAME_WORD.match(text, cur)
-        if not m or ("," in m.group("sep") and not named):
+        m = GAP_WORD.match(text, cur)
+        if not m:
             return None
         w = m.group("w")
-        if n and w.casefold() in g.number_words:
-            nm = g.lead_number.match(text, m.start("w"))
-            if nm and _agrees(kind, nm.group("code"), g):
-                return nm
-        km = g.kind_word.match(text, m.start("w"))
-        if km and (km.group()[0].isupper() or not named) and (n or km.end() > m.end()):
+        if ":" in m.group("sep") and w.casefold() not in g.number_words:
             return None
+        if w.casefold() in g.number_words:
+            nm = g.lead_number.match(text, m.start("w"))
+            if nm and _agrees(kind, nm.group("code"), g) and not (
+                    inner and _code_head(nm.group("code"), g) not in g.kind_of_abbr):
+                return nm
+            if inner:
+                return None
+        elif w[0].isdigit():
+            nm = g.lead_number.match(text, m.start("w"))
+            if nm:
+                return nm if n < 4 and _names_kind(nm.group("code"), kind, g) else None
+        km = g.kind_word.match(text, m.start("w"))
+        if km:
+            if _kind_starts(text, m.start("w"), g) and not (caps and km.group().isupper()):
+                return None
+            if km.group()[0].isupper() and not km.group().isupper():   # `Luật sư`: no kind
+                cur = m.end()
+                continue
+            if not named:
+                if inner:
+                    return None
+                inner = True
         cur = m.end()
     return None
 
@@ -348,13 +419,13 @@ def find(doc: ParsedDoc) -> list[Citation]:
         named = kind in g.named_kinds
         nm = g.lead_number.match(text, km.end())
         if not nm and capital:
-            nm = _number_after_name(text, km.end(), kind, g, named)
+            nm = _number_after_name(text, km.end(), kind, written, g, named)
         if nm:
             for start, end, rec in _numbered(text, km, nm, kind, written, g, next_kind):
                 found.append((start, end, rec))
                 consumed_to = max(consumed_to, end)
             continue
-        if named and capital:
+        if named and capital and not g.named_not_after.search(text, max(0, km.start() - 12), km.start()):
             name_end = _law_name_end(text, km.end(), g)
             if name_end > km.end() or kind in g.named_bare:
                 rec = dict(doc_type=kind)
@@ -411,7 +482,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
     code = _clean_number(nm.group("code"))
     serial = int(regex.match(r"\d+", nm.group("serial")).group())
     doc_type = kind
-    if written.casefold() == "văn bản":
+    if written.casefold() in g.generic_words:
         doc_type = g.kind_of_abbr.get(_code_head(code, g), kind)
     rec = dict(doc_type=doc_type, number=number, serial=serial, code=code,
                number_year=int(nm.group("year")) if nm.group("year") else None)
@@ -422,7 +493,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
         end = dm.end()
     im = g.issuer_lead.match(text, end)
     if im:
-        iend = issuer_extent(text, im.end(), g)
+        iend = _no_repeat(text, im.end(), issuer_extent(text, im.end(), g))
         if iend > im.end():
             rec["issuer"] = clean_phrase(text[im.end():iend])
             end = iend
@@ -437,6 +508,16 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
         if send > sm.end():
             rec["subject"] = clean_phrase(text[sm.end():send])
     return rec, end
+
+
+def _no_repeat(text: str, pos: int, end: int) -> int:
+    """An issuer written twice in a row is a heading run into the next line
+    (`CỦA ỦY BAN NHÂN DÂN TỈNH VĨNH LONG ỦY BAN NHÂN DÂN TỈNH VĨNH LONG`): keep one."""
+    s = text[pos:end]
+    for m in regex.finditer(r"\s+", s):
+        if s[m.end():].startswith(s[:m.start()]) and m.start() >= 6:
+            return pos + m.start()
+    return end
 
 
 def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
