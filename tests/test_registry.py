@@ -105,3 +105,12 @@ def test_incremental_batches_equal_one_run(tmp_path):
     for table in ("directives", "conflicts"):
         pd.testing.assert_frame_equal(inc[table].reset_index(drop=True), one[table].reset_index(drop=True))
     assert len(inc["documents"]) == 5
+
+
+def test_impossible_date_is_reported(tmp_path):
+    (tmp_path / "r.txt").write_text("Tỉnh Tây Ninh. Thực hiện Quyết định số 5/QĐ-UBND ngày 31/02/2022 của UBND tỉnh.",
+                                    encoding="utf-8")
+    t = extract([tmp_path / "r.txt"], tmp_path / "out")
+    c = t["citations"].iloc[0]
+    assert (c.issued_date, c.date_written) == ("", "31/02/2022")
+    assert list(t["conflicts"].field) == ["impossible_date"]

@@ -112,6 +112,14 @@ def _date_from(m) -> str:
     return iso_date(m.group("day2"), m.group("month2"), m.group("year2"))
 
 
+def _set_date(rec: dict, m) -> None:
+    """The ISO date, and the date as written (kept so that an impossible date,
+    `31/02/2022`, can be reported rather than lost)."""
+    rec["issued_date"] = _date_from(m)
+    day = m.group("day") or m.group("day2")
+    rec["date_written"] = regex.sub(r"\s+", " ", m.group()[m.group().find(day):]).strip() if day else ""
+
+
 ABBR_WITH_DOT = frozenset({"TP", "Tp", "TX", "Tx", "TT", "Q", "P"})   # `UBND TP. Hồ Chí Minh`
 PAREN_NOTE = regex.compile(r"[ ]*\(\s*[\p{Lu}\d][^()\n]{0,40}\)")
 
@@ -436,7 +444,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
                     end = ym.end()
                 dm = g.date.match(text, end)
                 if dm:
-                    rec["issued_date"] = _date_from(dm)
+                    _set_date(rec, dm)
                     end = dm.end()
                 found.append((km.start(), end, rec))
                 consumed_to = end
@@ -489,7 +497,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
     end = nm.end()
     dm = g.date.match(text, end)
     if dm:
-        rec["issued_date"] = _date_from(dm)
+        _set_date(rec, dm)
         end = dm.end()
     im = g.issuer_lead.match(text, end)
     if im:
@@ -500,7 +508,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
             if not dm:                     # `... của UBND tỉnh ngày 5/3/2022`
                 dm = g.date.match(text, end)
                 if dm:
-                    rec["issued_date"] = _date_from(dm)
+                    _set_date(rec, dm)
                     end = dm.end()
     sm = g.subject_lead.match(text, end)
     if sm:
