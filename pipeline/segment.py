@@ -15,7 +15,9 @@ from underthesea import sent_tokenize
 
 from .models import NormalizedText, Sentence
 
-LEAD_IN = regex.compile(r"^[-–+•*\s]*([^:;.]{3,100}):\s")
+# the label a paragraph's content sits under: `- Kết quả khen thưởng năm 2021: ...`,
+# or the first cell of a table row `Kết quả khen thưởng năm 2021 | ...`
+LEAD_IN = regex.compile(r"^[-–+•*\s]*([^:;.|]{3,100})(?::\s| \| )")
 
 
 @dataclass

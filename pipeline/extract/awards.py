@@ -62,7 +62,7 @@ def grammar() -> Grammar:
     pre = regex.compile(
         rf"(?:(?P<counts>{group})[ ]+(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
         rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)$", regex.IGNORECASE)
-    post = regex.compile(rf"[ ]*(?:(?:{verbs})[ ]+)?(?:cho[ ]+)?(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
+    post = regex.compile(rf"[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:cho[ ]+)?(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
                          regex.IGNORECASE)
     post_quota = regex.compile(rf"[^;.:]{{0,80}}?(?P<quota>{quota})[ ]+(?P<counts>{group})", regex.IGNORECASE)
     status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
@@ -91,10 +91,13 @@ TANG = regex.compile(r"(?i)(?<![\p{L}])(?:trao tặng|tặng thưởng|tặng|c�
 AUX_TAIL = regex.compile(r"(?i)(?:[ ]+(?:đang xem xét|đang|đã|sẽ|vừa|xét|quyết định|đồng ý))+$")
 
 
-def _clauses(sentence_text: str, base: int):
-    """Clauses of a sentence: split at `;` and after a lead-in colon."""
+def _clauses(sentence_text: str, base: int, g: Grammar):
+    """Clauses of a sentence: split at `;` and after a lead-in colon, except a
+    colon after an award name (`Chiến sĩ thi đua cơ sở: 25 cá nhân`)."""
     start = 0
     for m in regex.finditer(r";|:(?=\s)", sentence_text):
+        if m.group() == ":" and g.award.search(sentence_text, start, m.start()):
+            continue
         yield base + start, base + m.start()
         start = m.end()
     yield base + start, base + len(sentence_text)
@@ -131,16 +134,61 @@ def _recipients(text: str, pos: int, count) -> str:
     return "; ".join(parts)
 
 
+TABLE_ROW = regex.compile(r"^\s*(\d{1,4})\.?\s*\|(.+)$")
+PERSON = regex.compile(r"(?i)^(?:ông|bà|đồng chí|đ/c|anh|chị|cháu|em)\s")
+
+
+def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
+    """Award lists in tables (`TT | Tên tập thể/cá nhân | Hình thức khen thưởng`):
+    each numbered row is one award to the recipient named in its other cell."""
+    out, rows_at = [], set()
+    cg = citation_grammar()
+    header = ""
+    for par in doc.seg.paragraphs:
+        m = TABLE_ROW.match(par.text)
+        if not m:
+            if " | " in par.text:
+                header = par.text
+            continue
+        cells = [c.strip() for c in m.group(2).split("|")]
+        award_cells = [(i, g.award.search(c)) for i, c in enumerate(cells)]
+        award_cells = [(i, am) for i, am in award_cells if am]
+        if not award_cells:
+            continue
+        i, am = award_cells[0]
+        names = [c for j, c in enumerate(cells) if j != i and c and not c.isdigit()]
+        if not names:
+            continue
+        name = max(names, key=len)
+        cell = cells[i]
+        conferrer = ""
+        cm = regex.match(r"[ ]+của[ ]+", cell[am.end():])
+        if cm:
+            conferrer = clean_phrase(cell[am.end() + cm.end():issuer_extent(cell, am.end() + cm.end(), cg, False)])
+        kind = g.recipient_of_title.get(_award_name(am, g), "")
+        if not kind:
+            only_people = "cá nhân" in header.casefold() and "tập thể" not in header.casefold()
+            kind = "cá nhân" if PERSON.match(name) or only_people else "tập thể"
+        start = par.start + len(par.text) - len(par.text.lstrip())
+        out.append(Award(**doc.provenance(start, par.end), award=_award_name(am, g), conferrer=conferrer,
+                         recipient_type=kind, count=1,
+                         year=_year(par.text, 0, 0, len(par.text), doc.seg.sentence_at(par.start)),
+                         status=_status(g, par.text, 0, 0, len(par.text), doc.seg.sentence_at(par.start), False),
+                         recipients=name))
+        rows_at.add(par.start)
+    return out, rows_at
+
+
 def find(doc: ParsedDoc) -> list[Award]:
     g = grammar()
     cg = citation_grammar()
     text = doc.text
-    out: list[Award] = []
+    out, table_rows = _table_rows(doc, g)
     for sent in doc.seg.sentences:
-        if not g.award.search(sent.text):
+        if doc.seg.paragraph_at(sent.start).start in table_rows or not g.award.search(sent.text):
             continue
         last_conferrer = ""
-        for c_start, c_end in _clauses(sent.text, sent.start):
+        for c_start, c_end in _clauses(sent.text, sent.start, g):
             clause = text[c_start:c_end]
             for am in g.award.finditer(text, c_start, c_end):
                 award = _award_name(am, g)
@@ -186,7 +234,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                     conferrer = last_conferrer
                 if conferrer:
                     last_conferrer = conferrer
-                year = _year(text, am.start(), c_end, sent)
+                year = _year(text, am.start(), c_start, c_end, sent)
                 status = _status(g, text, c_start, am.start(), c_end, sent, quota)
                 if not counts:
                     # a title stated without a count, for the unit itself:
@@ -202,10 +250,11 @@ def find(doc: ParsedDoc) -> list[Award]:
                     out.append(Award(**doc.provenance(span_start, span_end), award=award, conferrer=conferrer,
                                      recipient_type=rt, count=n, year=year, status=status,
                                      recipients=recip))
+    out.sort(key=lambda a: a.start)
     return out
 
 
-def _year(text: str, pos: int, clause_end: int, sent) -> int | None:
+def _year(text: str, pos: int, clause_start: int, clause_end: int, sent) -> int | None:
     """The achievement year: `năm YYYY` in the clause after the award, else in
     the lead-in or heading the sentence sits under. Two years (`năm 2020,
     2021`) or a period (`giai đoạn 2019-2025`) give none."""
@@ -214,6 +263,10 @@ def _year(text: str, pos: int, clause_end: int, sent) -> int | None:
         return int(m.group(1))
     if regex.search(r"(?i)năm[ ]+(?:19|20)\d{2}[ ]*[,–-]", text[pos:clause_end]):
         return None
+    # `Năm 2021, có 45 tập thể đạt danh hiệu ...`
+    before = list(YEAR.finditer(text, clause_start, pos))
+    if len(before) == 1:
+        return int(before[0].group(1))
     m = YEAR.search(sent.context or "")
     return int(m.group(1)) if m else None
 
