@@ -23,6 +23,7 @@ class Grammar:
     currency: frozenset
     context: regex.Pattern
     count_noun: regex.Pattern
+    foreign: regex.Pattern
     trigger: regex.Pattern
     linker_tail: regex.Pattern
 
@@ -54,6 +55,8 @@ def grammar() -> Grammar:
         currency=frozenset(c.casefold() for c in cfg["currency_words"]),
         context=rules.compile_words(cfg["money_context"]),
         count_noun=regex.compile(r"[ ]+" + rules.alternation(cfg["count_nouns_after"]), regex.IGNORECASE),
+        foreign=regex.compile(r"[ ]?(?:" + rules.alternation(cfg["foreign_currencies"], boundary=False)
+                              + r")(?![\p{L}])", regex.IGNORECASE),
         trigger=rules.compile_words(cfg["purpose_triggers"]),
         linker_tail=regex.compile(r"(?:[ ,]+(?:" + rules.alternation(cfg["purpose_linkers"], boundary=False)
                                   + r"))+[ ,:]*$", regex.IGNORECASE),
@@ -106,6 +109,8 @@ def find(doc: ParsedDoc) -> list[Money]:
             continue                     # a bare number
         sentence = doc.seg.sentence_at(m.start())
         if not m.group("currency"):
+            if g.foreign.match(text, m.end("value")):
+                continue                 # `5 triệu USD`
             if g.count_noun.match(text, m.end("value")):
                 continue                 # `2 triệu lượt khách`
             if not g.context.search(sentence.text):
