@@ -51,7 +51,8 @@ def extract_text(text: str, doc_id: str = "", source_path: str = "<text>", table
     return extract_source(SourceText(doc_id=doc_id, source_path=source_path, format="txt", text=text), tables)
 
 
-def extract_file(path: str, tables=None) -> ExtractionResult:
-    """Read one file and extract its records. Never raises for a bad file."""
+def extract_file(path: str, tables=None, ocr: bool = False) -> ExtractionResult:
+    """Read one file and extract its records. Never raises for a bad file.
+    ``ocr``: read scanned PDF pages with Tesseract."""
     from .ingest import read_source
-    return extract_source(read_source(str(path)), tables)
+    return extract_source(read_source(str(path), ocr=ocr), tables)

@@ -1,26 +1,68 @@
 """Run the pipeline over many files: discover, extract in parallel, store.
 
-Each file is extracted by a pure function of its path (``extract_file``), so
-the serial engine, the process pool and a cluster all produce the same rows.
-Results are stored document by document as they arrive: nothing extracted is
-lost when a later file fails.
+Every engine runs the same per-file function, :func:`process_file` (a pure
+function of the file's path and bytes), so the serial engine, the local pool
+and a Dask cluster produce the same rows:
+
+``local`` (default)
+    one worker process per core (``workers``). Each worker is a long-lived
+    ``python -m pipeline.batch --worker`` process fed one file at a time over a
+    pipe, so the parent can abandon a document that runs past ``timeout``
+    seconds (or past ``max_memory_mb``) by killing its worker: the document gets
+    an ``errors`` row and a fresh worker takes the next file. A worker that dies
+    (a crash in a C library, the OOM killer) costs one ``errors`` row, never the
+    batch.
+``serial``
+    every file in this process, one after the other: no time limit (debugging).
+``dask``
+    the files are sent to an existing Dask distributed cluster
+    (``scheduler="tcp://host:8786"``, or a ``distributed.Client``); on each Dask
+    worker thread the file runs in the same kind of worker process as ``local``,
+    so the time limit holds there too. By default the client reads each file and
+    ships its bytes (the cluster needs no access to the files); with
+    ``shared_fs=True`` the workers read the paths themselves.
+
+Results are stored document by document as they arrive, each in one SQLite
+transaction (:func:`export.store`): a batch killed at any point and run again
+skips what was stored and ends with exactly the tables of an uninterrupted run.
+A lock file in the output folder keeps a second run from writing to it at the
+same time (:class:`OutputLocked`).
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import os
+import pickle
+import selectors
+import signal
+import struct
+import subprocess
 import sys
+import tempfile
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, export, rules
 from .api import extract_file
-from .models import ErrorRow, ExtractionResult
+from .models import DocumentInfo, ErrorRow, ExtractionResult
 
 SUPPORTED = {".txt", ".text", ".md", ".docx", ".pdf", ".doc", ".odt", ".rtf", ".html", ".htm"}
+ENGINES = ("local", "serial", "dask")
+DEFAULT_TIMEOUT = 120.0          # seconds one document may take
+DEFAULT_MAX_MEMORY_MB = 4096     # resident memory one worker may use
+DEFAULT_MAX_TASKS = 1000         # documents a worker reads before it is replaced (keeps memory flat)
+LOCK_NAME = ".tdkt.lock"
+WORKER_START_TIMEOUT = 300.0     # seconds a new worker may take to import and warm up
 
+
+class OutputLocked(RuntimeError):
+    """Another run is writing to the output folder."""
+
+
+# ----------------------------------------------------------------- discovery
 
 def discover(paths: list[str]) -> tuple[list[str], list[ErrorRow]]:
     """Files under the given paths (folders recursively, sorted); missing paths become errors."""
@@ -58,52 +100,645 @@ def _doc_id_of(path: str) -> str:
     return h.hexdigest()[:16]
 
 
+def _size_of(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+# ----------------------------------------------------------------- the per-file function
+
+def process_file(path: str, data: bytes | None = None, ocr: bool | None = None) -> ExtractionResult:
+    """Extract one file: the function every engine runs.
+
+    With ``data`` the file's bytes come from the caller (a cluster worker that
+    cannot see the path); the records still name ``path``. Never raises for a
+    bad file. The normalized text is dropped (it is not stored). ``ocr``: read
+    scanned PDF pages with Tesseract (None: the ``TDKT_OCR=1`` environment
+    variable, which is how worker processes get it)."""
+    if ocr is None:
+        ocr = os.environ.get("TDKT_OCR") == "1"
+    if data is None:
+        result = extract_file(path, ocr=ocr)
+    else:
+        with tempfile.TemporaryDirectory(prefix="tdkt-") as tmp:
+            local = os.path.join(tmp, os.path.basename(path) or "file")
+            with open(local, "wb") as f:
+                f.write(data)
+            result = extract_file(local, ocr=ocr)
+        result.document.source_path = path
+        for e in result.errors:
+            e.source_path = path
+    doc = result.document
+    if doc.status == "ok" and doc.error and not result.errors:
+        # read only in part (bytes replaced, pages skipped, no text): the file is in
+        # errors.csv too, with the reason, and its rows are kept
+        result.errors.append(ErrorRow(path, doc.doc_id, "ingest", doc.error))
+    result.normalized_text = ""
+    return result
+
+
+def failed_result(path: str, reason: str, stage: str = "batch", doc_id: str = "") -> ExtractionResult:
+    """The rows of a document that could not be processed at all."""
+    from .ingest.common import doc_id_of, format_of, one_line
+    doc_id = doc_id or _doc_id_of(path) or doc_id_of(path.encode("utf-8", "surrogateescape"))
+    reason = one_line(reason)
+    doc = DocumentInfo(doc_id=doc_id, source_path=path, format=format_of(path), status="error",
+                       error=reason)
+    return ExtractionResult(document=doc, errors=[ErrorRow(path, doc_id, stage, reason)])
+
+
+# ----------------------------------------------------------------- worker processes
+
+_HEADER = struct.Struct("!Q")
+
+
+def _send(stream, obj) -> None:
+    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(payload)))
+    stream.write(payload)
+    stream.flush()
+
+
+def _read_exact(stream, n: int) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        chunk = stream.read(n - got)
+        if not chunk:
+            raise EOFError("worker pipe closed")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _recv(stream):
+    (n,) = _HEADER.unpack(_read_exact(stream, _HEADER.size))
+    return pickle.loads(_read_exact(stream, n))
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when its parent dies (SIGKILL included)."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def _worker_main() -> int:
+    """``python -m pipeline.batch --worker``: read (task, path, data) frames on
+    stdin, answer (task, result) frames on the original stdout."""
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:
+        return 0
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent decides when to stop
+    proto_in = sys.stdin.buffer
+    proto_out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)                                      # stray prints go to stderr, not the protocol
+    from .api import extract_text
+    extract_text("Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh, "
+                 "21 tập thể được tặng Bằng khen, trên 14 triệu đồng.")   # load rules and models now
+    _send(proto_out, ("ready", os.getpid()))
+    while True:
+        try:
+            task, path, data = _recv(proto_in)
+        except EOFError:
+            return 0
+        try:
+            result = process_file(path, data)
+        except BaseException as exc:           # noqa: BLE001 - a worker never dies of a document
+            result = failed_result(path, f"{type(exc).__name__}: {exc}")
+        try:
+            _send(proto_out, (task, result))
+        except BrokenPipeError:
+            return 0
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _signal_name(code: int) -> str:
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+class Worker:
+    """One worker process: start it, give it files, kill it when it overruns."""
+
+    def __init__(self, ocr: bool = False):
+        env = dict(os.environ)
+        env["TDKT_OCR"] = "1" if ocr else "0"      # read by process_file in the worker
+        self.ocr = ocr
+        root = str(Path(__file__).resolve().parent.parent)
+        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self._log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline.batch", "--worker"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
+                                     env=env, close_fds=True)
+        self.ready = False
+        self.started = time.monotonic()
+        self.task = None            # (task_id, path) being read
+        self.task_started = 0.0
+        self.done = 0
+
+    @property
+    def fd(self):
+        return self.proc.stdout
+
+    def submit(self, task_id, path: str, data: bytes | None = None) -> None:
+        self.task = (task_id, path)
+        self.task_started = time.monotonic()
+        _send(self.proc.stdin, (task_id, path, data))
+
+    def receive(self):
+        """The next frame; raises EOFError when the worker died."""
+        msg = _recv(self.proc.stdout)
+        if msg[0] == "ready":
+            self.ready = True
+            return None
+        self.task = None
+        self.done += 1
+        return msg
+
+    def wait_ready(self, timeout: float = WORKER_START_TIMEOUT) -> None:
+        import select
+        while not self.ready:
+            left = self.started + timeout - time.monotonic()
+            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
+                self.kill()
+                raise RuntimeError("a worker process did not start in time")
+            try:
+                self.receive()
+            except EOFError:
+                raise RuntimeError(f"a worker process failed to start: {self.why_dead()}") from None
+
+    def why_dead(self) -> str:
+        code = self.proc.wait(timeout=5) if self.proc.poll() is None else self.proc.returncode
+        tail = ""
+        try:
+            self._log.seek(0)
+            lines = [ln for ln in self._log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+            tail = lines[-1].strip() if lines else ""
+        except (OSError, ValueError):
+            pass
+        return _signal_name(code) + (f" ({tail[:200]})" if tail else "")
+
+    def rss_mb(self) -> float:
+        return _rss_mb(self.proc.pid)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for s in (self.proc.stdin, self.proc.stdout):
+            try:
+                s.close()
+            except OSError:
+                pass
+        self._log.close()
+
+    def close(self) -> None:
+        """Let the worker finish (EOF on its input), kill it if it lingers."""
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def run_one(self, path: str, data: bytes | None, timeout: float | None,
+                max_memory_mb: float | None = None) -> ExtractionResult:
+        """Synchronously read one file with the limits (used on Dask workers).
+        Raises _Overrun when the worker had to be killed (it is dead then)."""
+        import select
+        self.wait_ready()
+        self.submit(0, path, data)
+        while True:
+            wait = 0.5
+            if timeout:
+                wait = min(wait, max(0.0, self.task_started + timeout - time.monotonic()))
+            if select.select([self.fd], [], [], wait)[0]:
+                try:
+                    return self.receive()[1]
+                except EOFError:
+                    raise _Overrun(failed_result(path, f"the worker process died while reading this file "
+                                                       f"({self.why_dead()})", stage="crash")) from None
+            overrun = _overrun_reason(self, timeout, max_memory_mb)
+            if overrun:
+                self.kill()
+                raise _Overrun(failed_result(path, overrun[1], stage=overrun[0]))
+
+
+class _Overrun(Exception):
+    def __init__(self, result: ExtractionResult):
+        super().__init__(result.document.error)
+        self.result = result
+
+
+def _overrun_reason(w: Worker, timeout: float | None, max_memory_mb: float | None):
+    if w.task is None:
+        return None
+    if timeout and time.monotonic() - w.task_started > timeout:
+        return "timeout", f"abandoned: took longer than {timeout:g} s (time limit per document, --timeout)"
+    if max_memory_mb:
+        rss = w.rss_mb()
+        if rss > max_memory_mb:
+            return "memory", (f"abandoned: the worker used {rss:.0f} MB, more than {max_memory_mb:g} MB "
+                              f"(memory limit per worker, --max-memory)")
+    return None
+
+
+_on_submit = None      # tests: called with (worker pid, path) as each file is handed out
+
+
+def _local_results(files: list[str], workers: int, timeout: float | None, max_memory_mb: float | None,
+                   max_tasks: int | None, ocr: bool = False):
+    """Yield (path, result) as the worker processes finish files (in no set order)."""
+    pending = collections.deque(enumerate(files))
+    paths = dict(enumerate(files))
+    sel = selectors.DefaultSelector()
+    pool: list[Worker] = []
+    failures_in_a_row = 0
+
+    def start():
+        w = Worker(ocr)
+        pool.append(w)
+        sel.register(w.fd, selectors.EVENT_READ, w)
+
+    def retire(w: Worker, graceful: bool = False):
+        sel.unregister(w.fd)
+        pool.remove(w)
+        w.close() if graceful else w.kill()
+
+    try:
+        for _ in range(min(workers, len(files))):
+            start()
+        while pending or any(w.task for w in pool):
+            for w in pool:
+                if w.ready and w.task is None and pending:
+                    task_id, path = pending.popleft()
+                    if _on_submit is not None:
+                        _on_submit(w.proc.pid, path)
+                    try:
+                        w.submit(task_id, path)
+                    except (BrokenPipeError, OSError):
+                        pending.appendleft((task_id, path))
+                        w.task = None
+            deadlines = [w.task_started + timeout for w in pool if w.task and timeout]
+            wait = 0.5
+            if deadlines:
+                wait = min(wait, max(0.0, min(deadlines) - time.monotonic()))
+            for key, _ in sel.select(wait):
+                w: Worker = key.data
+                try:
+                    msg = w.receive()
+                except EOFError:
+                    task = w.task
+                    why = w.why_dead()
+                    retire(w)
+                    if task is not None:
+                        failures_in_a_row = 0
+                        yield task[1], failed_result(task[1], f"the worker process died while reading this "
+                                                              f"file ({why})", stage="crash")
+                    elif not w.ready:
+                        failures_in_a_row += 1
+                        if failures_in_a_row >= 3:
+                            raise RuntimeError(f"worker processes fail to start: {why}")
+                    if pending or any(x.task for x in pool) or task is None:
+                        start()
+                    continue
+                if msg is None:
+                    failures_in_a_row = 0
+                    continue
+                task_id, result = msg
+                yield paths.pop(task_id), result
+                if max_tasks and w.done >= max_tasks and pending:
+                    retire(w, graceful=True)
+                    start()
+            now = time.monotonic()
+            for w in list(pool):
+                if not w.ready and now - w.started > WORKER_START_TIMEOUT:
+                    raise RuntimeError("a worker process did not start in time")
+                overrun = _overrun_reason(w, timeout, max_memory_mb)
+                if overrun:
+                    task = w.task
+                    retire(w)
+                    yield task[1], failed_result(task[1], overrun[1], stage=overrun[0])
+                    if pending:
+                        start()
+    finally:
+        for w in list(pool):
+            w.kill()
+        sel.close()
+
+
+def _serial_results(files: list[str], ocr: bool = False):
+    for f in files:
+        yield f, process_file(f, ocr=ocr)
+
+
+# ----------------------------------------------------------------- Dask
+
+_local = threading.local()
+
+
+def process_file_isolated(path: str, data: bytes | None, timeout: float | None,
+                          max_memory_mb: float | None = None, ocr: bool = False) -> ExtractionResult:
+    """:func:`process_file` in a worker process of this thread, with the limits
+    (what a Dask worker runs)."""
+    w = getattr(_local, "worker", None)
+    if w is not None and w.ocr != ocr:
+        w.close()
+        w = None
+    if w is None or w.proc.poll() is not None:
+        w = _local.worker = Worker(ocr)
+    try:
+        return w.run_one(path, data, timeout, max_memory_mb)
+    except _Overrun as over:
+        _local.worker = None
+        return over.result
+
+
+def _dask_results(files: list[str], scheduler, timeout: float | None, max_memory_mb: float | None,
+                  shared_fs: bool, ocr: bool = False):
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise RuntimeError("the dask engine needs dask.distributed: pip install 'tdkt[dask]'") from None
+    own = not hasattr(scheduler, "submit")
+    client = Client(scheduler) if own else scheduler
+    try:
+        threads = max(1, sum(client.nthreads().values()))
+        window = 2 * threads + 2                  # files in flight: bounded client memory
+        todo = iter(files)
+        ac = as_completed()
+        owner = {}
+
+        def submit_next() -> bool:
+            path = next(todo, None)
+            if path is None:
+                return False
+            data = None
+            if not shared_fs:
+                try:
+                    with open(path, "rb") as f:
+                        data = f.read()
+                except OSError:
+                    data = None                   # the worker reports the reason
+            fut = client.submit(process_file_isolated, path, data, timeout, max_memory_mb, ocr, pure=False,
+                                key=f"tdkt-{hashlib.sha1(path.encode('utf-8', 'surrogateescape')).hexdigest()}"
+                                    f"-{os.getpid()}-{time.time_ns()}")
+            owner[fut.key] = path
+            ac.add(fut)
+            return True
+
+        for _ in range(window):
+            if not submit_next():
+                break
+        for fut in ac:
+            path = owner.pop(fut.key)
+            try:
+                result = fut.result()
+            except Exception as exc:              # a lost worker (KilledWorker) etc.
+                result = failed_result(path, f"cluster task failed: {type(exc).__name__}: {exc}",
+                                       stage="cluster")
+            fut.release()
+            yield path, result
+            submit_next()
+    finally:
+        if own:
+            client.close()
+
+
+# ----------------------------------------------------------------- progress
+
+class Progress:
+    """Files, MB, rows, errors, rate and ETA: a bar redrawn in place on a
+    terminal, a log line every ``every`` seconds otherwise, nothing when quiet."""
+
+    def __init__(self, n_files: int, n_bytes: int, quiet: bool = False, stream=None, every: float | None = None):
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.every = every if every is not None else float(os.environ.get("TDKT_PROGRESS_SECONDS",
+                                                                          0.2 if self.tty else 10))
+        self.n_files, self.n_bytes = n_files, n_bytes
+        self.files = self.bytes = self.rows = self.errors = 0
+        self.t0 = time.monotonic()
+        self.last = self.t0
+
+    def update(self, result: ExtractionResult, nbytes: int) -> None:
+        self.files += 1
+        self.bytes += nbytes
+        self.rows += sum(len(v) for k, v in result.tables().items() if k not in ("documents", "errors"))
+        self.errors += len(result.errors)
+        now = time.monotonic()
+        if not self.quiet and (now - self.last >= self.every or self.files == self.n_files):
+            self.last = now
+            self._show(now)
+
+    def line(self, now: float | None = None) -> str:
+        now = now or time.monotonic()
+        secs = max(now - self.t0, 1e-9)
+        rate = self.bytes / 1e6 / secs
+        left = (self.n_bytes - self.bytes) / 1e6 / rate if rate > 0 else float("inf")
+        eta = _clock(left) if left != float("inf") else "?"
+        return (f"{self.files}/{self.n_files} files, {self.bytes / 1e6:.1f}/{self.n_bytes / 1e6:.1f} MB, "
+                f"{self.rows} rows, {self.errors} errors, {rate:.2f} MB/s, "
+                f"{self.files / secs:.1f} files/s, ETA {eta}")
+
+    def _show(self, now: float) -> None:
+        if self.tty:
+            frac = self.bytes / self.n_bytes if self.n_bytes else self.files / max(self.n_files, 1)
+            width = 20
+            full = int(frac * width)
+            bar = "█" * full + " " * (width - full)
+            self.stream.write(f"\r[tdkt] |{bar}| {frac:4.0%} {self.line(now)}\x1b[K")
+            if self.files == self.n_files:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"[tdkt] {self.line(now)}\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if not self.quiet and self.tty and 0 < self.files < self.n_files:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+# ----------------------------------------------------------------- the output folder
+
+class _Lock:
+    """An exclusive lock on the output folder (released by the kernel when the
+    process dies, even by SIGKILL)."""
+
+    def __init__(self, out: Path):
+        self.path = out / LOCK_NAME
+        self.fd = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:                      # not POSIX: no lock
+            return self
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            try:
+                holder = os.read(fd, 4096).decode("utf-8", "replace").strip()
+            except OSError:
+                holder = ""
+            os.close(fd)
+            raise OutputLocked(f"{self.path.parent} is being written by another tdkt run"
+                               + (f" ({holder})" if holder else "")
+                               + ": wait for it to finish, or use another --out folder") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}".encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Half-written files of a run that was killed (we hold the lock: no one else writes)."""
+    for p in out.glob(".*.tmp*"):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+# ----------------------------------------------------------------- the batch
+
 @dataclass
 class BatchSummary:
     documents: int = 0
     skipped: int = 0
+    duplicates: int = 0
     rows: dict = field(default_factory=dict)
     errors: int = 0
     seconds: float = 0.0
+    bytes: int = 0
+    seconds_extracting: float = 0.0     # discovery to the last document stored
+    seconds_tables: float = 0.0         # registry tables and the CSV / Parquet / Excel files
 
 
-def _safe_extract(path: str) -> ExtractionResult:
-    return extract_file(path)
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool = False,
-        quiet: bool = False) -> BatchSummary:
+        quiet: bool = False, engine: str = "local", scheduler=None, timeout: float | None = DEFAULT_TIMEOUT,
+        max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB, max_tasks: int | None = DEFAULT_MAX_TASKS,
+        shared_fs: bool = False, progress_stream=None, ocr: bool = False) -> BatchSummary:
+    """Extract every file under ``paths`` into ``out_dir``; see the module doc.
+    ``ocr``: read scanned PDF pages with Tesseract (documents stored earlier as
+    ``needs_ocr`` are read again)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
+    if engine == "dask" and scheduler is None:
+        raise ValueError("the dask engine needs a scheduler address (--scheduler tcp://HOST:8786)")
     t0 = time.time()
-    files, missing = discover(paths)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    if fresh and (out / export.DB_NAME).exists():
-        (out / export.DB_NAME).unlink()
-    con = export.connect(out)
+    with _Lock(out):
+        _remove_stale_temporaries(out)
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                p = out / (export.DB_NAME + suffix)
+                if p.exists():
+                    p.unlink()
+        files, missing = discover(paths)
+        con = export.connect(out)
+        try:
+            summary = _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb,
+                           max_tasks, shared_fs, quiet, progress_stream, ocr)
+            summary.seconds_extracting = time.time() - t0
+            from . import registry
+            registry.rebuild(con)
+            summary.rows = export.write_files(con, out)
+            summary.seconds_tables = time.time() - t0 - summary.seconds_extracting
+        finally:
+            con.close()
+    summary.seconds = time.time() - t0
+    return summary
+
+
+def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb, max_tasks, shared_fs,
+         quiet, progress_stream, ocr=False) -> BatchSummary:
     version = rules_version()
     known = export.known_documents(con, version)
-    todo = []
+    if ocr:   # scanned documents stored without OCR are read again, with it
+        known -= {r[0] for r in con.execute("SELECT doc_id FROM documents WHERE status = 'needs_ocr'")}
     summary = BatchSummary()
+    todo, seen = [], set()
     for f in files:
-        if _doc_id_of(f) in known:
+        doc_id = _doc_id_of(f)
+        if doc_id in known:
             summary.skipped += 1
+        elif doc_id and doc_id in seen:
+            summary.duplicates += 1          # same bytes as a file already queued: one document
         else:
+            seen.add(doc_id)
             todo.append(f)
-    workers = workers or os.cpu_count() or 1
-    results = _iter_results(todo, workers)
-    for i, result in enumerate(results, 1):
-        export.store(con, result, version)
-        summary.documents += 1
-        summary.errors += len(result.errors)
-        if not quiet and (i % 50 == 0 or i == len(todo)):
-            print(f"[tdkt] {i}/{len(todo)} files", file=sys.stderr)
+    sizes = {f: _size_of(f) for f in todo}
+    progress = Progress(len(todo), sum(sizes.values()), quiet=quiet, stream=progress_stream)
+    if engine == "serial":
+        results = _serial_results(todo, ocr)
+    elif engine == "dask":
+        results = _dask_results(todo, scheduler, timeout, max_memory_mb, shared_fs, ocr)
+    else:
+        results = _local_results(todo, workers or default_workers(), timeout, max_memory_mb, max_tasks, ocr)
+    try:
+        for path, result in results:
+            export.store(con, result, version)
+            summary.documents += 1
+            summary.errors += len(result.errors)
+            summary.bytes += sizes.get(path, 0)
+            progress.update(result, sizes.get(path, 0))
+    finally:
+        close = getattr(results, "close", None)
+        if close:
+            close()
+        progress.close()
     summary.errors += len(missing)
     _store_missing(con, missing)
-    from . import registry
-    registry.rebuild(con)
-    summary.rows = export.write_files(con, out)
-    con.close()
-    summary.seconds = time.time() - t0
     return summary
 
 
@@ -115,10 +750,7 @@ def _store_missing(con, missing: list[ErrorRow]) -> None:
                         (e.source_path, e.doc_id, e.stage, e.error))
 
 
-def _iter_results(files: list[str], workers: int):
-    if workers <= 1 or len(files) <= 1:
-        for f in files:
-            yield _safe_extract(f)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_safe_extract, files, chunksize=max(1, min(16, len(files) // (workers * 4) or 1)))
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--worker"]:
+        sys.exit(_worker_main())
+    sys.exit("usage: python -m pipeline.batch --worker  (a worker process of `tdkt extract`)")

@@ -23,29 +23,35 @@ from .models import NormalizedText, SourceText
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
 
+def _index_type(n: int):
+    """int32 offsets while they fit (half the memory of int64 on long texts)."""
+    return np.int32 if n < 2**31 - 1 else np.int64
+
+
 def apply_edits(text: str, edits: list[Edit]) -> tuple[str, np.ndarray]:
     """Apply sorted, non-overlapping edits. Returns the new text and, for each
     new char (plus one end entry), the offset in ``text`` it came from."""
+    dt = _index_type(len(text))
     if not edits:
-        return text, np.arange(len(text) + 1, dtype=np.int64)
+        return text, np.arange(len(text) + 1, dtype=dt)
     out_parts: list[str] = []
     map_parts: list[np.ndarray] = []
     pos = 0
     for start, end, repl in edits:
         if start > pos:
             out_parts.append(text[pos:start])
-            map_parts.append(np.arange(pos, start, dtype=np.int64))
+            map_parts.append(np.arange(pos, start, dtype=dt))
         if repl:
             out_parts.append(repl)
             if len(repl) == end - start:
-                map_parts.append(np.arange(start, end, dtype=np.int64))
+                map_parts.append(np.arange(start, end, dtype=dt))
             else:
-                map_parts.append(np.full(len(repl), start, dtype=np.int64))
+                map_parts.append(np.full(len(repl), start, dtype=dt))
         pos = end
     if pos < len(text):
         out_parts.append(text[pos:])
-        map_parts.append(np.arange(pos, len(text), dtype=np.int64))
-    map_parts.append(np.array([len(text)], dtype=np.int64))
+        map_parts.append(np.arange(pos, len(text), dtype=dt))
+    map_parts.append(np.array([len(text)], dtype=dt))
     return "".join(out_parts), np.concatenate(map_parts)
 
 
@@ -62,9 +68,9 @@ def _compiled():
 SPACE_LIKE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b\u200c\u200d]")
 COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
 MARKDOWN_EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\S)|(?<=\S)\*{2,3}(?=\S)")
-RULE_LINE = regex.compile(r"(?m)^[ \t]*[|\-_=*~]*[ \t]*$")   # "|", "-------", "** **"
+RULE_LINE = regex.compile(r"(?m)^[ \t]*+[|\-_=*~]*+[ \t]*+$")   # "|", "-------", "** **" (possessive: linear)
 MULTISPACE = regex.compile(r"[ ]{2,}")
-TRAILING_SPACE = regex.compile(r"(?m)[ ]+$|^[ ]+")
+TRAILING_SPACE = regex.compile(r"(?m)(?<![ ])[ ]++$|^[ ]++")   # from the run's start only: linear
 WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
@@ -234,7 +240,7 @@ PASSES = (_pass_spaces, _pass_nfc, _pass_markdown, _pass_tidy, _pass_breaks, _pa
 
 
 def normalize_text(text: str, page_starts=()) -> tuple[str, np.ndarray]:
-    to_source = np.arange(len(text) + 1, dtype=np.int64)
+    to_source = np.arange(len(text) + 1, dtype=_index_type(len(text)))
     for step in PASSES:
         edits = step(text, to_source, page_starts) if step is _pass_breaks else step(text)
         if edits:

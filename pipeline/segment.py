@@ -41,9 +41,34 @@ class Segmented:
         return self.sentences[max(i, 0)]
 
     def paragraph_at(self, offset: int) -> Paragraph:
-        starts = [p.start for p in self.paragraphs]
+        starts = self.__dict__.get("_par_starts")
+        if starts is None or len(starts) != len(self.paragraphs):     # built once, not per call
+            starts = self.__dict__["_par_starts"] = [p.start for p in self.paragraphs]
         i = bisect.bisect_right(starts, offset) - 1
         return self.paragraphs[max(i, 0)]
+
+
+# A "sentence" longer than this (a table flattened into one line, a file with no
+# punctuation or line breaks) is cut at the last space before the limit, so that
+# the ``sentence`` field of a record stays readable and no record carries megabytes.
+MAX_SENTENCE = 3000
+
+
+def _capped(spans: list[tuple[int, int]], par_text: str, base: int) -> list[tuple[int, int]]:
+    out = []
+    for s, e in spans:
+        while e - s > MAX_SENTENCE:
+            lo, hi = s - base + MAX_SENTENCE // 2, s - base + MAX_SENTENCE
+            cut = par_text.rfind(" ", lo, hi)
+            if cut < 0:
+                out.append((s, s + MAX_SENTENCE))
+                s += MAX_SENTENCE
+            else:
+                out.append((s, base + cut))
+                s = base + cut + 1
+        if e > s:
+            out.append((s, e))
+    return out
 
 
 HEADING = regex.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))\s+\S")
@@ -67,7 +92,7 @@ def _sentence_spans(par_text: str, base: int) -> list[tuple[int, int]]:
         rest = len(par_text) - len(par_text[cursor:].lstrip())
         spans.append((base + rest, base + len(par_text)))
     # sentences cover the paragraph: extend each to the next start, so no span falls between
-    return spans
+    return _capped(spans, par_text, base) if any(e - s > MAX_SENTENCE for s, e in spans) else spans
 
 
 def segment(norm: NormalizedText) -> Segmented:

@@ -7,7 +7,8 @@ import pytest
 from pipeline import extract_text, rules
 from pipeline.normalize import normalize_text
 
-MENTION_FILES = {"citations": "citations", "money": "money", "awards": "awards", "movements": "movements"}
+MENTION_FILES = {"citations": "citations", "money": "money", "awards": "awards", "movements": "movements",
+                 "figures": "figures"}
 
 
 def _examples():

@@ -1,6 +1,250 @@
-"""Other quantitative claims (table: figures). Stub: filled by the auditor's toolkit."""
+"""Other quantitative claims (table: figures): counts with their unit noun,
+ratios, percentages with what they are of, areas and other measures.
+
+Candidates come from four patterns compiled once from rules/figures.yaml:
+
+- percent  ``[qualifier] N%``                      (`đạt 89,72% tỷ lệ thu hồi`)
+- ratio    ``a/b <unit>``                          (`03/19 xã đạt 19 tiêu chí`)
+- measure  ``N <m2|ha|km|tấn|...> [noun]``         (`49.424 m2 đất`)
+- count    ``[qualifier] N [multiplier] <unit>[/<per>]`` (`1.902 cuộc thanh tra, kiểm tra`)
+
+A number inside a money or award mention is not a figure (those tables hold
+it), nor is a number after a word that makes it a year, day or article. A
+count inside a ratio's or percentage's ``of_what`` phrase (`đạt 19 tiêu chí`)
+belongs to that phrase. The qualifier (`trên`, `hơn`, `khoảng`, ...) is part of
+the mention's text, as in the money table, so checks can widen tolerances.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+
+from .. import rules
+from ..models import Figure
 from . import ParsedDoc
+from .common import clean_phrase
+
+# a count or measure: `1.902`, `49.424`, `1,2` (with a multiplier), `03`
+NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+# a percentage: `15,8`, `89.72` (some documents write a decimal point), `100`
+PNUM = r"\d{1,3}(?:[.,]\d{1,3})?|\d{4,}"
+BEFORE = r"(?<![\p{L}\p{N}.,/\-–])"
+AFTER = r"(?![\p{L}\p{N}])"
 
 
-def find(doc: ParsedDoc) -> list:
-    return []
+@dataclass(frozen=True)
+class Grammar:
+    count: regex.Pattern
+    ratio: regex.Pattern
+    percent: regex.Pattern
+    measure: regex.Pattern
+    measure_kind: dict
+    multipliers: dict
+    qualifier_tail: regex.Pattern
+    not_after: regex.Pattern
+    of_what_lead: regex.Pattern
+    of_what_stop: regex.Pattern
+    percent_subject: regex.Pattern
+    clause_lead: regex.Pattern
+    max_words: int
+
+
+@functools.lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    cfg = rules.load("figures")
+    units = rules.alternation(cfg["units"], boundary=False)
+    mult = {k.casefold(): int(v) for k, v in cfg["multipliers"].items()}
+    mult_alt = rules.alternation(mult, boundary=False)
+    kinds = {}
+    for kind, words in cfg["measures"].items():
+        for w in words:
+            kinds[w.casefold()] = kind
+    measure_alt = rules.alternation(kinds, boundary=False)
+    nouns = rules.alternation(cfg["measure_nouns"], boundary=False)
+    quals = [w for words in cfg["qualifiers"].values() for w in words]
+    return Grammar(
+        count=regex.compile(
+            rf"{BEFORE}(?P<num>{NUM})(?:[ ](?P<mult>{mult_alt}))?[ ]+(?P<unit>{units}){AFTER}"
+            rf"(?:[ ]?/[ ]?(?P<per>\p{{L}}+){AFTER})?", regex.IGNORECASE),
+        ratio=regex.compile(
+            rf"{BEFORE}(?P<num>\d{{1,6}})[ ]?/[ ]?(?P<den>\d{{1,6}})(?![\d/\p{{L}}])"
+            rf"(?:[ ]+(?P<unit>{units}){AFTER})?", regex.IGNORECASE),
+        percent=regex.compile(rf"{BEFORE}(?P<num>{PNUM})[ ]?%"),
+        measure=regex.compile(
+            rf"{BEFORE}(?P<num>{NUM})[ ]?(?P<unit>{measure_alt}){AFTER}(?:[ ]+(?P<noun>{nouns}){AFTER})?",
+            regex.IGNORECASE),
+        measure_kind=kinds,
+        multipliers=mult,
+        qualifier_tail=regex.compile(r"(?:^|(?<=[\s(]))(" + rules.alternation(quals, boundary=False) + r")[ ]+$",
+                                     regex.IGNORECASE),
+        not_after=regex.compile(r"(?:^|(?<=[^\p{L}]))(?:" + rules.alternation(cfg["not_after"], boundary=False)
+                                + r")[ ]*:?[ ]*$"),
+        of_what_lead=regex.compile(r"^(?:" + rules.alternation(cfg["of_what_lead"], boundary=False) + r")[ ]+",
+                                   regex.IGNORECASE),
+        of_what_stop=regex.compile(r"[ ]+" + rules.alternation(cfg["of_what_stop"]) , regex.IGNORECASE),
+        percent_subject=regex.compile(r"(?:[ ]+|^)(?:" + rules.alternation(cfg["percent_verbs"], boundary=False)
+                                      + r")[ ]*$", regex.IGNORECASE),
+        clause_lead=regex.compile(r"^(?:" + rules.alternation(cfg["clause_leads"], boundary=False) + r")[ ,:]+",
+                                  regex.IGNORECASE),
+        max_words=int(cfg.get("of_what_max_words", 8)),
+    )
+
+
+def parse_count(s: str) -> float:
+    """`1.902` -> 1902, `1,2` -> 1.2 (a decimal comma), `03` -> 3."""
+    s = s.replace(".", "")
+    return float(s.replace(",", "."))
+
+
+def parse_percent(s: str) -> float:
+    """`15,8` -> 15.8, `89.72` -> 89.72 (a percentage's separator is a decimal mark)."""
+    return float(s.replace(",", "."))
+
+
+def _number(value: float):
+    return int(value) if float(value).is_integer() else round(value, 6)
+
+
+def _phrase_after(text: str, pos: int, limit: int, g: Grammar, allow_lead_stop: bool) -> tuple[str, int, int]:
+    """The phrase right after ``pos``: up to punctuation or a stop word, at most
+    ``max_words`` words. Returns (phrase, start, end) in text offsets."""
+    m = regex.match(r"[ ]*", text[pos:limit])
+    start = pos + m.end()
+    seg = text[start:limit]
+    cut = regex.search(r"[,;:.()\[\]…\"“”]|$", seg).start()
+    seg = seg[:cut]
+    lead = g.of_what_lead.match(seg)
+    if lead:
+        start += lead.end()
+        seg = seg[lead.end():]
+    for sm in g.of_what_stop.finditer(" " + seg):
+        if sm.start() == 0 and allow_lead_stop:
+            continue
+        seg = seg[:max(0, sm.start())]
+        break
+    words = list(regex.finditer(r"\S+", seg))[:g.max_words]
+    if not words:
+        return "", start, start
+    end = start + words[-1].end()
+    return clean_phrase(text[start:end]), start, end
+
+
+def _percent_of_what(text: str, m, clause_start: int, clause_end: int, g: Grammar) -> tuple[str, int, int]:
+    phrase, s, e = _phrase_after(text, m.end(), clause_end, g, allow_lead_stop=False)
+    if phrase and not regex.search(r"\d", phrase):
+        return phrase, s, e
+    # `trong đó Người lao động trực tiếp đạt 82%`: the subject before the verb
+    before = text[clause_start:m.start()]
+    vm = g.percent_subject.search(before)
+    if not vm:
+        return "", m.end(), m.end()
+    subject = before[:vm.start()]
+    lead = g.clause_lead.match(subject.strip())
+    subject = subject.strip()[lead.end():] if lead else subject.strip()
+    subject = clean_phrase(subject)
+    if not subject or regex.search(r"\d", subject) or len(subject.split()) > g.max_words:
+        return "", m.end(), m.end()
+    s = text.rfind(subject, clause_start, m.start())
+    return subject, s, s + len(subject)
+
+
+def _clause(text: str, sent_start: int, sent_end: int, pos: int) -> tuple[int, int]:
+    """The clause around pos: between `;`, `(`, `)` (and the sentence ends)."""
+    start = sent_start
+    for m in regex.finditer(r"[;()]", text[sent_start:pos]):
+        start = sent_start + m.end()
+    em = regex.search(r"[;()]", text[pos:sent_end])
+    end = pos + em.start() if em else sent_end
+    return start, end
+
+
+def _qualified_start(text: str, start: int, g: Grammar) -> int:
+    qm = g.qualifier_tail.search(text, max(0, start - 20), start)
+    return qm.start(1) if qm else start
+
+
+def _blocked(text: str, start: int, g: Grammar) -> bool:
+    return bool(g.not_after.search(text[max(0, start - 20):start]))
+
+
+def find(doc: ParsedDoc) -> list[Figure]:
+    from . import awards, money
+    g = grammar()
+    text = doc.text
+    taken = [(r.start, r.end) for r in money.find(doc)] + [(r.start, r.end) for r in awards.find(doc)]
+    cands: list[tuple[int, int, dict, tuple[int, int] | None]] = []   # start, end, fields, inner phrase span
+
+    for m in g.percent.finditer(text):
+        sent = doc.seg.sentence_at(m.start())
+        cs, ce = _clause(text, sent.start, sent.end, m.start())
+        of_what, ws, we = _percent_of_what(text, m, cs, ce, g)
+        start = _qualified_start(text, m.start(), g)
+        end = m.end()
+        cands.append((start, end, dict(kind="percent", value=_number(parse_percent(m.group("num"))),
+                                       of_what=of_what), (ws, we) if of_what else None))
+
+    for m in g.ratio.finditer(text):
+        if _blocked(text, m.start(), g):
+            continue
+        num, den = int(m.group("num")), int(m.group("den"))
+        if den == 0:
+            continue
+        unit = m.group("unit") or ""
+        sent = doc.seg.sentence_at(m.start())
+        end = m.end() if unit else m.end("den")
+        if not unit:
+            # a bare `a/b` is a ratio only when a percentage follows it in the clause
+            if not regex.match(rf"[ ,]*(?:\(|(?:đạt|chiếm|bằng)[ ]+)?{PNUM}[ ]?%", text[end:sent.end]):
+                continue
+        of_what, ws, we = ("", end, end)
+        if unit:
+            of_what, ws, we = _phrase_after(text, end, sent.end, g, allow_lead_stop=True)
+            if of_what and not regex.match(r"\p{L}", of_what):
+                of_what = ""
+        cands.append((m.start(), end, dict(kind="ratio", value=num, denominator=den, unit=clean_phrase(unit),
+                                           of_what=of_what), (ws, we) if of_what else None))
+
+    for m in g.measure.finditer(text):
+        if _blocked(text, m.start(), g):
+            continue
+        unit = m.group("unit")
+        end = m.end("noun") if m.group("noun") else m.end("unit")
+        cands.append((_qualified_start(text, m.start(), g), end,
+                      dict(kind=g.measure_kind[unit.casefold()], value=_number(parse_count(m.group("num"))),
+                           unit=unit, of_what=m.group("noun") or ""), None))
+
+    for m in g.count.finditer(text):
+        if _blocked(text, m.start(), g):
+            continue
+        if regex.search(r"\d[ ]*[-–][ ]*$", text[max(0, m.start() - 8):m.start()]):
+            continue                         # the upper end of a range `50 - 100 lượt`
+        value = parse_count(m.group("num"))
+        if m.group("mult"):
+            value *= g.multipliers[m.group("mult").casefold()]
+        elif not value.is_integer():
+            continue                         # a count has no decimals
+        unit = clean_phrase(m.group("unit"))
+        end = m.end("unit")
+        if m.group("per"):
+            unit += "/" + m.group("per")
+            end = m.end("per")
+        cands.append((_qualified_start(text, m.start(), g), end,
+                      dict(kind="count", value=_number(value), unit=unit), None))
+
+    # a count inside a ratio's or percentage's phrase belongs to that phrase
+    inner = [span for *_, span in cands if span]
+    cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    out: list[Figure] = []
+    last_end = -1
+    for start, end, fields, _ in cands:
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if fields["kind"] == "count" and any(s <= start and end <= e for s, e in inner):
+            continue
+        if start < last_end:
+            continue                         # overlaps a longer or earlier figure
+        out.append(Figure(**doc.provenance(start, end), **fields))
+        last_end = end
+    return out

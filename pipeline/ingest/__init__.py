@@ -1,8 +1,15 @@
-"""Stage 1: read one source file (txt, docx, pdf) into a :class:`SourceText`.
+"""Stage 1: read one source file into a :class:`SourceText`.
 
-``read_source(path)`` never raises for a bad file: a file that cannot be read
-comes back with ``status="error"`` and a one-line human-readable ``error``; a PDF
-without a text layer comes back with ``status="needs_ocr"``.
+Formats: .txt/.text/.md (any common encoding, TCVN3 and VNI included), .docx,
+.pdf (text layer; ``ocr=True`` reads scanned pages with Tesseract), .doc/.odt/.rtf
+(through LibreOffice), .html/.htm (article text without the site around it).
+
+``read_source(path, ocr=False)`` never raises for a bad file: a file that cannot
+be read comes back with ``status="error"`` and a one-line human-readable
+``error``; a PDF without a text layer comes back with ``status="needs_ocr"``
+(or, with ``ocr=True``, is read by OCR and records ``ocr_confidence``).  A
+format whose program is missing (LibreOffice, Tesseract) is an error that names
+the program and the make target that installs it.
 
 Text conventions (the normalize stage relies on them):
   * paragraphs are separated by a blank line ("\\n\\n");
@@ -11,7 +18,11 @@ Text conventions (the normalize stage relies on them):
   * no Unicode normalization and no whitespace cleanup, except that CRLF / CR line
     endings of text files become "\\n";
   * PDF pages are joined with "\\n\\n" and ``page_starts`` gives where each page's
-    text begins; running headers/footers and page numbers are removed.
+    text begins; running headers/footers and page numbers are removed;
+  * a table row is one paragraph, its cells joined by " | " (DOCX, PDF ruled
+    tables, HTML);
+  * DOCX headers, footers and notes come after the body, never inside it;
+  * legacy TCVN3 / VNI text is converted to Unicode (``encoding`` says so).
 """
 from __future__ import annotations
 
@@ -19,13 +30,14 @@ import os
 
 from ..models import SourceText
 from .common import FORMATS as SUPPORTED_EXTENSIONS
-from .common import doc_id_of, format_of, one_line
+from .common import doc_id_of, format_of, one_line, sniff_kind
 
 __all__ = ["read_source", "SUPPORTED_EXTENSIONS"]
 
 
-def read_source(path: str) -> SourceText:
-    """Read ``path`` into a SourceText. Never raises for a bad or unreadable file."""
+def read_source(path: str, ocr: bool = False) -> SourceText:
+    """Read ``path`` into a SourceText. Never raises for a bad or unreadable file.
+    ``ocr``: read PDF pages without a text layer with Tesseract."""
     path_str = os.fspath(path)
     fmt = format_of(path_str)
     try:
@@ -51,9 +63,16 @@ def read_source(path: str) -> SourceText:
         elif fmt == "docx":
             from .docx_reader import read_docx
             result = read_docx(data)
-        else:
+        elif fmt == "pdf":
             from .pdf_reader import read_pdf
-            result = read_pdf(data)
+            result = read_pdf(data, ocr=ocr)
+        elif fmt == "html" or sniff_kind(data) == "an HTML page":
+            # old sites saved web pages as .doc too
+            from .html_reader import read_html
+            result = read_html(data)
+        else:
+            from .office_reader import read_office
+            result = read_office(data, ext)
     except MemoryError:
         return _error(path_str, fmt, doc_id, "out of memory while reading the file")
     except Exception as exc:  # a reader bug or an unforeseen library error: never raise
@@ -74,11 +93,13 @@ def _unsupported_message(ext: str) -> str:
     if not ext:
         return "unsupported format: file has no extension"
     hints = {
-        ".doc": "old binary Word .doc; save it as .docx",
-        ".odt": "OpenDocument text; save it as .docx",
-        ".rtf": "rich text; save it as .docx",
-        ".html": "web page; save its text as .txt",
-        ".htm": "web page; save its text as .txt",
+        ".xls": "a spreadsheet",
+        ".xlsx": "a spreadsheet",
+        ".ppt": "a presentation",
+        ".pptx": "a presentation",
+        ".docm": "a macro-enabled Word document; save it as .docx",
+        ".dot": "a Word template; save it as .doc or .docx",
+        ".dotx": "a Word template; save it as .docx",
     }
     hint = hints.get(ext)
     return f"unsupported format: {ext}" + (f" ({hint})" if hint else "")

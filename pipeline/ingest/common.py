@@ -6,7 +6,8 @@ import os
 
 from ..models import SourceText
 
-FORMATS = {".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf"}
+FORMATS = {".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf",
+           ".doc": "doc", ".odt": "odt", ".rtf": "rtf", ".html": "html", ".htm": "html"}
 
 
 def doc_id_of(data: bytes) -> str:
@@ -15,8 +16,8 @@ def doc_id_of(data: bytes) -> str:
 
 
 def format_of(path: str) -> str:
-    """Format family from the extension: txt, docx, pdf; else the bare lowercase
-    extension (``doc``, ``odt``...) or "" when there is none."""
+    """Format family from the extension: txt, docx, pdf, doc, odt, rtf, html; else
+    the bare lowercase extension (``xlsx``...) or "" when there is none."""
     ext = os.path.splitext(path)[1].lower()
     return FORMATS.get(ext, ext.lstrip("."))
 

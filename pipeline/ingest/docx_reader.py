@@ -1,21 +1,37 @@
-"""DOCX: body paragraphs and tables in reading order.
+"""DOCX: body paragraphs and tables in reading order, then headers, footers and notes.
 
 The body XML is walked in document order: ``w:p`` is one paragraph, ``w:tbl``
 gives one paragraph per row with the cells joined by " | " (paragraphs inside a
 cell, and nested tables, are joined by "\\n" inside the cell).  Content controls
 (``w:sdt``) and ``w:customXml`` wrappers are looked through.  Soft line breaks
 (``w:br``, ``w:cr``) become "\\n", tabs "\\t".  Deleted text (tracked changes),
-field codes, headers, footers, footnotes and comments are left out.  Text boxes
-anchored in a paragraph are emitted as their own paragraphs right after it (the
-VML fallback copy of a text box is skipped so it is not read twice).
-Automatic list numbering is not rendered (python-docx does not compute it).
+field codes and comments are left out.  Text boxes anchored in a paragraph are
+emitted as their own paragraphs right after it (the VML fallback copy of a text
+box is skipped so it is not read twice).
+
+* Numbered lists keep their numbers: a paragraph with numbering (``w:numPr``, its
+  own or its style's) starts with the label Word shows, computed from
+  numbering.xml with counters per list (``1.``, ``1.2.``, ``a)``, ``II.``, a
+  bullet as ``-``), then a space.
+* Legacy fonts: runs set in a TCVN3 font (``.VnTime``; ``.VnTimeH`` is upper-case)
+  or a VNI font (``VNI-Times``) hold the legacy code points; they are converted
+  to Unicode (:mod:`.legacy`), unless the document's text in that font is
+  plainly Unicode already (Unicode typed with an old font selected).
+* Headers, footers, footnotes and endnotes are kept out of the body, so that a
+  running head never splits a sentence: after the body come the headers and
+  footers (each distinct paragraph once, in section order, bare page numbers
+  dropped), then the footnotes and endnotes in reference order, each starting
+  with its number (``1 Theo Quyết định ...``).  The reference marks in the body
+  are left out.
 """
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from ..models import SourceText
+from . import legacy
 from .common import failed, sniff_kind
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024   # zip-bomb guard: total of all entries
@@ -23,7 +39,9 @@ MAX_RATIO = 200                        # and a suspicious compression ratio per 
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _P = f"{{{W}}}p"
+_R = f"{{{W}}}r"
 _TBL = f"{{{W}}}tbl"
 _TR = f"{{{W}}}tr"
 _TC = f"{{{W}}}tc"
@@ -35,6 +53,7 @@ _TAB = f"{{{W}}}tab"
 _BR = f"{{{W}}}br"
 _CR = f"{{{W}}}cr"
 _NB_HYPHEN = f"{{{W}}}noBreakHyphen"
+_SOFT_HYPHEN = f"{{{W}}}softHyphen"
 _SYM = f"{{{W}}}sym"
 _TXBX = f"{{{W}}}txbxContent"
 _PPR = f"{{{W}}}pPr"
@@ -42,9 +61,18 @@ _RPR = f"{{{W}}}rPr"
 _DEL = f"{{{W}}}del"
 _MOVE_FROM = f"{{{W}}}moveFrom"
 _FALLBACK = f"{{{MC}}}Fallback"
+_FOOTNOTE_REF = f"{{{W}}}footnoteRef"
+_ENDNOTE_REF = f"{{{W}}}endnoteRef"
 _W_CHAR = f"{{{W}}}char"
+_VAL = f"{{{W}}}val"
 # subtrees whose text is not body text
 _SKIP = {_TXBX, _PPR, _RPR, _DEL, _MOVE_FROM, _FALLBACK}
+
+_PLAIN = None   # segment key of text in a Unicode font
+
+
+def _w(name: str) -> str:
+    return f"{{{W}}}{name}"
 
 
 def read_docx(data: bytes) -> SourceText:
@@ -71,15 +99,22 @@ def read_docx(data: bytes) -> SourceText:
         return failed(f"not a valid .docx ({msg})")
     except Exception as exc:  # lxml.etree.XMLSyntaxError, zipfile errors...
         return failed(f"not a valid .docx ({exc.__class__.__name__}: {exc})")
+    ctx = _Context(document)
     body = document.element.body
-    paragraphs: list[str] = []
-    _read_blocks(body, paragraphs)
-    text = "\n\n".join(paragraphs)
+    paragraphs: list[list] = []
+    _read_blocks(body, paragraphs, ctx)
+    extra = _headers_and_footers(body, ctx) + _notes(body, ctx)
+    texts = _finish(paragraphs + extra)
+    body_texts = texts[:len(paragraphs)]
+    extra_texts = _dedupe([t for t in texts[len(paragraphs):] if t.strip()])
+    text = "\n\n".join(t for t in body_texts + extra_texts if t.strip())
     if not text.strip():
         # an empty document is a readable file with no text; say so but keep status ok
         return SourceText(doc_id="", source_path="", format="", text=text,
                           error="document has no text")
-    return SourceText(doc_id="", source_path="", format="", text=text)
+    encodings = sorted({k[0] for p in paragraphs + extra for k, _ in p if k})
+    return SourceText(doc_id="", source_path="", format="", text=text,
+                      encoding="+".join(encodings))
 
 
 def check_zip(data: bytes) -> str:
@@ -114,33 +149,353 @@ def check_zip(data: bytes) -> str:
     return ""
 
 
-def _read_blocks(container, out: list[str]) -> None:
-    """Append the paragraphs of a block container (body, cell, sdtContent, text box)."""
+# ---------------------------------------------------------------- parts, styles
+
+def _xml(part):
+    """The XML root of a package part (parsed safely when python-docx did not)."""
+    element = getattr(part, "element", None)
+    if element is not None:
+        return element
+    from lxml import etree
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(part.blob, parser)
+    except Exception:
+        return None
+
+
+def _related(document, kind: str) -> list:
+    """Parts the main document relates to with a relationship type ending in ``/kind``."""
+    out = []
+    for rel in document.part.rels.values():
+        if not rel.is_external and rel.reltype.rsplit("/", 1)[-1] == kind:
+            try:
+                out.append(rel.target_part)
+            except Exception:
+                continue
+    return out
+
+
+class _Style:
+    __slots__ = ("font", "based_on", "num_id", "ilvl")
+
+    def __init__(self, font, based_on, num_id, ilvl):
+        self.font, self.based_on, self.num_id, self.ilvl = font, based_on, num_id, ilvl
+
+
+def _rfonts_name(rpr) -> str | None:
+    if rpr is None:
+        return None
+    fonts = rpr.find(_w("rFonts"))
+    if fonts is None:
+        return None
+    return fonts.get(_w("hAnsi")) or fonts.get(_w("ascii"))
+
+
+def _num_pr(ppr):
+    """(numId, ilvl) of a w:pPr's w:numPr, each None when absent."""
+    if ppr is None:
+        return None, None
+    num_pr = ppr.find(_w("numPr"))
+    if num_pr is None:
+        return None, None
+    num_id = num_pr.find(_w("numId"))
+    ilvl = num_pr.find(_w("ilvl"))
+    return (num_id.get(_VAL) if num_id is not None else None,
+            _int(ilvl.get(_VAL)) if ilvl is not None else None)
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+class _Context:
+    """What reading a part needs from the rest of the package: styles (run fonts,
+    paragraph numbering), the list counters, legacy font encodings."""
+
+    def __init__(self, document):
+        self.document = document
+        self.styles: dict[str, _Style] = {}
+        self.default_font = None
+        self.default_pstyle = None
+        self.default_cstyle = None
+        self.note_label = ""
+        self._font_cache: dict = {}
+        root = None
+        for part in _related(document, "styles"):
+            root = _xml(part)
+        if root is not None:
+            self._read_styles(root)
+        numbering = None
+        for part in _related(document, "numbering"):
+            numbering = _xml(part)
+        self.numbering = _Numbering(numbering, self)
+
+    def _read_styles(self, root) -> None:
+        defaults = root.find(_w("docDefaults"))
+        if defaults is not None:
+            rpr = defaults.find(f"{_w('rPrDefault')}/{_RPR}")
+            self.default_font = _rfonts_name(rpr)
+        for style in root.iter(_w("style")):
+            sid = style.get(_w("styleId"))
+            if not sid:
+                continue
+            kind = style.get(_w("type"))
+            based = style.find(_w("basedOn"))
+            num_id, ilvl = _num_pr(style.find(_PPR))
+            self.styles[sid] = _Style(_rfonts_name(style.find(_RPR)),
+                                      based.get(_VAL) if based is not None else None, num_id, ilvl)
+            if style.get(_w("default")) in ("1", "true", "on"):
+                if kind == "paragraph":
+                    self.default_pstyle = sid
+                elif kind == "character":
+                    self.default_cstyle = sid
+
+    def _style_chain(self, sid):
+        seen = set()
+        while sid and sid not in seen and sid in self.styles:
+            seen.add(sid)
+            yield self.styles[sid]
+            sid = self.styles[sid].based_on
+
+    def style_font(self, sid) -> str | None:
+        for style in self._style_chain(sid):
+            if style.font:
+                return style.font
+        return None
+
+    def style_numbering(self, sid):
+        """(numId, ilvl) a paragraph style gives its paragraphs."""
+        num_id = ilvl = None
+        for style in self._style_chain(sid):
+            if num_id is None and style.num_id is not None:
+                num_id = style.num_id
+            if ilvl is None and style.ilvl is not None:
+                ilvl = style.ilvl
+        return num_id, ilvl
+
+    def paragraph_style(self, p) -> str | None:
+        ppr = p.find(_PPR)
+        if ppr is not None:
+            ps = ppr.find(_w("pStyle"))
+            if ps is not None and ps.get(_VAL):
+                return ps.get(_VAL)
+        return self.default_pstyle
+
+    def run_key(self, run, pstyle):
+        """Segment key of a run's text: (encoding, uppercase_font) or None."""
+        rpr = run.find(_RPR)
+        font = _rfonts_name(rpr)
+        if font is None and rpr is not None:
+            rs = rpr.find(_w("rStyle"))
+            if rs is not None:
+                font = self.style_font(rs.get(_VAL))
+        if font is None:
+            font = self.style_font(pstyle) or self.style_font(self.default_cstyle) or self.default_font
+        if font not in self._font_cache:
+            encoding, upper = legacy.font_encoding(font)
+            self._font_cache[font] = (encoding, upper) if encoding else _PLAIN
+        return self._font_cache[font]
+
+
+# ---------------------------------------------------------------- numbering
+
+_ROMAN = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+
+
+def _roman(n: int) -> str:
+    if n <= 0 or n >= 4000:
+        return str(n)
+    out = []
+    for value, letters in _ROMAN:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+def _letter(n: int) -> str:
+    """Word's letters: a..z, then aa..zz, aaa..."""
+    if n <= 0:
+        return str(n)
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def format_number(n: int, fmt: str) -> str:
+    if fmt == "bullet":
+        return "-"
+    if fmt == "none":
+        return ""
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "lowerLetter":
+        return _letter(n)
+    if fmt == "upperLetter":
+        return _letter(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    return str(n)          # decimal and every other format
+
+
+class _Level:
+    __slots__ = ("start", "fmt", "text", "suffix", "legal", "restart")
+
+    def __init__(self, lvl):
+        start = lvl.find(_w("start"))
+        fmt = lvl.find(_w("numFmt"))
+        text = lvl.find(_w("lvlText"))
+        suff = lvl.find(_w("suff"))
+        restart = lvl.find(_w("lvlRestart"))
+        self.start = _int(start.get(_VAL), 0) if start is not None else 0
+        self.fmt = (fmt.get(_VAL) if fmt is not None else None) or "decimal"
+        self.text = text.get(_VAL) if text is not None else None
+        self.suffix = {"nothing": "", "space": " "}.get(
+            suff.get(_VAL) if suff is not None else "tab", " ")
+        self.legal = lvl.find(_w("isLgl")) is not None
+        self.restart = _int(restart.get(_VAL)) if restart is not None else None
+
+
+class _Numbering:
+    """numbering.xml: list definitions and the running counters of each list."""
+
+    def __init__(self, root, ctx: _Context):
+        self.ctx = ctx
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.style_link: dict[str, str] = {}      # abstractNum using numStyleLink -> style id
+        self.nums: dict[str, tuple[str, dict]] = {}
+        self.counters: dict[str, list] = {}
+        self.started: set[str] = set()
+        if root is None:
+            return
+        for an in root.iter(_w("abstractNum")):
+            aid = an.get(_w("abstractNumId"))
+            self.abstract[aid] = {_int(lvl.get(_w("ilvl")), 0): _Level(lvl) for lvl in an.iter(_w("lvl"))}
+            link = an.find(_w("numStyleLink"))
+            if link is not None and link.get(_VAL):
+                self.style_link[aid] = link.get(_VAL)
+        for num in root.iter(_w("num")):
+            nid = num.get(_w("numId"))
+            ref = num.find(_w("abstractNumId"))
+            if nid is None or ref is None:
+                continue
+            overrides = {}
+            for ov in num.iter(_w("lvlOverride")):
+                ilvl = _int(ov.get(_w("ilvl")), 0)
+                start = ov.find(_w("startOverride"))
+                lvl = ov.find(_w("lvl"))
+                overrides[ilvl] = (_int(start.get(_VAL)) if start is not None else None,
+                                   _Level(lvl) if lvl is not None else None)
+            self.nums[nid] = (ref.get(_VAL), overrides)
+
+    def _abstract_of(self, num_id: str):
+        aid, _ = self.nums[num_id]
+        seen = set()
+        while aid in self.style_link and aid not in seen:   # a list style: follow it
+            seen.add(aid)
+            link_num, _ = self.ctx.style_numbering(self.style_link[aid])
+            if link_num is None or link_num not in self.nums:
+                break
+            aid = self.nums[link_num][0]
+        return aid
+
+    def label(self, p, pstyle) -> str:
+        """The number label of paragraph ``p`` ("" when not numbered); advances the counters."""
+        num_id, ilvl = _num_pr(p.find(_PPR))
+        if num_id is None or ilvl is None:
+            s_num, s_ilvl = self.ctx.style_numbering(pstyle)
+            num_id = num_id if num_id is not None else s_num
+            ilvl = ilvl if ilvl is not None else s_ilvl
+        if num_id is None or num_id == "0" or num_id not in self.nums:
+            return ""
+        ilvl = min(max(ilvl or 0, 0), 8)
+        aid = self._abstract_of(num_id)
+        _, overrides = self.nums[num_id]
+        levels = dict(self.abstract.get(aid, {}))
+        for k, (_, lvl) in overrides.items():
+            if lvl is not None:
+                levels[k] = lvl
+        level = levels.get(ilvl)
+        if level is None:
+            return ""
+        counters = self.counters.setdefault(aid, [None] * 9)
+        if num_id not in self.started:
+            self.started.add(num_id)
+            for k, (start, _) in overrides.items():
+                if start is not None and 0 <= k < 9:
+                    counters[k] = start - 1
+        counters[ilvl] = level.start if counters[ilvl] is None else counters[ilvl] + 1
+        for k in range(ilvl + 1, 9):           # deeper levels start again
+            deeper = levels.get(k)
+            if deeper is None or deeper.restart != 0:
+                counters[k] = None
+        if level.fmt == "bullet":
+            return "-" + level.suffix
+        if level.text is None:
+            text = f"%{ilvl + 1}."
+        else:
+            text = level.text
+
+        def number(m):
+            k = int(m.group(1)) - 1
+            lv = levels.get(k)
+            if lv is None:
+                return ""
+            value = counters[k] if counters[k] is not None else lv.start
+            return format_number(value, "decimal" if level.legal and lv.fmt != "none" else lv.fmt)
+
+        label = re.sub(r"%([1-9])", number, text)
+        return label + level.suffix if label.strip() else ""
+
+
+# ---------------------------------------------------------------- body
+
+def _read_blocks(container, out: list, ctx: _Context) -> None:
+    """Append the paragraphs (segment lists) of a block container (body, cell,
+    sdtContent, text box, header, note)."""
     for child in container:
         tag = child.tag
         if tag == _P:
-            text, boxes = _paragraph_text(child)
-            if text.strip():              # empty spacing paragraphs are dropped
-                out.append(text)
+            pstyle = ctx.paragraph_style(child)
+            label = ctx.numbering.label(child, pstyle)
+            segments, boxes = _paragraph_segments(child, ctx, pstyle)
+            if any(t.strip() for _, t in segments):   # empty spacing paragraphs are dropped
+                if label:
+                    segments.insert(0, (_PLAIN, label))
+                out.append(segments)
             for box in boxes:
-                _read_blocks(box, out)
+                _read_blocks(box, out, ctx)
         elif tag == _TBL:
-            out.extend(_table_rows(child))
+            out.extend(_table_rows(child, ctx))
         elif tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                _read_blocks(content, out)
+                _read_blocks(content, out, ctx)
         elif tag == _CUSTOM_XML:
-            _read_blocks(child, out)
+            _read_blocks(child, out, ctx)
         # w:sectPr, w:bookmarkStart, ... carry no text
 
 
-def _paragraph_text(p) -> tuple[str, list]:
-    """Text of one w:p and the text boxes anchored in it."""
-    parts: list[str] = []
+def _paragraph_segments(p, ctx: _Context, pstyle) -> tuple[list, list]:
+    """Text segments ``(key, text)`` of one w:p and the text boxes anchored in it;
+    ``key`` is the legacy encoding of the run's font, or None."""
+    segments: list = []
     boxes: list = []
 
-    def walk(el):
+    def add(key, text):
+        if not text:
+            return
+        if segments and segments[-1][0] == key:
+            segments[-1] = (key, segments[-1][1] + text)
+        else:
+            segments.append((key, text))
+
+    def walk(el, key):
         for child in el:
             tag = child.tag
             if not isinstance(tag, str):      # comments, processing instructions
@@ -150,43 +505,55 @@ def _paragraph_text(p) -> tuple[str, list]:
                 continue
             if tag in _SKIP:
                 continue
-            if tag == _T:
-                parts.append(child.text or "")
+            if tag == _R:
+                walk(child, ctx.run_key(child, pstyle))
+            elif tag == _T:
+                add(key, child.text or "")
             elif tag == _TAB:
-                parts.append("\t")
+                add(_PLAIN, "\t")
             elif tag in (_BR, _CR):
-                parts.append("\n")
+                add(_PLAIN, "\n")
             elif tag == _NB_HYPHEN:
-                parts.append("-")
+                add(_PLAIN, "-")
+            elif tag == _SOFT_HYPHEN:
+                if key:                       # TCVN3 "ư" is 0xAD, which Word may store as an optional hyphen
+                    add(key, "\u00ad")
+            elif tag in (_FOOTNOTE_REF, _ENDNOTE_REF):
+                add(_PLAIN, ctx.note_label)
             elif tag == _SYM:
                 code = child.get(_W_CHAR)
                 if code:
                     try:
                         cp = int(code, 16)
                         # symbol fonts use the private-use F0xx range for ASCII codes
-                        parts.append(chr(cp - 0xF000) if 0xF020 <= cp <= 0xF07E else chr(cp))
+                        add(_PLAIN, chr(cp - 0xF000) if 0xF020 <= cp <= 0xF07E else chr(cp))
                     except ValueError:
                         pass
             else:
-                walk(child)
+                walk(child, key)
 
-    walk(p)
-    return "".join(parts), boxes
+    walk(p, _PLAIN)
+    return segments, boxes
 
 
-def _table_rows(tbl) -> list[str]:
-    rows: list[str] = []
+def _table_rows(tbl, ctx: _Context) -> list[list]:
+    rows: list[list] = []
     for tr in _children(tbl, _TR):
-        cells = [_cell_text(tc) for tc in _children(tr, _TC)]
-        if any(c.strip() for c in cells):
-            rows.append(" | ".join(cells))
+        row: list = []
+        any_text = False
+        for n, tc in enumerate(_children(tr, _TC)):
+            if n:
+                row.append((_PLAIN, " | "))
+            cell: list[list] = []
+            _read_blocks(tc, cell, ctx)
+            for k, para in enumerate(cell):
+                if k:
+                    row.append((_PLAIN, "\n"))
+                row.extend(para)
+                any_text = any_text or any(t.strip() for _, t in para)
+        if any_text:
+            rows.append(row)
     return rows
-
-
-def _cell_text(tc) -> str:
-    parts: list[str] = []
-    _read_blocks(tc, parts)
-    return "\n".join(parts)
 
 
 def _children(el, tag):
@@ -200,3 +567,107 @@ def _children(el, tag):
                 yield from _children(content, tag)
         elif child.tag == _CUSTOM_XML:
             yield from _children(child, tag)
+
+
+# ---------------------------------------------------------------- headers, notes
+
+def _headers_and_footers(body, ctx: _Context) -> list[list]:
+    """Paragraphs of the headers, then of the footers, in section order (each part once)."""
+    out: list[list] = []
+    part = ctx.document.part
+    for kind in ("headerReference", "footerReference"):
+        seen = set()
+        for sect in body.iter(_w("sectPr")):
+            for ref in sect.findall(_w(kind)):
+                rid = ref.get(f"{{{R}}}id")
+                if not rid or rid in seen:
+                    continue
+                seen.add(rid)
+                try:
+                    root = _xml(part.related_parts[rid])
+                except Exception:
+                    continue
+                if root is None:
+                    continue
+                paras: list[list] = []
+                _read_blocks(root, paras, ctx)
+                out.extend(p for p in paras if not _is_page_number(_plain_text(p)))
+    return out
+
+
+def _notes(body, ctx: _Context) -> list[list]:
+    """Footnotes, then endnotes, in the order the body refers to them, numbered 1, 2, ..."""
+    out: list[list] = []
+    for kind in ("footnote", "endnote"):
+        parts = _related(ctx.document, kind + "s")
+        if not parts:
+            continue
+        root = _xml(parts[0])
+        if root is None:
+            continue
+        notes = {}
+        for note in root.findall(_w(kind)):
+            if note.get(_w("type")) in (None, "normal"):
+                notes[note.get(_w("id"))] = note
+        order = []
+        for ref in body.iter(_w(kind + "Reference")):
+            nid = ref.get(_w("id"))
+            if nid in notes and nid not in order:
+                order.append(nid)
+        for number, nid in enumerate(order, 1):
+            ctx.note_label = str(number)
+            paras: list[list] = []
+            _read_blocks(notes[nid], paras, ctx)
+            if paras and not any(t.startswith(str(number)) for _, t in paras[0][:1]):
+                paras[0].insert(0, (_PLAIN, f"{number} "))
+            out.extend(paras)
+        ctx.note_label = ""
+    return out
+
+
+def _plain_text(segments) -> str:
+    return "".join(t for _, t in segments)
+
+
+def _is_page_number(text: str) -> bool:
+    from .pdf_reader import _page_number
+    s = " ".join(text.split())
+    return not s or _page_number(s) is not None
+
+
+def _dedupe(texts: list[str]) -> list[str]:
+    seen = set()
+    out = []
+    for t in texts:
+        key = " ".join(t.split())
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+# ---------------------------------------------------------------- legacy fonts
+
+_SYMBOL_AREA = {0xF000 + b: b for b in range(0x20, 0x100)}
+
+
+def _finish(paragraphs: list[list]) -> list[str]:
+    """Join each paragraph's segments, converting legacy-font text to Unicode."""
+    by_encoding: dict[str, list[str]] = {}
+    for para in paragraphs:
+        for key, text in para:
+            if key:
+                by_encoding.setdefault(key[0], []).append(text)
+    convert = {enc: legacy.judge_font_text(" ".join(texts), enc)
+               for enc, texts in by_encoding.items()}
+    out = []
+    for para in paragraphs:
+        parts = []
+        for key, text in para:
+            if key and convert.get(key[0]) and not legacy.has_unicode_letters(text):
+                # a legacy font declared as a symbol font comes through as U+F0xx
+                text = text.translate(_SYMBOL_AREA)
+                text = legacy.to_unicode(text, key[0], uppercase=key[1])
+            parts.append(text)
+        out.append("".join(parts))
+    return out

@@ -19,8 +19,18 @@ ascent/descent, so every line of one font size has the same height).
   lie in the top / bottom 12% of it, a page number (``3``, ``Trang 3``, ``3/12``,
   ``- 3 -``, ``Page 3 of 12``) and a line repeated on at least half of the pages
   (digits ignored, documents of 3+ pages) are removed.
+* Ruled tables: on a page with at least ``TABLE_MIN_PATHS`` line / rectangle
+  objects, pdfplumber looks for tables drawn with lines; a table of 2+ rows and
+  2+ columns replaces the pdfium lines inside it, one paragraph per row with the
+  cells joined by " | " (a cell's own lines joined by "\\n"), as in DOCX.  Pages
+  with fewer drawn objects never reach pdfplumber (it is much slower).
 * Pages are joined with "\\n\\n"; ``page_starts`` holds each page's offset.
-* A document with no page carrying a text layer is ``needs_ocr``.
+* A document with no page carrying a text layer is ``needs_ocr``.  With
+  ``ocr=True`` the pages without a text layer are rendered at ``OCR_DPI`` and read
+  by Tesseract (``tesseract - - -l vie tsv``); its lines get boxes from the word
+  boxes, so running heads and paragraphs are found as for a text layer, and the
+  mean word confidence (0-100) goes to ``ocr_confidence``.  Without Tesseract or
+  its Vietnamese data the result is an error naming them and ``make ocr-deps``.
 """
 from __future__ import annotations
 
@@ -37,6 +47,7 @@ BAND = 0.12                 # top / bottom share of the page height where runnin
 TEXT_PAGE_CHARS = 200       # this many non-space chars: the page has a text layer
 MIN_PAGE_CHARS = 40         # fewer: no text layer (unless nothing is drawn at all)
 OCR_MESSAGE = "no text layer (scanned PDF); run with --ocr"
+TABLE_MIN_PATHS = 4         # drawn line / rectangle objects on a page before pdfplumber looks for tables
 
 _PAGE_NO_SURE = re.compile(
     r"^(?:(?:trang|page|tr\.)\s*(\d{1,4})(?:\s*(?:/|of|trên|\|)\s*\d{1,4})?"
@@ -52,6 +63,9 @@ class Line:
     right: float
     top: float
 
+    block: bool = False  # a paragraph of its own (a table row)
+    para: int = -1       # OCR: Tesseract's paragraph number (-1: from the text layer)
+
     @property
     def height(self) -> float:
         return self.top - self.bottom
@@ -64,9 +78,11 @@ class Page:
     height: float
     n_chars: int         # non-whitespace characters in the text layer
     scanned: bool = False
+    paths: int = 0       # drawn path objects (lines, rectangles): a ruled table?
+    rotation: int = 0
 
 
-def read_pdf(data: bytes) -> SourceText:
+def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - dependency missing
@@ -75,6 +91,8 @@ def read_pdf(data: bytes) -> SourceText:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         return failed(_open_error(exc, data))
+    confidences: list[float] = []
+    ocr_pages: list[int] = []
     try:
         n_pages = len(pdf)
         if n_pages == 0:
@@ -87,10 +105,25 @@ def read_pdf(data: bytes) -> SourceText:
             except pdfium.PdfiumError:
                 broken.append(i + 1)
                 pages.append(Page([], 0.0, 0.0, 0))
+        if len(broken) == n_pages:
+            return failed("PDF pages cannot be read (file is damaged)")
+        _read_tables(data, pages)
+        if ocr:
+            ocr_pages = [i for i, p in enumerate(pages)
+                         if not _has_text_layer(p) and (i + 1) not in broken]
+            if ocr_pages:
+                from . import ocr as ocr_engine
+                problem = ocr_engine.check()
+                if problem:
+                    return failed(problem)
+                for i in ocr_pages:
+                    page, confs = ocr_engine.ocr_page(pdf, i)
+                    if page is None:
+                        return failed(confs)
+                    pages[i] = page
+                    confidences.extend(confs)
     finally:
         pdf.close()
-    if len(broken) == n_pages:
-        return failed("PDF pages cannot be read (file is damaged)")
 
     remove_running_lines(pages)
     text, page_starts = assemble(pages)
@@ -99,15 +132,21 @@ def read_pdf(data: bytes) -> SourceText:
     notes = []
     if broken:
         notes.append(f"unreadable page(s) skipped: {_page_list(broken)}")
+    confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
+    if ocr_pages and confidence is None:
+        confidence = 0.0
     if not text_pages:
+        message = OCR_MESSAGE if not ocr_pages else "no text layer, and OCR found no text"
         return SourceText(doc_id="", source_path="", format="", text=text,
-                          page_starts=page_starts, status="needs_ocr", error=OCR_MESSAGE)
+                          page_starts=page_starts, status="needs_ocr", error=message,
+                          ocr_confidence=confidence)
     scanned = [i + 1 for i, p in enumerate(pages) if p.scanned and not _has_text_layer(p)]
     if scanned:
         notes.append(f"page(s) {_page_list(scanned)} have no text layer (scanned); "
                      "run with --ocr to read them")
     return SourceText(doc_id="", source_path="", format="", text=text,
-                      page_starts=page_starts, error=one_line("; ".join(notes)))
+                      page_starts=page_starts, error=one_line("; ".join(notes)),
+                      ocr_confidence=confidence)
 
 
 # ---------------------------------------------------------------- opening
@@ -155,7 +194,9 @@ def _read_page(pdf, index: int) -> Page:
         finally:
             textpage.close()
         n_chars = sum(len(ln.text) - ln.text.count(" ") - ln.text.count("\t") for ln in lines)
-        result = Page(lines, width, height, n_chars)
+        result = Page(lines, width, height, n_chars, rotation=page.get_rotation() % 360)
+        if n_chars >= MIN_PAGE_CHARS:
+            result.paths = _count_paths(page)
         if n_chars < TEXT_PAGE_CHARS:
             if page.get_rotation() % 180:        # image bounds are in unrotated page space
                 width, height = height, width
@@ -271,6 +312,87 @@ def _image_covered(page, width: float, height: float) -> bool:
         return False
 
 
+def _count_paths(page, limit: int = TABLE_MIN_PATHS) -> int:
+    """Path objects (lines, rectangles) drawn on the page, counted up to ``limit``."""
+    import pypdfium2.raw as pdfium_c
+    n = 0
+    try:
+        for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
+            n += 1
+            if n >= limit:
+                break
+    except Exception:
+        return 0
+    return n
+
+
+# ---------------------------------------------------------------- ruled tables
+
+def _read_tables(data: bytes, pages: list[Page]) -> None:
+    """Replace the lines inside ruled tables by one line per row (cells " | ")."""
+    wanted = [i for i, p in enumerate(pages) if p.paths >= TABLE_MIN_PATHS and p.rotation == 0]
+    if not wanted:
+        return
+    try:
+        import io
+
+        import pdfplumber
+    except ImportError:  # pragma: no cover - dependency missing
+        return
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            for i in wanted:
+                try:
+                    _page_tables(doc.pages[i], pages[i])
+                except Exception:
+                    continue          # a table pdfplumber cannot read: keep pdfium's lines
+    except Exception:
+        return
+
+
+def _page_tables(pl_page, page: Page) -> None:
+    found = pl_page.find_tables()
+    if not found:
+        return
+    # pdfplumber: x as in PDF space, top = page height - y (pdfium boxes: PDF space)
+    mx0, my1 = 0.0, float(pl_page.height)
+    for table in found:
+        rows = table.extract()
+        cells = table.rows
+        if len(rows) < 2 or max((sum(1 for c in r if c and c.strip()) for r in rows), default=0) < 2:
+            continue
+        text_rows = []
+        for row, row_cells in zip(rows, cells):
+            values = [(c or "").strip() for c in row if c is not None]
+            if not any(v.strip() for v in values):
+                continue
+            if any("(cid:" in v for v in values):
+                return                 # pdfminer cannot map this font: pdfium's text is better
+            text = " | ".join("\n".join(ln.strip() for ln in v.split("\n") if ln.strip())
+                              for v in values)
+            x0, top, x1, bottom = row_cells.bbox
+            text_rows.append(Line(text, mx0 + float(x0), my1 - float(bottom), mx0 + float(x1),
+                                  my1 - float(top), block=True))
+        if not text_rows:
+            continue
+        x0, top, x1, bottom = table.bbox
+        t_left, t_bottom, t_right, t_top = (mx0 + float(x0), my1 - float(bottom),
+                                            mx0 + float(x1), my1 - float(top))
+
+        def inside(ln: Line) -> bool:
+            cx = (ln.left + ln.right) / 2
+            cy = (ln.bottom + ln.top) / 2
+            return t_left - 1 <= cx <= t_right + 1 and t_bottom - 1 <= cy <= t_top + 1
+
+        kept = [ln for ln in page.lines if ln.block or not inside(ln)]
+        if len(kept) == len(page.lines):
+            continue                   # the text layer has nothing there
+        # the rows go where the table's first line was, in reading order
+        first = next(k for k, ln in enumerate(page.lines) if not ln.block and inside(ln))
+        before = sum(1 for ln in page.lines[:first] if ln.block or not inside(ln))
+        page.lines = kept[:before] + text_rows + kept[before:]
+
+
 def _has_text_layer(page: Page) -> bool:
     if page.n_chars >= TEXT_PAGE_CHARS:
         return True
@@ -296,10 +418,11 @@ def _page_number(text: str):
 
 def _edge_lines(page: Page) -> list[int]:
     """Indexes of the (up to) two top-most and two bottom-most lines lying in the
-    top / bottom band of the page."""
+    top / bottom band of the page (table rows are never running heads)."""
     if not page.lines or page.height <= 0:
         return []
-    order = sorted(range(len(page.lines)), key=lambda k: -page.lines[k].top)
+    order = sorted((k for k in range(len(page.lines)) if not page.lines[k].block),
+                   key=lambda k: -page.lines[k].top)
     top_limit = page.height * (1 - BAND)
     bottom_limit = page.height * BAND
     picked = [k for k in order[:2] if page.lines[k].bottom >= top_limit]
@@ -403,11 +526,13 @@ def assemble(pages: list[Page]) -> tuple[str, list[int]]:
     for page in pages:
         pitches = []
         for a, b in zip(page.lines, page.lines[1:]):
+            if a.block or b.block:
+                continue
             p = _stacked_pitch(a, b)
             if p is not None:
                 pitches.append(p)
         pitches_per_page.append(pitches)
-    all_lines = [ln for page in pages for ln in page.lines]
+    all_lines = [ln for page in pages for ln in page.lines if not ln.block]
     doc = Layout(_usual([p for ps in pitches_per_page for p in ps]),
                  _usual([ln.left for ln in all_lines], 2.0),
                  _percentile([ln.right for ln in all_lines], 0.9))
@@ -418,9 +543,10 @@ def assemble(pages: list[Page]) -> tuple[str, list[int]]:
     for page, pitches in zip(pages, pitches_per_page):
         layout = doc
         if len(page.lines) >= 8:
+            body = [ln for ln in page.lines if not ln.block] or page.lines
             layout = Layout(_usual(pitches) if len(pitches) >= 6 else doc.pitch,
-                            _usual([ln.left for ln in page.lines], 2.0),
-                            _percentile([ln.right for ln in page.lines], 0.9))
+                            _usual([ln.left for ln in body], 2.0),
+                            _percentile([ln.right for ln in body], 0.9))
         page_text = _page_text(page.lines, layout)
         if page_text and out:
             out.append("\n\n")
@@ -442,6 +568,10 @@ def _page_text(lines: list[Line], layout: Layout) -> str:
 
 
 def _paragraph_break(a: Line, b: Line, layout: Layout) -> bool:
+    if a.block or b.block:
+        return True
+    if a.para >= 0 and b.para >= 0:        # OCR: Tesseract's paragraphs
+        return a.para != b.para
     pitch = _stacked_pitch(a, b)
     if pitch is None:
         return True

@@ -1,8 +1,16 @@
 """Plain text: decode by detection, not by extension.
 
 Order: BOM (UTF-8, UTF-16 LE/BE) -> UTF-16 without BOM (NULs in alternate
-bytes) -> strict UTF-8 -> Windows-1258 when the result reads as Vietnamese ->
-UTF-8 with replacement characters (noted in ``error``, status stays ok).
+bytes) -> strict UTF-8 -> TCVN3 (ABC) or VNI-Windows bytes when their words read
+as Vietnamese (see :mod:`.legacy`) -> Windows-1258 when the result reads as
+Vietnamese -> UTF-8 with replacement characters (noted in ``error``, status
+stays ok).
+
+Text that decoded as Unicode but holds TCVN3 / VNI code points (a legacy Word
+document saved as "Unicode text": ``Bé Tµi chÝnh``) is converted too; its
+``encoding`` says both (``utf-8+tcvn3``).  TCVN3 has no capitals with tone
+marks (documents set them in .VnTimeH): they are restored in words whose other
+letters are capitals, in headings and at the start of a sentence.
 
 cp1258 writes most tone marks as combining characters (U+0300 U+0301 U+0303
 U+0309 U+0323), so its text is NFD-like; normalize does NFC.  The only change
@@ -14,6 +22,7 @@ import codecs
 import unicodedata
 
 from ..models import SourceText
+from . import legacy
 from .common import failed, sniff_kind
 
 # Vietnamese letters (precomposed, both cases) and the tone marks cp1258 writes
@@ -46,7 +55,16 @@ def read_txt(data: bytes) -> SourceText:
 
 def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
     """Return (text, encoding, note). ``text`` is None when nothing decodes
-    (``note`` then says why)."""
+    (``note`` then says why).  Legacy Vietnamese (TCVN3, VNI) is converted."""
+    text, encoding, note = _decode_unicode_or_8bit(data)
+    if text is not None and encoding not in ("tcvn3", "vni") and not note:
+        found = legacy.detect(text).encoding
+        if found:
+            return legacy.to_unicode(text, found, restore_case=True), f"{encoding}+{found}", ""
+    return text, encoding, note
+
+
+def _decode_unicode_or_8bit(data: bytes) -> tuple[str | None, str, str]:
     # 1. byte order marks
     if data.startswith(codecs.BOM_UTF8):
         text, note = _utf8(data[3:])
@@ -74,14 +92,19 @@ def decode_bytes(data: bytes) -> tuple[str | None, str, str]:
         return data.decode("utf-8"), "utf-8", ""
     except UnicodeDecodeError:
         pass
-    # 4. Windows-1258, when what it gives reads as Vietnamese
+    # 4. TCVN3 / VNI bytes, when their words read as Vietnamese
+    codepoints = legacy.bytes_to_codepoints(data)
+    found = legacy.detect(codepoints).encoding
+    if found:
+        return legacy.to_unicode(codepoints, found, restore_case=True), found, ""
+    # 5. Windows-1258, when what it gives reads as Vietnamese
     try:
         cp = data.decode("cp1258")
     except UnicodeDecodeError:
         cp = None
     if cp is not None and looks_vietnamese(cp) and not _mostly_utf8(data):
         return cp, "cp1258", ""
-    # 5. UTF-8 with replacement characters
+    # 6. UTF-8 with replacement characters
     text, note = _utf8(data)
     return text, "utf-8", note
 

@@ -1,0 +1,25 @@
+# Archive scale: benchmark and fuzzing (issue 4).
+#   make bench        build the benchmark corpus once (bench/cache/, git-ignored) and measure
+#                     tdkt extract: MB/s per core at 1x/4x/16x, memory per worker, 2 workers,
+#                     floor and naive baselines, PDF pages/s vs pdfplumber, time per stage.
+#                     BENCH_ARGS="--mb 12 --scales 1,4" for a quicker run.
+#   make fuzz         fuzz pipeline.extract_text with atheris for FUZZ_SECONDS (default 60)
+#                     and report what it found (bench/cache/fuzz/).
+#   make test-fast    the test suite without the tests marked slow
+BENCH_ARGS   ?= --profile
+FUZZ_SECONDS ?= 60
+
+.PHONY: bench bench-corpus fuzz test-fast
+
+bench-corpus: $(STAMP)
+	$(PY) bench/build_corpus.py
+
+bench: $(STAMP)
+	$(PY) bench/bench.py $(BENCH_ARGS)
+
+fuzz: $(STAMP)
+	@$(PY) -c "import atheris" 2>/dev/null || $(PY) -m pip install --quiet atheris
+	$(PY) scripts/fuzz.py --seconds $(FUZZ_SECONDS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"

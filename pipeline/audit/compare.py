@@ -1,0 +1,318 @@
+"""`tdkt compare`: what each unit claims, side by side.
+
+Rows are the claims: award counts by (award, conferrer, recipient type) and
+figures by (kind, unit noun, what they are of). Columns are units × periods,
+then the change between a unit's consecutive periods. The unit of a claim is
+the issuer of the document it comes from (with the province when the issuer
+does not name it); the period of an award count is its achievement year (the
+row's ``year``; rows without one cannot be placed and are left out), the period
+of a figure is the document's period.
+
+Several documents may state the same claim (a report and its renderings, two
+reports on the same year): when they agree the cell holds the value; when they
+disagree it holds the value most of them state (ties: the latest document) and
+the row's ``note`` says who said what (``tdkt check`` reports it as
+``claims_disagree``).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+import regex
+
+from . import numbers as num
+from .checks import _unit
+
+LABEL_COLUMNS = ["section", "item", "recipient_type", "conferrer", "unit_noun"]
+SECTION_AWARDS = "khen thưởng"
+SECTION_FIGURES = "số liệu"
+YEAR = regex.compile(r"(?<![\d/.-])năm\s+((?:19|20)\d{2})(?![\d/-])")
+
+
+@dataclass
+class Claim:
+    section: str
+    item: str
+    recipient_type: str
+    conferrer: str
+    unit_noun: str
+    unit: str
+    province: str
+    period: str
+    value: float
+    doc_id: str
+    source: str
+    order: tuple = ()
+
+
+@dataclass
+class Comparison:
+    wide: pd.DataFrame
+    long: pd.DataFrame
+    columns: list[tuple[str, str]] = field(default_factory=list)     # (unit, period) value columns
+    skipped_awards: int = 0
+
+
+def _matches(value: str, wanted) -> bool:
+    if not wanted:
+        return True
+    v = (value or "").casefold()
+    return any(w.casefold() in v for w in wanted)
+
+
+def _period_matches(period: str, wanted) -> bool:
+    if not wanted:
+        return True
+    return any(period == w or period.startswith(w + "-") for w in wanted)
+
+
+def claims(tables: dict, figures: bool = True) -> tuple[list[Claim], int]:
+    docs = {d["doc_id"]: d for d in tables.get("documents", [])}
+    out: list[Claim] = []
+    skipped = 0
+    per_doc: dict[tuple, float] = defaultdict(float)
+    first: dict[tuple, Claim] = {}
+    for r in tables.get("awards", []):
+        if r.get("status") != "awarded" or r.get("count") is None:
+            continue
+        if r.get("year") is None:
+            skipped += 1
+            continue
+        d = docs.get(r["doc_id"], {})
+        unit = _unit(d)
+        if not unit:
+            skipped += 1
+            continue
+        key = (SECTION_AWARDS, r["award"], r.get("recipient_type") or "", r.get("conferrer") or "", "",
+               unit, str(int(r["year"])), r["doc_id"])
+        per_doc[key] += float(r["count"])
+        if key not in first:
+            first[key] = Claim(SECTION_AWARDS, r["award"], r.get("recipient_type") or "", r.get("conferrer") or "",
+                               "", unit, d.get("province") or "", str(int(r["year"])), 0.0, r["doc_id"],
+                               d.get("source_path") or "", (0, r["start"]))
+    for key, claim in first.items():
+        claim.value = per_doc[key]
+        out.append(claim)
+    if figures:
+        award_years: dict[tuple, set] = defaultdict(set)
+        for r in tables.get("awards", []):
+            award_years[(r["doc_id"], r.get("sentence"))].add(int(r["year"]) if r.get("year") is not None else None)
+        seen: Counter = Counter()
+        for r in tables.get("figures", []):
+            d = docs.get(r["doc_id"], {})
+            unit, period = _unit(d), _figure_period(r, d, award_years)
+            if period is None:
+                continue                   # beside award counts whose year is unknown: no period
+            if not unit or not period or r.get("value") is None:
+                continue
+            if r["kind"] == "percent" and not r.get("of_what"):
+                continue                   # a bare percentage has no name to compare by
+            label = _figure_label(r)
+            seen[(r["doc_id"], period, label)] += 1
+            n = seen[(r["doc_id"], period, label)]
+            item = label if n == 1 else f"{label} ({n})"
+            out.append(Claim(SECTION_FIGURES, item, "", "", r.get("unit") or "", unit, d.get("province") or "",
+                             period, float(r["value"]), r["doc_id"], d.get("source_path") or "", (1, r["start"])))
+    return out, skipped
+
+
+def _figure_period(r: dict, doc: dict, award_years: dict) -> str | None:
+    """A figure's period: the year of the award counts in its sentence (`73 Chiến
+    sĩ thi đua cơ sở (trong đó ... đạt 82%)` under `Kết quả khen thưởng năm
+    2021`), else the one year its sentence names, else the document's period;
+    None beside award counts whose year is unknown."""
+    years = set(award_years.get((r["doc_id"], r.get("sentence")), ()))
+    if years == {None}:
+        return None
+    years.discard(None)
+    if len(years) == 1:
+        return str(next(iter(years)))
+    named = set(YEAR.findall(r.get("sentence") or ""))
+    if len(named) == 1 and not years:
+        return next(iter(named))
+    return doc.get("period") or ""
+
+
+def _figure_label(r: dict) -> str:
+    kind, unit, of_what = r["kind"], r.get("unit") or "", r.get("of_what") or ""
+    if kind == "percent":
+        return f"% {of_what}"
+    if kind == "ratio":
+        den = num.vn(r["denominator"], 0) if r.get("denominator") is not None else "?"
+        return f"{unit} {of_what} (trên {den})".replace("  ", " ").strip()
+    if kind == "count":
+        return unit
+    return f"{kind}: {unit} {of_what}".strip()
+
+
+def compare(tables: dict, units=None, periods=None, provinces=None, figures: bool = True) -> Comparison:
+    docs = {d["doc_id"]: d for d in tables.get("documents", [])}
+    all_claims, skipped = claims(tables, figures=figures)
+    picked = [c for c in all_claims if _matches(c.unit, units) and _period_matches(c.period, periods)
+              and _matches(c.province, provinces)]
+    cells: dict[tuple, dict[tuple, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    row_order: dict[tuple, tuple] = {}
+    for c in picked:
+        rk = (c.section, c.item, c.recipient_type, c.conferrer, c.unit_noun)
+        cells[rk][(c.unit, c.period)].append(c)
+        row_order[rk] = min(row_order.get(rk, (9, 10 ** 12)), c.order)
+    columns = sorted({col for row in cells.values() for col in row}, key=lambda uc: (uc[0], uc[1]))
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    for u, p in columns:
+        by_unit[u].append(p)
+
+    wide_rows, long_rows = [], []
+    for rk in sorted(cells, key=lambda k: (k[0] != SECTION_AWARDS, row_order[k], k)):
+        row = dict(zip(LABEL_COLUMNS, rk))
+        notes = []
+        values = {}
+        for col in columns:
+            group = cells[rk].get(col)
+            if not group:
+                continue
+            value, note = _agree(group, docs)
+            values[col] = value
+            if note:
+                notes.append(f"{col[0]} {col[1]}: {note}")
+            long_rows.append(dict(row, unit=col[0], province=group[0].province, period=col[1], value=value,
+                                  n_documents=len({c.doc_id for c in group}),
+                                  doc_ids="; ".join(sorted({c.doc_id for c in group})), note=note))
+        for unit, periods_ in by_unit.items():
+            for p in periods_:
+                row[f"{unit} | {p}"] = values.get((unit, p))
+            for p1, p2 in _steps(periods_):
+                a, b = values.get((unit, p1)), values.get((unit, p2))
+                row[f"{unit} | Δ {p1}→{p2}"] = (b - a) if a is not None and b is not None else None
+        row["note"] = "; ".join(notes)
+        wide_rows.append(row)
+    value_cols = [f"{u} | {p}" for u, ps in by_unit.items() for p in ps] + \
+                 [f"{u} | Δ {p1}→{p2}" for u, ps in by_unit.items() for p1, p2 in _steps(ps)]
+    # keep each unit's periods and changes together
+    ordered = []
+    for u, ps in by_unit.items():
+        ordered += [f"{u} | {p}" for p in ps] + [f"{u} | Δ {p1}→{p2}" for p1, p2 in _steps(ps)]
+    wide = pd.DataFrame(wide_rows, columns=LABEL_COLUMNS + ordered + ["note"])
+    for c in value_cols:
+        wide[c] = pd.array([_num(v) for v in wide[c]], dtype="Float64")
+    long = pd.DataFrame(long_rows, columns=LABEL_COLUMNS + ["unit", "province", "period", "value", "n_documents",
+                                                            "doc_ids", "note"])
+    return Comparison(wide=wide, long=long, columns=columns, skipped_awards=skipped)
+
+
+def _grain(period: str) -> str:
+    """`2022` -> Y, `2022-07` -> M, `2022-H1` -> H, `2022-Q3` -> Q, `2021-2025` -> YY."""
+    return regex.sub(r"\d", "9", period)
+
+
+def _steps(periods: list[str]) -> list[tuple[str, str]]:
+    """Consecutive periods of the same grain: the changes worth showing."""
+    out = []
+    for grain in dict.fromkeys(_grain(p) for p in periods):
+        same = [p for p in periods if _grain(p) == grain]
+        out += list(zip(same, same[1:]))
+    return out
+
+
+def _num(v):
+    return None if v is None else float(v)
+
+
+def _agree(group: list[Claim], docs: dict) -> tuple[float, str]:
+    """One value for a cell that several documents state; a note when they differ."""
+    by_doc = {}
+    for c in group:
+        by_doc.setdefault(c.doc_id, c.value)
+    counts = Counter(by_doc.values())
+    if len(counts) == 1:
+        return next(iter(counts)), ""
+
+    def latest(value):
+        return max((docs.get(d, {}).get("issued_date") or "", docs.get(d, {}).get("source_path") or "")
+                   for d, v in by_doc.items() if v == value)
+    value = max(counts, key=lambda v: (counts[v], latest(v)))
+    note = "; ".join(f"{num.vn(v)} ({docs.get(d, {}).get('source_path') or d})" for d, v in sorted(by_doc.items()))
+    return value, f"các văn bản khác nhau: {note}"
+
+
+def write(comp: Comparison, out_dir, con=None) -> list[str]:
+    """compare.csv (UTF-8 with BOM), compare.parquet, compare.xlsx (frozen
+    headers) and, given the store, its `compare` table (long form)."""
+    import os
+    from pathlib import Path
+
+    from .. import export
+    out = Path(out_dir)
+    wide = comp.wide
+    written = []
+
+    def atomic(name, fn):
+        path = out / name
+        tmp = path.with_name(f".{name}.tmp{os.getpid()}")
+        fn(tmp)
+        os.replace(tmp, path)
+        written.append(str(path))
+
+    atomic("compare.csv", lambda p: export._safe_for_spreadsheet(wide).to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic("compare.parquet", lambda p: wide.to_parquet(p, index=False))
+
+    def xlsx(p):
+        with pd.ExcelWriter(p, engine="openpyxl") as xw:
+            export._safe_for_spreadsheet(wide).to_excel(xw, sheet_name="compare", index=False)
+            export._safe_for_spreadsheet(comp.long).to_excel(xw, sheet_name="compare_long", index=False)
+            for name, df in (("compare", wide), ("compare_long", comp.long)):
+                ws = xw.sheets[name]
+                ws.freeze_panes = ws.cell(row=2, column=len(LABEL_COLUMNS) + 1 if name == "compare" else 1)
+                for i, col in enumerate(df.columns, 1):
+                    width = min(45, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in df[col].head(200))))
+                    ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+    atomic("compare.xlsx", xlsx)
+    if con is not None:
+        with con:
+            comp.long.to_sql("compare", con, if_exists="replace", index=False)
+        written.append(str(out / export.DB_NAME) + " (table compare)")
+    return written
+
+
+def format_table(comp: Comparison, max_label: int = 46) -> str:
+    """The table `tdkt compare` prints: one line per claim, one column per unit × period."""
+    wide = comp.wide
+    if wide.empty:
+        return "Nothing to compare (no award counts with a year, no figures) for these filters."
+    value_cols = [c for c in wide.columns if " | " in c]
+    lines = []
+    units = []
+    for c in value_cols:
+        u = c.split(" | ")[0]
+        if u not in units:
+            units.append(u)
+    for i, u in enumerate(units, 1):
+        lines.append(f"U{i} = {u}")
+    short = {c: f"U{units.index(c.split(' | ')[0]) + 1} {c.split(' | ')[1]}" for c in value_cols}
+    widths = {c: max(len(short[c]), 7) for c in value_cols}
+    header = f"{'claim':<{max_label}}  " + "  ".join(f"{short[c]:>{widths[c]}}" for c in value_cols)
+    lines += ["", header, "-" * len(header)]
+    section = None
+    for _, r in wide.iterrows():
+        if r["section"] != section:
+            section = r["section"]
+            lines.append(f"[{section}]")
+        label = r["item"]
+        extra = ", ".join(x for x in (r["recipient_type"], r["conferrer"]) if x)
+        if extra:
+            label += f" ({extra})"
+        if len(label) > max_label:
+            label = label[:max_label - 1] + "…"
+        cells = []
+        for c in value_cols:
+            v = r[c]
+            s = "" if pd.isna(v) else (("+" if "Δ" in c and v > 0 else "") + num.vn(float(v)))
+            cells.append(f"{s:>{widths[c]}}")
+        lines.append(f"{label:<{max_label}}  " + "  ".join(cells) + ("  *" if r["note"] else ""))
+    if (wide["note"] != "").any():
+        lines.append("")
+        lines.append("* documents disagree on this claim: see the note column of compare.csv")
+    if comp.skipped_awards:
+        lines.append(f"({comp.skipped_awards} award count(s) without a year or unit were left out)")
+    return "\n".join(lines)

@@ -1,0 +1,173 @@
+"""`tdkt check`: rule examples, the seeds, altered copies of seed sentences, dates, conflicts."""
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import batch, rules
+from pipeline.audit import checks, store
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "corpus" / "seeds"
+TRUNG_KHANH = SEEDS / "002_03026f8b928707b4.txt"
+CUM_IV = SEEDS / "003_98235f30ad968d9c.txt"
+
+
+def _examples():
+    for i, ex in enumerate(rules.load("checks")["check_examples"]):
+        yield pytest.param(ex, id=f"checks-{i}")
+
+
+@pytest.mark.parametrize("example", list(_examples()))
+def test_check_example(example):
+    got = [c.rule_id for c in checks.check_text(example["text"])]
+    assert got == example["expect"]
+
+
+def _extract(paths, out: Path):
+    batch.run([str(p) for p in paths], str(out), workers=1, quiet=True)
+    con = store.open_store(out)
+    try:
+        return checks.run_checks(store.read_tables(con)), store.read_tables(con)
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def seeds_store(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seeds")
+    findings, tables = _extract(sorted(SEEDS.glob("*.txt")), out)
+    return out, findings, tables
+
+
+def test_seeds_hold(seeds_store):
+    _, findings, _ = seeds_store
+    assert findings == [], checks.format_findings(findings, {})
+
+
+def test_seed_quotas_are_evaluated_and_pass(seeds_store, monkeypatch):
+    _, _, tables = seeds_store
+    got = {}
+    for r in tables["awards"]:
+        if r["award"] in ("Chiến sĩ thi đua cơ sở", "Lao động tiên tiến") and r["recipient_type"] == "cá nhân":
+            got[(r["award"], r["year"])] = r["count"]
+    assert got == {("Chiến sĩ thi đua cơ sở", 2021): 73, ("Lao động tiên tiến", 2021): 1015,
+                   ("Chiến sĩ thi đua cơ sở", 2022): 44, ("Lao động tiên tiến", 2022): 950}
+    # 73/1015 = 7,19% and 44/950 = 4,63%: both under 15%. With a 5% ceiling only 2021 fails:
+    cfg = checks.config()
+    strict = [dict(q, max_share=0.05) if q["id"] == "quota_cstdcs_15pct" else q for q in cfg.quotas]
+    monkeypatch.setattr(checks, "config", lambda: cfg.__class__(**{**cfg.__dict__, "quotas": strict}))
+    found = [f for f in checks.run_checks(tables) if f.rule_id == "quota_cstdcs_15pct"]
+    assert [(f.values.split("year=")[1].split(";")[0]) for f in found] == ["2021"]
+    assert "73/1015 = 7,19%" in found[0].basis and "Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3" in found[0].basis
+
+
+ALTERATIONS = [
+    # (seed, original, altered, rule that must fire, a fragment of its basis)
+    (TRUNG_KHANH, "chiếm 15,8%", "chiếm 18,5%", "percent_vs_ratio", "3/19 = 15,79%"),
+    (TRUNG_KHANH, "10/19 xã đạt từ 10 - 14 tiêu chí chiếm 52,6%", "10/19 xã đạt từ 10 - 14 tiêu chí chiếm 62,5%",
+     "percent_vs_ratio", "10/19 = 52,63%"),
+    (TRUNG_KHANH, "đạt 9,1%", "đạt 19,1%", "percent_vs_ratio", "2/22 = 9,09%"),
+    (TRUNG_KHANH, "02 Phó Chủ tịch và 14 ủy viên", "02 Phó Chủ tịch và 15 ủy viên", "total_vs_parts", "= 18 ≠ 17"),
+    (TRUNG_KHANH, "73 Chiến sĩ thi đua cơ sở", "173 Chiến sĩ thi đua cơ sở", "quota_cstdcs_15pct",
+     "173/1015 = 17,04% > 15%"),
+    (TRUNG_KHANH, "44 Chiến sĩ thi đua cơ sở", "960 Chiến sĩ thi đua cơ sở", "cstdcs_exceeds_ldtt", "960/950"),
+    (TRUNG_KHANH, "gồm các xã Phong Châu, Cao Chương, Ngọc Côn", "gồm các xã Phong Châu, Cao Chương",
+     "count_vs_names", "3 ≠ 2 tên"),
+    (CUM_IV, "(đạt 88,4%)", "(đạt 98,4%)", "percent_vs_amounts", "321 đơn / 363 đơn KNTC = 88,43%"),
+    (CUM_IV, "(đạt 89,72% tỷ lệ thu hồi)", "(đạt 95,5% tỷ lệ thu hồi)", "percent_vs_amounts",
+     "trên 64.2 tỷ / hơn 71.5 tỷ đồng = 89,66–89,93%"),
+]
+
+
+@pytest.mark.parametrize("seed,original,altered,rule,basis", ALTERATIONS,
+                         ids=[a[3] + "-" + a[2][:14] for a in ALTERATIONS])
+def test_altered_copy_raises_the_right_finding_only(tmp_path, seed, original, altered, rule, basis):
+    text = seed.read_text(encoding="utf-8")
+    assert text.count(original) == 1
+    copy = tmp_path / "in" / seed.name.replace(".txt", "_altered.txt")
+    copy.parent.mkdir()
+    copy.write_text(text.replace(original, altered), encoding="utf-8")
+    findings, tables = _extract([copy], tmp_path / "out")
+    assert [f.rule_id for f in findings] == [rule], checks.format_findings(findings, {})
+    f = findings[0]
+    assert basis in f.basis
+    # the finding points at the altered words
+    doc_text = copy.read_text(encoding="utf-8")
+    assert f.doc_id == tables["documents"][0]["doc_id"] and f.start is not None and f.end > f.start
+    assert altered.split()[-1].strip("()%") in f.sentence or altered[:6] in f.sentence
+    assert f.values and f.message and f.severity in ("error", "warning")
+    assert doc_text  # the source is untouched by the check
+
+
+def test_documents_that_disagree(tmp_path):
+    text = TRUNG_KHANH.read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    shutil.copy(TRUNG_KHANH, tmp_path / "in" / TRUNG_KHANH.name)
+    (tmp_path / "in" / "copy.txt").write_text(text.replace("1015 cá nhân Lao động tiên tiến",
+                                                           "1020 cá nhân Lao động tiên tiến"), encoding="utf-8")
+    findings, _ = _extract([tmp_path / "in"], tmp_path / "out")
+    assert [f.rule_id for f in findings] == ["claims_disagree"]
+    assert "1015" in findings[0].values and "1020" in findings[0].values and findings[0].spans
+
+
+def _tables(**kw):
+    base = {name: [] for name in store.AUDIT_TABLES}
+    base.update(kw)
+    return base
+
+
+def _citation(doc_id, start, issued, number="45/KH-UBND"):
+    return dict(doc_id=doc_id, start=start, end=start + 20, text=f"Kế hoạch số {number}", number=number,
+                issued_date=issued, key="KH-UBND|45|2022|X", sentence="...")
+
+
+@pytest.mark.parametrize("doc_date,cited,fires", [
+    ("2022-03-10", "2022-05-20", True),
+    ("2022-05", "2022-05-20", False),      # same month: cannot tell
+    ("2022-04", "2022-05-20", True),
+    ("2022", "2022-05-20", False),
+    ("2022-06-01", "2022-05-20", False),
+    ("", "2022-05-20", False),
+])
+def test_cited_after_report(doc_date, cited, fires):
+    t = _tables(documents=[dict(doc_id="d1", source_path="a.txt", issued_date=doc_date)],
+                citations=[_citation("d1", 100, cited), _citation("d1", 300, cited)])
+    found = checks.run_checks(t)
+    assert [f.rule_id for f in found] == (["cited_after_report"] if fires else [])
+    if fires:
+        assert found[0].start == 100 and found[0].spans == "d1:300-320"
+
+
+def test_registry_conflicts_become_findings():
+    t = _tables(documents=[dict(doc_id="d1", source_path="a.txt"), dict(doc_id="d2", source_path="b.txt")],
+                citations=[_citation("d1", 10, "2022-01-27"), _citation("d2", 50, "2022-01-28")],
+                conflicts=[dict(key="KH-UBND|45|2022|X", field="issued_date", value_a="2022-01-27",
+                                value_b="2022-01-28", doc_id_a="d1", start_a=10, sentence_a="...", doc_id_b="d2",
+                                start_b=50, sentence_b="...")])
+    found = checks.run_checks(t)
+    assert [f.rule_id for f in found] == ["registry_conflict"]
+    f = found[0]
+    assert (f.doc_id, f.start, f.end, f.spans) == ("d1", 10, 30, "d2:50-70")
+    assert "2022-01-27" in f.message and "2022-01-28" in f.message
+
+
+def test_check_command_writes_every_format(tmp_path, capsys):
+    text = TRUNG_KHANH.read_text(encoding="utf-8").replace("chiếm 15,8%", "chiếm 18,5%")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "tk.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet", "--workers", "1"]) == 0
+    assert main(["check", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "percent_vs_ratio" in printed and "3/19 = 15,79%" in printed and "1 finding(s): 1 error" in printed
+    df = pd.read_csv(out / "checks.csv", encoding="utf-8-sig")
+    assert list(df["rule_id"]) == ["percent_vs_ratio"]
+    for col in ("rule_id", "severity", "message", "basis", "values", "doc_id", "start", "end", "sentence", "spans"):
+        assert col in df.columns
+    assert len(pd.read_parquet(out / "checks.parquet")) == 1
+    assert len(pd.read_excel(out / "tables.xlsx", sheet_name="checks")) == 1
+    assert main(["check", "--out", str(out), "--fail-on", "error", "--quiet"]) == 1
+    assert main(["check", "--out", str(tmp_path / "nothing-here")]) == 2
