@@ -15,10 +15,16 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(VENV)/bin/tdkt extract corpus --out outputs
+	$(VENV)/bin/tdkt registry --out outputs --conflicts
+	$(VENV)/bin/tdkt check --out outputs
+	$(VENV)/bin/tdkt compare --out outputs --quiet
+	$(VENV)/bin/tdkt report --out outputs
 	@if [ -d ../shared/gold ]; then echo "Scores on the gold set (seeds):"; \
 	  $(PY) ../shared/tools/score.py --gold ../shared/gold --pred outputs; fi
 
-test: $(STAMP)
+# the Debian programs some tests need (LibreOffice, Tesseract, Chromium) are
+# installed first when missing, so a fresh machine and CI run every test
+test: $(STAMP) test-deps browser-deps
 	$(PY) -m pytest -q
 
 # regenerate the DOCX/PDF renderings of the seeds in corpus/rendered

@@ -114,7 +114,8 @@ def segment(norm: NormalizedText) -> Segmented:
         for s, e in _sentence_spans(line, start):
             out.sentences.append(Sentence(start=s, end=e, text=text[s:e],
                                           context=par.lead_in or heading))
-    if not out.sentences:
+    if not out.sentences:       # an empty or blank document: one empty paragraph and sentence,
+        out.paragraphs.append(Paragraph(start=0, end=len(text), text=text))   # so lookups never fail
         out.sentences.append(Sentence(start=0, end=len(text), text=text))
     out._starts = [s.start for s in out.sentences]
     return out
