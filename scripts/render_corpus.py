@@ -261,18 +261,28 @@ def old_tone_form(text: str) -> str:
     return old_tone(text)
 
 
+def _write_text_form(path: Path, data: bytes, source: bytes) -> bool:
+    """Write a text form unless it is byte-identical to its seed (e.g. a seed with
+    no oa/oe/uy tone has no old-tone form): the batch would deduplicate the copy by
+    doc_id and the seed's own row would go missing.  A stale identical file is removed."""
+    if data == source:
+        path.unlink(missing_ok=True)
+        return False
+    path.write_bytes(data)
+    return True
+
+
 def render_text_forms(text: str, stem: str, out: Path) -> list[str]:
     import unicodedata
     legacy = _legacy()
-    made = []
-    for encoding in legacy.ENCODINGS:
-        data = legacy.codepoints_to_bytes(legacy.from_unicode(_crlf(text), encoding))
-        (out / f"{stem}.{encoding}.txt").write_bytes(data)
-        made.append(f"{encoding}.txt")
-    (out / f"{stem}.nfd.txt").write_bytes(unicodedata.normalize("NFD", text).encode("utf-8"))
-    (out / f"{stem}.composite.txt").write_bytes(composite_form(text).encode("utf-8"))
-    (out / f"{stem}.oldtone.txt").write_bytes(old_tone_form(text).encode("utf-8"))
-    return made + ["nfd.txt", "composite.txt", "oldtone.txt"]
+    source = text.encode("utf-8")
+    forms = {f"{encoding}.txt": legacy.codepoints_to_bytes(legacy.from_unicode(_crlf(text), encoding))
+             for encoding in legacy.ENCODINGS}
+    forms["nfd.txt"] = unicodedata.normalize("NFD", text).encode("utf-8")
+    forms["composite.txt"] = composite_form(text).encode("utf-8")
+    forms["oldtone.txt"] = old_tone_form(text).encode("utf-8")
+    return [form for form, data in forms.items()
+            if _write_text_form(out / f"{stem}.{form}", data, source)]
 
 
 # ------------------------------------------------------------------ html

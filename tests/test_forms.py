@@ -93,6 +93,14 @@ def test_every_form_seed_has_every_form():
     assert "002_03026f8b928707b4.table.pdf" in names
 
 
+def test_no_form_is_a_copy_of_its_seed():
+    # a byte-identical copy has the seed's doc_id: the batch keeps one of the two
+    # and the seed's own row goes missing from the scoring
+    seeds = {p.stem: p.read_bytes() for p in SEEDS.glob("*.txt")}
+    copies = [p.name for p in FORMS if p.read_bytes() == seeds.get(seed_of(p))]
+    assert copies == []
+
+
 def test_forms_are_modest_in_size():
     total = sum(p.stat().st_size for p in FORMS)
     assert total < 5 * 1024 * 1024, f"corpus/forms is {total / 1e6:.1f} MB"
