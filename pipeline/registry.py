@@ -44,18 +44,29 @@ def _dates_compare(cited: str, citing: str) -> bool:
     return cited[:n] > citing[:n]
 
 
+def _cross_document(citations: pd.DataFrame) -> pd.Series:
+    """The back-references that were not resolved inside their own document:
+    no code of their own, no ``resolved_from``."""
+    return (citations.code.fillna("") == "") & citations.resolved_from.isna() & citations.serial.notna()
+
+
 def resolve_across_documents(citations: pd.DataFrame) -> pd.DataFrame:
     """A bare back-reference (`Chỉ thị 12`) not resolved in its own document
     takes the key of the registry entry it unambiguously matches: one key of
-    that kind and serial in the same jurisdiction."""
-    full = citations[citations.key.fillna("") != ""]
-    bare = citations[(citations.key.fillna("") == "") & citations.serial.notna() & (citations.code.fillna("") == "")]
-    for i, row in bare.iterrows():
-        same = full[(full.doc_type == row.doc_type) & (full.serial == row.serial)
-                    & (full.jurisdiction.fillna("") == (row.jurisdiction or ""))]
-        keys = set(same.key)
+    that kind and serial in the same jurisdiction. Recomputed from the whole
+    store every time, so a batch added later that makes a match ambiguous
+    takes the key back, exactly as one run over both batches would."""
+    bare = _cross_document(citations)
+    citations.loc[bare, "key"] = ""
+    keys_of: dict[tuple, set] = collections.defaultdict(set)
+    full = citations[(citations.key.fillna("") != "") & (citations.code.fillna("") != "")]
+    for doc_type, serial, jurisdiction, key in zip(full.doc_type, full.serial, full.jurisdiction, full.key):
+        keys_of[(doc_type, serial, jurisdiction or "")].add(key)
+    for i in citations.index[bare]:
+        row = citations.loc[i]
+        keys = keys_of.get((row.doc_type, row.serial, row.jurisdiction or ""), set())
         if len(keys) == 1:
-            citations.at[i, "key"] = keys.pop()
+            citations.at[i, "key"] = next(iter(keys))
     return citations
 
 
@@ -119,11 +130,10 @@ def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     cites = export.read_table(con, "citations")
     if not cites.empty:
         cites = resolve_across_documents(cites.astype(object).where(cites.notna(), None))
+        bare = cites[_cross_document(cites)]
         with con:
-            for row in cites.itertuples():
-                if row.key:
-                    con.execute("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ? AND "
-                                "(key IS NULL OR key = '')", (row.key, row.doc_id, int(row.start)))
+            con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?",
+                            [(r.key or "", r.doc_id, int(r.start)) for r in bare.itertuples()])
     directives, conflicts = build(con)
     export.replace_table(con, "directives", directives)
     export.replace_table(con, "conflicts", conflicts)

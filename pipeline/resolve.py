@@ -89,15 +89,31 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
     return issuer
 
 
+def _fold(s: str) -> str:
+    s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy")
+    return regex.sub(r"[\s,–—-]+", " ", s).strip().casefold()
+
+
+@functools.lru_cache(maxsize=1)
+def _office_holders() -> list[tuple[str, str]]:
+    """(title words, body words), folded, longest title first."""
+    table = rules.load("issuers").get("office_holders") or {}
+    return sorted(((_fold(k), _fold(v)) for k, v in table.items()), key=lambda kv: -len(kv[0]))
+
+
 def issuer_identity(issuer: str) -> str:
-    """A comparison form: abbreviations spelled out, parentheses dropped,
-    case and spacing folded (`UBND tỉnh Tây Ninh` == `Ủy ban nhân dân tỉnh Tây Ninh`)."""
+    """A comparison form: abbreviations spelled out, parentheses dropped, an
+    office holder read as the body it signs for, case and spacing folded
+    (`UBND tỉnh Tây Ninh` == `Ủy ban nhân dân tỉnh Tây Ninh`,
+    `Bộ trưởng Bộ Tài chính` == `Bộ Tài chính`)."""
     s = regex.sub(r"\([^)]*\)", " ", issuer or "")
     for pattern, full in _abbreviations():
         s = pattern.sub(full, s)
-    s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy")
-    s = regex.sub(r"[\s,–—-]+", " ", s)
-    return s.strip().casefold()
+    s = _fold(s)
+    for title, body in _office_holders():
+        if s == title or s.startswith(title + " "):
+            return body + s[len(title):]
+    return s
 
 
 def resolve_document(result: ExtractionResult, parsed=None) -> None:
