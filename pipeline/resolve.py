@@ -33,10 +33,28 @@ def _abbreviations() -> list[tuple[regex.Pattern, str]]:
             for k, v in sorted(table.items(), key=lambda kv: -len(kv[0]))]
 
 
-def normalize_code(code: str) -> str:
-    """Case, spacing, `Đ`/`D` and dash styles folded: `QĐ-UBND`, `QD - UBND` -> `QD-UBND`."""
-    c = regex.sub(r"\s+", "", code or "").upper()
+@functools.lru_cache(maxsize=1)
+def _run_together() -> regex.Pattern:
+    """A kind abbreviation written against an issuer abbreviation with the
+    hyphen left out (`QĐUBND` for `QĐ-UBND`): both parts must be known."""
+    kinds = {a for k in rules.load("citations")["doc_kinds"] for a in k.get("abbr") or []}
+    cfg = rules.load("issuers")
+    issuers = set(cfg["abbreviations"]) | set(cfg["central_issuers"])
+    fold = lambda xs: sorted({_fold_code(x) for x in xs}, key=len, reverse=True)
+    return regex.compile(rf"^({'|'.join(map(regex.escape, fold(kinds)))})({'|'.join(map(regex.escape, fold(issuers)))})$")
+
+
+def _fold_code(c: str) -> str:
+    c = regex.sub(r"\s+", "", c or "").upper()
     return regex.sub(r"[–—‐]", "-", c).replace("Đ", "D")
+
+
+def normalize_code(code: str) -> str:
+    """Case, spacing, `Đ`/`D`, dash styles and a left-out hyphen folded:
+    `QĐ-UBND`, `QD - UBND`, `QĐUBND` -> `QD-UBND`."""
+    c = _fold_code(code)
+    m = _run_together().match(c) if "-" not in c and "/" not in c else None
+    return f"{m.group(1)}-{m.group(2)}" if m else c
 
 
 def is_central(code: str) -> bool:

@@ -131,3 +131,14 @@ def test_issuers_the_rules_call_one_issuer(a, b):
 @pytest.mark.parametrize("a,b", _issuer_example_pairs("different"))
 def test_issuers_the_rules_call_two_issuers(a, b):
     assert issuer_identity(a) != issuer_identity(b)
+
+
+def test_a_left_out_hyphen_is_the_same_document():
+    from pipeline import extract_text
+    text = ("Căn cứ Quyết định số 22/2024/QĐ-UBND ngày 11 tháng 7 năm 2024 của UBND tỉnh Hậu Giang. "
+            "Thực hiện Quyết định số 22/2024/QĐUBND ngày 11 tháng 7 năm 2024 về quản lý giá.")
+    keys = [c.key for c in extract_text(text).citations]
+    assert len(keys) == 2 and keys[0] == keys[1], keys
+    # an unknown run-together code stays as written: `HĐTĐ` is no `HD` + `TĐ`
+    from pipeline.resolve import normalize_code
+    assert normalize_code("HĐTĐ") == "HDTD"

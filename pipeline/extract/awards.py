@@ -38,6 +38,7 @@ class Grammar:
     post_quota: regex.Pattern
     status: dict
     verbs: str
+    list_lead_in: regex.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,7 +71,9 @@ def grammar() -> Grammar:
                    recipient_of_title=recipient_of_title,
                    order_class={str(k).casefold(): v for k, v in cfg["order_classes"].items()},
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
-                   pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs)
+                   pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs,
+                   list_lead_in=regex.compile(rf"(?:{rules.alternation(cfg['list_lead_ins'], boundary=False)})"
+                                              r"[ ]*:[ ]*$", regex.IGNORECASE))
 
 
 def _award_name(m, g: Grammar) -> str:
@@ -132,6 +135,23 @@ def _recipients(text: str, pos: int, count) -> str:
     if count is not None and len(parts) != count:
         return inner
     return "; ".join(parts)
+
+
+LIST_ITEM = regex.compile(r"^[ \t]*(?:\d{1,3}[.)]|[a-zđ]\)|[-–+•*])[ \t]+(?P<item>\S.*?)[ \t]*[;.,]?[ \t]*$")
+
+
+def _listed_recipients(doc: ParsedDoc, g: Grammar, sent_end: int) -> str:
+    """The names in the list a sentence ending `gồm:` introduces, one per line."""
+    par = doc.seg.paragraph_at(sent_end - 1)
+    if not g.list_lead_in.search(doc.text, max(par.start, sent_end - 40), par.end):
+        return ""
+    names = []
+    for nxt in doc.seg.paragraphs[doc.seg.paragraphs.index(par) + 1:]:
+        m = LIST_ITEM.match(nxt.text)
+        if not m or " | " in nxt.text:
+            break
+        names.append(m.group("item").rstrip(" ;.,"))
+    return "; ".join(names)
 
 
 TABLE_ROW = regex.compile(r"^\s*(\d{1,4})\.?\s*\|(.+)$")
@@ -246,6 +266,8 @@ def find(doc: ParsedDoc) -> list[Award]:
                     counts = [(None, g.recipient_of_title.get(award, "") or "tập thể")]
                 recip = _recipients(text, after, counts[0][0] if len(counts) == 1 else None) \
                     if len(counts) == 1 else ""
+                if not recip and len(counts) == 1 and counts[0][0] and c_end == sent.end:
+                    recip = _listed_recipients(doc, g, sent.end)
                 for n, rt in counts:
                     out.append(Award(**doc.provenance(span_start, span_end), award=award, conferrer=conferrer,
                                      recipient_type=rt, count=n, year=year, status=status,

@@ -74,7 +74,9 @@ def grammar() -> Grammar:
         generic_words=frozenset(w.casefold() for w in cfg["generic_kind_words"]),
         lead_number=regex.compile(rf"[ \t\n]*(?:{lead}[ \t\n]*)?(?:{number})", V),
         list_number=regex.compile(rf"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]*;[ ]*)(?:{lead}[ ]*)?(?:{number})", V),
-        date=regex.compile(rf"[ ]*,?[ \n]*(?:ban[ ]hành[ ]+)?ngày[ \n]+(?:{date})", V | regex.IGNORECASE),
+        # `ngày` may be left out before a full numeric date (`Tờ trình số 2753/TTr-STP 28/9/2022`)
+        date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:ban[ ]hành[ ]+)?ngày[ \n]+|(?=\d{{1,2}}/\d{{1,2}}/(?:19|20)\d{{2}}(?!\d)))"
+                           rf"(?:{date})", V | regex.IGNORECASE),
         issuer_lead=regex.compile(r"[ ,]*(?:của|do)[ \n]+", regex.IGNORECASE),
         subject_lead=regex.compile(r"[ ,]*(?:" + rules.alternation(cfg["subject_leads"], boundary=False)
                                    + r")[ :\n]+", regex.IGNORECASE),
