@@ -12,8 +12,11 @@ def run(args) -> int:
     con = export.connect(args.out)
     n_directives, n_conflicts = registry.rebuild(con)
     export.write_files(con, args.out)
+    written = (f"Wrote {args.out}/directives.csv, conflicts.csv (and every table's .csv and .parquet), "
+               f"tables.xlsx and {export.DB_NAME}")
     if args.conflicts:
         print(registry.describe_conflicts(con))
+        print(written)
     else:
         df = export.read_table(con, "directives")
         print(f"{n_directives} cited documents, {n_conflicts} conflict(s); tables written to {args.out}")
@@ -21,6 +24,7 @@ def run(args) -> int:
         with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
                                                  "display.max_colwidth", 40):
             print(df[cols].to_string(index=False))
+        print(written)
     con.close()
     return 0
 
