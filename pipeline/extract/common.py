@@ -48,6 +48,7 @@ def words_pattern(rule_file: str, key: str, flags=regex.IGNORECASE):
 
 
 def clean_phrase(s: str) -> str:
-    """Trim spaces and dangling punctuation around a phrase."""
+    """Trim spaces, dangling punctuation and a list bullet (`+ Đối với ...`) around a phrase."""
     s = regex.sub(r"\s+", " ", s).strip()
+    s = regex.sub(r"^(?:[-–+•*][ ]+)+", "", s)
     return s.strip(" ,;:-–")

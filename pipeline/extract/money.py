@@ -26,6 +26,8 @@ class Grammar:
     foreign: regex.Pattern
     trigger: regex.Pattern
     linker_tail: regex.Pattern
+    qualifier_after: regex.Pattern
+    qualifier_after_kind: dict
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,12 +43,17 @@ def grammar() -> Grammar:
               rf"(?P<value>(?:{piece})(?:[ ]+(?:{piece}))*|{NUM})"
               rf"(?:[ ]?(?P<currency>{cur_alt}))?"
               rf"(?![\p{{L}}\p{{N}}])"
-              rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d]+(?:/[\p{{L}}\d]+)?))?")
+              rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³]+(?:/[\p{{L}}\d²³]+)?))?")
     quals = {}
     for kind, words in cfg["qualifiers"].items():
         for w in words:
             quals[w.casefold()] = kind
+    after_kind = {w.casefold(): kind for kind, words in (cfg.get("qualifiers_after") or {}).items()
+                  for w in words}
     return Grammar(
+        qualifier_after=regex.compile(r"[ ]+(" + rules.alternation(after_kind.keys(), boundary=False)
+                                      + r")(?![\p{L}])", regex.IGNORECASE),
+        qualifier_after_kind=after_kind,
         amount=regex.compile(amount, regex.IGNORECASE),
         qualifier=regex.compile(r"(?:^|(?<=[\s(]))(" + rules.alternation(quals.keys(), boundary=False)
                                 + r")[ ]+$", regex.IGNORECASE),
@@ -146,6 +153,12 @@ def find(doc: ParsedDoc) -> list[Money]:
             end = m.end("per")
         else:
             end = m.end("currency") if m.group("currency") else m.end("value")
+        if qualifier == "exact":
+            am = g.qualifier_after.match(text, end)
+            tu = regex.search(r"(?<![\p{L}])từ[ ]+$", text[max(0, start - 6):start], regex.IGNORECASE)
+            if am and tu:       # `từ 6.600.000 đồng/m² trở lên`
+                qualifier = g.qualifier_after_kind[am.group(1).casefold()]
+                start, end = start - (len(text[max(0, start - 6):start]) - tu.start()), am.end()
         rec = Money(**doc.provenance(start, end), amount_vnd=int(round(amount)), qualifier=qualifier,
                     amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
                     per_unit=per, purpose=purpose(text, start, end, sentence, g))
