@@ -68,6 +68,8 @@ class Grammar:
     catalog: tuple
     threshold: float
     catalog_only_threshold: float
+    title_movement: regex.Pattern
+    title_max_chars: int
 
 
 def _words_or_marks(items) -> str:
@@ -132,6 +134,13 @@ def grammar() -> Grammar:
         catalog=(),
         threshold=float(cfg.get("canonical_threshold", 0.75)),
         catalog_only_threshold=float(cfg.get("catalog_only_threshold", 0.85)),
+        title_movement=regex.compile(
+            rf"(?<![\p{{L}}])(?:{rules.alternation(cfg['title_launch_verbs'])})\s+(?:(?:các|những)\s+)?"
+            # atomic: the longest head and its modifiers, never a shorter head with the
+            # rest read as the name (`TỔ CHỨC PHONG TRÀO THI ĐUA, CÁC DANH HIỆU ...` has no name)
+            rf"(?>(?P<head>{head_alt})(?P<mods>(?:\s+(?:{mods}))*))\s+(?P<name>\p{{L}}.*?)[\s.*]*$",
+            regex.IGNORECASE),
+        title_max_chars=int(cfg.get("title_max_chars", 400)),
     )
     entries = []
     for item in cfg["catalog"]:
@@ -304,10 +313,30 @@ def _period(text: str, q: Quote, name: str, g: Grammar, limit: int) -> str:
     return f"{m.group(1)}-{m.group(2)}" if m else ""
 
 
+def _title_movements(doc: ParsedDoc, g: Grammar) -> list[Movement]:
+    """Movements a capitalised title line launches without quotes."""
+    out = []
+    for par in doc.seg.paragraphs:
+        line = par.text
+        if len(line) > g.title_max_chars or line != line.upper() or "“" in line or '"' in line:
+            continue
+        m = g.title_movement.search(line)
+        if not m or len(m.group("name").split()) < 2:
+            continue
+        start, end = par.start + m.start("name"), par.start + m.end("name")
+        name = clean_name(doc.text[start:end])
+        entry, sim = canonical(name)
+        out.append(Movement(**doc.provenance(start, end), name=name,
+                            canonical=entry.name if entry and sim >= g.threshold else "",
+                            kind=g.head_kind[_fold(m.group("head"))],
+                            period=_period(name, Quote(0, 0, 0, 0), name, g, 0)))
+    return out
+
+
 def find(doc: ParsedDoc) -> list[Movement]:
     g = grammar()
     text = doc.text
-    out: list[Movement] = []
+    out: list[Movement] = _title_movements(doc, g)
     pars = _Paragraphs(doc)
     quotes = _quotes(doc, g, pars)
     prev: Optional[Quote] = None
@@ -360,4 +389,5 @@ def find(doc: ParsedDoc) -> list[Movement]:
             else:
                 state = (False, None, title)
         prev, prev_state = q, state
+    out.sort(key=lambda m: m.start)
     return out
