@@ -9,7 +9,8 @@ Candidates come from four patterns compiled once from rules/figures.yaml:
 - count    ``[qualifier] N [multiplier] <unit>[/<per>]`` (`1.902 cuộc thanh tra, kiểm tra`)
 
 A number inside a money or award mention is not a figure (those tables hold
-it), nor is a number after a word that makes it a year, day or article. A
+it), nor is a number after a word that makes it a year, day or article, or
+after a document kind (`Đề án 06 tỉnh Lâm Đồng`: the kinds of rules/citations.yaml). A
 count inside a ratio's or percentage's ``of_what`` phrase (`đạt 19 tiêu chí`)
 belongs to that phrase. The qualifier (`trên`, `hơn`, `khoảng`, ...) is part of
 the mention's text, as in the money table, so checks can widen tolerances.
@@ -46,8 +47,11 @@ class Grammar:
     not_after: regex.Pattern
     of_what_lead: regex.Pattern
     of_what_stop: regex.Pattern
+    of_what_not_first: regex.Pattern
     percent_subject: regex.Pattern
     clause_lead: regex.Pattern
+    subject_tail: regex.Pattern
+    verb_compound: regex.Pattern
     max_words: int
 
 
@@ -64,6 +68,8 @@ def grammar() -> Grammar:
     measure_alt = rules.alternation(kinds, boundary=False)
     nouns = rules.alternation(cfg["measure_nouns"], boundary=False)
     quals = [w for words in cfg["qualifiers"].values() for w in words]
+    # a number right after a document kind is the document's number (`Đề án 06`, `Chỉ thị 12`)
+    kind_words = [w for k in rules.load("citations")["doc_kinds"] for w in k["words"]]
     return Grammar(
         count=regex.compile(
             rf"{BEFORE}(?P<num>{NUM})(?:[ ](?P<mult>{mult_alt}))?[ ]+(?P<unit>{units}){AFTER}"
@@ -79,15 +85,22 @@ def grammar() -> Grammar:
         multipliers=mult,
         qualifier_tail=regex.compile(r"(?:^|(?<=[\s(]))(" + rules.alternation(quals, boundary=False) + r")[ ]+$",
                                      regex.IGNORECASE),
-        not_after=regex.compile(r"(?:^|(?<=[^\p{L}]))(?:" + rules.alternation(cfg["not_after"], boundary=False)
-                                + r")[ ]*:?[ ]*$"),
+        not_after=regex.compile(r"(?:^|(?<=[^\p{L}]))(?:" + rules.alternation(cfg["not_after"] + kind_words,
+                                                                             boundary=False)
+                                + r")[ ]*(?:số[ ]*)?:?[ ]*$"),
         of_what_lead=regex.compile(r"^(?:" + rules.alternation(cfg["of_what_lead"], boundary=False) + r")[ ]+",
                                    regex.IGNORECASE),
-        of_what_stop=regex.compile(r"[ ]+" + rules.alternation(cfg["of_what_stop"]) , regex.IGNORECASE),
+        of_what_stop=regex.compile(r"[ ]+" + rules.alternation(cfg["of_what_stop"]), regex.IGNORECASE),
+        of_what_not_first=regex.compile(r"^" + rules.alternation(cfg["of_what_not_first"]), regex.IGNORECASE),
         percent_subject=regex.compile(r"(?:[ ]+|^)(?:" + rules.alternation(cfg["percent_verbs"], boundary=False)
                                       + r")[ ]*$", regex.IGNORECASE),
         clause_lead=regex.compile(r"^(?:" + rules.alternation(cfg["clause_leads"], boundary=False) + r")[ ,:]+",
                                   regex.IGNORECASE),
+        verb_compound=regex.compile(r"(?:^|(?<=[^\p{L}]))(?:" + rules.alternation(cfg["verb_compounds"],
+                                                                                 boundary=False) + r")[ ]*$",
+                                    regex.IGNORECASE),
+        subject_tail=regex.compile(r"(?:[ ]+(?:" + rules.alternation(cfg["subject_adverbs"], boundary=False)
+                                   + r"))+$", regex.IGNORECASE),
         max_words=int(cfg.get("of_what_max_words", 8)),
     )
 
@@ -125,6 +138,11 @@ def _phrase_after(text: str, pos: int, limit: int, g: Grammar, allow_lead_stop: 
         seg = seg[:max(0, sm.start())]
         break
     words = list(regex.finditer(r"\S+", seg))[:g.max_words]
+    for i in range(1, len(words)):
+        # a table cell or sentence with no full stop: `... vị trí 1 Áp dụng cho thửa đất`
+        if regex.match(r"\p{Lu}\p{Ll}", words[i].group()) and words[i - 1].group()[-1:].isdigit():
+            words = words[:i]
+            break
     if not words:
         return "", start, start
     end = start + words[-1].end()
@@ -133,16 +151,20 @@ def _phrase_after(text: str, pos: int, limit: int, g: Grammar, allow_lead_stop: 
 
 def _percent_of_what(text: str, m, clause_start: int, clause_end: int, g: Grammar) -> tuple[str, int, int]:
     phrase, s, e = _phrase_after(text, m.end(), clause_end, g, allow_lead_stop=False)
-    if phrase and not regex.search(r"\d", phrase):
+    # not another number (`65%, 50% và 35%`), nor the next sentence when its full
+    # stop is missing (`chiếm 7,76% Những hoạt động ...`: a capitalised word)
+    if (phrase and not regex.match(r"\d|\p{Lu}\p{Ll}", phrase) and "%" not in phrase
+            and not g.of_what_not_first.match(phrase)):
         return phrase, s, e
     # `trong đó Người lao động trực tiếp đạt 82%`: the subject before the verb
     before = text[clause_start:m.start()]
     vm = g.percent_subject.search(before)
-    if not vm:
+    if not vm or g.verb_compound.search(before):
         return "", m.end(), m.end()
-    subject = before[:vm.start()]
-    lead = g.clause_lead.match(subject.strip())
-    subject = subject.strip()[lead.end():] if lead else subject.strip()
+    subject = g.subject_tail.sub("", before[:vm.start()].rstrip())     # `(đến nay mới đạt 39,5%)`
+    subject = subject.strip() + " "
+    lead = g.clause_lead.match(subject)
+    subject = subject[lead.end():] if lead else subject
     subject = clean_phrase(subject)
     if not subject or regex.search(r"\d", subject) or len(subject.split()) > g.max_words:
         return "", m.end(), m.end()
