@@ -62,7 +62,7 @@ def grammar() -> Grammar:
     quota = rules.alternation(cfg["status_words"]["quota"], boundary=False)
     pre = regex.compile(
         rf"(?:(?P<counts>{group})[ ]+(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
-        rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)$", regex.IGNORECASE)
+        rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)[“\"«]?$", regex.IGNORECASE)
     post = regex.compile(rf"[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:cho[ ]+)?(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
                          regex.IGNORECASE)
     post_quota = regex.compile(rf"[^;.:]{{0,80}}?(?P<quota>{quota})[ ]+(?P<counts>{group})", regex.IGNORECASE)
@@ -89,6 +89,7 @@ def _award_name(m, g: Grammar) -> str:
     return g.title_of[regex.sub(r"\s+", " ", m.group("title")).casefold()]
 
 
+SENTENCE_YEAR = regex.compile(r"(?i)^[-–+•*\s]*(?:trong[ ]+|tính[ ]+đến[ ]+(?:hết[ ]+)?|hết[ ]+)?năm[ ]+((?:19|20)\d{2})[ ]*,")
 YEAR = regex.compile(r"(?i)năm[ ]+((?:19|20)\d{2})(?![ ]*[,–-][ ]*(?:19|20)\d{2})(?!\d)")
 TANG = regex.compile(r"(?i)(?<![\p{L}])(?:trao tặng|tặng thưởng|tặng|công nhận|khen thưởng)(?![\p{L}])")
 AUX_TAIL = regex.compile(r"(?i)(?:[ ]+(?:đang xem xét|đang|đã|sẽ|vừa|xét|quyết định|đồng ý))+$")
@@ -289,6 +290,11 @@ def _year(text: str, pos: int, clause_start: int, clause_end: int, sent) -> int 
     before = list(YEAR.finditer(text, clause_start, pos))
     if len(before) == 1:
         return int(before[0].group(1))
+    # a year opening the sentence holds for all its clauses:
+    # `Năm 2023, toàn tỉnh có ... ; 45 tập thể được tặng Cờ thi đua`
+    m = SENTENCE_YEAR.match(sent.text)
+    if m:
+        return int(m.group(1))
     m = YEAR.search(sent.context or "")
     return int(m.group(1)) if m else None
 

@@ -70,6 +70,9 @@ def grammar() -> Grammar:
     )
 
 
+EACH = regex.compile(r"[ ]+(?:cho[ ]+)?mỗi[ ]+(?P<unit>\p{L}+(?:[ ](?!và(?![\p{L}]))\p{L}+)?)", regex.IGNORECASE)
+
+
 def parse_number(s: str, whole_units: bool = False) -> float:
     """Read digits with `.`/`,` separators.
 
@@ -103,6 +106,11 @@ def _value(text: str, g: Grammar, has_multiplier_unit: bool) -> float:
             factor *= g.multipliers.get(w, 1)
         total += parse_number(m.group(1), whole_units=factor == 1) * factor
     return total
+
+
+def _is_money(m, g: Grammar) -> bool:
+    """An amount match with a currency word or a multiplier, not a bare number."""
+    return bool(m.group("currency")) or any(w in g.multipliers for w in m.group("value").casefold().split())
 
 
 def find(doc: ParsedDoc) -> list[Money]:
@@ -149,7 +157,10 @@ def find(doc: ParsedDoc) -> list[Money]:
             start = qm.start(1)
         if per and regex.match(r"\d", per):
             per = ""
-        if per:
+        each = None if per else EACH.match(text, m.end())
+        if each:          # `3.000.000đ cho mỗi tập thể`: per tập thể, the span stays the amount
+            per = each.group("unit")
+        if m.group("per") and per:
             end = m.end("per")
         else:
             end = m.end("currency") if m.group("currency") else m.end("value")
@@ -179,6 +190,13 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
     cut = 0
     for m in regex.finditer(r"[;:(]|\.\s", span):
         cut = m.end()
+    # an earlier amount in the clause ends the phrase the two share:
+    # `Tặng thưởng 3.000.000đ cho mỗi tập thể và 1.500.000đ cho mỗi cá nhân`
+    earlier = g.amount.search(span, cut)
+    while earlier and not _is_money(earlier, g):
+        earlier = g.amount.search(span, earlier.end())
+    if earlier and regex.search(r"[\p{L}]", span[cut:earlier.start()]):
+        span = span[:earlier.start()]
     before = g.linker_tail.sub("", span[cut:])
     chunks = [c for c in regex.finditer(r"[^,]+", before)]
     phrase, found = "", False
@@ -197,8 +215,11 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
         phrase = chunks[-1].group()
     phrase = _tidy(phrase, g)
     if not phrase or (found and len(phrase.split()) <= 2):
-        clause_end = regex.search(r"[,;.()]|$", text[end:sentence.end]).start()
-        after = _tidy(text[end:end + clause_end], g)
+        each = EACH.match(text, end)        # `cho mỗi tập thể` is the per-unit, not the purpose
+        tail_start = each.end() if each else end
+        clause_end = regex.search(r"[,;.()]|$", text[tail_start:sentence.end]).start()
+        after = _tidy(text[tail_start:tail_start + clause_end], g)
+        after = regex.sub(r"^và(?![\p{L}]).*", "", after)
         if after.startswith(("cho", "để", "vào")) or not phrase:
             phrase = (phrase + " " + after).strip()
     return phrase
