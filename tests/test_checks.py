@@ -64,6 +64,34 @@ def test_seed_quotas_are_evaluated_and_pass(seeds_store, monkeypatch):
     assert "73/1015 = 7,19%" in found[0].basis and "Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3" in found[0].basis
 
 
+QUOTA_SENTENCE = ("- Kết quả khen thưởng năm {year}: 74 Tập thể lao động tiên tiến, {cstdcs} Chiến sĩ thi đua cơ sở, "
+                  "{ldtt} cá nhân Lao động tiên tiến.")
+
+
+@pytest.mark.parametrize("year,cstdcs,ldtt,want", [
+    # the seeds' own counts hold: 73/1015 = 7,19%, 44/950 = 4,63%
+    (2021, 73, 1015, []),
+    (2022, 44, 950, []),
+    (2022, 142, 950, []),                                   # 14,95%: not over 15%
+    (2022, 143, 950, [("quota_cstdcs_15pct", "error", "Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3")]),
+    (2023, 173, 1015, [("quota_cstdcs_15pct", "error", "Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3")]),
+    # from 2024 the 2022 law's decrees, whose article is not verified: a warning that says so
+    (2024, 173, 1015, [("quota_cstdcs_15pct", "warning", "Nghị định 98/2023/NĐ-CP")]),
+    (2025, 173, 1015, [("quota_cstdcs_15pct", "warning", "Nghị định 152/2025/NĐ-CP")]),
+    # more CSTĐCS than Lao động tiên tiến: that rule alone, in any year
+    (2022, 951, 950, [("cstdcs_exceeds_ldtt", "error", "Luật Thi đua, khen thưởng")]),
+    (2024, 951, 950, [("cstdcs_exceeds_ldtt", "error", "Luật Thi đua, khen thưởng")]),
+])
+def test_cstdcs_quota_by_year(year, cstdcs, ldtt, want):
+    found = checks.check_text(QUOTA_SENTENCE.format(year=year, cstdcs=cstdcs, ldtt=ldtt))
+    assert [(f.rule_id, f.severity) for f in found] == [(r, s) for r, s, _ in want]
+    for f, (_, _, basis) in zip(found, want):
+        assert basis in f.basis and f"{cstdcs}/{ldtt}" in f.basis
+        assert f"year={year}" in f.values and f"cstdcs={cstdcs}" in f.values and f"ldtt={ldtt}" in f.values
+        if f.severity == "warning":
+            assert "chưa được xác minh" in f.basis
+
+
 ALTERATIONS = [
     # (seed, original, altered, rule that must fire, a fragment of its basis)
     (TRUNG_KHANH, "chiếm 15,8%", "chiếm 18,5%", "percent_vs_ratio", "3/19 = 15,79%"),
@@ -73,6 +101,8 @@ ALTERATIONS = [
     (TRUNG_KHANH, "02 Phó Chủ tịch và 14 ủy viên", "02 Phó Chủ tịch và 15 ủy viên", "total_vs_parts", "= 18 ≠ 17"),
     (TRUNG_KHANH, "73 Chiến sĩ thi đua cơ sở", "173 Chiến sĩ thi đua cơ sở", "quota_cstdcs_15pct",
      "173/1015 = 17,04% > 15%"),
+    (TRUNG_KHANH, "44 Chiến sĩ thi đua cơ sở", "150 Chiến sĩ thi đua cơ sở", "quota_cstdcs_15pct",
+     "150/950 = 15,79% > 15%"),
     (TRUNG_KHANH, "44 Chiến sĩ thi đua cơ sở", "960 Chiến sĩ thi đua cơ sở", "cstdcs_exceeds_ldtt", "960/950"),
     (TRUNG_KHANH, "gồm các xã Phong Châu, Cao Chương, Ngọc Côn", "gồm các xã Phong Châu, Cao Chương",
      "count_vs_names", "3 ≠ 2 tên"),
