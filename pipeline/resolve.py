@@ -49,6 +49,7 @@ def _fold_code(c: str) -> str:
     return regex.sub(r"[–—‐]", "-", c).replace("Đ", "D")
 
 
+@functools.lru_cache(maxsize=1 << 14)      # a few codes, cited thousands of times
 def normalize_code(code: str) -> str:
     """Case, spacing, `Đ`/`D`, dash styles and a left-out hyphen folded:
     `QĐ-UBND`, `QD - UBND`, `QĐUBND` -> `QD-UBND`."""

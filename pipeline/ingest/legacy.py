@@ -268,6 +268,7 @@ def _words(text: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)      # words repeat: detection runs it over 60,000 characters per file
 def is_syllable(word: str) -> bool:
     """A Vietnamese syllable (lower, Title or UPPER case, at most one tone mark)?"""
     if not word.isalpha():
