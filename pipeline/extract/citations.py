@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import regex
 from underthesea import word_tokenize
 
+from ..ingest.unicode_forms import new_tone
+
 from .. import rules
 from ..models import Citation
 from . import ParsedDoc
@@ -33,6 +35,7 @@ class Grammar:
     date: regex.Pattern
     issuer_lead: regex.Pattern
     subject_lead: regex.Pattern
+    subject_verb: regex.Pattern
     issuer_lower: frozenset
     issuer_stop: regex.Pattern
     issuer_names: regex.Pattern
@@ -78,6 +81,8 @@ def grammar() -> Grammar:
         date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:ban[ ]hành[ ]+)?ngày[ \n]+|(?=\d{{1,2}}/\d{{1,2}}/(?:19|20)\d{{2}}(?!\d)))"
                            rf"(?:{date})", V | regex.IGNORECASE),
         issuer_lead=regex.compile(r"[ ,]*(?:của|do)[ \n]+", regex.IGNORECASE),
+        subject_verb=regex.compile(r"[ ]+(?=" + rules.alternation(cfg.get("subject_verbs") or ["(?!)"])
+                                   + ")", regex.IGNORECASE),
         subject_lead=regex.compile(r"[ ,]*(?:" + rules.alternation(cfg["subject_leads"], boundary=False)
                                    + r")[ :\n]+", regex.IGNORECASE),
         issuer_lower=frozenset(w.casefold() for w in iss["lowercase_words"]),
@@ -129,6 +134,11 @@ PAREN_NOTE = regex.compile(r"[ ]*\(\s*[\p{Lu}\d][^()\n]{0,40}\)")
 def _word_spans(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
     """Words (underthesea segmentation) of text[pos:limit] with their offsets."""
     window = text[pos:limit]
+    # underthesea rewrites old tone placement (Uỷ -> Ủy); new_tone does the same
+    # without changing any offset, so its words are found in the window
+    toned = new_tone(window)
+    if len(toned) == len(window):
+        window = toned
     spans, cursor = [], 0
     for w in word_tokenize(window):
         at = window.find(w, cursor)
@@ -513,6 +523,8 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
                     _set_date(rec, dm)
                     end = dm.end()
     sm = g.subject_lead.match(text, end)
+    if not sm and (im or dm):
+        sm = g.subject_verb.match(text, end)      # `... của Chính phủ quy định chi tiết ...`
     if sm:
         send = subject_extent(text, sm.end(), len(text), g, _next_full_citation(text, sm.end(), g))
         if send > sm.end():
@@ -536,6 +548,12 @@ def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
         if g.lead_number.match(text, km.end()) or (
                 g.kind_of_word.get(km.group().casefold()) in g.named_kinds and km.group()[0].isupper()
                 and _law_name_end(text, km.end(), g) > km.end()):
+            if EMBEDDING.search(text, max(pos, km.start() - 12), km.start()):
+                continue     # `quy định chi tiết một số điều của Luật ...`: inside the subject
             cut = regex.search(r"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]+)$", text[pos:km.start()])
             return pos + cut.start() if cut else km.start()
     return len(text)
+
+
+# A preposition right before a cited document makes it part of the phrase it ends.
+EMBEDDING = regex.compile(r"(?<![\p{L}])(?:của|theo|tại|thi hành|thực hiện)[ ]+$", regex.IGNORECASE)
