@@ -75,9 +75,30 @@ def test_figures_are_rows_too(tables):
     figs = w[w["section"] == compare.SECTION_FIGURES]
     row = figs[figs["item"] == "thành viên"].iloc[0]
     assert _value(row[f"{TK} | 2022"]) == 17
-    # the share of direct workers among the CSTĐCS is placed in its award year
-    share = figs[figs["item"] == "% Người lao động trực tiếp"].iloc[0]
-    assert (share[f"{TK} | 2021"], share[f"{TK} | 2022"]) == (82, 95)
+    # the share of direct workers among each award's recipients is placed in its award
+    # year and named by the award it qualifies, so that 2021 and 2022 line up
+    shares = {r["item"]: (r[f"{TK} | 2021"], r[f"{TK} | 2022"]) for _, r in figs.iterrows()
+              if r["item"].startswith("% Người lao động trực tiếp")}
+    assert shares == {"% Người lao động trực tiếp (Chiến sĩ thi đua cơ sở, cá nhân)": (82, 95),
+                      "% Người lao động trực tiếp (Lao động tiên tiến, cá nhân)": (92, 92.1),
+                      "% Người lao động trực tiếp (Giấy khen)": (81, 81)}
+
+
+def test_old_tone_spelling_is_the_same_row(tmp_path):
+    """`uỷ viên` (old tone placement) and `ủy viên` are one row."""
+    src = SEEDS / "002_03026f8b928707b4.txt"
+    text = src.read_text(encoding="utf-8")
+    assert "14 ủy viên" in text
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "new.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "old.txt").write_text(text.replace("14 ủy viên", "14 uỷ viên") + "\nold\n", encoding="utf-8")
+    batch.run([str(tmp_path / "in")], str(tmp_path / "out"), workers=1, quiet=True)
+    con = store.open_store(tmp_path / "out")
+    t = store.read_tables(con)
+    con.close()
+    w = compare.compare(t, units=["Trùng Khánh"]).wide
+    rows = w[w["item"].str.casefold().isin(["ủy viên", "uỷ viên"])]
+    assert len(rows) == 1 and rows.iloc[0][f"{TK} | 2022"] == 14 and rows.iloc[0]["note"] == ""
 
 
 def test_disagreeing_documents_are_noted(tmp_path):
@@ -111,3 +132,18 @@ def test_compare_command(out, capsys):
     n = con.execute("SELECT COUNT(*) FROM compare WHERE period = '2021'").fetchone()[0]
     con.close()
     assert n > 0
+
+
+def test_closed_stdout_ends_quietly(out):
+    """`tdkt compare --out DIR | head -1`: no traceback, the files are written."""
+    import subprocess
+    import sys
+    for reader, lines in (("head -1", 1), ("true", 0)):      # `true` reads nothing: the first write fails
+        (out / "compare.csv").unlink(missing_ok=True)
+        cmd = f"'{sys.executable}' -m pipeline.cli compare --out '{out}' | {reader}"
+        done = subprocess.run(["bash", "-c", "set -o pipefail; " + cmd], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120)
+        assert done.stdout.count("\n") == lines
+        assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+        assert done.returncode in (0, 141)
+        assert (out / "compare.csv").exists()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import regex
 
+from ..ingest.unicode_forms import new_tone
 from . import numbers as num
 from .checks import _unit
 
@@ -97,8 +98,10 @@ def claims(tables: dict, figures: bool = True) -> tuple[list[Claim], int]:
         out.append(claim)
     if figures:
         award_years: dict[tuple, set] = defaultdict(set)
+        awards_at: dict[str, list[dict]] = defaultdict(list)
         for r in tables.get("awards", []):
             award_years[(r["doc_id"], r.get("sentence"))].add(int(r["year"]) if r.get("year") is not None else None)
+            awards_at[r["doc_id"]].append(r)
         seen: Counter = Counter()
         for r in tables.get("figures", []):
             d = docs.get(r["doc_id"], {})
@@ -109,11 +112,12 @@ def claims(tables: dict, figures: bool = True) -> tuple[list[Claim], int]:
                 continue
             if r["kind"] == "percent" and not r.get("of_what"):
                 continue                   # a bare percentage has no name to compare by
-            label = _figure_label(r)
-            seen[(r["doc_id"], period, label)] += 1
-            n = seen[(r["doc_id"], period, label)]
+            # one row per thing however it is spelled: `uỷ viên` (old tone placement) = `ủy viên`
+            label = new_tone(_figure_label(r, _award_before(r, awards_at[r["doc_id"]])))
+            seen[(r["doc_id"], period, label.casefold())] += 1
+            n = seen[(r["doc_id"], period, label.casefold())]
             item = label if n == 1 else f"{label} ({n})"
-            out.append(Claim(SECTION_FIGURES, item, "", "", r.get("unit") or "", unit, d.get("province") or "",
+            out.append(Claim(SECTION_FIGURES, item, "", "", new_tone(r.get("unit") or ""), unit, d.get("province") or "",
                              period, float(r["value"]), r["doc_id"], d.get("source_path") or "", (1, r["start"])))
     return out, skipped
 
@@ -135,10 +139,36 @@ def _figure_period(r: dict, doc: dict, award_years: dict) -> str | None:
     return doc.get("period") or ""
 
 
-def _figure_label(r: dict) -> str:
+def _award_before(fig: dict, awards: list[dict]) -> str:
+    """The award count a figure qualifies in parentheses: `73 Chiến sĩ thi đua cơ
+    sở (trong đó Người lao động trực tiếp đạt 82%)` -> `Chiến sĩ thi đua cơ sở`,
+    so that the share compares with the same award's share in another year."""
+    best = None
+    for a in awards:
+        if a.get("end") is None or a["end"] > fig["start"] or fig["start"] - a["end"] > 80:
+            continue
+        if best is None or a["end"] > best["end"]:
+            best = a
+    if best is None:
+        return ""
+    types = {a.get("recipient_type") for a in awards if a.get("end") == best["end"] and a["award"] == best["award"]}
+    # what lies between the award and the figure, read from the sentence both are in
+    sent = fig.get("sentence") or ""
+    at = sent.find(fig["text"])
+    award_text = best.get("text") or ""
+    a_at = sent.rfind(award_text, 0, at) if at >= 0 and award_text else -1
+    if a_at < 0:
+        return ""
+    between = sent[a_at + len(award_text):at]
+    if not regex.match(r"^\s*\((?:[^()]*)$", between):
+        return ""                          # not inside a parenthesis right after the award
+    return best["award"] + (f", {best['recipient_type']}" if best.get("recipient_type") and len(types) == 1 else "")
+
+
+def _figure_label(r: dict, award: str = "") -> str:
     kind, unit, of_what = r["kind"], r.get("unit") or "", r.get("of_what") or ""
     if kind == "percent":
-        return f"% {of_what}"
+        return f"% {of_what}" + (f" ({award})" if award else "")
     if kind == "ratio":
         den = num.vn(r["denominator"], 0) if r.get("denominator") is not None else "?"
         return f"{unit} {of_what} (trên {den})".replace("  ", " ").strip()
@@ -154,8 +184,10 @@ def compare(tables: dict, units=None, periods=None, provinces=None, figures: boo
               and _matches(c.province, provinces)]
     cells: dict[tuple, dict[tuple, list[Claim]]] = defaultdict(lambda: defaultdict(list))
     row_order: dict[tuple, tuple] = {}
+    shown: dict[tuple, tuple] = {}                 # a row's labels as first written
     for c in picked:
-        rk = (c.section, c.item, c.recipient_type, c.conferrer, c.unit_noun)
+        rk = (c.section, c.item.casefold(), c.recipient_type, c.conferrer, c.unit_noun.casefold())
+        shown.setdefault(rk, (c.section, c.item, c.recipient_type, c.conferrer, c.unit_noun))
         cells[rk][(c.unit, c.period)].append(c)
         row_order[rk] = min(row_order.get(rk, (9, 10 ** 12)), c.order)
     columns = sorted({col for row in cells.values() for col in row}, key=lambda uc: (uc[0], uc[1]))
@@ -165,7 +197,7 @@ def compare(tables: dict, units=None, periods=None, provinces=None, figures: boo
 
     wide_rows, long_rows = [], []
     for rk in sorted(cells, key=lambda k: (k[0] != SECTION_AWARDS, row_order[k], k)):
-        row = dict(zip(LABEL_COLUMNS, rk))
+        row = dict(zip(LABEL_COLUMNS, shown[rk]))
         notes = []
         values = {}
         for col in columns:
