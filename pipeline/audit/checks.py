@@ -487,6 +487,24 @@ def check_text(text: str) -> list[Check]:
     return run_checks(tables_of_results([extract_text(text)]))
 
 
+def _excerpt(f: Check, width: int = 200) -> str:
+    """The finding's sentence, or the part of a long one around the first value
+    it names (`stated=18,5%`, `cstdcs=173`), so the reader sees the words at issue."""
+    s = " ".join(f.sentence.split())
+    if len(s) <= width:
+        return s
+    at = -1
+    for pair in (f.values or "").split("; "):
+        value = pair.partition("=")[2]
+        if len(value) >= 2:
+            m = regex.search(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(value)}(?![\p{{L}}\p{{N}}])", s)
+            if m:
+                at = m.start()
+                break
+    start = 0 if at < width // 2 else min(at - width // 2, len(s) - width)
+    return ("…" if start else "") + s[start:start + width] + ("…" if start + width < len(s) else "")
+
+
 def format_findings(findings: list[Check], docs: dict) -> str:
     """The readable list `tdkt check` prints."""
     if not findings:
@@ -504,8 +522,7 @@ def format_findings(findings: list[Check], docs: dict) -> str:
         lines.append(f"    basis:  {f.basis}")
         lines.append(f"    values: {f.values}")
         if f.sentence:
-            s = " ".join(f.sentence.split())
-            lines.append(f"    «{s[:200]}{'…' if len(s) > 200 else ''}»")
+            lines.append(f"    «{_excerpt(f)}»")
     counts = defaultdict(int)
     for f in findings:
         counts[f.severity] += 1
