@@ -120,6 +120,17 @@ def _starts_item(line: str) -> bool:
     return bool(item.match(line))
 
 
+@functools.lru_cache(maxsize=1)
+def _sentence_opener() -> regex.Pattern:
+    patterns = rules.load("normalize").get("sentence_openers") or ["(?!)"]
+    return regex.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _starts_new(line: str) -> bool:
+    """Does this line begin an item or a body sentence (never joined to the line before)?"""
+    return _starts_item(line) or bool(_sentence_opener().match(line))
+
+
 def _ends_terminal(line: str) -> bool:
     _, _, terminal = _compiled()
     stripped = line.rstrip()
@@ -153,7 +164,7 @@ def _join_lines(prev: str, nxt: str, wrapped: bool) -> bool:
         return False
     if not wrapped:
         return _join_paragraphs(prev, nxt)
-    if _starts_item(nxt):
+    if _starts_new(nxt):
         return False
     if _is_caps_line(prev) != _is_caps_line(nxt):
         return False
@@ -172,7 +183,7 @@ def _join_paragraphs(prev: str, nxt: str) -> bool:
     """Is a blank-line break between these paragraphs a page break inside a sentence?"""
     if not prev.strip() or not nxt.strip():
         return False
-    if _ends_terminal(prev) or _starts_item(nxt):
+    if _ends_terminal(prev) or _starts_new(nxt):
         return False
     first = _first_letter(nxt)
     if _is_heading(prev) and not first.islower():
@@ -215,7 +226,7 @@ def _pass_breaks(text: str, to_source=None, page_starts=()) -> list[Edit]:
         if page_set and to_source is not None:
             lo, hi = int(to_source[m.start()]), int(to_source[m.end()])
             at_page_break = any(lo <= p <= hi for p in page_set)
-        if at_page_break and not _ends_terminal(prev) and not _is_heading(prev) and not _starts_item(nxt):
+        if at_page_break and not _ends_terminal(prev) and not _is_heading(prev) and not _starts_new(nxt):
             edits.append((m.start(), m.end(), " "))    # a sentence running over the page break
             continue
         if blank:

@@ -139,7 +139,8 @@ def resolve_document(result: ExtractionResult, parsed=None) -> None:
     doc = result.document
     if not doc.district:
         doc.district = district_of(doc)
-    jurisdiction = doc.province
+    # a district report whose province is not told still keeps its local codes apart
+    jurisdiction = doc.province or doc.district
     full: dict[tuple[str, int], list[Citation]] = {}
     for c in result.citations:
         # a bare back-reference (`Chỉ thị 12`) is read as local to the citing report

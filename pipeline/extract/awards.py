@@ -116,6 +116,7 @@ def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int
     v = verbs[-1]
     head = text[clause_start:v.start()]
     head = regex.split(r"(?i)(?:^|[ ,(])(?:được|đề nghị|theo đề nghị của)[ ]+", head)[-1]
+    head = head.split(", ")[-1]          # `Năm 2023, Chủ tịch UBND huyện tặng ...`
     head = AUX_TAIL.sub("", head.rstrip())
     head = regex.sub(r"^[\s\-–+•*]+", "", head)
     if not head or not head[0].isupper() or regex.search(r"\d", head) or len(head.split()) > 9:

@@ -830,8 +830,23 @@ def read_meta(text: str) -> dict:
     out["issuer"] = _guard(_issuer, text, lay, kind, g)
     header = _guard(_header_agencies, lay, g) or []
     out["province"] = _guard(_province, text, lay, out["issuer"], header, g, out["issued_date"])
+    out["district"] = _guard(_district, header, out["issuer"], g)
     out["period"] = _guard(_period, lay, out["title"], kind, out["issued_date"], g)
     return out
+
+
+DISTRICT_UNIT = regex.compile(r"(?<![\p{L}])(huyện|quận|thị xã|thành phố)\s+((?:\p{Lu}[\p{L}]*)(?:\s+\p{Lu}[\p{L}]*){0,3})")
+
+
+def _district(header: list, issuer: str, g: Grammar) -> str:
+    """`huyện Đức Hòa` from the header's authority lines (`ỦY BAN NHÂN DÂN /
+    HUYỆN ĐỨC HÒA / PHÒNG NỘI VỤ`) or the issuer; a `thành phố` that is a
+    province (Cần Thơ) is no district."""
+    for name in [issuer] + [proper_case(h, g) for h in reversed(header)]:
+        m = DISTRICT_UNIT.search(name or "")
+        if m and not (m.group(1) == "thành phố" and _canonical_province(m.group(2), g)):
+            return f"{m.group(1)} {m.group(2)}"
+    return ""
 
 
 def _guard(step, *args):
