@@ -27,6 +27,7 @@ class Grammar:
     trigger: regex.Pattern
     linker_tail: regex.Pattern
     qualifier_after: regex.Pattern
+    comma_names: regex.Pattern
     qualifier_after_kind: dict
 
 
@@ -51,6 +52,7 @@ def grammar() -> Grammar:
     after_kind = {w.casefold(): kind for kind, words in (cfg.get("qualifiers_after") or {}).items()
                   for w in words}
     return Grammar(
+        comma_names=regex.compile(rules.alternation(cfg.get("names_with_commas") or ["(?!)"]), regex.IGNORECASE),
         qualifier_after=regex.compile(r"[ ]+(" + rules.alternation(after_kind.keys(), boundary=False)
                                       + r")(?![\p{L}])", regex.IGNORECASE),
         qualifier_after_kind=after_kind,
@@ -187,17 +189,25 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
     đồng cho 01 hộ`), the clause after the amount completes it."""
     # parentheses are asides: blank them, keeping offsets
     span = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text[sentence.start:start])
-    cut = 0
+    cut, label_cut = 0, None
     for m in regex.finditer(r"[;:(]|\.\s", span):
         cut = m.end()
-    # an earlier amount in the clause ends the phrase the two share:
-    # `Tặng thưởng 3.000.000đ cho mỗi tập thể và 1.500.000đ cho mỗi cá nhân`
+        label_cut = m if m.group() == ":" else None
+    if label_cut and not span[cut:].strip():
+        # `Tổng kinh phí: 150.000.000đ`: the label before the colon names it
+        cut = max([0] + [m.end() for m in regex.finditer(r"[;(]|\.\s", span[:label_cut.start()])])
+        span = span[:label_cut.start()]
+    # an earlier amount whose clause holds no money word of its own shares its
+    # purpose: `Tặng thưởng 3.000.000đ cho mỗi tập thể và 1.500.000đ cho mỗi cá nhân`
     earlier = g.amount.search(span, cut)
     while earlier and not _is_money(earlier, g):
         earlier = g.amount.search(span, earlier.end())
-    if earlier and regex.search(r"[\p{L}]", span[cut:earlier.start()]):
+    if (earlier and regex.search(r"[\p{L}]", span[cut:earlier.start()])
+            and not g.trigger.search(span, earlier.end())):
         span = span[:earlier.start()]
-    before = g.linker_tail.sub("", span[cut:])
+    # a comma inside a name is not a clause boundary (`Quỹ thi đua, khen thưởng`)
+    before = _without_linker(span[cut:], g, keep_space=True)
+    before = g.comma_names.sub(lambda m: m.group().replace(",", "\u201a"), before)
     chunks = [c for c in regex.finditer(r"[^,]+", before)]
     phrase, found = "", False
     for c in reversed(chunks[-3:]):
@@ -213,7 +223,7 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
             break
     if not found and chunks:
         phrase = chunks[-1].group()
-    phrase = _tidy(phrase, g)
+    phrase = _tidy(phrase.replace("\u201a", ","), g)
     if not phrase or (found and len(phrase.split()) <= 2):
         each = EACH.match(text, end)        # `cho mỗi tập thể` is the per-unit, not the purpose
         tail_start = each.end() if each else end
@@ -225,11 +235,22 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
     return phrase
 
 
+def _without_linker(phrase: str, g: Grammar, keep_space: bool = False) -> str:
+    """The phrase without the linking words at its end (`với tổng kinh phí`),
+    unless they are all there is (`Tổng kinh phí: 150.000.000đ`)."""
+    stripped = g.linker_tail.sub("", " " + phrase)[1:]
+    if not regex.search(r"\p{L}", stripped):
+        stripped = phrase
+    return stripped if keep_space else stripped.strip()
+
+
 def _tidy(phrase: str, g: Grammar) -> str:
     phrase = regex.sub(r"\([^()]*\)", " ", phrase)
     phrase = regex.split(r"\s+được\s+\d", phrase)[0]
-    phrase = regex.sub(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*(?![\p{L}\d])", " ", phrase)
+    phrase = regex.sub(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*[ ]?%", " ", phrase)
+    # counts go (`mua 20 thẻ BHYT`), a year stays (`Quỹ thi đua, khen thưởng năm 2023`)
+    phrase = regex.sub(r"(?<![\p{L}\d])(?<!(?i:năm)[ ]+)\d+(?:[.,]\d+)*(?![\p{L}\d])", " ", phrase)
     phrase = clean_phrase(phrase)
-    phrase = g.linker_tail.sub("", " " + phrase).strip()
+    phrase = _without_linker(phrase, g)
     phrase = regex.sub(r"(?:\s+(?:năm|tháng|ngày|số))+$", "", phrase)
     return clean_phrase(phrase)
