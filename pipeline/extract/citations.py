@@ -51,6 +51,7 @@ class Grammar:
     named_bare: frozenset
     named_not_after: regex.Pattern
     number_words: frozenset
+    self_reference: frozenset
     bare_serial: regex.Pattern
 
 
@@ -105,6 +106,7 @@ def grammar() -> Grammar:
         named_bare=frozenset(cfg["named_without_name"]),
         named_not_after=regex.compile(rules.alternation(cfg["named_not_after"]) + r"[ ]+$", regex.IGNORECASE),
         number_words=frozenset(w.rstrip(" :").casefold() for w in cfg["number_lead"]),
+        self_reference=frozenset(w.casefold() for w in cfg.get("self_reference_words") or []),
         bare_serial=regex.compile(r"[ ]+(?:số[ ]+)?(?P<serial>\d{1,4})(?![\p{L}\p{N}]|[ ]?[/-][ ]?[\p{L}\p{N}]|[.,]\d)"),
     )
 
@@ -394,6 +396,8 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
         if not m:
             return None
         w = m.group("w")
+        if n == 0 and w.casefold() in g.self_reference:
+            return None        # `Thông tư này, thay thế ... mẫu số 09/KK-TNCN`: the document itself
         if ":" in m.group("sep") and w.casefold() not in g.number_words:
             return None
         if w.casefold() in g.number_words:
