@@ -64,9 +64,8 @@ def main(argv=None) -> int:
     if not files:
         print("no PDF files", file=sys.stderr)
         return 1
-    import pdfplumber
-    import pypdfium2
-    print(f"{len(files)} PDF files; pypdfium2 {getattr(pypdfium2, '__version__', '?')}, pdfplumber {pdfplumber.__version__}; "
+    from importlib.metadata import version
+    print(f"{len(files)} PDF files; pypdfium2 {version('pypdfium2')}, pdfplumber {version('pdfplumber')}; "
           f"best of {args.repeat} passes per file\n")
     ours, pages, ours_per = best_time(pipeline_read, files, args.repeat)
     theirs, pages2, theirs_per = best_time(pdfplumber_read, files, args.repeat)

@@ -196,15 +196,13 @@ def test_old_tone_placement_gives_the_same_rows(path):
     assert sorted(m.canonical for m in result.movements) == sorted(m.canonical for m in original.movements)
 
 
-ISSUER_MISS = ("old-style 'Uỷ ban' is not in the issuer / conferrer vocabulary (rules/issuers.yaml, "
-               "awards conferrer): reported, not fixed here")
 OLD_TONE_PROBES = [
     pytest.param("Thực hiện Quyết định số 1137/QĐ-UBND ngày 17/5/2022 của Ủy ban nhân dân tỉnh "
-                 "Khánh Hòa về công tác thi đua.", marks=pytest.mark.xfail(reason=ISSUER_MISS), id="issuer"),
+                 "Khánh Hòa về công tác thi đua.", id="issuer"),
     pytest.param("Năm 2021, 21 tập thể và 25 cá nhân được tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh.",
-                 marks=pytest.mark.xfail(reason=ISSUER_MISS), id="conferrer"),
+                 id="conferrer"),
     pytest.param("Căn cứ Kế hoạch số 45/KH-UBND của Ủy ban nhân dân huyện Thủy Nguyên.",
-                 marks=pytest.mark.xfail(reason=ISSUER_MISS), id="issuer-place"),
+                 id="issuer-place"),
     pytest.param("Trường Mầm non Quang Trung được tặng Cờ thi đua của Ủy ban nhân dân tỉnh Thanh Hóa.",
                  id="flag"),
     pytest.param("Hưởng ứng phong trào thi đua “Toàn dân đoàn kết xây dựng đời sống văn hóa”, "
@@ -275,6 +273,15 @@ def test_real_scanned_decision_awards_05_tap_the_and_04_ca_nhan():
     assert ("Bằng khen", "tập thể", 5) in awards
     assert ("Bằng khen", "cá nhân", 4) in awards
     assert doc.n_pages == 2
+    # what a reader of the scan sees: the header's two columns one after the other,
+    # the heading with its circumflex (QUYẾT, not QUYÉT), the list under the red seal
+    assert doc.doc_kind == "Quyết định"
+    text = read_source(str(path), ocr=True).text
+    assert "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc" in text
+    assert "QUYÉT" not in text and text.count("QUYẾT ĐỊNH") == 2
+    assert "DANH SÁCH" in text and "I. Tập thể" in text
+    assert not text.rstrip().endswith("yP")      # signature residue (confidence 0)
 
 
 def test_ocr_without_tesseract_names_the_program_and_target(monkeypatch):

@@ -249,3 +249,57 @@ def test_ocr_tsv_parsing():
     words = parse_tsv(tsv)
     assert [w["text"] for w in words] == ["Bằng", "khen"]
     assert words[0]["conf"] == 95.5
+
+
+def _word(text, left, top, width=40, height=20, conf=95.0, block=1, par=1, line=1):
+    return {"block": block, "par": par, "line": line, "left": left, "top": top,
+            "width": width, "height": height, "conf": conf, "text": text}
+
+
+def test_ocr_two_column_header_reads_left_column_then_right():
+    from pipeline.ingest.ocr import page_lines
+    # a scan's header as Tesseract gives it: one line per row across both columns
+    words = [_word("UBND", 10, 10), _word("TỈNH", 60, 10), _word("CỘNG", 300, 10), _word("HÒA", 350, 10),
+             _word("SỞ", 10, 40, line=2), _word("TƯ", 60, 40, line=2),
+             _word("Độc", 300, 40, line=2), _word("lập", 350, 40, line=2),
+             _word("Căn", 10, 90, par=2), _word("cứ", 60, 90, par=2), _word("Luật", 110, 90, par=2)]
+    lines = page_lines(words, page_height=842)
+    assert [ln.text for ln in lines] == ["UBND TỈNH", "SỞ TƯ", "CỘNG HÒA", "Độc lập", "Căn cứ Luật"]
+    paras = [ln.para for ln in lines]
+    assert paras[0] == paras[1] != paras[2] == paras[3] != paras[4]
+
+
+def test_ocr_single_wide_gap_line_is_not_reordered():
+    from pipeline.ingest.ocr import page_lines
+    words = [_word("Nơi", 10, 10), _word("nhận:", 60, 10), _word("CHỦ", 400, 10), _word("TỊCH", 450, 10),
+             _word("-", 10, 40, line=2), _word("Như", 30, 40, line=2), _word("trên;", 80, 40, line=2)]
+    assert [ln.text for ln in page_lines(words, 842)] == ["Nơi nhận: CHỦ TỊCH", "- Như trên;"]
+
+
+def test_ocr_drops_stamp_residue_and_restores_the_circumflex():
+    from pipeline.ingest.ocr import _noise, restore_circumflex
+    assert _noise(_word("ự4", 0, 0, conf=25)) and _noise(_word("yP", 0, 0, conf=0)) \
+        and _noise(_word(":", 0, 0, conf=25))
+    assert not _noise(_word("CHỦ", 0, 0, conf=25)) and not _noise(_word("8", 0, 0, conf=90))
+    assert [restore_circumflex(w) for w in ("QUYÉT", "tiép", "kiẹm", "Viettel", "biên", "quý")] == \
+        ["QUYẾT", "tiếp", "kiệm", "Viettel", "biên", "quý"]
+
+
+def _words(text):
+    return " ".join(text.split()).split()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "corpus" / "rendered").glob("*.pdf")), ids=lambda p: p.name)
+def test_pdfium_text_is_pdfplumbers_text_without_the_running_heads(path):
+    """The fast reader gives the words pdfplumber gives, in the same order; what
+    it leaves out is only the running heads and page numbers of each page."""
+    import pdfplumber
+    ours = _words(read_source(str(path)).text)
+    with pdfplumber.open(str(path)) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    theirs = _words("\n".join(pages))
+    it = iter(theirs)
+    assert all(w in it for w in ours), "a word of ours is not in pdfplumber's text, in order"
+    left_out = len(theirs) - len(ours)
+    heads = sum(len(_words(ln)) for p in pages for ln in (p.split("\n")[:1] + p.split("\n")[-1:]))
+    assert 0 <= left_out <= heads

@@ -10,6 +10,22 @@ so the PDF reader's running-head removal and paragraph assembly apply to OCR'd
 pages as to text pages.  The word confidences (0-100; -1 rows are layout, not
 words) are returned for the document's mean ``ocr_confidence``.
 
+What a reader of the scan sees, and Tesseract alone does not give:
+
+* Seals are red: the page is rendered in colour and OCR'd on its red channel,
+  where red ink is nearly white, so a seal over a heading or a signature no
+  longer hides the text under it (black and blue ink stay dark).
+* Two-column blocks (the header: agency | national motto, number | place and
+  date; the signature block): Tesseract reads them as one line per row.  A run
+  of 2+ consecutive lines that all have a wide gap (``COLUMN_GAP`` word heights)
+  over a common gutter is split there and read as the text layer of a PDF
+  has it: the left column, then the right column as a paragraph of its own.
+* Stamp, signature and speck residue: a word Tesseract itself doubts
+  (confidence < ``NOISE_CONF``) that is not a run of letters, or that it
+  scores below a third of that, is dropped.
+* ``iê`` / ``yê`` need the circumflex (``QUYÉT`` is no Vietnamese syllable):
+  Tesseract often drops it from ``Ế`` in capitals; it is put back.
+
 Tesseract runs with ``OMP_THREAD_LIMIT=1`` (its OpenMP threads make one page
 several times slower on a small machine and fight with the batch's worker
 processes) and a time limit per page (``TDKT_OCR_TIMEOUT``, default 300 s).
@@ -18,11 +34,18 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
+import unicodedata
 
 OCR_DPI = 300
 LANG = "vie"
+COLUMN_GAP = 1.2     # a gap this many word heights wide between two words: a column gutter
+NOISE_CONF = 30      # words below this confidence that are not letters: stamp / signature residue
+# a toned e without circumflex after i / y and before a final: always iê / yê in
+# Vietnamese (an untoned "ie" may be a foreign word: Viettel, diesel)
+_IE_WITHOUT_HAT = re.compile(r"(?<=[iyIY])([éèẻẽẹÉÈẺẼẸ])(?=[cmnptuCMNPTU])")
 INSTALL_HINT = "install it with `make ocr-deps` (Debian: tesseract-ocr tesseract-ocr-vie)"
 
 
@@ -112,36 +135,113 @@ def parse_tsv(tsv: str) -> list[dict]:
 def ocr_page(pdf, index: int):
     """OCR page ``index`` of an open pypdfium2 document.  Returns (Page, word
     confidences) or (None, error message)."""
-    from .pdf_reader import Line, Page
+    from .pdf_reader import Page
     page = pdf[index]
     try:
         width, height = page.get_size()
-        bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
-        image = bitmap.to_pil()
+        bitmap = page.render(scale=OCR_DPI / 72)
+        image = bitmap.to_pil().convert("RGB").split()[0]     # red channel: red seals fade out
     finally:
         page.close()
     words, problem = ocr_image(image)
     if words is None:
         return None, problem
-    scale = 72 / OCR_DPI
+    confs = [w["conf"] for w in words if w["conf"] >= 0]
+    n_chars = sum(len(w["text"]) for w in words)
+    kept = [dict(w, text=restore_circumflex(w["text"])) for w in words if not _noise(w)]
+    return Page(page_lines(kept, height), width, height, n_chars, scanned=False), confs
+
+
+def restore_circumflex(word: str) -> str:
+    """``QUYÉT`` -> ``QUYẾT``, ``tiép`` -> ``tiếp`` (``iê`` / ``yê`` before a final)."""
+    def hat(m):
+        return unicodedata.normalize("NFC", unicodedata.normalize("NFD", m.group(1))[0] + "\u0302"
+                                     + unicodedata.normalize("NFD", m.group(1))[1:])
+    return _IE_WITHOUT_HAT.sub(hat, word)
+
+
+def _noise(word: dict) -> bool:
+    if word["conf"] < 0 or word["conf"] >= NOISE_CONF:
+        return False
+    if word["conf"] < NOISE_CONF / 3:          # Tesseract all but says it is no word
+        return True
+    core = word["text"].strip(".,;:!?()\"'“”-–")
+    return not (len(core) >= 2 and core.isalpha())
+
+
+def page_lines(words: list[dict], page_height: float) -> list:
+    """Tesseract's words (pixels at OCR_DPI) -> pdf_reader Lines (points), in
+    reading order, two-column runs split (see the module docstring)."""
+    from .pdf_reader import Line
     grouped: dict[tuple, list[dict]] = {}
     for w in words:
         grouped.setdefault((w["block"], w["par"], w["line"]), []).append(w)
-    paragraphs: dict[tuple, int] = {}
-    lines = []
+    rows = []                                  # (paragraph key, words) in Tesseract's order
     for key, ws in grouped.items():
         ws.sort(key=lambda w: w["left"])
+        rows.append((key[:2], ws))
+
+    scale = 72 / OCR_DPI
+    paragraphs: dict = {}
+
+    def line(ws: list[dict], para_key) -> "Line":
         left = min(w["left"] for w in ws)
         right = max(w["left"] + w["width"] for w in ws)
-        # the line's box: the median word box height keeps accents and descenders
-        # from making every line a different height
+        # the median word box height keeps accents and descenders from making
+        # every line a different height
         tops = sorted(w["top"] for w in ws)
         bottoms = sorted(w["top"] + w["height"] for w in ws)
-        top_px = tops[len(tops) // 2]
-        bottom_px = bottoms[len(bottoms) // 2]
-        para = paragraphs.setdefault(key[:2], len(paragraphs))
-        lines.append(Line(" ".join(w["text"] for w in ws), left * scale, height - bottom_px * scale,
-                          right * scale, height - top_px * scale, para=para))
-    confs = [w["conf"] for w in words if w["conf"] >= 0]
-    n_chars = sum(len(w["text"]) for w in words)
-    return Page(lines, width, height, n_chars, scanned=False), confs
+        return Line(" ".join(w["text"] for w in ws), left * scale,
+                    page_height - bottoms[len(bottoms) // 2] * scale, right * scale,
+                    page_height - tops[len(tops) // 2] * scale,
+                    para=paragraphs.setdefault(para_key, len(paragraphs)))
+
+    out = []
+    i = 0
+    while i < len(rows):
+        run = _column_run(rows, i)
+        if len(run) >= 2:
+            lo, hi = run[0][1], run[0][2]
+            for _, g_lo, g_hi in run:
+                lo, hi = max(lo, g_lo), min(hi, g_hi)
+            split = (lo + hi) / 2
+            lefts = [[w for w in rows[k][1] if w["left"] + w["width"] / 2 < split] for k, _, _ in run]
+            rights = [[w for w in rows[k][1] if w["left"] + w["width"] / 2 >= split] for k, _, _ in run]
+            out += [line(ws, ("left", i)) for ws in lefts if ws]
+            out += [line(ws, ("right", i)) for ws in rights if ws]
+            i += len(run)
+        else:
+            out.append(line(rows[i][1], rows[i][0]))
+            i += 1
+    return out
+
+
+def _gaps(ws: list[dict]) -> list[tuple[int, int]]:
+    """The wide gaps of one line: (x where it starts, x where it ends)."""
+    heights = sorted(w["height"] for w in ws)
+    h = heights[len(heights) // 2]
+    out = []
+    for a, b in zip(ws, ws[1:]):
+        start, end = a["left"] + a["width"], b["left"]
+        if end - start > COLUMN_GAP * h:
+            out.append((start, end))
+    return out
+
+
+def _column_run(rows: list, start: int) -> list[tuple[int, int, int]]:
+    """Consecutive lines from ``start`` that share a wide gap over one gutter:
+    [(row index, gutter from, gutter to)]."""
+    run: list[tuple[int, int, int]] = []
+    lo, hi = None, None
+    for k in range(start, len(rows)):
+        fits = None
+        for g_lo, g_hi in _gaps(rows[k][1]):
+            n_lo, n_hi = (g_lo, g_hi) if lo is None else (max(lo, g_lo), min(hi, g_hi))
+            if n_hi > n_lo:
+                fits = (n_lo, n_hi, g_lo, g_hi)
+                break
+        if fits is None:
+            break
+        lo, hi = fits[0], fits[1]
+        run.append((k, fits[2], fits[3]))
+    return run
