@@ -396,7 +396,7 @@ def test_scanned_pdf_needs_ocr():
 
 
 def test_encrypted_pdf_is_an_error(tmp_path):
-    fpdf = pytest.importorskip("fpdf")
+    import fpdf                    # fpdf2, in the test extras: this case is never skipped
     pdf = fpdf.FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=12)
