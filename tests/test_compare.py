@@ -123,6 +123,9 @@ def test_compare_command(out, capsys):
     assert main(["compare", "--out", str(out), "--unit", "Trùng Khánh", "--period", "2021,2022"]) == 0
     printed = capsys.readouterr().out
     assert "Chiến sĩ thi đua cơ sở (cá nhân)" in printed and "-29" in printed and TK in printed
+    assert main(["compare", "--out", str(out), "--quiet"]) == 0       # as `make run` calls it: the files only
+    quiet = capsys.readouterr().out.strip().splitlines()
+    assert len(quiet) == 1 and quiet[0].startswith("Wrote ") and "compare.xlsx" in quiet[0]
     csv = pd.read_csv(out / "compare.csv", encoding="utf-8-sig")
     assert f"{TK} | Δ 2021→2022" in csv.columns
     assert len(pd.read_parquet(out / "compare.parquet")) == len(csv)

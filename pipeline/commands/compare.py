@@ -28,7 +28,7 @@ def run(args) -> int:
     if not args.quiet:
         print(compare.format_table(comp))
         print()
-        print("Wrote " + ", ".join(written))
+    print("Wrote " + ", ".join(written))       # even with --quiet: `make run` names every file it wrote
     return 0
 
 
@@ -48,5 +48,5 @@ def register(sub) -> None:
                    help="only these periods: a year `2022` also takes `2022-H1`, `2022-Q3` (repeatable)")
     p.add_argument("--province", action="append", metavar="TEXT", help="only units of this province (repeatable)")
     p.add_argument("--no-figures", action="store_true", help="award counts only")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--quiet", action="store_true", help="do not print the table, only the files written")
     p.set_defaults(func=run)
