@@ -39,6 +39,8 @@ class Grammar:
     status: dict
     verbs: str
     list_lead_in: regex.Pattern
+    post_named: regex.Pattern
+    named_first: regex.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,15 +65,27 @@ def grammar() -> Grammar:
     pre = regex.compile(
         rf"(?:(?P<counts>{group})[ ]+(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
         rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)[“\"«]?$", regex.IGNORECASE)
-    post = regex.compile(rf"[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:cho[ ]+)?(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
+    # between the award and what follows it: a closing quote, the year or round
+    # (`danh hiệu “Tập thể lao động xuất sắc” năm 2023 cho 15 tập thể`)
+    between = r"[”\"»’]?(?:[ ]*,?[ ]*(?:năm[ ]+(?:19|20)\d{2}|đợt[ ]+[\p{L}\d]+))*"
+    post = regex.compile(rf"{between}[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:cho[ ]+)?(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
                          regex.IGNORECASE)
     post_quota = regex.compile(rf"[^;.:]{{0,80}}?(?P<quota>{quota})[ ]+(?P<counts>{group})", regex.IGNORECASE)
+    # one named recipient, or a few joined by `và` / `,`: `Tặng Bằng khen ... cho
+    # ông Nguyễn Văn An, Trưởng phòng ...`, `cho Phòng Tư pháp huyện Lệ Thủy`
+    named_first = rules.alternation(list(cfg["recipient_person_titles"]) + list(cfg["recipient_unit_starts"]),
+                                    boundary=False)
+    post_named = regex.compile(rf"{between}[ ]*(?:cho|đối với)[ ]+(?P<names>(?:{named_first})(?![\p{{L}}])"
+                               rf"[^;.()]*?)(?=,?[ ]+(?:{rules.alternation(cfg['recipient_name_ends'], boundary=False)})"
+                               rf"(?![\p{{L}}])|[;.(]|$)")
     status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
     return Grammar(award=regex.compile(award, regex.IGNORECASE), title_of=title_of,
                    recipient_of_title=recipient_of_title,
                    order_class={str(k).casefold(): v for k, v in cfg["order_classes"].items()},
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
                    pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs,
+                   post_named=post_named,
+                   named_first=regex.compile(rf"^(?:{named_first})(?![\p{{L}}])"),
                    list_lead_in=regex.compile(rf"(?:{rules.alternation(cfg['list_lead_ins'], boundary=False)})"
                                               r"[ ]*:[ ]*$", regex.IGNORECASE))
 
@@ -129,7 +143,8 @@ def _recipients(text: str, pos: int, count) -> str:
     if not m:
         return ""
     inner = m.group(1).strip()
-    if regex.match(r"(?i)trong đó|gồm có|chiếm|đạt|tỷ lệ", inner) or "%" in inner:
+    if regex.match(r"(?i)trong đó|gồm có|chiếm|đạt|tỷ lệ|có danh sách|danh sách|kèm theo|theo danh sách", inner) \
+            or "%" in inner:
         return ""
     if count == 1:
         return inner
@@ -137,6 +152,19 @@ def _recipients(text: str, pos: int, count) -> str:
     if count is not None and len(parts) != count:
         return inner
     return "; ".join(parts)
+
+
+def _named_recipients(names: str, g: Grammar) -> list[str]:
+    """`Sở Nội vụ và Sở Tư pháp` -> two names, when each part starts like a
+    name; else the whole phrase is one (`ông A, Trưởng phòng B`)."""
+    parts = [p.strip() for p in regex.split(r",[ ]*|[ ]+và[ ]+", names) if p.strip()]
+    if len(parts) > 1 and all(g.named_first.match(p) for p in parts):
+        return parts
+    return [names.strip()]
+
+
+def _recipient_kind(name: str) -> str:
+    return "cá nhân" if PERSON.match(name) else "tập thể"
 
 
 LIST_ITEM = regex.compile(r"^[ \t]*(?:\d{1,3}[.)]|[a-zđ]\)|[-–+•*])[ \t]+(?P<item>\S.*?)[ \t]*[;.,]?[ \t]*$")
@@ -225,6 +253,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                         after = iend
                         span_end = iend
                 counts: list[tuple[int, str]] = []
+                named_recipients = ""
                 quota = False
                 pm = g.pre.search(text[max(c_start, am.start() - 160):am.start()])
                 window_base = max(c_start, am.start() - 160)
@@ -244,6 +273,13 @@ def find(doc: ParsedDoc) -> list[Award]:
                         quota = bool(qm.group("quota"))
                         span_end = qm.end()
                         after = qm.end()
+                    else:
+                        nm = g.post_named.match(text, after, c_end)
+                        if nm:
+                            named = _named_recipients(nm.group("names"), g)
+                            counts = [(len(named), _recipient_kind(named[0]))]
+                            named_recipients = "; ".join(named)
+                            span_end = nm.end()
                 subj, subj_pos = _subject_conferrer(text, c_start, am.start())
                 if not conferrer and subj:
                     conferrer = subj
@@ -268,6 +304,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                     counts = [(None, g.recipient_of_title.get(award, "") or "tập thể")]
                 recip = _recipients(text, after, counts[0][0] if len(counts) == 1 else None) \
                     if len(counts) == 1 else ""
+                recip = recip or named_recipients
                 if not recip and len(counts) == 1 and counts[0][0] and c_end == sent.end:
                     recip = _listed_recipients(doc, g, sent.end)
                 for n, rt in counts:
