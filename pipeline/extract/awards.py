@@ -39,6 +39,7 @@ class Grammar:
     status: dict
     verbs: str
     list_lead_in: regex.Pattern
+    giving_verb: regex.Pattern
     post_named: regex.Pattern
     named_first: regex.Pattern
 
@@ -85,6 +86,7 @@ def grammar() -> Grammar:
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
                    pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs,
                    post_named=post_named,
+                   giving_verb=regex.compile(rules.alternation(cfg["giving_verbs"]), regex.IGNORECASE),
                    named_first=regex.compile(rf"^(?:{named_first})(?![\p{{L}}])"),
                    list_lead_in=regex.compile(rf"(?:{rules.alternation(cfg['list_lead_ins'], boundary=False)})"
                                               r"[ ]*:[ ]*$", regex.IGNORECASE))
@@ -105,7 +107,6 @@ def _award_name(m, g: Grammar) -> str:
 
 SENTENCE_YEAR = regex.compile(r"(?i)^[-–+•*\s]*(?:trong[ ]+|tính[ ]+đến[ ]+(?:hết[ ]+)?|hết[ ]+)?năm[ ]+((?:19|20)\d{2})[ ]*,")
 YEAR = regex.compile(r"(?i)năm[ ]+((?:19|20)\d{2})(?![ ]*[,–-][ ]*(?:19|20)\d{2})(?!\d)")
-TANG = regex.compile(r"(?i)(?<![\p{L}])(?:trao tặng|tặng thưởng|tặng|công nhận|khen thưởng)(?![\p{L}])")
 AUX_TAIL = regex.compile(r"(?i)(?:[ ]+(?:đang xem xét|đang|đã|sẽ|vừa|xét|quyết định|đồng ý))+$")
 
 
@@ -124,7 +125,7 @@ def _clauses(sentence_text: str, base: int, g: Grammar):
 def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int]:
     """`Chánh Thanh tra tỉnh tặng ...`, `Được Tổng Thanh tra Chính phủ tặng ...`:
     the capitalised subject of the last conferral verb before pos."""
-    verbs = list(TANG.finditer(text, clause_start, pos))
+    verbs = list(grammar().giving_verb.finditer(text, clause_start, pos))
     if not verbs:
         return "", -1
     v = verbs[-1]
@@ -297,7 +298,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 if not counts:
                     # a title stated without a count, for the unit itself:
                     # `Chính phủ đang xem xét tặng Cờ thi đua năm 2021`
-                    if not (year and (subj or status == "pending") and TANG.search(text, c_start, am.start())):
+                    if not (year and (subj or status == "pending") and g.giving_verb.search(text, c_start, am.start())):
                         continue
                     ym = YEAR.search(text, am.end(), c_end)
                     span_end = max(span_end, ym.end()) if ym else span_end
