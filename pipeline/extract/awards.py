@@ -165,7 +165,7 @@ def _named_recipients(names: str, g: Grammar) -> list[str]:
 
 
 def _recipient_kind(name: str) -> str:
-    return "cá nhân" if PERSON.match(name) else "tập thể"
+    return "cá nhân" if _person().match(name) else "tập thể"
 
 
 LIST_ITEM = regex.compile(r"^[ \t]*(?:\d{1,3}[.)]|[a-zđ]\)|[-–+•*])[ \t]+(?P<item>\S.*?)[ \t]*[;.,]?[ \t]*$")
@@ -186,7 +186,11 @@ def _listed_recipients(doc: ParsedDoc, g: Grammar, sent_end: int) -> str:
 
 
 TABLE_ROW = regex.compile(r"^\s*(\d{1,4})\.?\s*\|(.+)$")
-PERSON = regex.compile(r"(?i)^(?:ông|bà|đồng chí|đ/c|anh|chị|cháu|em)\s")
+@functools.lru_cache(maxsize=1)
+def _person() -> regex.Pattern:
+    """A name that starts with a person's title (`ông`, `bà`, `đồng chí`: rules/awards.yaml)."""
+    return regex.compile(rf"^(?:{rules.alternation(rules.load('awards')['recipient_person_titles'], boundary=False)})\s",
+                         regex.IGNORECASE)
 
 
 def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
@@ -219,7 +223,7 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
         kind = g.recipient_of_title.get(_award_name(am, g), "")
         if not kind:
             only_people = "cá nhân" in header.casefold() and "tập thể" not in header.casefold()
-            kind = "cá nhân" if PERSON.match(name) or only_people else "tập thể"
+            kind = "cá nhân" if _person().match(name) or only_people else "tập thể"
         start = par.start + len(par.text) - len(par.text.lstrip())
         out.append(Award(**doc.provenance(start, par.end), award=_award_name(am, g), conferrer=conferrer,
                          recipient_type=kind, count=1,
