@@ -37,6 +37,16 @@ def _identity(field: str, value: str) -> str:
     return (value or "").strip().casefold()
 
 
+def _says_less(field: str, ident: str, others) -> bool:
+    """Is ``ident`` a shorter form of another value of the field (a partial date,
+    an issuer of at least two words cut short)?"""
+    if field == "issued_date":
+        return any(o != ident and o.startswith(ident + "-") for o in others)
+    if field == "issuer_resolved" and len(ident.split()) >= 2:
+        return any(o != ident and o.startswith(ident + " ") for o in others)
+    return False
+
+
 def _dates_compare(cited: str, citing: str) -> bool:
     """Is the cited date after the citing report's date, by what both state?"""
     if not cited or not citing:
@@ -110,7 +120,9 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             for r in rows:
                 if r[field]:
                     firsts.setdefault(_identity(field, r[field]), r)
-            seen = list(firsts.values())
+            # a value that only says less is no disagreement: `2025` and
+            # `2025-06-19`, `Ban Chỉ đạo` and `Ban Chỉ đạo Trung ương`
+            seen = [r for ident, r in firsts.items() if not _says_less(field, ident, firsts)]
             for a_i, a in enumerate(seen):
                 for b in seen[a_i + 1:]:
                     conflicts.append(_conflict(key, field, a, b, a[field], b[field]))

@@ -142,3 +142,17 @@ def test_a_left_out_hyphen_is_the_same_document():
     # an unknown run-together code stays as written: `HĐTĐ` is no `HD` + `TĐ`
     from pipeline.resolve import normalize_code
     assert normalize_code("HĐTĐ") == "HDTD"
+
+
+def test_a_value_that_says_less_is_no_conflict(tmp_path):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "a.txt").write_text("Thực hiện Kế hoạch số 02-KH/BCĐTW ngày 19 tháng 6 năm 2025 của Ban Chỉ đạo "
+                                 "Trung ương về chuyển đổi số.\n", encoding="utf-8")
+    (batch / "b.txt").write_text("Triển khai Kế hoạch 02-KH/BCĐTW của Ban Chỉ đạo, gửi Bộ Khoa học và Công nghệ.\n"
+                                 "Theo Kế hoạch số 02-KH/BCĐTW năm 2025 của Ban Chỉ đạo Trung ương.\n", encoding="utf-8")
+    (batch / "c.txt").write_text("Thực hiện Kế hoạch số 02-KH/BCĐTW ngày 20/6/2025 của Ban Bí thư.\n", encoding="utf-8")
+    t = extract([batch], tmp_path / "out")
+    conflicts = t["conflicts"]
+    # only c.txt disagrees: another date, another issuer
+    assert sorted(conflicts.field) == ["issued_date", "issuer_resolved"], conflicts[["field", "value_a", "value_b"]]
