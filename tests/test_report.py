@@ -68,6 +68,15 @@ def test_page_is_self_contained_and_escaped(report):
     assert html.count("<script>") == 1                 # the page's own
 
 
+def test_a_page_for_some_documents_only(report):
+    out = report.parent
+    one = out / "one.html"
+    assert main(["report", "--out", str(out), "--doc", "002_altered", "--html", str(one), "--quiet"]) == 0
+    html = one.read_text(encoding="utf-8")
+    assert "002_altered.txt" in html and "000_749e481ad73445fb.txt" not in html
+    assert html.count('id="doc-') == 1
+
+
 def _tags(html: str) -> list[tuple[str, dict]]:
     from html.parser import HTMLParser
 

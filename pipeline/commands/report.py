@@ -8,7 +8,7 @@ def run(args) -> int:
     from ..audit import store
     from ..report import build_report
     try:
-        path = build_report(args.out, args.html)
+        path = build_report(args.out, args.html, args.doc)
     except store.StoreError as exc:
         print(f"tdkt report: {exc}", file=sys.stderr)
         return 2
@@ -27,5 +27,7 @@ def register(sub) -> None:
                     "per unit and year. Source files are read again (ingest and normalize only) for the texts.")
     p.add_argument("--out", required=True, metavar="DIR", help="the output folder `tdkt extract` filled")
     p.add_argument("--html", metavar="FILE", default=None, help="write the page here instead of DIR/report.html")
+    p.add_argument("--doc", action="append", metavar="TEXT", default=None,
+                   help="only documents whose path contains TEXT (repeatable); the whole folder otherwise")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=run)

@@ -131,14 +131,22 @@ def _spans_of_check(f) -> list[tuple[str, int, int]]:
     return out
 
 
-def build_report(out_dir: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
-    """Write report.html into the output folder (or ``path``); returns its path."""
+def build_report(out_dir: str | os.PathLike, path: str | os.PathLike | None = None,
+                 only: list[str] | None = None) -> Path:
+    """Write report.html into the output folder (or ``path``); returns its path.
+    ``only``: the documents whose source path contains one of these texts (an
+    archive's page would be too large to open at once)."""
     out_dir = Path(out_dir)
     con = store.open_store(out_dir)
     try:
         tables = store.read_tables(con)
     finally:
         con.close()
+    if only:
+        keep = {d["doc_id"] for d in tables.get("documents", [])
+                if any(t in (d.get("source_path") or "") for t in only)}
+        tables = {name: [r for r in rows if "doc_id" not in r or r["doc_id"] in keep]
+                  for name, rows in tables.items()}
     html = render(tables, out_dir)
     target = Path(path) if path else out_dir / "report.html"
     tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
