@@ -118,7 +118,9 @@ def grammar() -> Grammar:
         straight=frozenset(cfg["straight_quotes"]),
         curly_marks=regex.compile("|".join(regex.escape(m) for pair in cfg["quote_pairs"] for m in pair)),
         straight_marks=regex.compile("|".join(regex.escape(m) for m in cfg["straight_quotes"])),
-        unclosed_stop=regex.compile(rf"[\s,;]*{stop_conn}\s+(?:(?:các|những)\s+)?{head_alt}",
+        # tried only where a run of blanks and marks starts (or where the search starts):
+        # the same leftmost match as a bare `[\s,;]*`, linear on a long run of `;` or `,`
+        unclosed_stop=regex.compile(rf"(?:(?<![\s,;])|\G)[\s,;]*{stop_conn}\s+(?:(?:các|những)\s+)?{head_alt}",
                                     regex.IGNORECASE),
         period_after=regex.compile(rf"[\s*]*(?:[\p{{L}}\p{{N}}]+\s+){{0,{gap_words}}}?{period}",
                                    regex.IGNORECASE),
