@@ -708,8 +708,11 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
         known -= {r[0] for r in con.execute("SELECT doc_id FROM documents WHERE status = 'needs_ocr'")}
     summary = BatchSummary()
     todo, seen = [], set()
+    copies: dict[str, list[str]] = {}       # doc_id -> every path of the batch with those bytes
     for f in files:
         doc_id = _doc_id_of(f)
+        if doc_id:
+            copies.setdefault(doc_id, []).append(f)
         if doc_id in known:
             summary.skipped += 1
         elif doc_id and doc_id in seen:
@@ -739,7 +742,23 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
         progress.close()
     summary.errors += len(missing)
     _store_missing(con, missing)
+    # copies within the batch, and files of an earlier batch met again under another path
+    _record_copies(con, {d: paths for d, paths in copies.items() if len(paths) > 1 or d in known})
     return summary
+
+
+def _record_copies(con, copies: dict[str, list[str]]) -> None:
+    """Every input file is accounted for: a file with the same bytes as another
+    is one document, whose ``also_at`` names the other paths."""
+    with con:
+        for doc_id, paths in copies.items():
+            row = con.execute("SELECT source_path, also_at FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            if row is None:
+                continue
+            others = [p for p in (row[1] or "").split("; ") if p] + paths
+            also = "; ".join(sorted(set(others) - {row[0]}))
+            if also != (row[1] or ""):
+                con.execute("UPDATE documents SET also_at = ? WHERE doc_id = ?", (also, doc_id))
 
 
 def _store_missing(con, missing: list[ErrorRow]) -> None:

@@ -54,6 +54,11 @@ def connect(out_dir: str | os.PathLike) -> sqlite3.Connection:
         cols = ", ".join(f'"{c}" {_sql_type(hints[c])}' for c in columns(tp))
         con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({cols}, "rules_version" TEXT)'
                     if name == "documents" else f'CREATE TABLE IF NOT EXISTS "{name}" ({cols})')
+        # a store written by an earlier version gains the columns added since
+        have = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
+        for c in columns(tp):
+            if c not in have:
+                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {_sql_type(hints[c])}')
         if "doc_id" in columns(tp):
             con.execute(f'CREATE INDEX IF NOT EXISTS "{name}_doc" ON "{name}" (doc_id)')
     con.commit()

@@ -137,6 +137,7 @@ class DocumentInfo:
     district: str = ""            # `huyện Trùng Khánh`, from the issuer or place line
     encoding: str = ""
     ocr_confidence: Optional[float] = None
+    also_at: str = ""             # other files of the batch with the same bytes, `; `-separated
 
 
 @dataclass

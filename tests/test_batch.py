@@ -192,7 +192,28 @@ def test_duplicate_files_are_one_document(tmp_path):
     assert (s.documents, s.duplicates) == (1, 1)
     t = tables(tmp_path / "out")
     assert list(t["documents"].source_path.map(lambda p: Path(p).name)) == ["a.txt"]
+    assert [Path(p).name for p in t["documents"].also_at] == ["b copy.txt"]      # every file accounted for
     assert len(t["citations"]) == 1
+    # a later batch meets the same bytes under a third name: recorded, not read again
+    (src / "c.txt").write_text(text, encoding="utf-8")
+    s = batch.run([str(src / "c.txt")], str(tmp_path / "out"), workers=1, quiet=True)
+    assert (s.documents, s.skipped) == (0, 1)
+    also = tables(tmp_path / "out")["documents"].also_at.iloc[0]
+    assert sorted(Path(p).name for p in also.split("; ")) == ["b copy.txt", "c.txt"]
+
+
+def test_a_store_of_an_earlier_version_gains_new_columns(tmp_path):
+    import sqlite3
+    out = tmp_path / "out"
+    out.mkdir()
+    con = sqlite3.connect(out / "registry.sqlite")
+    con.execute('CREATE TABLE documents (doc_id TEXT, source_path TEXT, status TEXT, rules_version TEXT)')
+    con.commit()
+    con.close()
+    src = tmp_path / "a.txt"
+    src.write_text("Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh.", encoding="utf-8")
+    s = batch.run([str(src)], str(out), workers=1, quiet=True)
+    assert s.documents == 1 and len(tables(out)["citations"]) == 1
 
 
 def test_dask_cluster_gives_the_serial_tables(tmp_path):
