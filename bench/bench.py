@@ -112,9 +112,19 @@ class PeakMemory(threading.Thread):
             self.stop.wait(0.1)
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (a tdkt run: its parent and its
+    workers, which it waits for). Unlike wall time, not inflated by other work on
+    the machine."""
+    import resource
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
     out = Path(tempfile.mkdtemp(prefix=f"tdkt-bench-{label}-"))
     try:
+        cpu0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.Popen(TDKT + ["extract", *map(str, paths), "--out", str(out), "--workers", str(workers)],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -123,6 +133,7 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
         stdout = proc.communicate()[0]
         rc = proc.returncode
         seconds = time.perf_counter() - t0
+        cpu_seconds = _children_cpu() - cpu0
         import re
         m = re.search(r"reading ([\d.]+)s, tables ([\d.]+)s", stdout)
         reading, tables = (float(m.group(1)), float(m.group(2))) if m else (None, None)
@@ -137,7 +148,7 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
                    for t in ("citations", "movements", "money", "awards", "figures"))
         errors = con.execute("SELECT count(*) FROM errors").fetchone()[0]
         con.close()
-        return {"seconds": seconds, "seconds_reading": reading, "seconds_tables": tables, "documents": docs[0], "pages": docs[1] or 0, "rows": rows, "errors": errors,
+        return {"seconds": seconds, "cpu_seconds": cpu_seconds, "seconds_reading": reading, "seconds_tables": tables, "documents": docs[0], "pages": docs[1] or 0, "rows": rows, "errors": errors,
                 "parent_peak_mb": mon.parent_kb / 1024,
                 "worker_peak_mb": max(mon.workers.values(), default=0) / 1024, "worker_processes": len(mon.workers)}
     finally:
@@ -174,7 +185,7 @@ def trigger_regex(engine: str = "regex"):
 
 def floor_baseline(files: list[Path], engine: str = "regex") -> dict:
     pattern, n_words = trigger_regex(engine)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     hits = 0
     nbytes = 0
     for f in files:
@@ -182,14 +193,14 @@ def floor_baseline(files: list[Path], engine: str = "regex") -> dict:
         nbytes += len(data)
         text = unicodedata.normalize("NFC", data.decode("utf-8", errors="replace"))
         hits += sum(1 for _ in pattern.finditer(text))
-    return {"seconds": time.perf_counter() - t0, "bytes": nbytes, "hits": hits, "trigger_words": n_words,
-            "engine": engine}
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0, "bytes": nbytes,
+            "hits": hits, "trigger_words": n_words, "engine": engine}
 
 
 def naive_baseline(files: list[Path]) -> dict:
     from underthesea import sent_tokenize, word_tokenize
     word_tokenize("Khởi động mô hình.")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     nbytes = 0
     sentences = 0
     for f in files:
@@ -200,12 +211,13 @@ def naive_baseline(files: list[Path]) -> dict:
                 for s in sent_tokenize(line):
                     word_tokenize(s)
                     sentences += 1
-    return {"seconds": time.perf_counter() - t0, "bytes": nbytes, "sentences": sentences}
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0, "bytes": nbytes,
+            "sentences": sentences}
 
 
 def pdfplumber_baseline(files: list[Path]) -> dict:
     import pdfplumber
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     pages = 0
     for f in files:
         try:
@@ -215,7 +227,7 @@ def pdfplumber_baseline(files: list[Path]) -> dict:
                     pages += 1
         except Exception:
             pass
-    return {"seconds": time.perf_counter() - t0, "pages": pages}
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0, "pages": pages}
 
 
 def count_pages(files: list[Path]) -> int:
@@ -302,11 +314,13 @@ def main(argv=None) -> int:
         paths = shards[:k]
         nbytes = sum(f.stat().st_size for f in files_of(paths, ".txt"))
         r = tdkt_extract(paths, 1, f"{k}x")
-        r.update(bytes=nbytes, mb_s=nbytes / 1e6 / r["seconds"], s_per_mb=r["seconds"] / (nbytes / 1e6))
+        r.update(bytes=nbytes, mb_s=nbytes / 1e6 / r["seconds"], s_per_mb=r["seconds"] / (nbytes / 1e6),
+                 mb_per_cpu_s=nbytes / 1e6 / r["cpu_seconds"])
         res["text"][f"{k}x"] = r
         print(f"text {k:>2}x  {nbytes / 1e6:6.1f} MB  {r['seconds']:7.1f} s (reading {r['seconds_reading']:.1f} s, "
               f"tables {r['seconds_tables']:.1f} s)  {r['mb_s']:5.2f} MB/s  "
-              f"{r['s_per_mb']:5.2f} s/MB  {r['documents']} docs  {r['rows']} rows  "
+              f"{r['s_per_mb']:5.2f} s/MB  CPU {r['cpu_seconds']:.1f} s ({r['mb_per_cpu_s']:.2f} MB per CPU-s)  "
+              f"{r['documents']} docs  {r['rows']} rows  "
               f"worker peak {r['worker_peak_mb']:.0f} MB ({r['worker_processes']} worker processes)  "
               f"parent peak {r['parent_peak_mb']:.0f} MB", flush=True)
 
@@ -317,15 +331,18 @@ def main(argv=None) -> int:
     for engine in ("regex", "re"):
         f = floor_baseline(big_files, engine)
         f["mb_s"] = f["bytes"] / 1e6 / f["seconds"]
+        f["mb_per_cpu_s"] = f["bytes"] / 1e6 / f["cpu_seconds"]
         floors.append(f)
-        print(f"floor ({big}x files, {engine} module): {f['mb_s']:.1f} MB/s ({f['trigger_words']} trigger words, "
-              f"{f['hits']} hits)", flush=True)
+        print(f"floor ({big}x files, {engine} module): {f['mb_s']:.1f} MB/s, {f['mb_per_cpu_s']:.1f} MB per CPU-s "
+              f"({f['trigger_words']} trigger words, {f['hits']} hits)", flush=True)
     res["floors"] = floors
     res["floor"] = floor = max(floors, key=lambda f: f["mb_s"])        # the faster is the floor
     naive = naive_baseline(files_of(shards[:a.naive_scale], ".txt"))
     naive["mb_s"] = naive["bytes"] / 1e6 / naive["seconds"]
+    naive["mb_per_cpu_s"] = naive["bytes"] / 1e6 / naive["cpu_seconds"]
     res["naive"] = naive
-    print(f"naive ({a.naive_scale}x files): {naive['mb_s']:.2f} MB/s ({naive['sentences']} sentences)", flush=True)
+    print(f"naive ({a.naive_scale}x files): {naive['mb_s']:.2f} MB/s, {naive['mb_per_cpu_s']:.2f} MB per CPU-s "
+          f"({naive['sentences']} sentences)", flush=True)
 
     sp = a.speedup_scale
     one = res["text"].get(f"{sp}x") or tdkt_extract(shards[:sp], 1, f"{sp}x")
@@ -333,14 +350,21 @@ def main(argv=None) -> int:
     res["speedup"] = {"scale": sp, "seconds_1": one["seconds"], "seconds_2": two["seconds"],
                       "speedup": one["seconds"] / two["seconds"], "worker_peak_mb_2": two["worker_peak_mb"],
                       "reading_1": one["seconds_reading"], "reading_2": two["seconds_reading"],
-                      "tables_1": one["seconds_tables"], "tables_2": two["seconds_tables"]}
+                      "tables_1": one["seconds_tables"], "tables_2": two["seconds_tables"],
+                      # cores the runs actually had (CPU seconds per second): below 2 for the
+                      # 2-worker run, other work on the machine took the rest
+                      "cores_used_1": one["cpu_seconds"] / one["seconds"],
+                      "cores_used_2": two["cpu_seconds"] / two["seconds"],
+                      "cpu_seconds_1": one["cpu_seconds"], "cpu_seconds_2": two["cpu_seconds"]}
     if one["seconds_reading"] and two["seconds_reading"]:
         res["speedup"]["speedup_reading"] = one["seconds_reading"] / two["seconds_reading"]
     print(f"2 workers on {sp}x: {two['seconds']:.1f} s vs {one['seconds']:.1f} s: "
           f"{res['speedup']['speedup']:.2f}x end to end; reading the files (the parallel part) "
           f"{two['seconds_reading']:.1f} s vs {one['seconds_reading']:.1f} s: "
           f"{res['speedup'].get('speedup_reading', 0):.2f}x; the tables after (registry, files: one process) "
-          f"{two['seconds_tables']:.1f} s vs {one['seconds_tables']:.1f} s", flush=True)
+          f"{two['seconds_tables']:.1f} s vs {one['seconds_tables']:.1f} s; cores used "
+          f"{res['speedup']['cores_used_2']:.2f} vs {res['speedup']['cores_used_1']:.2f} "
+          f"(CPU {two['cpu_seconds']:.1f} s vs {one['cpu_seconds']:.1f} s)", flush=True)
 
     if not a.skip_pdf:
         pdfs = sorted((CACHE / "pdf").glob("*.pdf"))
@@ -350,11 +374,14 @@ def main(argv=None) -> int:
         res["pdf"] = {"files": len(pdfs), "pages": pages, "seconds": ours["seconds"],
                       "pages_s": pages / ours["seconds"], "pdfplumber_seconds": plumber["seconds"],
                       "pdfplumber_pages_s": plumber["pages"] / plumber["seconds"],
-                      "worker_peak_mb": ours["worker_peak_mb"]}
+                      "worker_peak_mb": ours["worker_peak_mb"], "cpu_seconds": ours["cpu_seconds"],
+                      "pages_per_cpu_s": pages / ours["cpu_seconds"],
+                      "pdfplumber_pages_per_cpu_s": plumber["pages"] / plumber["cpu_seconds"]}
         res["pdf"]["vs_pdfplumber"] = res["pdf"]["pages_s"] / res["pdf"]["pdfplumber_pages_s"]
         print(f"pdf: {pages} pages in {len(pdfs)} files: {res['pdf']['pages_s']:.1f} pages/s end to end; "
               f"pdfplumber text only {res['pdf']['pdfplumber_pages_s']:.1f} pages/s "
-              f"(ours {res['pdf']['vs_pdfplumber']:.2f}x)", flush=True)
+              f"(ours {res['pdf']['vs_pdfplumber']:.2f}x); per CPU-s: {res['pdf']['pages_per_cpu_s']:.1f} vs "
+              f"{res['pdf']['pdfplumber_pages_per_cpu_s']:.1f}", flush=True)
 
     if a.profile:
         res["profile"] = stage_profile(shards[0])
@@ -376,6 +403,11 @@ def main(argv=None) -> int:
         "s_per_mb_raw_growth": runs[-1]["s_per_mb"] / runs[0]["s_per_mb"] - 1,
         "speedup_2": res["speedup"]["speedup"],
         "pages_s_per_core": res.get("pdf", {}).get("pages_s"),
+        # the same per CPU second: what one core does when nothing else runs on it
+        "mb_per_cpu_s": e2e["mb_per_cpu_s"],
+        "vs_naive_cpu": e2e["mb_per_cpu_s"] / naive["mb_per_cpu_s"],
+        "floor_over_ours_cpu": floor["mb_per_cpu_s"] / e2e["mb_per_cpu_s"],
+        "pages_per_cpu_s": res.get("pdf", {}).get("pages_per_cpu_s"),
     }
     checks = [
         ("text MB/s per core (>= 1)", summary["mb_s_per_core"] >= TARGETS["mb_s_per_core"]),
@@ -391,6 +423,9 @@ def main(argv=None) -> int:
     print("\nsummary:")
     print(f"  text end to end {summary['mb_s_per_core']:.2f} MB/s per core; {summary['vs_naive']:.1f}x naive; "
           f"floor is {summary['floor_over_ours']:.0f}x faster")
+    print(f"  per CPU second: {summary['mb_per_cpu_s']:.2f} MB; {summary['vs_naive_cpu']:.1f}x naive; "
+          f"floor {summary['floor_over_ours_cpu']:.0f}x faster"
+          + (f"; PDF {summary['pages_per_cpu_s']:.1f} pages" if summary["pages_per_cpu_s"] else ""))
     print(f"  worker peak {summary['worker_peak_mb']:.0f} MB; s per added MB "
           + " -> ".join(f"{m:.2f}" for m in marginal) + f" ({100 * summary['s_per_mb_growth']:+.1f} %; "
           f"s/MB including start-up {100 * summary['s_per_mb_raw_growth']:+.1f} %); "
@@ -412,26 +447,33 @@ def markdown(res: dict) -> str:
     m = res["machine"]
     lines = [f"Measured {res['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_mb'] // 1024} GB, "
              f"Python {m['python']}, {m['os']}.", "",
-             "| corpus | MB | seconds | reading | tables | MB/s | s/MB | worker peak MB | parent peak MB |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             f"Load average {m.get('load_at_start') or 0:.1f} at the start, {m.get('load_at_end') or 0:.1f} at the end "
+             "(other work on the machine slows the wall-clock figures; the CPU-second ones are not).", "",
+             "| corpus | MB | seconds | reading | tables | MB/s | CPU s | MB per CPU-s | s/MB | worker peak MB "
+             "| parent peak MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for k, r in res["text"].items():
         lines.append(f"| {k} | {r['bytes'] / 1e6:.1f} | {r['seconds']:.1f} | {r['seconds_reading']:.1f} | "
-                     f"{r['seconds_tables']:.1f} | {r['mb_s']:.2f} | {r['s_per_mb']:.2f} | "
+                     f"{r['seconds_tables']:.1f} | {r['mb_s']:.2f} | {r['cpu_seconds']:.1f} | "
+                     f"{r['mb_per_cpu_s']:.2f} | {r['s_per_mb']:.2f} | "
                      f"{r['worker_peak_mb']:.0f} | {r['parent_peak_mb']:.0f} |")
     s = res["summary"]
     lines += ["", "- seconds per added MB: " + " -> ".join(f"{m:.2f}" for m in res["marginal_s_per_mb"])
               + f" ({100 * s['s_per_mb_growth']:+.1f} %)",
               "- floor (read + NFC + one trigger regex): " + ", ".join(
                   f"{f['mb_s']:.1f} MB/s ({f['engine']})" for f in res["floors"])
-              + f"; {s['floor_over_ours']:.0f}x faster than `tdkt extract`",
+              + f"; {s['floor_over_ours']:.0f}x faster than `tdkt extract` "
+              f"({s['floor_over_ours_cpu']:.0f}x per CPU second)",
               f"- naive (underthesea word_tokenize on every sentence): {res['naive']['mb_s']:.2f} MB/s; "
-              f"`tdkt extract` is {s['vs_naive']:.1f}x that",
+              f"`tdkt extract` is {s['vs_naive']:.1f}x that ({s['vs_naive_cpu']:.1f}x per CPU second)",
               f"- 2 workers: {s['speedup_2']:.2f}x the speed of 1 end to end ({res['speedup']['scale']}x corpus); "
-              f"{res['speedup'].get('speedup_reading', 0):.2f}x while reading the files"]
+              f"{res['speedup'].get('speedup_reading', 0):.2f}x while reading the files; cores used "
+              f"{res['speedup']['cores_used_2']:.2f} (2 workers) vs {res['speedup']['cores_used_1']:.2f} (1)"]
     if "pdf" in res:
         p = res["pdf"]
         lines.append(f"- PDF: {p['pages_s']:.1f} pages/s per core end to end ({p['pages']} pages); "
-                     f"pdfplumber text only: {p['pdfplumber_pages_s']:.1f} pages/s ({p['vs_pdfplumber']:.2f}x)")
+                     f"pdfplumber text only: {p['pdfplumber_pages_s']:.1f} pages/s ({p['vs_pdfplumber']:.2f}x); "
+                     f"per CPU second {p['pages_per_cpu_s']:.1f} vs {p['pdfplumber_pages_per_cpu_s']:.1f} pages")
     return "\n".join(lines) + "\n"
 
 
