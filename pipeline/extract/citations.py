@@ -80,7 +80,7 @@ def grammar() -> Grammar:
         list_number=regex.compile(rf"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]*;[ ]*)(?:{lead}[ ]*)?(?:{number})", V),
         # `ngày` may be left out before a full numeric date (`Tờ trình số 2753/TTr-STP 28/9/2022`)
         date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:ban[ ]hành[ ]+)?ngày[ \n]+|(?=\d{{1,2}}/\d{{1,2}}/(?:19|20)\d{{2}}(?!\d)))"
-                           rf"(?:{date})", V | regex.IGNORECASE),
+                           rf"(?:{date})|[ ]*,?[ \n]*(?:{cfg['month_pattern']})", V | regex.IGNORECASE),
         issuer_lead=regex.compile(r"[ ,]*(?:của|do)[ \n]+", regex.IGNORECASE),
         subject_verb=regex.compile(r"[ ]+(?=" + rules.alternation(cfg.get("subject_verbs") or ["(?!)"])
                                    + ")", regex.IGNORECASE),
@@ -118,7 +118,11 @@ def _clean_number(raw: str) -> str:
 def _date_from(m) -> str:
     if m.group("day"):
         return iso_date(m.group("day"), m.group("month"), m.group("year"))
-    return iso_date(m.group("day2"), m.group("month2"), m.group("year2"))
+    if m.group("day2"):
+        return iso_date(m.group("day2"), m.group("month2"), m.group("year2"))
+    # a month without a day: `YYYY-MM`
+    month, year = int(m.group("month")), int(m.group("year"))
+    return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else ""
 
 
 def _set_date(rec: dict, m) -> None:
