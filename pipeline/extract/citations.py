@@ -495,7 +495,19 @@ def _numbered(text, km, nm, kind, written, g: Grammar, next_kind):
         nxt = items[j + 1][0] if j + 1 < len(items) else next_kind
         rec, end = _parse_tail(text, start, m, kind, written, g, nxt)
         out.append((start, end, rec))
+    # `Quyết định số 12/QĐ-UBND, 13/QĐ-UBND và 14/QĐ-UBND ... của UBND huyện`: the
+    # issuer after the last number is that of the numbers of the same code before it
+    # (their dates are not shared: each may have its own)
+    last = out[-1][2] if len(out) > 1 else {}
+    if last.get("issuer"):
+        for _, _, rec in out[:-1]:
+            if not rec.get("issuer") and _folded_code(rec["code"]) == _folded_code(last["code"]):
+                rec["issuer"] = last["issuer"]
     return out
+
+
+def _folded_code(code: str) -> str:
+    return regex.sub(r"\s+", "", code).upper().replace("Đ", "D")
 
 
 def _after_date(text: str, pos: int, g: Grammar) -> int:
