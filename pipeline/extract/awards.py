@@ -58,8 +58,12 @@ def grammar() -> Grammar:
              rf"|(?P<title>{rules.alternation(title_of.keys(), boundary=False)})(?![\p{{L}}]))")
     recipient_of_word = {k.casefold(): v for k, v in cfg["recipient_words"].items()}
     rt = rules.alternation(recipient_of_word.keys(), boundary=False)
-    count_rt = rf"(?P<n>{COUNT})[ ]+(?P<rt>{rt})(?![\p{{L}}])"
-    group = rf"(?:{COUNT})[ ]+(?:{rt})(?:[ ]*(?:,|và)[ ]*(?:{COUNT})[ ]+(?:{rt}))*(?![\p{{L}}])"
+    # a count in digits, maybe glossed in words (`05 (năm) tập thể`), or in words (`hai tập thể`)
+    words = rules.alternation(cfg["count_words"].keys(), boundary=False)
+    spoken = rf"(?<![\p{{L}}])(?:{words})(?:[ ]+(?:{words})){{0,2}}(?![\p{{L}}])"
+    counted = rf"(?:(?:{COUNT})(?:[ ]*\([ ]*\p{{L}}[\p{{L}} ]{{0,40}}\))?|{spoken})"
+    count_rt = rf"(?P<n>{counted})[ ]+(?P<rt>{rt})(?![\p{{L}}])"
+    group = rf"(?:{counted})[ ]+(?:{rt})(?:[ ]*(?:,|và)[ ]*(?:{counted})[ ]+(?:{rt}))*(?![\p{{L}}])"
     verbs = rules.alternation(cfg["conferral_verbs"], boundary=False)
     nouns = rules.alternation(cfg["award_nouns"], boundary=False)
     quota = rules.alternation(cfg["status_words"]["quota"], boundary=False)
@@ -90,6 +94,26 @@ def grammar() -> Grammar:
                    named_first=regex.compile(rf"^(?:{named_first})(?![\p{{L}}])"),
                    list_lead_in=regex.compile(rf"(?:{rules.alternation(cfg['list_lead_ins'], boundary=False)})"
                                               r"[ ]*:[ ]*$", regex.IGNORECASE))
+
+
+def count_value(written: str):
+    """`05` -> 5, `1.015` -> 1015, `05 (năm)` -> 5, `hai` -> 2, `mười hai` -> 12,
+    `hai mươi lăm` -> 25 (the number words are rules/awards.yaml `count_words`)."""
+    digits = regex.match(r"[\d.]+", written)
+    if digits:
+        return parse_int(digits.group())
+    value = rules.load("awards")["count_words"]
+    total, unit = 0, 0
+    for w in written.casefold().split():
+        n = value.get(w)
+        if n is None:
+            return None
+        if n == 10:                      # `mười` (ten) or `mươi` (tens): what came before counts tens
+            total += (unit or 1) * 10
+            unit = 0
+        else:
+            unit = n
+    return total + unit or None
 
 
 def _award_name(m, g: Grammar) -> str:
@@ -263,7 +287,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 pm = g.pre.search(text[max(c_start, am.start() - 160):am.start()])
                 window_base = max(c_start, am.start() - 160)
                 if pm and pm.group("counts"):
-                    counts = [(parse_int(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+                    counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                               for m in g.count_rt.finditer(pm.group("counts"))]
                     span_start = window_base + pm.start("counts")
                 elif pm and pm.group("bare"):
@@ -273,7 +297,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 else:
                     qm = g.post.match(text, after, c_end) or g.post_quota.match(text, after, c_end)
                     if qm:
-                        counts = [(parse_int(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+                        counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                                   for m in g.count_rt.finditer(qm.group("counts"))]
                         quota = bool(qm.group("quota"))
                         span_end = qm.end()
