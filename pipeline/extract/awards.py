@@ -266,7 +266,7 @@ def find(doc: ParsedDoc) -> list[Award]:
     for sent in doc.seg.sentences:
         if doc.seg.paragraph_at(sent.start).start in table_rows or not g.award.search(sent.text):
             continue
-        last_conferrer = ""
+        last_conferrer, last_status = "", ""
         for c_start, c_end in _clauses(sent.text, sent.start, g):
             clause = text[c_start:c_end]
             for am in g.award.finditer(text, c_start, c_end):
@@ -323,6 +323,12 @@ def find(doc: ParsedDoc) -> list[Award]:
                     last_conferrer = conferrer
                 year = _year(text, am.start(), c_start, c_end, sent)
                 status = _status(g, text, c_start, am.start(), c_end, sent, quota)
+                # a clause that is only an award and its counts continues the one before:
+                # `Đề nghị tặng Cờ thi đua cho 01 đơn vị; Bằng khen cho 04 tập thể`
+                if status == "awarded" and last_status in ("proposed", "pending") \
+                        and not text[c_start:am.start()].strip(" ,;-–+•*\t"):
+                    status = last_status
+                last_status = status
                 if not counts:
                     # a title stated without a count, for the unit itself:
                     # `Chính phủ đang xem xét tặng Cờ thi đua năm 2021`
