@@ -23,7 +23,7 @@ from .models import Citation, DocumentInfo, ExtractionResult
 
 @functools.lru_cache(maxsize=1)
 def _central() -> frozenset:
-    return frozenset(normalize_code(c) for c in rules.load("issuers")["central_issuers"])
+    return frozenset(_fold_code(c) for c in rules.load("issuers")["central_issuers"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,43 +34,63 @@ def _abbreviations() -> list[tuple[regex.Pattern, str]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _run_together() -> regex.Pattern:
-    """A kind abbreviation written against an issuer abbreviation with the
-    hyphen left out (`QĐUBND` for `QĐ-UBND`): both parts must be known."""
+def _leading_abbreviation() -> regex.Pattern:
+    """The known abbreviation a code written without hyphens starts with: a
+    kind (`QĐUBND` = `QĐ-UBND`) or an issuer (`UBNDNCKSTTHC` = `UBND-NCKSTTHC`,
+    `SNVTCCC` = `SNV-TCCC`)."""
     kinds = {a for k in rules.load("citations")["doc_kinds"] for a in k.get("abbr") or []}
     cfg = rules.load("issuers")
-    issuers = set(cfg["abbreviations"]) | set(cfg["central_issuers"])
-    fold = lambda xs: sorted({_fold_code(x) for x in xs}, key=len, reverse=True)
-    return regex.compile(rf"^({'|'.join(map(regex.escape, fold(kinds)))})({'|'.join(map(regex.escape, fold(issuers)))})$")
+    known = kinds | set(cfg["abbreviations"]) | set(cfg["central_issuers"])
+    alt = "|".join(map(regex.escape, sorted({_fold_code(x) for x in known}, key=len, reverse=True)))
+    return regex.compile(rf"^({alt})(?=[A-Z]{{2}})")
+
+
+@functools.lru_cache(maxsize=1)
+def _whole_abbreviations() -> frozenset:
+    """Codes that are one known abbreviation (`BCĐTW`, `HĐTĐKT`): never split."""
+    cfg = rules.load("issuers")
+    return frozenset(_fold_code(x) for x in set(cfg["abbreviations"]) | set(cfg["central_issuers"]))
+
+
+@functools.lru_cache(maxsize=1)
+def _kind_abbreviations() -> frozenset:
+    return frozenset(_fold_code(a) for k in rules.load("citations")["doc_kinds"] for a in k.get("abbr") or [])
 
 
 def _fold_code(c: str) -> str:
     c = regex.sub(r"\s+", "", c or "").upper()
-    return regex.sub(r"[–—‐]", "-", c).replace("Đ", "D")
+    return regex.sub(r"[–—‐/]", "-", c).replace("Đ", "D")
 
 
 @functools.lru_cache(maxsize=1 << 14)      # a few codes, cited thousands of times
 def normalize_code(code: str) -> str:
-    """Case, spacing, `Đ`/`D`, dash styles and a left-out hyphen folded:
-    `QĐ-UBND`, `QD - UBND`, `QĐUBND` -> `QD-UBND`."""
+    """The code as the registry compares it: case, spacing, `Đ`/`D`, `/` and
+    dash styles folded, a left-out hyphen put back after a known leading
+    abbreviation: `QĐ-UBND`, `QD - UBND`, `QĐUBND` -> `QD-UBND`; `CT/TW` -> `CT-TW`."""
     c = _fold_code(code)
-    m = _run_together().match(c) if "-" not in c and "/" not in c else None
-    return f"{m.group(1)}-{m.group(2)}" if m else c
+    if "-" not in c and c not in _whole_abbreviations():
+        m = _leading_abbreviation().match(c)
+        if m:
+            c = f"{m.group(1)}-{c[m.end():]}"
+    return c
 
 
 def is_central(code: str) -> bool:
-    """A code whose issuer part is central (`CT/TW`, `NĐ-CP`, `QĐ-TTg`, `TT-BNV`, `QH15`)."""
-    parts = [p for p in regex.split(r"[-/]", normalize_code(code)) if p]
-    if not parts:
-        return False
-    issuer = regex.sub(r"\d+$", "", parts[-1])
-    return issuer in _central() or issuer.startswith("UBTVQH") or issuer == "QH"
+    """A code with a central issuer part (`CT/TW`, `NĐ-CP`, `QĐ-TTg`, `TT-BNV`,
+    `QH15`, and `BTP-PBGDPL`: a ministry's letter names it first)."""
+    parts = [regex.sub(r"\d+$", "", p) for p in normalize_code(code).split("-") if p]
+    issuers = [p for p in parts if p not in _kind_abbreviations()] or parts[-1:]
+    return any(p in _central() or p.startswith("UBTVQH") or p == "QH" for p in issuers)
+
+
+def _year_of(c: Citation):
+    return c.number_year or (int(c.issued_date[:4]) if c.issued_date[:4].isdigit() else None)
 
 
 def citation_key(c: Citation, jurisdiction: str) -> str:
     if not c.code:
         return ""
-    year = c.number_year or (int(c.issued_date[:4]) if c.issued_date[:4].isdigit() else None)
+    year = _year_of(c)
     parts = [normalize_code(c.code), str(c.serial), str(year or "")]
     if not is_central(c.code):
         parts.append(jurisdiction or "?")
@@ -147,6 +167,17 @@ def resolve_document(result: ExtractionResult, parsed=None) -> None:
         c.jurisdiction = "" if c.code and is_central(c.code) else jurisdiction
         c.issuer_resolved = resolve_issuer(c.issuer, doc)
         c.key = citation_key(c, jurisdiction)
+    # a repeat that states no year (`Công văn số 2769/UBND-NC` after `Công văn số
+    # 2769/UBND-NC ngày 24/7/2024`) is the dated citation of its code and serial
+    dated: dict[tuple[str, int], set] = {}
+    for c in result.citations:
+        if c.code and _year_of(c):
+            dated.setdefault((normalize_code(c.code), c.serial), set()).add(c.key)
+    for c in result.citations:
+        if c.code and not _year_of(c):
+            keys = dated.get((normalize_code(c.code), c.serial), set())
+            if len(keys) == 1:
+                c.key = next(iter(keys))
         if c.code and c.serial is not None:
             full.setdefault((c.doc_type, c.serial), []).append(c)
     for c in result.citations:

@@ -156,3 +156,20 @@ def test_a_value_that_says_less_is_no_conflict(tmp_path):
     conflicts = t["conflicts"]
     # only c.txt disagrees: another date, another issuer
     assert sorted(conflicts.field) == ["issued_date", "issuer_resolved"], conflicts[["field", "value_a", "value_b"]]
+
+
+def test_one_document_one_key_however_its_number_is_written():
+    from pipeline import extract_text
+    text = ("Theo Công văn số 2769/UBND-NCKSTTHC ngày 24/7/2024 của UBND tỉnh Bình Thuận. "
+            "Công văn số 2769/UBND-NCKSTTHC nêu rõ; văn bản 2769/UBNDNCKSTTHC cũng vậy. "
+            "Thực hiện Chỉ thị số 34-CT/TW ngày 07/4/2014 và Chỉ thị 34-CT-TW.")
+    keys = [c.key for c in extract_text(text).citations]
+    assert len(set(keys[:3])) == 1 and keys[0].startswith("UBND-NCKSTTHC|2769|2024"), keys
+    assert keys[3] == keys[4] == "CT-TW|34|2014", keys
+
+
+def test_a_ministry_letter_is_central():
+    from pipeline import extract_text
+    r = extract_text("Thực hiện Công văn số 2852/BTP-PBGDPL ngày 05/8/2022 của Bộ Tư pháp; "
+                     "Công văn số 2527/BTC-QLG của Bộ Tài chính; Kế hoạch số 02-KH/BCĐTW.")
+    assert [c.key for c in r.citations] == ["BTP-PBGDPL|2852|2022", "BTC-QLG|2527|", "KH-BCDTW|2|"]
