@@ -83,6 +83,17 @@ def is_central(code: str) -> bool:
     return any(p in _central() or p.startswith("UBTVQH") or p == "QH" for p in issuers)
 
 
+def _number_form(number: str) -> str:
+    """A document number as compared for identity; empty when it has no serial
+    (a draft's `/QĐ-UBND`)."""
+    m = regex.match(r"\s*0*(\d+)\s*(.*)$", number or "")
+    return f"{m.group(1)}|{normalize_code(regex.sub(r'^[/-]', '', m.group(2)))}" if m and m.group(2) else ""
+
+
+def _same_day_or_unsaid(a: str, b: str) -> bool:
+    return not a or not b or a[:len(b)] == b[:len(a)]
+
+
 def _year_of(c: Citation):
     return c.number_year or (int(c.issued_date[:4]) if c.issued_date[:4].isdigit() else None)
 
@@ -159,6 +170,12 @@ def resolve_document(result: ExtractionResult, parsed=None) -> None:
     doc = result.document
     if not doc.district:
         doc.district = district_of(doc)
+    # the document naming itself (`(Kèm theo Kế hoạch số 157/KH-UBND ngày ...)` under
+    # an annex of Kế hoạch 157/KH-UBND) cites nothing
+    own = _number_form(doc.number)
+    if own:
+        result.citations = [c for c in result.citations
+                            if not (_number_form(c.number) == own and _same_day_or_unsaid(c.issued_date, doc.issued_date))]
     # a district report whose province is not told still keeps its local codes apart
     jurisdiction = doc.province or doc.district
     full: dict[tuple[str, int], list[Citation]] = {}

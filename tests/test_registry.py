@@ -173,3 +173,15 @@ def test_a_ministry_letter_is_central():
     r = extract_text("Thực hiện Công văn số 2852/BTP-PBGDPL ngày 05/8/2022 của Bộ Tư pháp; "
                      "Công văn số 2527/BTC-QLG của Bộ Tài chính; Kế hoạch số 02-KH/BCĐTW.")
     assert [c.key for c in r.citations] == ["BTP-PBGDPL|2852|2022", "BTC-QLG|2527|", "KH-BCDTW|2|"]
+
+
+def test_a_document_naming_itself_cites_nothing():
+    from pipeline import extract_text
+    r = extract_text("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\nSố: 157/KH-UBND\nCần Thơ, ngày 18 tháng 11 năm 2025\n"
+                     "KẾ HOẠCH\nPhát động phong trào thi đua\n"
+                     "Thực hiện Chỉ thị số 21/CT-TTg ngày 25 tháng 11 năm 2022 của Thủ tướng Chính phủ; "
+                     "Kế hoạch số 157/KH-UBND ngày 18/11/2024 của UBND thành phố (năm trước).\nPHỤ LỤC\n"
+                     "(Kèm theo Kế hoạch số 157/KH-UBND ngày 18 tháng 11 năm 2025 của Ủy ban nhân dân thành phố)\n")
+    # the annex line is the plan itself; last year's plan of the same number is a citation
+    assert [(c.number, c.issued_date) for c in r.citations] == [("21/CT-TTg", "2022-11-25"),
+                                                                ("157/KH-UBND", "2024-11-18")]
