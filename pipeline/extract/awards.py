@@ -40,6 +40,9 @@ class Grammar:
     verbs: str
     list_lead_in: regex.Pattern
     giving_verb: regex.Pattern
+    bare_conferrer: regex.Pattern
+    threshold_before: regex.Pattern
+    threshold_after: regex.Pattern
     post_named: regex.Pattern
     named_first: regex.Pattern
 
@@ -90,10 +93,25 @@ def grammar() -> Grammar:
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
                    pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs,
                    post_named=post_named,
+                   threshold_before=regex.compile(rf"(?:{rules.alternation(cfg['threshold_words'], boundary=False)})"
+                                                  r"[ ]+$", regex.IGNORECASE),
+                   threshold_after=regex.compile(r"[”\"»’]?[ ]+(?:trở[ ]+lên|trở[ ]+xuống)(?![\p{L}])", regex.IGNORECASE),
+                   bare_conferrer=regex.compile(rf"[ ]+(?=(?:{rules.alternation(cfg['conferrers_without_cua'], boundary=False)})"
+                                                rf"(?![\p{{L}}]))"),
                    giving_verb=regex.compile(rules.alternation(cfg["giving_verbs"]), regex.IGNORECASE),
                    named_first=regex.compile(rf"^(?:{named_first})(?![\p{{L}}])"),
                    list_lead_in=regex.compile(rf"(?:{rules.alternation(cfg['list_lead_ins'], boundary=False)})"
                                               r"[ ]*:[ ]*$", regex.IGNORECASE))
+
+
+def _is_condition(text: str, count_start: int, award_end: int, g: Grammar) -> bool:
+    """A count that states a threshold of a rule (`từ 02 cá nhân ... trở lên`,
+    `ít nhất 01 tập thể`), not how many were awarded."""
+    before = text[max(0, count_start - 20):count_start]
+    if g.threshold_before.search(before):
+        return True
+    return bool(regex.search(r"(?i)(?<![\p{L}])từ[ ]+$", before)
+                and g.threshold_after.match(text, award_end))
 
 
 def count_value(written: str):
@@ -274,7 +292,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 span_start, span_end = am.start(), am.end()
                 conferrer, c_pos = "", -1
                 after = am.end()
-                cm = regex.match(r"[ ]+của[ ]+", text[after:c_end])
+                cm = regex.match(r"[ ]+của[ ]+", text[after:c_end]) or g.bare_conferrer.match(text[after:c_end])
                 if cm:
                     iend = issuer_extent(text, after + cm.end(), cg, allow_note=False)
                     if iend > after + cm.end():
@@ -286,6 +304,8 @@ def find(doc: ParsedDoc) -> list[Award]:
                 quota = False
                 pm = g.pre.search(text[max(c_start, am.start() - 160):am.start()])
                 window_base = max(c_start, am.start() - 160)
+                if pm and pm.group("counts") and _is_condition(text, window_base + pm.start("counts"), am.end(), g):
+                    continue        # `từ 02 cá nhân đạt danh hiệu ... trở lên`: a rule's threshold, no count
                 if pm and pm.group("counts"):
                     counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                               for m in g.count_rt.finditer(pm.group("counts"))]

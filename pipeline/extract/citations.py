@@ -542,6 +542,10 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
                 if dm:
                     _set_date(rec, dm)
                     end = dm.end()
+    if not rec.get("issuer"):
+        who = _issuer_before(text, start, g)
+        if who:
+            rec["issuer"] = who
     sm = g.subject_lead.match(text, end)
     if not sm and (im or dm):
         sm = g.subject_verb.match(text, end)      # `... của Chính phủ quy định chi tiết ...`
@@ -550,6 +554,22 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
         if send > sm.end():
             rec["subject"] = clean_phrase(text[sm.end():send])
     return rec, end
+
+
+ISSUER_BEFORE = regex.compile(r"(?:^|(?<=[\s,(]))(?:của|do)[ ]+(?=[^,;:.]{2,160}?[ ]+tại[ ]+$)", regex.IGNORECASE)
+
+
+def _issuer_before(text: str, start: int, g: Grammar) -> str:
+    """The issuer written before the document: `Theo đề nghị của Giám đốc Sở Tư
+    pháp tại Tờ trình số 2753/TTr-STP ...`."""
+    base = max(0, start - 200)
+    m = ISSUER_BEFORE.search(text, base, start)
+    if not m:
+        return ""
+    iend = issuer_extent(text, m.end(), g, allow_note=False)
+    if iend > m.end() and regex.fullmatch(r"[ ]+tại[ ]+", text[iend:start], regex.IGNORECASE):
+        return clean_phrase(text[m.end():iend])
+    return ""
 
 
 def _no_repeat(text: str, pos: int, end: int) -> int:
