@@ -596,4 +596,6 @@ def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
 
 
 # A preposition right before a cited document makes it part of the phrase it ends.
-EMBEDDING = regex.compile(r"(?<![\p{L}])(?:của|theo|tại|thi hành|thực hiện)[ ]+$", regex.IGNORECASE)
+EMBEDDING = regex.compile(r"(?<![\p{L}])(?:của|theo|tại|thi hành|thực hiện|sửa đổi|bổ sung|sửa đổi,[ ]bổ sung|"
+                          r"thay thế|bãi bỏ|hủy bỏ|huỷ bỏ|điều chỉnh|hướng dẫn|triển khai|quy định tại)[ ]+$",
+                          regex.IGNORECASE)
