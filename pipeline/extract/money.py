@@ -40,7 +40,7 @@ def grammar() -> Grammar:
     # one number-with-multiplier piece; pieces chain: `2 tỷ 500 triệu đồng`
     piece = rf"(?:{NUM})[ ]?(?:{mult_alt})(?:[ ](?:{mult_alt}))?"
     amount = (rf"(?<![\p{{L}}\p{{N}}.,/])"
-              rf"(?:từ[ ]+(?P<low>{NUM})(?:[ ]?(?P<lowmult>{mult_alt}))?[ ]+(?:đến|tới|-|–)[ ]+)?"
+              rf"(?:(?P<lowword>từ|trên|hơn)[ ]+(?P<low>{NUM})(?:[ ]?(?P<lowmult>{mult_alt}))?[ ]*(?:đến|tới|-|–)[ ]*)?"
               rf"(?P<value>(?:{piece})(?:[ ]+(?:{piece}))*|{NUM})"
               rf"(?:[ ]?(?P<currency>{cur_alt}))?"
               rf"(?![\p{{L}}\p{{N}}])"
@@ -152,6 +152,10 @@ def find(doc: ParsedDoc) -> list[Money]:
                 low_text += (" " + mult_words[-1]) if mult_words else ""
             amount_max = amount
             amount = _value(low_text, g, has_mult)
+            # `từ 500 - 1.500.000 đồng`: the low end leaves out the thousands the high end writes
+            if not m.group("lowmult") and not regex.search(r"[.,]", m.group("low")) and regex.search(r"\.\d{3}$", value_text.split()[0]):
+                while amount and amount * 1000 <= amount_max:
+                    amount *= 1000
             qualifier = "range"
         qm = g.qualifier.search(text, max(0, start - 25), start)
         if qm and qualifier == "exact":
