@@ -69,6 +69,7 @@ class Grammar:
     threshold: float
     catalog_only_threshold: float
     title_movement: regex.Pattern
+    place_spelling: dict
     title_max_chars: int
 
 
@@ -143,6 +144,7 @@ def grammar() -> Grammar:
             rf"(?>(?P<head>{head_alt})(?P<mods>(?:\s+(?:{mods}))*))\s+(?P<name>\p{{L}}.*?)[\s.*]*$",
             regex.IGNORECASE),
         title_max_chars=int(cfg.get("title_max_chars", 400)),
+        place_spelling={_fold(p): p for p in cfg["places"]},
     )
     entries = []
     for item in cfg["catalog"]:
@@ -315,6 +317,18 @@ def _period(text: str, q: Quote, name: str, g: Grammar, limit: int) -> str:
     return f"{m.group(1)}-{m.group(2)}" if m else ""
 
 
+def _sentence_case(caps: str, g: Grammar) -> str:
+    """A name written in capitals as a sentence: `VẬN ĐỘNG ... THÀNH PHỐ CẦN THƠ`
+    -> `Vận động ... thành phố Cần Thơ` (place names from the rules keep capitals)."""
+    low = caps[:1] + caps[1:].lower()
+
+    def place(m):
+        written = m.group(1)
+        canon = g.place_spelling.get(_fold(written), written)
+        return m.group()[: m.start(1) - m.start()] + canon
+    return g.places.sub(place, low)
+
+
 def _title_movements(doc: ParsedDoc, g: Grammar) -> list[Movement]:
     """Movements a capitalised title line launches without quotes."""
     out = []
@@ -326,7 +340,7 @@ def _title_movements(doc: ParsedDoc, g: Grammar) -> list[Movement]:
         if not m or len(m.group("name").split()) < 2:
             continue
         start, end = par.start + m.start("name"), par.start + m.end("name")
-        name = clean_name(doc.text[start:end])
+        name = _sentence_case(clean_name(doc.text[start:end]), g)
         entry, sim = canonical(name)
         out.append(Movement(**doc.provenance(start, end), name=name,
                             canonical=entry.name if entry and sim >= g.threshold else "",
