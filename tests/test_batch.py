@@ -364,3 +364,28 @@ def test_no_network_at_run_time(tmp_path, monkeypatch):
     assert res.returncode == 0, res.stderr
     assert "errors in this run: 0" in res.stdout
     assert log.read_text() == "", "something tried to open a network connection"
+
+
+def test_the_workbook_written_by_a_second_process_is_the_same(corpus, reference, tmp_path, monkeypatch):
+    """A large store's tables.xlsx is written by `python -m pipeline.export --workbook`
+    while the CSV and Parquet files are written: the same cells as in one process."""
+    import openpyxl
+    out = tmp_path / "out"
+    out.mkdir()
+    con = export.connect(reference)
+    try:
+        monkeypatch.setattr(export, "_cores", lambda: 2)
+        monkeypatch.setattr(export, "WORKBOOK_APART_ROWS", 0)
+        started = []
+        start = export._start_workbook_apart
+        monkeypatch.setattr(export, "_start_workbook_apart", lambda *a: started.append(start(*a)) or started[-1])
+        export.write_files(con, out)
+    finally:
+        con.close()
+    assert started and started[0] is not None and started[0].returncode == 0
+    assert not list(out.glob(".*.tmp*"))
+    apart, alone = openpyxl.load_workbook(out / "tables.xlsx"), openpyxl.load_workbook(reference / "tables.xlsx")
+    assert apart.sheetnames == alone.sheetnames
+    for name in alone.sheetnames:
+        assert ([[c.value for c in row] for row in apart[name].iter_rows()]
+                == [[c.value for c in row] for row in alone[name].iter_rows()]), name
