@@ -543,7 +543,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
                     _set_date(rec, dm)
                     end = dm.end()
     if not rec.get("issuer"):
-        who = _issuer_before(text, start, g)
+        who = _issuer_in_name(text, start + len(written), nm.start(), g) or _issuer_before(text, start, g)
         if who:
             rec["issuer"] = who
     sm = g.subject_lead.match(text, end)
@@ -557,6 +557,18 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
 
 
 ISSUER_BEFORE = regex.compile(r"(?:^|(?<=[\s,(]))(?:của|do)[ ]+(?=[^,;:.]{2,160}?[ ]+tại[ ]+$)", regex.IGNORECASE)
+
+
+def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> str:
+    """The issuer between the kind and its number: `Nghị định của Chính phủ: số 20/2021/NĐ-CP`."""
+    m = regex.match(r"[ ]+của[ ]+", text[kind_end:number_start])
+    if not m:
+        return ""
+    pos = kind_end + m.end()
+    iend = issuer_extent(text, pos, g, allow_note=False)
+    if iend > pos and regex.fullmatch(r"[ ]*:?[ ]*(?:(?i:số)[ ]*:?[ ]*)?", text[iend:number_start]):
+        return clean_phrase(text[pos:iend])
+    return ""
 
 
 def _issuer_before(text: str, start: int, g: Grammar) -> str:
