@@ -126,6 +126,11 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
     from the citing report's province and district."""
     if not issuer:
         return ""
+    letters = [ch for ch in issuer if ch.isalpha()]
+    if len(letters) > 3 and all(ch.isupper() for ch in letters):
+        # a heading's capitals (`ỦY BAN NHÂN DÂN TỈNH VĨNH LONG`) written the usual way
+        from .extract.document import proper_case
+        issuer = proper_case(issuer)
     m = UNIT_TAIL.search(issuer)
     if not m:
         return issuer

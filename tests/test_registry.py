@@ -185,3 +185,10 @@ def test_a_document_naming_itself_cites_nothing():
     # the annex line is the plan itself; last year's plan of the same number is a citation
     assert [(c.number, c.issued_date) for c in r.citations] == [("21/CT-TTg", "2022-11-25"),
                                                                 ("157/KH-UBND", "2024-11-18")]
+
+
+def test_an_issuer_in_capitals_is_resolved_in_the_usual_case():
+    from pipeline import extract_text
+    c = extract_text("CĂN CỨ QUYẾT ĐỊNH SỐ 37/2019/QĐ-UBND NGÀY 20 THÁNG 12 NĂM 2019 CỦA ỦY BAN NHÂN DÂN "
+                     "TỈNH VĨNH LONG.").citations[0]
+    assert (c.issuer, c.issuer_resolved) == ("ỦY BAN NHÂN DÂN TỈNH VĨNH LONG", "Ủy ban nhân dân tỉnh Vĩnh Long")
