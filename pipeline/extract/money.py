@@ -28,6 +28,7 @@ class Grammar:
     linker_tail: regex.Pattern
     qualifier_after: regex.Pattern
     comma_names: regex.Pattern
+    unit_cell: regex.Pattern
     qualifier_after_kind: dict
 
 
@@ -52,6 +53,8 @@ def grammar() -> Grammar:
     after_kind = {w.casefold(): kind for kind, words in (cfg.get("qualifiers_after") or {}).items()
                   for w in words}
     return Grammar(
+        unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
+                                regex.IGNORECASE),
         comma_names=regex.compile(rules.alternation(cfg.get("names_with_commas") or ["(?!)"]), regex.IGNORECASE),
         qualifier_after=regex.compile(r"[ ]+(" + rules.alternation(after_kind.keys(), boundary=False)
                                       + r")(?![\p{L}])", regex.IGNORECASE),
@@ -115,10 +118,43 @@ def _is_money(m, g: Grammar) -> bool:
     return bool(m.group("currency")) or any(w in g.multipliers for w in m.group("value").casefold().split())
 
 
+CELL_NUMBER = regex.compile(rf"[ ]*(?P<n>{NUM})[ ]*")
+
+
+def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
+    """Amounts in a table row whose unit stands in a cell of its own, the
+    number cells after it being in that unit (`1 | Hành khách | đồng/người |
+    1.000 | 1.500`): one amount a cell, the row's label as the purpose."""
+    out = []
+    for par in doc.seg.paragraphs:
+        if " | " not in par.text:
+            continue
+        cells, pos = [], par.start
+        for cell in par.text.split("|"):
+            cells.append((pos, cell))
+            pos += len(cell) + 1
+        unit_at = next((i for i, (_, c) in enumerate(cells) if g.unit_cell.fullmatch(c.strip())), None)
+        if unit_at is None:
+            continue
+        um = g.unit_cell.fullmatch(cells[unit_at][1].strip())
+        factor = g.multipliers.get((um.group("mult") or "").casefold(), 1)
+        labels = [c.strip(" -–+•*") for _, c in cells[:unit_at] if regex.search(r"\p{L}", c)]
+        for start, cell in cells[unit_at + 1:]:
+            nm = CELL_NUMBER.fullmatch(cell)
+            if not nm:
+                continue
+            s, e = start + nm.start("n"), start + nm.end("n")
+            out.append(Money(**doc.provenance(s, e), amount_vnd=int(round(parse_number(nm.group("n"), factor == 1)
+                                                                           * factor)),
+                             qualifier="exact", per_unit=um.group("per") or "",
+                             purpose=labels[-1] if labels else ""))
+    return out
+
+
 def find(doc: ParsedDoc) -> list[Money]:
     g = grammar()
     text = doc.text
-    out: list[Money] = []
+    out: list[Money] = _table_cells(doc, g)
     for m in g.amount.finditer(text):
         value_text = m.group("value")
         has_mult = any(w in g.multipliers for w in value_text.casefold().split())
@@ -180,6 +216,7 @@ def find(doc: ParsedDoc) -> list[Money]:
                     amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
                     per_unit=per, purpose=purpose(text, start, end, sentence, g))
         out.append(rec)
+    out.sort(key=lambda r: r.start)
     return out
 
 
