@@ -96,19 +96,31 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _is_worker(pid: int) -> bool:
+    """An extraction worker (``python -m pipeline.batch --worker``), not a helper
+    such as the workbook writer (``python -m pipeline.export --workbook``)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"pipeline.batch" in f.read()
+    except OSError:
+        return False
+
+
 class PeakMemory(threading.Thread):
-    """Peak resident memory (VmHWM) of a process and of each of its children."""
+    """Peak resident memory (VmHWM) of a process and of each of its children,
+    extraction workers apart from helpers."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.parent_kb, self.workers = pid, 0, {}
+        self.pid, self.parent_kb, self.workers, self.helpers = pid, 0, {}, {}
         self.stop = threading.Event()
 
     def run(self):
         while not self.stop.is_set():
             self.parent_kb = max(self.parent_kb, _status_kb(self.pid, "VmHWM"))
             for c in _children(self.pid):
-                self.workers[c] = max(self.workers.get(c, 0), _status_kb(c, "VmHWM"))
+                kind = self.workers if _is_worker(c) else self.helpers
+                kind[c] = max(kind.get(c, 0), _status_kb(c, "VmHWM"))
             self.stop.wait(0.1)
 
 
@@ -150,7 +162,8 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
         con.close()
         return {"seconds": seconds, "cpu_seconds": cpu_seconds, "seconds_reading": reading, "seconds_tables": tables, "documents": docs[0], "pages": docs[1] or 0, "rows": rows, "errors": errors,
                 "parent_peak_mb": mon.parent_kb / 1024,
-                "worker_peak_mb": max(mon.workers.values(), default=0) / 1024, "worker_processes": len(mon.workers)}
+                "worker_peak_mb": max(mon.workers.values(), default=0) / 1024, "worker_processes": len(mon.workers),
+                "helper_peak_mb": max(mon.helpers.values(), default=0) / 1024}
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -322,7 +335,8 @@ def main(argv=None) -> int:
               f"{r['s_per_mb']:5.2f} s/MB  CPU {r['cpu_seconds']:.1f} s ({r['mb_per_cpu_s']:.2f} MB per CPU-s)  "
               f"{r['documents']} docs  {r['rows']} rows  "
               f"worker peak {r['worker_peak_mb']:.0f} MB ({r['worker_processes']} worker processes)  "
-              f"parent peak {r['parent_peak_mb']:.0f} MB", flush=True)
+              f"parent peak {r['parent_peak_mb']:.0f} MB"
+              + (f"  workbook writer peak {r['helper_peak_mb']:.0f} MB" if r["helper_peak_mb"] else ""), flush=True)
 
     big = max(scales)
     big_files = files_of(shards[:big], ".txt")
