@@ -402,7 +402,8 @@ def _workbook_main(db: str, out_dir: str, names: list[str]) -> int:
     _die_with_parent()                  # a killed batch leaves no writer behind
     if os.getppid() != parent:
         return 1
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=60)
+    from urllib.parse import quote
+    con = sqlite3.connect(f"file:{quote(db)}?mode=ro", uri=True, timeout=60)   # read only
     try:
         _atomic(Path(out_dir) / "tables.xlsx", lambda p: _write_xlsx(con, names, p))
     finally:
