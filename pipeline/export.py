@@ -103,11 +103,13 @@ def replace_table(con: sqlite3.Connection, name: str, rows: list) -> None:
                             [tuple(getattr(r, c) for c in cols) for r in rows])
 
 
-def read_table(con: sqlite3.Connection, name: str) -> pd.DataFrame:
+def read_table(con: sqlite3.Connection, name: str, only=None) -> pd.DataFrame:
+    """The table in a stable order, typed; ``only``: just these columns."""
     tp = table_types()[name]
-    cols = columns(tp)
+    every = columns(tp)
+    cols = [c for c in every if c in only] if only else every
     order = {"documents": "source_path", "errors": "source_path"}.get(name)
-    if order is None and "doc_id" in cols and "start" in cols:
+    if order is None and "doc_id" in every and "start" in every:
         order = "doc_id, start, rowid"
     query = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"'
     if order:

@@ -15,10 +15,11 @@ import sqlite3
 import pandas as pd
 
 from . import export
-from .models import Conflict, Directive
+from .models import Citation, Conflict, Directive
 from .resolve import issuer_identity
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
+RESOLVE_COLUMNS = ("doc_id", "start", "doc_type", "serial", "code", "key", "resolved_from", "jurisdiction")
 
 
 def _most_common(values) -> str:
@@ -81,19 +82,21 @@ def resolve_across_documents(citations: pd.DataFrame) -> pd.DataFrame:
     return citations
 
 
+def _citations(con: sqlite3.Connection, where: str, order: str):
+    """Citation rows as dicts, streamed from the store (memory stays flat however
+    many citations it holds)."""
+    cols = export.columns(Citation)
+    names = ", ".join(f'"{c}"' for c in cols)
+    for values in con.execute(f"SELECT {names} FROM citations WHERE {where} ORDER BY {order}"):
+        yield dict(zip(cols, values))
+
+
 def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
-    cites = export.read_table(con, "citations")
-    docs = export.read_table(con, "documents").set_index("doc_id")
-    if cites.empty:
-        return [], []
-    cites = cites.astype(object).where(cites.notna(), None)
-    citing_date = {d: (docs.at[d, "issued_date"] or "") if d in docs.index else "" for d in cites.doc_id.unique()}
+    citing_date = {d: date or "" for d, date in con.execute("SELECT doc_id, issued_date FROM documents")}
     directives: list[Directive] = []
     conflicts: list[Conflict] = []
-    # plain records grouped in one sort: per-key pandas operations cost milliseconds
-    # each and dominated the end of every batch
-    records = cites.to_dict("records")
-    keyed = sorted((r for r in records if r["key"]), key=lambda r: (r["key"], r["doc_id"], r["start"]))
+    # one key at a time, in key order, each key's citations in document order
+    keyed = _citations(con, "key IS NOT NULL AND key != ''", "key, doc_id, start, rowid")
     for key, group in itertools.groupby(keyed, key=lambda r: r["key"]):
         rows = list(group)
         full_rows = [r for r in rows if r["code"]]
@@ -130,9 +133,9 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             citing = citing_date.get(r["doc_id"], "")
             if _dates_compare(r["issued_date"] or "", citing):
                 conflicts.append(_conflict(key, "dated_after_citing_report", r, r, r["issued_date"], citing))
-    for r in records:
-        if r.get("date_written") and not r.get("issued_date"):
-            conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], ""))
+    for r in _citations(con, "date_written IS NOT NULL AND date_written != '' "
+                             "AND (issued_date IS NULL OR issued_date = '')", "doc_id, start, rowid"):
+        conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], ""))
     return directives, conflicts
 
 
@@ -144,7 +147,8 @@ def _conflict(key, field, a, b, value_a, value_b) -> Conflict:
 
 def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     """Rebuild the directives and conflicts tables from the store."""
-    cites = export.read_table(con, "citations")
+    # only the columns the back-references need: the sentences stay in the store
+    cites = export.read_table(con, "citations", RESOLVE_COLUMNS)
     if not cites.empty:
         cites = resolve_across_documents(cites.astype(object).where(cites.notna(), None))
         bare = cites[_cross_document(cites)]
