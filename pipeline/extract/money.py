@@ -290,7 +290,8 @@ def _tidy(phrase: str, g: Grammar) -> str:
     phrase = regex.split(r"\s+được\s+\d", phrase)[0]
     phrase = regex.sub(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*[ ]?%", " ", phrase)
     # counts go (`mua 20 thẻ BHYT`), a year stays (`Quỹ thi đua, khen thưởng năm 2023`)
-    phrase = regex.sub(r"(?<![\p{L}\d])(?<!(?i:năm)[ ]+)\d+(?:[.,]\d+)*(?![\p{L}\d])", " ", phrase)
+    # a number glued to its unit (`1.000m`, `500m2`) is a measure and stays whole
+    phrase = regex.sub(r"(?<![\p{L}\d.,])(?<!(?i:năm)[ ]+)\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)", " ", phrase)
     phrase = clean_phrase(phrase)
     phrase = _without_linker(phrase, g)
     phrase = regex.sub(r"(?:\s+(?:năm|tháng|ngày|số))+$", "", phrase)
