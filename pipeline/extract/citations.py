@@ -11,7 +11,6 @@ import importlib.resources
 from dataclasses import dataclass
 
 import regex
-from underthesea import word_tokenize
 
 from ..ingest.unicode_forms import new_tone
 
@@ -92,7 +91,7 @@ def grammar() -> Grammar:
         issuer_lower=frozenset(w.casefold() for w in iss["lowercase_words"]),
         # the words that tell where a lower-case word ends: the institution words
         # and the words that start like one but are none (`ban hành`)
-        issuer_vocab=_dictionary() | frozenset(w.casefold() for w in iss["lowercase_words"]
+        issuer_vocab=_dictionary() | frozenset(new_tone(w).casefold() for w in iss["lowercase_words"]
                                                + iss["not_institution_words"]),
         issuer_vocab_max=4,
         issuer_stop=regex.compile(rules.alternation(iss["stop_words"])),
@@ -184,31 +183,13 @@ def _issuer_words(text: str, pos: int, limit: int, g: Grammar) -> list[tuple[int
                 group = toks[i:i + n]
                 # the rest of a word is written in lower case (`Chính phủ`, `Hội đồng`)
                 if all(text[a].isalpha() and (k == 0 or text[a].islower()) for k, (a, _) in enumerate(group)) and \
-                        " ".join(text[a:b] for a, b in group).casefold() in g.issuer_vocab:
+                        new_tone(" ".join(text[a:b] for a, b in group)).casefold() in g.issuer_vocab:
                     e = group[-1][1]
                     i += n - 1
                     break
         out.append((s, e))
         i += 1
     return out
-
-
-def _word_spans(text: str, pos: int, limit: int) -> list[tuple[int, int]]:
-    """Words (underthesea segmentation) of text[pos:limit] with their offsets."""
-    window = text[pos:limit]
-    # underthesea rewrites old tone placement (Uỷ -> Ủy); new_tone does the same
-    # without changing any offset, so its words are found in the window
-    toned = new_tone(window)
-    if len(toned) == len(window):
-        window = toned
-    spans, cursor = [], 0
-    for w in word_tokenize(window):
-        at = window.find(w, cursor)
-        if at < 0:
-            break
-        spans.append((pos + at, pos + at + len(w)))
-        cursor = at + len(w)
-    return spans
 
 
 def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> int:
