@@ -47,8 +47,12 @@ def words_pattern(rule_file: str, key: str, flags=regex.IGNORECASE):
     return rules.compile_words(rules.load(rule_file)[key], flags)
 
 
+SPACES = regex.compile(r"\s+")
+LEADING_BULLETS = regex.compile(r"^(?:[-–+•*][ ]+)+")
+
+
 def clean_phrase(s: str) -> str:
     """Trim spaces, dangling punctuation and a list bullet (`+ Đối với ...`) around a phrase."""
-    s = regex.sub(r"\s+", " ", s).strip()
-    s = regex.sub(r"^(?:[-–+•*][ ]+)+", "", s)
+    s = SPACES.sub(" ", s).strip()
+    s = LEADING_BULLETS.sub("", s)
     return s.strip(" ,;:-–")

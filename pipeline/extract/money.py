@@ -285,14 +285,21 @@ def _without_linker(phrase: str, g: Grammar, keep_space: bool = False) -> str:
     return stripped if keep_space else stripped.strip()
 
 
+PARENTHESIS = regex.compile(r"\([^()]*\)")
+GIVEN_COUNT = regex.compile(r"\s+được\s+\d")
+PERCENTAGE = regex.compile(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*[ ]?%")
+# counts go (`mua 20 thẻ BHYT`), a year stays (`Quỹ thi đua, khen thưởng năm 2023`),
+# a number glued to its unit (`1.000m`, `500m2`) is a measure and stays whole
+LOOSE_NUMBER = regex.compile(r"(?<![\p{L}\d.,])(?<!(?i:năm)[ ]+)\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)")
+DATE_WORD_TAIL = regex.compile(r"(?:\s+(?:năm|tháng|ngày|số))+$")
+
+
 def _tidy(phrase: str, g: Grammar) -> str:
-    phrase = regex.sub(r"\([^()]*\)", " ", phrase)
-    phrase = regex.split(r"\s+được\s+\d", phrase)[0]
-    phrase = regex.sub(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*[ ]?%", " ", phrase)
-    # counts go (`mua 20 thẻ BHYT`), a year stays (`Quỹ thi đua, khen thưởng năm 2023`)
-    # a number glued to its unit (`1.000m`, `500m2`) is a measure and stays whole
-    phrase = regex.sub(r"(?<![\p{L}\d.,])(?<!(?i:năm)[ ]+)\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)", " ", phrase)
+    phrase = PARENTHESIS.sub(" ", phrase)
+    phrase = GIVEN_COUNT.split(phrase)[0]
+    phrase = PERCENTAGE.sub(" ", phrase)
+    phrase = LOOSE_NUMBER.sub(" ", phrase)
     phrase = clean_phrase(phrase)
     phrase = _without_linker(phrase, g)
-    phrase = regex.sub(r"(?:\s+(?:năm|tháng|ngày|số))+$", "", phrase)
+    phrase = DATE_WORD_TAIL.sub("", phrase)
     return clean_phrase(phrase)
