@@ -65,6 +65,7 @@ def _fold(s: str) -> str:
 @dataclass(frozen=True)
 class Grammar:
     kinds: dict                    # folded heading -> canonical kind
+    kinds_unmarked: dict           # heading without marks (`BIEN BAN`) -> canonical kind
     kind_heading: regex.Pattern
     letter_kind: str
     news_kind: str
@@ -136,6 +137,7 @@ def grammar() -> Grammar:
     periods = tuple((regex.compile(p["pattern"], regex.IGNORECASE), p["value"]) for p in cfg["periods"])
     return Grammar(
         kinds=kinds,
+        kinds_unmarked={_unmarked(k).upper(): v for k, v in cfg["doc_kinds"].items()},
         kind_heading=regex.compile(r"^[#>*\s]*(" + _alt(cfg["doc_kinds"].keys(), boundary=False)
                                    + r")(?![\p{L}\p{N}])\s*(?P<rest>.*)$", regex.IGNORECASE),
         letter_kind=cfg["letter_kind"],
@@ -206,6 +208,12 @@ class Layout:
     news_lead: str = ""                # what follows the date on its line, if anything
 
 
+def _unmarked(s: str) -> str:
+    """Letters without their tone and vowel marks, in capitals (`BIẾN BẢN` -> `BIEN BAN`)."""
+    d = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in d if not unicodedata.combining(ch)).upper()
+
+
 def _layout(text: str, g: Grammar) -> Layout:
     lines = text.split("\n")
     top = [i for i, ln in enumerate(lines) if ln.strip()][: g.header_lines]
@@ -227,6 +235,12 @@ def _layout(text: str, g: Grammar) -> Layout:
         if m:
             lay.heading, lay.kind = i, g.kinds.get(_fold(m.group(1)), "")
             lay.heading_rest = m.group("rest").strip(" :.-–")
+            break
+        # a scan's OCR may misread a tone mark (`BIẾN BẢN` for `BIÊN BẢN`): a
+        # heading line that is a kind but for its marks is that kind
+        bare = _unmarked(regex.sub(r"[^\p{L} ]", "", stripped)).strip()
+        if bare in g.kinds_unmarked:
+            lay.heading, lay.kind, lay.heading_rest = i, g.kinds_unmarked[bare], ""
             break
     limit = lay.heading if lay.heading is not None else (lay.body if lay.body is not None else 10 ** 9)
     head = [i for i in top if i < limit]
