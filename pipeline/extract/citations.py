@@ -175,6 +175,11 @@ def _issuer_words(text: str, pos: int, limit: int, g: Grammar) -> list[tuple[int
             toks += [(m.start(), m.end() - 1), (m.end() - 1, m.end())]     # `tỉnh.`: the sentence ends
         else:
             toks.append((m.start(), m.end()))
+    # the words looked up in the new tone placement, casefolded once for the
+    # window (new_tone keeps every offset)
+    folded = new_tone(text[pos:limit]).casefold()
+    if len(folded) != limit - pos:
+        folded = text[pos:limit].casefold()
     out, i = [], 0
     while i < len(toks):
         s, e = toks[i]
@@ -183,7 +188,7 @@ def _issuer_words(text: str, pos: int, limit: int, g: Grammar) -> list[tuple[int
                 group = toks[i:i + n]
                 # the rest of a word is written in lower case (`Chính phủ`, `Hội đồng`)
                 if all(text[a].isalpha() and (k == 0 or text[a].islower()) for k, (a, _) in enumerate(group)) and \
-                        new_tone(" ".join(text[a:b] for a, b in group)).casefold() in g.issuer_vocab:
+                        " ".join(folded[a - pos:b - pos] for a, b in group) in g.issuer_vocab:
                     e = group[-1][1]
                     i += n - 1
                     break

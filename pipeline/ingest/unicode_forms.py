@@ -68,6 +68,13 @@ def old_tone(text: str) -> str:
     return _WORD.sub(lambda m: _move_tone(m.group(), True), text)
 
 
+# an open syllable ending in `oa`, `oe` or `uy` with the tone on its last vowel:
+# only such words change (a cheap test before the word-by-word pass)
+_OLD_TONE_END = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![^\W\d_])")
+
+
 def new_tone(text: str) -> str:
     """Old-style tone placement -> new style (hoà -> hòa, Uỷ -> Ủy)."""
+    if not _OLD_TONE_END.search(unicodedata.normalize("NFC", text)):
+        return text
     return _WORD.sub(lambda m: _move_tone(m.group(), False), text)
