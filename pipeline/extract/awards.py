@@ -70,8 +70,10 @@ def grammar() -> Grammar:
     verbs = rules.alternation(cfg["conferral_verbs"], boundary=False)
     nouns = rules.alternation(cfg["award_nouns"], boundary=False)
     quota = rules.alternation(cfg["status_words"]["quota"], boundary=False)
+    # `03 tập thể được Thủ tướng Chính phủ tặng Bằng khen`: the conferrer between count and verb
+    by = r"(?:được[ ]+(?P<by>\p{Lu}[\p{L}\- –]{1,60}?)[ ]+)?"
     pre = regex.compile(
-        rf"(?:(?P<counts>{group})[ ]+(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
+        rf"(?:(?P<counts>{group})[ ]+{by}(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
         rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)[“\"«]?$", regex.IGNORECASE)
     # between the award and what follows it: a closing quote, the year or round
     # (`danh hiệu “Tập thể lao động xuất sắc” năm 2023 cho 15 tập thể`)
@@ -173,7 +175,7 @@ def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int
     v = verbs[-1]
     head = text[clause_start:v.start()]
     head = regex.split(r"(?i)(?:^|[ ,(])(?:được|đề nghị|theo đề nghị của)[ ]+", head)[-1]
-    head = head.split(", ")[-1]          # `Năm 2023, Chủ tịch UBND huyện tặng ...`
+    head = head.rstrip(" ,").split(", ")[-1]      # `Năm 2023, Chủ tịch UBND huyện tặng ...`
     head = AUX_TAIL.sub("", head.rstrip())
     head = regex.sub(r"^[\s\-–+•*]+", "", head)
     if not head or not head[0].isupper() or regex.search(r"\d", head) or len(head.split()) > 9:
@@ -310,6 +312,8 @@ def find(doc: ParsedDoc) -> list[Award]:
                     counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                               for m in g.count_rt.finditer(pm.group("counts"))]
                     span_start = window_base + pm.start("counts")
+                    if pm.group("by") and not conferrer:
+                        conferrer = clean_phrase(pm.group("by"))
                 elif pm and pm.group("bare"):
                     rt = g.recipient_of_title.get(award, "") or "tập thể"
                     counts = [(parse_int(pm.group("bare")), rt)]
