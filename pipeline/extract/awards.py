@@ -71,7 +71,7 @@ def grammar() -> Grammar:
     nouns = rules.alternation(cfg["award_nouns"], boundary=False)
     quota = rules.alternation(cfg["status_words"]["quota"], boundary=False)
     # `03 tập thể được Thủ tướng Chính phủ tặng Bằng khen`: the conferrer between count and verb
-    by = r"(?:được[ ]+(?P<by>\p{Lu}[\p{L}\- –]{1,60}?)[ ]+)?"
+    by = r"(?:được[ ]+(?P<by>(?-i:\p{Lu})[\p{L}\- –]{1,60}?)[ ]+)?"      # capitalised: a name
     pre = regex.compile(
         rf"(?:(?P<counts>{group})[ ]+{by}(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
         rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)[“\"«]?$", regex.IGNORECASE)
