@@ -249,7 +249,7 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
     # a comma inside a name is not a clause boundary (`Quỹ thi đua, khen thưởng`)
     before = _without_linker(span[cut:], g, keep_space=True)
     before = g.comma_names.sub(lambda m: m.group().replace(",", "\u201a"), before)
-    chunks = [c for c in regex.finditer(r"[^,]+", before)]
+    chunks = [c for c in DECIMAL_SAFE_CHUNK.finditer(before)]      # `1,0 lần`: a decimal comma splits nothing
     phrase, found = "", False
     for c in reversed(chunks[-3:]):
         # a capitalised trigger inside a chunk is a proper noun (`Chi đoàn`, `Ngân sách nhà nước`)
@@ -285,6 +285,7 @@ def _without_linker(phrase: str, g: Grammar, keep_space: bool = False) -> str:
     return stripped if keep_space else stripped.strip()
 
 
+DECIMAL_SAFE_CHUNK = regex.compile(r"(?:[^,]|(?<=\d),(?=\d))+")
 PARENTHESIS = regex.compile(r"\([^()]*\)")
 GIVEN_COUNT = regex.compile(r"\s+được\s+\d")
 PERCENTAGE = regex.compile(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*[ ]?%")
