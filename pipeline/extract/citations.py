@@ -118,8 +118,11 @@ def grammar() -> Grammar:
     )
 
 
+WHITESPACE = regex.compile(r"\s+")
+
+
 def _clean_number(raw: str) -> str:
-    return regex.sub(r"\s+", "", raw).replace("–", "-")
+    return WHITESPACE.sub("", raw).replace("–", "-")
 
 
 def _date_from(m) -> str:
@@ -137,7 +140,7 @@ def _set_date(rec: dict, m) -> None:
     `31/02/2022`, can be reported rather than lost)."""
     rec["issued_date"] = _date_from(m)
     day = m.group("day") or m.group("day2")
-    rec["date_written"] = regex.sub(r"\s+", " ", m.group()[m.group().find(day):]).strip() if day else ""
+    rec["date_written"] = WHITESPACE.sub(" ", m.group()[m.group().find(day):]).strip() if day else ""
 
 
 ABBR_WITH_DOT = frozenset({"TP", "Tp", "TX", "Tx", "TT", "Q", "P"})   # `UBND TP. Hồ Chí Minh`
@@ -161,40 +164,81 @@ def _dictionary() -> frozenset:
 SYLLABLE = regex.compile(r"[\p{Lu}\p{N}]+(?:[./&-][\p{Lu}\p{N}]+)+\.?|[\p{L}\p{N}]+\.?|[^\s\p{L}\p{N}]")
 
 
-def _issuer_words(text: str, pos: int, limit: int, g: Grammar) -> list[tuple[int, int]]:
+def _issuer_tokens(text: str, pos: int, limit: int):
+    for m in SYLLABLE.finditer(text, pos, limit):
+        s, e = m.span()
+        if e - s > 1 and text[e - 1] == "." and text[s:e - 1] not in ABBR_WITH_DOT:
+            yield s, e - 1                     # `tỉnh.`: the sentence ends
+            yield e - 1, e
+        else:
+            yield s, e
+
+
+def _issuer_words(text: str, pos: int, limit: int, g: Grammar):
     """Words of text[pos:limit] for reading an issuer, with their offsets: each
     capitalised syllable or abbreviation alone, lower-case syllables grouped
     into the longest institution word of rules/issuers.yaml (`ban nhân dân`,
     `thi đua`), punctuation alone. The vocabulary decides where lower-case
     words end, so no statistical word segmentation is needed (it cost most of
-    the extraction time: one call per citation)."""
-    toks = []
-    for m in SYLLABLE.finditer(text, pos, limit):
-        w = m.group()
-        if len(w) > 1 and w.endswith(".") and w[:-1] not in ABBR_WITH_DOT:
-            toks += [(m.start(), m.end() - 1), (m.end() - 1, m.end())]     # `tỉnh.`: the sentence ends
-        else:
-            toks.append((m.start(), m.end()))
+    the extraction time: one call per citation).
+
+    A generator: an issuer usually ends after a few words, so the window is
+    read only as far as the reader asks."""
     # the words looked up in the new tone placement, casefolded once for the
     # window (new_tone keeps every offset)
     folded = new_tone(text[pos:limit]).casefold()
     if len(folded) != limit - pos:
         folded = text[pos:limit].casefold()
-    out, i = [], 0
-    while i < len(toks):
+    vmax = g.issuer_vocab_max
+    vocab = g.issuer_vocab
+    src = _issuer_tokens(text, pos, limit)
+    toks: list[tuple[int, int]] = []
+    i = 0
+    while True:
+        while len(toks) < i + vmax:
+            t = next(src, None)
+            if t is None:
+                break
+            toks.append(t)
+        if i >= len(toks):
+            return
         s, e = toks[i]
         if text[s].isalpha():
-            for n in range(min(g.issuer_vocab_max, len(toks) - i), 1, -1):
+            # the rest of a word is written in lower case (`Chính phủ`, `Hội đồng`):
+            # how many tokens after this one could continue it
+            top = min(vmax, len(toks) - i)
+            k = 1
+            while k < top and text[toks[i + k][0]].isalpha() and text[toks[i + k][0]].islower():
+                k += 1
+            for n in range(k, 1, -1):
                 group = toks[i:i + n]
-                # the rest of a word is written in lower case (`Chính phủ`, `Hội đồng`)
-                if all(text[a].isalpha() and (k == 0 or text[a].islower()) for k, (a, _) in enumerate(group)) and \
-                        " ".join(folded[a - pos:b - pos] for a, b in group) in g.issuer_vocab:
+                if " ".join(folded[a - pos:b - pos] for a, b in group) in vocab:
                     e = group[-1][1]
                     i += n - 1
                     break
-        out.append((s, e))
+        yield s, e
         i += 1
-    return out
+
+
+class _Lazy:
+    """The items of an iterator, read as far as asked."""
+    __slots__ = ("items", "src")
+
+    def __init__(self, src):
+        self.items: list = []
+        self.src = src
+
+    def has(self, k: int) -> bool:
+        items = self.items
+        while len(items) <= k:
+            t = next(self.src, None)
+            if t is None:
+                return False
+            items.append(t)
+        return True
+
+
+ISSUER_TAIL = regex.compile(r"(?:[ ]*(?:và|-|–|&|,|\.))+$")
 
 
 def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> int:
@@ -209,9 +253,11 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
     limit = min(len(text), pos + 160, line_end if line_end >= 0 else len(text))
     end = pos
     pending_comma = False
-    words = _issuer_words(text, pos, limit, g)
+    lazy = _Lazy(_issuer_words(text, pos, limit, g))
+    words = lazy.items
+    has = lazy.has
     i = 0
-    while i < len(words):
+    while has(i):
         s, e = words[i]
         w = text[s:e]
         if w == "(" and end > pos:
@@ -219,7 +265,7 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
             if not pm:
                 break
             end = pm.end()
-            while i < len(words) and words[i][0] < end:
+            while has(i) and words[i][0] < end:
                 i += 1
             continue
         if w in ("-", "–", "&"):
@@ -238,7 +284,7 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
             break
         elif pending_comma and not (w[0].islower() and lower_ok):
             break
-        elif not (w[0].isupper() or lower_ok or (w == "và" and i + 1 < len(words)
+        elif not (w[0].isupper() or lower_ok or (w == "và" and has(i + 1)
                                                   and text[words[i + 1][0]].isupper())):
             break
         pending_comma = False
@@ -249,19 +295,23 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
             break
     # a known name runs over what the words above miss: a comma or a line break
     # inside it (`Bộ Văn hóa, Thể thao và Du lịch`, `Bộ Lao động\n- Thương binh và Xã hội`)
-    for s, _ in words:
+    j = 0
+    while has(j):
+        s = words[j][0]
+        j += 1
         if s >= end:
             break
         km = g.issuer_names.match(text, s)
         if km and km.end() > end:
             end = km.end()
             break
-    tail = regex.search(r"(?:[ ]*(?:và|-|–|&|,|\.))+$", text[pos:end])
+    tail = ISSUER_TAIL.search(text[pos:end])
     if tail:
         end = pos + tail.start()
     return end
 
 
+QUOTE_COMMA = regex.compile(r"[”\"],")
 SUBJECT_END = regex.compile(r"[;\n]|\.(?:\s|$)|:(?=[ ]+\p{Lu})")
 
 
@@ -275,7 +325,7 @@ def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: i
     if m:
         end = m.start()
     # a closing quote followed by a comma closes the subject
-    m = regex.compile(r"[”\"],").search(text, pos, end)
+    m = QUOTE_COMMA.search(text, pos, end)
     if m:
         end = m.start() + 1
     seg = text[pos:end]
@@ -290,6 +340,7 @@ def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: i
 # A word of a name and what separates it from the previous one (a space or a comma).
 NAME_WORD = regex.compile(r"(?P<sep>[ ]*,[ ]*|[ ]+)(?P<w>[^\s,;.:()\[\]“”\"<>!?…]+)")
 QUOTED_NAME = regex.compile(r"[ ]*[\"“][ ]*\p{Lu}[^\"“”\n]{2,300}[\"”]")
+NUMBER_NEXT = regex.compile(r"[ ]*:?[ ]*\d")
 YEAR_AFTER = regex.compile(r"[ ]+(?:năm[ ]+)?(?P<year>(?:19|20)\d{2})(?![\p{L}\p{N}/]|[.,-]\d)")
 
 
@@ -344,7 +395,7 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
             hard = True
             break
         elif n and (lw in g.law_stop or pair in g.law_stop) and not (
-                lw in g.number_words and not regex.match(r"[ ]*:?[ ]*\d", text[m.end():m.end() + 4])):
+                lw in g.number_words and not NUMBER_NEXT.match(text[m.end():m.end() + 4])):
             # (`số` ends a name only before a number: `Pháp lệnh Dân số`)
             hard = lw in g.law_hard_end or pair in g.law_hard_end
             break
@@ -383,7 +434,7 @@ def _amendment_end(text: str, am, g: Grammar) -> int:
     pos, end = am.end(), None
     while True:
         inner = g.kind_word.match(text, pos + len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" ")))
-        if not inner or g.kind_of_word[regex.sub(r"\s+", " ", inner.group()).casefold()] not in g.named_kinds:
+        if not inner or g.kind_of_word[WHITESPACE.sub(" ", inner.group()).casefold()] not in g.named_kinds:
             break
         lead = AMENDED_LEAD.match(text, inner.end())
         start = lead.end() if lead else inner.end()
@@ -402,9 +453,12 @@ AMENDED_LEAD = regex.compile(r"[ ]+(?:về|liên[ ]quan[ ]đến)(?=[ ])")
 AMENDED_JOIN = regex.compile(r"[ ]*(?:,|và)[ ]*")
 
 
+CODE_JOINT = regex.compile(r"[-/–]")
+
+
 def _code_head(code: str, g: Grammar) -> str:
     """The kind abbreviation of a number's code: `PL-UBTVQH10` → PL, `QH13` → QH."""
-    head = regex.split(r"[-/–]", code)[0].upper()
+    head = CODE_JOINT.split(code)[0].upper()
     return head if head in g.kind_of_abbr else head.rstrip("0123456789")
 
 
@@ -417,7 +471,7 @@ def _agrees(kind: str, code: str, g: Grammar) -> bool:
 
 def _names_kind(code: str, kind: str, g: Grammar) -> bool:
     """The code's kind abbreviation is one of the kind's (`QCPH` for Quy chế)."""
-    head = regex.split(r"[-/–]", code)[0].upper()
+    head = CODE_JOINT.split(code)[0].upper()
     return any(head.startswith(a) for a in g.abbrs_of_kind.get(kind, ()))
 
 
@@ -483,7 +537,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
         if km.start() < consumed_to:
             continue
         written = km.group()
-        kind = g.kind_of_word[regex.sub(r"\s+", " ", written).casefold()]
+        kind = g.kind_of_word[WHITESPACE.sub(" ", written).casefold()]
         next_kind = starts[i + 1] if i + 1 < len(starts) else len(text)
         capital = written[0].isupper()
         named = kind in g.named_kinds
@@ -549,7 +603,7 @@ def _numbered(text, km, nm, kind, written, g: Grammar, next_kind):
 
 
 def _folded_code(code: str) -> str:
-    return regex.sub(r"\s+", "", code).upper().replace("Đ", "D")
+    return WHITESPACE.sub("", code).upper().replace("Đ", "D")
 
 
 def _after_date(text: str, pos: int, g: Grammar) -> int:
@@ -562,7 +616,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
     number = _clean_number(nm.group("serial") + (f"/{nm.group('year')}" if nm.group("year") else "")
                            + nm.group("sep") + nm.group("code"))
     code = _clean_number(nm.group("code"))
-    serial = int(regex.match(r"\d+", nm.group("serial")).group())
+    serial = int(DIGITS.match(nm.group("serial")).group())
     doc_type = kind
     if written.casefold() in g.generic_words:
         doc_type = g.kind_of_abbr.get(_code_head(code, g), kind)
@@ -598,17 +652,21 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
     return rec, end
 
 
+DIGITS = regex.compile(r"\d+")
+OF_LEAD = regex.compile(r"[ ]+của[ ]+")
+BEFORE_NUMBER = regex.compile(r"[ ]*:?[ ]*(?:(?i:số)[ ]*:?[ ]*)?")
+AT_WORD = regex.compile(r"[ ]+tại[ ]+", regex.IGNORECASE)
 ISSUER_BEFORE = regex.compile(r"(?:^|(?<=[\s,(]))(?:của|do)[ ]+(?=[^,;:.]{2,160}?[ ]+tại[ ]+$)", regex.IGNORECASE)
 
 
 def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> str:
     """The issuer between the kind and its number: `Nghị định của Chính phủ: số 20/2021/NĐ-CP`."""
-    m = regex.match(r"[ ]+của[ ]+", text[kind_end:number_start])
+    m = OF_LEAD.match(text[kind_end:number_start])
     if not m:
         return ""
     pos = kind_end + m.end()
     iend = issuer_extent(text, pos, g, allow_note=False)
-    if iend > pos and regex.fullmatch(r"[ ]*:?[ ]*(?:(?i:số)[ ]*:?[ ]*)?", text[iend:number_start]):
+    if iend > pos and BEFORE_NUMBER.fullmatch(text[iend:number_start]):
         return clean_phrase(text[pos:iend])
     return ""
 
@@ -621,7 +679,7 @@ def _issuer_before(text: str, start: int, g: Grammar) -> str:
     if not m:
         return ""
     iend = issuer_extent(text, m.end(), g, allow_note=False)
-    if iend > m.end() and regex.fullmatch(r"[ ]+tại[ ]+", text[iend:start], regex.IGNORECASE):
+    if iend > m.end() and AT_WORD.fullmatch(text[iend:start]):
         return clean_phrase(text[m.end():iend])
     return ""
 
@@ -630,7 +688,7 @@ def _no_repeat(text: str, pos: int, end: int) -> int:
     """An issuer written twice in a row is a heading run into the next line
     (`CỦA ỦY BAN NHÂN DÂN TỈNH VĨNH LONG ỦY BAN NHÂN DÂN TỈNH VĨNH LONG`): keep one."""
     s = text[pos:end]
-    for m in regex.finditer(r"\s+", s):
+    for m in WHITESPACE.finditer(s):
         if s[m.end():].startswith(s[:m.start()]) and m.start() >= 6:
             return pos + m.start()
     return end
@@ -644,9 +702,12 @@ def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
                 and _law_name_end(text, km.end(), g) > km.end()):
             if EMBEDDING.search(text, max(pos, km.start() - 12), km.start()):
                 continue     # `quy định chi tiết một số điều của Luật ...`: inside the subject
-            cut = regex.search(r"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]+)$", text[pos:km.start()])
+            cut = CITATION_JOIN.search(text[pos:km.start()])
             return pos + cut.start() if cut else km.start()
     return len(text)
+
+
+CITATION_JOIN = regex.compile(r"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]+)$")
 
 
 # A preposition right before a cited document makes it part of the phrase it ends.
