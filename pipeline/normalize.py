@@ -241,9 +241,30 @@ def _pass_breaks(text: str, to_source=None, page_starts=()) -> list[Edit]:
     return edits
 
 
+def _edge_spaces(text: str) -> list[tuple[int, int]]:
+    """The spans TRAILING_SPACE finds, in order (the spaces that start or end a
+    line), read line by line with str methods: the pattern tries every offset."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        n = len(line)
+        if n and (line[0] == " " or line[-1] == " "):
+            lead = n - len(line.lstrip(" "))
+            if lead == n:
+                out.append((pos, pos + n))
+            else:
+                if lead:
+                    out.append((pos, pos + lead))
+                trail = n - len(line.rstrip(" "))
+                if trail:
+                    out.append((pos + n - trail, pos + n))
+        pos += n + 1
+    return out
+
+
 def _pass_tidy(text: str) -> list[Edit]:
     edits = [(m.start(), m.end(), " ") for m in MULTISPACE.finditer(text)]
-    edits += [(m.start(), m.end(), "") for m in TRAILING_SPACE.finditer(text) if m.end() > m.start()]
+    edits += [(s, e, "") for s, e in _edge_spaces(text)]
     return _merge(edits)
 
 

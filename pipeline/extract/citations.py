@@ -370,9 +370,9 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
     if am:
         return _amendment_end(text, am, g)
     segs: list[list[tuple[int, int]]] = [[]]     # words, per comma / `và` segment
-    cur, hard, n = pos, False, 0
+    hard, n = False, 0
+    m = NAME_WORD.match(text, pos)
     while True:
-        m = NAME_WORD.match(text, cur)
         if not m or n >= 25:
             hard = not m                         # punctuation, line end or end of text
             break
@@ -408,8 +408,8 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
                 segs.append([])
         else:
             segs[-1].append((m.start("w"), m.end()))
-        cur = m.end()
         n += 1
+        m = nxt                                  # the word at m.end()
     if len(segs) > 1 and not segs[-1]:          # `Luật X, Nghị định ...`, `Luật X và các ...`
         segs.pop()
         hard = True
@@ -496,24 +496,27 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
         if not m:
             return None
         w = m.group("w")
-        if n == 0 and w.casefold() in g.self_reference:
+        wf = w.casefold()
+        ws = m.start("w")
+        if n == 0 and wf in g.self_reference:
             return None        # `Thông tư này, thay thế ... mẫu số 09/KK-TNCN`: the document itself
-        if ":" in m.group("sep") and w.casefold() not in g.number_words:
+        is_number_word = wf in g.number_words
+        if not is_number_word and ":" in m.group("sep"):
             return None
-        if w.casefold() in g.number_words:
-            nm = g.lead_number.match(text, m.start("w"))
+        if is_number_word:
+            nm = g.lead_number.match(text, ws)
             if nm and _agrees(kind, nm.group("code"), g) and not (
                     inner and _code_head(nm.group("code"), g) not in g.kind_of_abbr):
                 return nm
             if inner:
                 return None
         elif w[0].isdigit():
-            nm = g.lead_number.match(text, m.start("w"))
+            nm = g.lead_number.match(text, ws)
             if nm:
                 return nm if n < 4 and _names_kind(nm.group("code"), kind, g) else None
-        km = g.kind_word.match(text, m.start("w"))
+        km = g.kind_word.match(text, ws)
         if km:
-            if _kind_starts(text, m.start("w"), g) and not (caps and km.group().isupper()):
+            if _kind_starts(text, ws, g) and not (caps and km.group().isupper()):
                 return None
             if km.group()[0].isupper() and not km.group().isupper():   # `Luật sư`: no kind
                 cur = m.end()
