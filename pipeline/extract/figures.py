@@ -34,6 +34,18 @@ PNUM = r"\d{1,3}(?:[.,]\d{1,3})?|\d{4,}"
 BEFORE = r"(?<![\p{L}\p{N}.,/\-–])"
 AFTER = r"(?![\p{L}\p{N}])"
 
+# patterns used per candidate, compiled once (the module-level regex functions look each up in a cache)
+LEAD_SPACE = regex.compile(r"[ ]*")
+PHRASE_CUT = regex.compile(r"[,;:.()\[\]…\"“”]|$")
+NONSPACE = regex.compile(r"\S+")
+CAPITALISED = regex.compile(r"\p{Lu}\p{Ll}")
+NUMBER_OR_CAPITAL = regex.compile(r"\d|\p{Lu}\p{Ll}")
+DIGIT = regex.compile(r"\d")
+CLAUSE_MARK = regex.compile(r"[;()]")
+PERCENT_NEXT = regex.compile(rf"[ ,]*(?:\(|(?:đạt|chiếm|bằng)[ ]+)?{PNUM}[ ]?%")
+LETTER = regex.compile(r"\p{L}")
+RANGE_BEFORE = regex.compile(r"\d[ ]*[-–][ ]*$")
+
 
 @dataclass(frozen=True)
 class Grammar:
@@ -123,10 +135,10 @@ def _number(value: float):
 def _phrase_after(text: str, pos: int, limit: int, g: Grammar, allow_lead_stop: bool) -> tuple[str, int, int]:
     """The phrase right after ``pos``: up to punctuation or a stop word, at most
     ``max_words`` words. Returns (phrase, start, end) in text offsets."""
-    m = regex.match(r"[ ]*", text[pos:limit])
+    m = LEAD_SPACE.match(text[pos:limit])
     start = pos + m.end()
     seg = text[start:limit]
-    cut = regex.search(r"[,;:.()\[\]…\"“”]|$", seg).start()
+    cut = PHRASE_CUT.search(seg).start()
     seg = seg[:cut]
     lead = g.of_what_lead.match(seg)
     if lead:
@@ -137,10 +149,10 @@ def _phrase_after(text: str, pos: int, limit: int, g: Grammar, allow_lead_stop: 
             continue
         seg = seg[:max(0, sm.start())]
         break
-    words = list(regex.finditer(r"\S+", seg))[:g.max_words]
+    words = list(NONSPACE.finditer(seg))[:g.max_words]
     for i in range(1, len(words)):
         # a table cell or sentence with no full stop: `... vị trí 1 Áp dụng cho thửa đất`
-        if regex.match(r"\p{Lu}\p{Ll}", words[i].group()) and words[i - 1].group()[-1:].isdigit():
+        if CAPITALISED.match(words[i].group()) and words[i - 1].group()[-1:].isdigit():
             words = words[:i]
             break
     if not words:
@@ -153,7 +165,7 @@ def _percent_of_what(text: str, m, clause_start: int, clause_end: int, g: Gramma
     phrase, s, e = _phrase_after(text, m.end(), clause_end, g, allow_lead_stop=False)
     # not another number (`65%, 50% và 35%`), nor the next sentence when its full
     # stop is missing (`chiếm 7,76% Những hoạt động ...`: a capitalised word)
-    if (phrase and not regex.match(r"\d|\p{Lu}\p{Ll}", phrase) and "%" not in phrase
+    if (phrase and not NUMBER_OR_CAPITAL.match(phrase) and "%" not in phrase
             and not g.of_what_not_first.match(phrase)):
         return phrase, s, e
     # `trong đó Người lao động trực tiếp đạt 82%`: the subject before the verb
@@ -166,7 +178,7 @@ def _percent_of_what(text: str, m, clause_start: int, clause_end: int, g: Gramma
     lead = g.clause_lead.match(subject)
     subject = subject[lead.end():] if lead else subject
     subject = clean_phrase(subject)
-    if not subject or regex.search(r"\d", subject) or len(subject.split()) > g.max_words:
+    if not subject or DIGIT.search(subject) or len(subject.split()) > g.max_words:
         return "", m.end(), m.end()
     s = text.rfind(subject, clause_start, m.start())
     return subject, s, s + len(subject)
@@ -175,9 +187,9 @@ def _percent_of_what(text: str, m, clause_start: int, clause_end: int, g: Gramma
 def _clause(text: str, sent_start: int, sent_end: int, pos: int) -> tuple[int, int]:
     """The clause around pos: between `;`, `(`, `)` (and the sentence ends)."""
     start = sent_start
-    for m in regex.finditer(r"[;()]", text[sent_start:pos]):
+    for m in CLAUSE_MARK.finditer(text[sent_start:pos]):
         start = sent_start + m.end()
-    em = regex.search(r"[;()]", text[pos:sent_end])
+    em = CLAUSE_MARK.search(text[pos:sent_end])
     end = pos + em.start() if em else sent_end
     return start, end
 
@@ -218,12 +230,12 @@ def find(doc: ParsedDoc) -> list[Figure]:
         end = m.end() if unit else m.end("den")
         if not unit:
             # a bare `a/b` is a ratio only when a percentage follows it in the clause
-            if not regex.match(rf"[ ,]*(?:\(|(?:đạt|chiếm|bằng)[ ]+)?{PNUM}[ ]?%", text[end:sent.end]):
+            if not PERCENT_NEXT.match(text[end:sent.end]):
                 continue
         of_what, ws, we = ("", end, end)
         if unit:
             of_what, ws, we = _phrase_after(text, end, sent.end, g, allow_lead_stop=True)
-            if of_what and not regex.match(r"\p{L}", of_what):
+            if of_what and not LETTER.match(of_what):
                 of_what = ""
         cands.append((m.start(), end, dict(kind="ratio", value=num, denominator=den, unit=clean_phrase(unit),
                                            of_what=of_what), (ws, we) if of_what else None))
@@ -240,7 +252,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
     for m in g.count.finditer(text):
         if _blocked(text, m.start(), g):
             continue
-        if regex.search(r"\d[ ]*[-–][ ]*$", text[max(0, m.start() - 8):m.start()]):
+        if RANGE_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
             continue                         # the upper end of a range `50 - 100 lượt`
         value = parse_count(m.group("num"))
         if m.group("mult"):
