@@ -39,6 +39,7 @@ class Grammar:
     status: dict
     verbs: str
     list_lead_in: regex.Pattern
+    annex_pointer: regex.Pattern
     giving_verb: regex.Pattern
     bare_conferrer: regex.Pattern
     threshold_before: regex.Pattern
@@ -95,6 +96,7 @@ def grammar() -> Grammar:
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
                    pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs,
                    post_named=post_named,
+                   annex_pointer=regex.compile(rules.alternation(cfg["annex_pointers"], boundary=False), regex.IGNORECASE),
                    threshold_before=regex.compile(rf"(?:{rules.alternation(cfg['threshold_words'], boundary=False)})"
                                                   r"[ ]+$", regex.IGNORECASE),
                    threshold_after=regex.compile(r"[”\"»’]?[ ]+(?:trở[ ]+lên|trở[ ]+xuống)(?![\p{L}])", regex.IGNORECASE),
@@ -370,8 +372,49 @@ def find(doc: ParsedDoc) -> list[Award]:
                     out.append(Award(**doc.provenance(span_start, span_end), award=award, conferrer=conferrer,
                                      recipient_type=rt, count=n, year=year, status=status,
                                      recipients=recip))
+    _recipients_from_annex(doc, g, out)
     out.sort(key=lambda a: a.start)
     return out
+
+
+# the list's heading, in capitals (a sentence's `có Danh sách kèm theo` is no heading)
+ANNEX_HEAD = regex.compile(r"(?:^|\s)DANH[ ]SÁCH(?:\s|$)")
+# `I. Tập thể`, `II. Cá nhân` (OCR: `IL.`), maybe with the first item run on: `I. Tập thể-1. Phòng ...`
+ANNEX_SECTION = regex.compile(r"^\s*(?:[IVXLl1]{1,4}|[A-D])[.)]?\s*(?P<rt>Tập thể|Cá nhân)\s*[-–:]?\s*(?P<rest>.*)$",
+                              regex.IGNORECASE)
+
+
+def _recipients_from_annex(doc: ParsedDoc, g: Grammar, awards: list[Award]) -> None:
+    """Counts whose sentence sends the reader to the list attached (`cho 05 tập
+    thể và 04 cá nhân (có Danh sách kèm theo)`) take the names under that list's
+    `I. Tập thể` / `II. Cá nhân` headings, when the document has one such list."""
+    waiting = [a for a in awards if not a.recipients and a.count and g.annex_pointer.search(a.sentence)]
+    if not waiting:
+        return
+    pars = doc.seg.paragraphs
+    heads = [i for i, p in enumerate(pars) if ANNEX_HEAD.search(p.text) and len(p.text) < 200]
+    if len(heads) != 1:
+        return
+    names: dict[str, list[str]] = {}
+    kind = None
+    for p in pars[heads[0] + 1:]:
+        sm = ANNEX_SECTION.match(p.text)
+        if sm:
+            kind = g.recipient_of_word.get(sm.group("rt").casefold())
+            names.setdefault(kind, [])
+            rest = sm.group("rest")
+            im = LIST_ITEM.match(rest) if rest else None
+            if im:
+                names[kind].append(im.group("item").rstrip(" ;.,/"))
+            continue
+        im = LIST_ITEM.match(p.text)
+        if kind and im:
+            names[kind].append(im.group("item").rstrip(" ;.,/"))
+        elif kind and names[kind]:
+            kind = None                       # the list ends
+    for a in waiting:
+        if names.get(a.recipient_type):
+            a.recipients = "; ".join(names[a.recipient_type])
 
 
 def _year(text: str, pos: int, clause_start: int, clause_end: int, sent) -> int | None:
