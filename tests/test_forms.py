@@ -272,6 +272,10 @@ def test_real_scanned_decision_awards_05_tap_the_and_04_ca_nhan():
     awards = {(a.award, a.recipient_type, a.count) for a in result.awards}
     assert ("Bằng khen", "tập thể", 5) in awards
     assert ("Bằng khen", "cá nhân", 4) in awards
+    # the names come from the attached list (I. Tập thể / II. Cá nhân), one per count
+    named = {a.recipient_type: a.recipients.split("; ") for a in result.awards if a.award == "Bằng khen"}
+    assert len(named["tập thể"]) == 5 and named["tập thể"][1] == "Công an tỉnh", named
+    assert len(named["cá nhân"]) == 4 and named["cá nhân"][0].startswith("Ông Trương Quang Sáng"), named
     assert doc.n_pages == 2
     # what a reader of the scan sees: the header's two columns one after the other,
     # the heading with its circumflex (QUYẾT, not QUYÉT), the list under the red seal
