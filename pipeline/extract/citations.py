@@ -6,6 +6,7 @@ assembled from rules/citations.yaml and rules/issuers.yaml.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib.resources
 from dataclasses import dataclass
@@ -533,8 +534,10 @@ def find(doc: ParsedDoc) -> list[Citation]:
     g = grammar()
     text = doc.text
     found: list[tuple[int, int, dict]] = []       # (start, end, fields)
+    global _KINDS
     kind_matches = list(g.kind_word.finditer(text))
     starts = [m.start() for m in kind_matches]
+    _KINDS = (text, starts, [m.end() for m in kind_matches], kind_matches, _kind_breakers(tuple(g.kind_of_word)))
     consumed_to = 0
     for i, km in enumerate(kind_matches):
         if km.start() < consumed_to:
@@ -697,9 +700,50 @@ def _no_repeat(text: str, pos: int, end: int) -> int:
     return end
 
 
+# The kind words of the text find() reads (text, starts, ends, matches): a window
+# of it need not be scanned again.
+_KINDS = None
+# characters no kind word (letters and white space) holds
+KIND_BREAKERS = frozenset('0123456789.,;:!?()[]/"\'-–%“”…')
+
+
+@functools.lru_cache(maxsize=4)
+def _kind_breakers(words: tuple) -> frozenset:
+    """KIND_BREAKERS but any character of a kind word (should the rules ever have one)."""
+    held = {c for w in words for c in w + w.upper() + w.lower()}
+    return KIND_BREAKERS - held
+
+
+def _kind_words_in(text: str, pos: int, endpos: int, g: Grammar):
+    """The matches of g.kind_word.finditer(text, pos, endpos), taken from the
+    scan of the whole text where the window cannot change them: the window's
+    scan is in step with the whole one when no match of that runs over pos, and
+    a match of the window alone must end at endpos, so it lies in the run of
+    letters and spaces before endpos; before that run the matches are those of
+    the whole text."""
+    kinds = _KINDS
+    if kinds is None or kinds[0] is not text:
+        yield from g.kind_word.finditer(text, pos, endpos)
+        return
+    _, starts, ends, matches, breakers = kinds
+    i = bisect.bisect_left(starts, pos)
+    if i > 0 and ends[i - 1] > pos:
+        yield from g.kind_word.finditer(text, pos, endpos)
+        return
+    q = endpos
+    while q > pos and text[q - 1] not in breakers:
+        q -= 1
+    resume = pos
+    while i < len(matches) and ends[i] < q:
+        yield matches[i]
+        resume = ends[i]
+        i += 1
+    yield from g.kind_word.finditer(text, resume, endpos)
+
+
 def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
     """Start of the next numbered citation after pos (with its joining `, ` / `và`)."""
-    for km in g.kind_word.finditer(text, pos, min(len(text), pos + 500)):
+    for km in _kind_words_in(text, pos, min(len(text), pos + 500), g):
         if g.lead_number.match(text, km.end()) or (
                 g.kind_of_word.get(km.group().casefold()) in g.named_kinds and km.group()[0].isupper()
                 and _law_name_end(text, km.end(), g) > km.end()):
