@@ -7,7 +7,7 @@ configuration can choose which to run.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models import NormalizedText
 from ..segment import Segmented
@@ -18,6 +18,14 @@ class ParsedDoc:
     doc_id: str
     norm: NormalizedText
     seg: Segmented
+    found: dict = field(default_factory=dict, repr=False)   # extractor name -> its records
+
+    def once(self, name: str, find):
+        """The records of one extractor, found once per document (the figures
+        extractor reads the money and award spans the pipeline found already)."""
+        if name not in self.found:
+            self.found[name] = find(self)
+        return self.found[name]
 
     @property
     def text(self) -> str:
@@ -30,6 +38,8 @@ class ParsedDoc:
 
 
 def extractors():
+    """Each table's extractor, by name, each run once per document."""
     from . import awards, citations, figures, money, movements
-    return {"citations": citations.find, "movements": movements.find,
-            "money": money.find, "awards": awards.find, "figures": figures.find}
+    finds = {"citations": citations.find, "movements": movements.find,
+             "money": money.find, "awards": awards.find, "figures": figures.find}
+    return {name: (lambda doc, name=name, find=find: doc.once(name, find)) for name, find in finds.items()}

@@ -207,7 +207,8 @@ def find(doc: ParsedDoc) -> list[Figure]:
     from . import awards, money
     g = grammar()
     text = doc.text
-    taken = [(r.start, r.end) for r in money.find(doc)] + [(r.start, r.end) for r in awards.find(doc)]
+    taken = [(r.start, r.end) for r in doc.once("money", money.find)] + \
+            [(r.start, r.end) for r in doc.once("awards", awards.find)]
     cands: list[tuple[int, int, dict, tuple[int, int] | None]] = []   # start, end, fields, inner phrase span
 
     for m in g.percent.finditer(text):
