@@ -17,6 +17,7 @@ NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 @dataclass(frozen=True)
 class Grammar:
     amount: regex.Pattern
+    part_of_whole: regex.Pattern
     qualifier: regex.Pattern
     qualifier_kind: dict
     multipliers: dict
@@ -60,6 +61,10 @@ def grammar() -> Grammar:
                                       + r")(?![\p{L}])", regex.IGNORECASE),
         qualifier_after_kind=after_kind,
         amount=regex.compile(amount, regex.IGNORECASE),
+        # `đã phân bổ 11,7/12,7 nghìn tỷ đồng`: a part and its whole sharing one unit
+        part_of_whole=regex.compile(rf"(?<![\p{{L}}\p{{N}}.,/])(?P<part>{NUM})[ ]?/[ ]?(?P<whole>{NUM})[ ]?"
+                                    rf"(?P<unit>(?:{mult_alt})(?:[ ](?:{mult_alt}))?(?:[ ]?(?:{cur_alt}))?|(?:{cur_alt}))"
+                                    rf"(?![\p{{L}}\p{{N}}])", regex.IGNORECASE),
         qualifier=regex.compile(r"(?:^|(?<=[\s(]))(" + rules.alternation(quals.keys(), boundary=False)
                                 + r")[ ]+$", regex.IGNORECASE),
         qualifier_kind=quals,
@@ -151,10 +156,29 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
     return out
 
 
+def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
+    """`11,7/12,7 nghìn tỷ đồng`: two amounts, the part and the whole, in the unit written once."""
+    out = []
+    for m in g.part_of_whole.finditer(doc.text):
+        unit = m.group("unit")
+        words = unit.casefold().split()
+        if not any(w in g.multipliers for w in words) and not any(w in g.currency for w in words):
+            continue
+        sentence = doc.seg.sentence_at(m.start())
+        if not any(w in g.currency for w in words) and not g.context.search(sentence.text):
+            continue
+        for name in ("part", "whole"):
+            value = _value(f"{m.group(name)} {unit}", g, True)
+            start, end = m.start(name), (m.end(name) if name == "part" else m.end())
+            out.append(Money(**doc.provenance(start, end), amount_vnd=int(round(value)), qualifier="exact",
+                             purpose=purpose(doc.text, m.start(), m.end(), sentence, g)))
+    return out
+
+
 def find(doc: ParsedDoc) -> list[Money]:
     g = grammar()
     text = doc.text
-    out: list[Money] = _table_cells(doc, g)
+    out: list[Money] = _table_cells(doc, g) + _parts_of_wholes(doc, g)
     for m in g.amount.finditer(text):
         value_text = m.group("value")
         has_mult = any(w in g.multipliers for w in value_text.casefold().split())
