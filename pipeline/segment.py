@@ -1,9 +1,10 @@
 """Stage 3: split normalized text into paragraphs and sentences.
 
 Sentences come from underthesea's sentence tokenizer, run one paragraph (one
-line of normalized text) at a time and mapped back to offsets. Word
-segmentation (underthesea ``word_tokenize``) is offered to extractors that
-need word boundaries; the rules mostly do not.
+line of normalized text) at a time and mapped back to offsets. No word
+segmentation runs here: the one extractor that needs word boundaries (where an
+issuer's name ends) reads them from underthesea's dictionary, on the few words
+after each `của` (pipeline/extract/citations.py).
 """
 from __future__ import annotations
 
