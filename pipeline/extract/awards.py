@@ -244,12 +244,16 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
     each numbered row is one award to the recipient named in its other cell."""
     out, rows_at = [], set()
     cg = citation_grammar()
-    header = ""
-    for par in doc.seg.paragraphs:
+    header, count_columns, caption = "", {}, ""
+    for k, par in enumerate(doc.seg.paragraphs):
         m = TABLE_ROW.match(par.text)
         if not m:
             if " | " in par.text:
                 header = par.text
+                count_columns = _count_columns(par.text, g)
+                caption = doc.seg.paragraphs[k - 1].text if k and " | " not in doc.seg.paragraphs[k - 1].text else ""
+            else:
+                count_columns = {}
             continue
         cells = [c.strip() for c in m.group(2).split("|")]
         award_cells = [(i, g.award.search(c)) for i, c in enumerate(cells)]
@@ -257,7 +261,16 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
         if not award_cells:
             continue
         i, am = award_cells[0]
-        names = [c for j, c in enumerate(cells) if j != i and c and not c.isdigit()]
+        if count_columns:
+            # a summary table: `STT | Hình thức khen thưởng | Tập thể | Cá nhân` with counts in the columns
+            row_cells = [c.strip() for c in par.text.split("|")]
+            found = _table_counts(doc, g, par, row_cells, count_columns, am, cells[i], caption, cg)
+            if found:
+                out.extend(found)
+                rows_at.add(par.start)
+                continue
+            # no counts under those columns: a list of names (`STT | Tập thể | Hình thức`)
+        names = [c for j, c in enumerate(cells) if j != i and c and not regex.fullmatch(r"[\d.,\s]+", c)]
         if not names:
             continue
         name = max(names, key=len)
@@ -278,6 +291,37 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
                          recipients=name))
         rows_at.add(par.start)
     return out, rows_at
+
+
+def _count_columns(header: str, g: Grammar) -> dict[int, str]:
+    """Column index -> recipient type, for a header row whose cells are recipient
+    words (`Tập thể`, `Cá nhân`, `Số tập thể`); empty when it has none."""
+    cols = {}
+    for j, cell in enumerate(header.split("|")):
+        word = regex.sub(r"(?i)^(?:số|số lượng)[ ]+", "", cell.strip()).casefold()
+        if word in g.recipient_of_word:
+            cols[j] = g.recipient_of_word[word]
+    return cols
+
+
+def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption, cg) -> list[Award]:
+    award = _award_name(am, g)
+    conferrer = ""
+    cm = regex.match(r"[ ]+của[ ]+", award_cell[am.end():])
+    if cm:
+        conferrer = clean_phrase(award_cell[am.end() + cm.end():issuer_extent(award_cell, am.end() + cm.end(), cg, False)])
+    sent = doc.seg.sentence_at(par.start)
+    ym = YEAR.search(caption) if caption else None
+    year = int(ym.group(1)) if ym else _year(par.text, 0, 0, len(par.text), sent)
+    status = _status(g, caption + " " + par.text, 0, 0, len(caption) + 1 + len(par.text), sent, False)
+    start = par.start + len(par.text) - len(par.text.lstrip())
+    out = []
+    for j, rt in sorted(count_columns.items()):
+        if j >= len(row_cells) or not regex.fullmatch(COUNT, row_cells[j]):
+            continue
+        out.append(Award(**doc.provenance(start, par.end), award=award, conferrer=conferrer, recipient_type=rt,
+                         count=count_value(row_cells[j]), year=year, status=status, recipients=""))
+    return out
 
 
 def find(doc: ParsedDoc) -> list[Award]:
