@@ -108,3 +108,26 @@ def test_markdown_residue_does_not_break_offsets():
     result = extract_text("|\n**Số: 157/KH-UBND**\n|\n\nThực hiện **Chỉ thị số 21/CT-TTg** ngày 25/11/2022.")
     (c,) = result.citations
     assert c.number == "21/CT-TTg" and result.normalized_text[c.start:c.end] == c.text
+
+
+def test_summary_table_of_awards_in_a_docx(tmp_path):
+    import docx
+    from pipeline import extract_file
+    d = docx.Document()
+    d.add_paragraph("BÁO CÁO")
+    d.add_paragraph("Tổng kết công tác thi đua, khen thưởng năm 2023")
+    d.add_paragraph("Bảng 1. Kết quả khen thưởng năm 2023")
+    rows = [["STT", "Hình thức khen thưởng", "Tập thể", "Cá nhân"],
+            ["1", "Bằng khen của Chủ tịch UBND tỉnh", "21", "25"],
+            ["2", "Danh hiệu Chiến sĩ thi đua cơ sở", "", "73"]]
+    table = d.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.save(tmp_path / "summary.docx")
+    result = extract_file(tmp_path / "summary.docx")
+    got = [(a.award, a.conferrer, a.recipient_type, a.count, a.year) for a in result.awards]
+    assert got == [("Bằng khen", "Chủ tịch UBND tỉnh", "tập thể", 21, 2023),
+                   ("Bằng khen", "Chủ tịch UBND tỉnh", "cá nhân", 25, 2023),
+                   ("Chiến sĩ thi đua cơ sở", "", "cá nhân", 73, 2023)]
+    assert all(a.text == result.normalized_text[a.start:a.end] for a in result.awards)
