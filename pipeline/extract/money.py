@@ -30,6 +30,7 @@ class Grammar:
     qualifier_after: regex.Pattern
     comma_names: regex.Pattern
     unit_cell: regex.Pattern
+    unit_in_header: regex.Pattern
     qualifier_after_kind: dict
 
 
@@ -54,6 +55,8 @@ def grammar() -> Grammar:
     after_kind = {w.casefold(): kind for kind, words in (cfg.get("qualifiers_after") or {}).items()
                   for w in words}
     return Grammar(
+        unit_in_header=regex.compile(rf"\([ ]*(?:đơn vị(?: tính)?[ ]*:[ ]*)?(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})[ ]*\)",
+                                     regex.IGNORECASE),
         unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
                                 regex.IGNORECASE),
         comma_names=regex.compile(rules.alternation(cfg.get("names_with_commas") or ["(?!)"]), regex.IGNORECASE),
@@ -131,8 +134,10 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
     number cells after it being in that unit (`1 | Hành khách | đồng/người |
     1.000 | 1.500`): one amount a cell, the row's label as the purpose."""
     out = []
+    money_columns: dict[int, tuple[int, str]] = {}     # column -> (factor, its header) from a header row
     for par in doc.seg.paragraphs:
         if " | " not in par.text:
+            money_columns = {}                # the table ended
             continue
         cells, pos = [], par.start
         for cell in par.text.split("|"):
@@ -140,6 +145,23 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
             pos += len(cell) + 1
         unit_at = next((i for i, (_, c) in enumerate(cells) if g.unit_cell.fullmatch(c.strip())), None)
         if unit_at is None:
+            header = {j: hm for j, (_, c) in enumerate(cells) if (hm := g.unit_in_header.search(c))}
+            if header and not any(CELL_NUMBER.fullmatch(c) for _, c in cells):
+                # `STT | Nội dung | Kinh phí (triệu đồng)`: the rows below hold amounts in that unit
+                money_columns = {j: (g.multipliers.get((hm.group("mult") or "").casefold(), 1),
+                                     clean_phrase(cells[j][1][:hm.start()])) for j, hm in header.items()}
+                continue
+            labels = [c.strip(" -–+•*") for _, c in cells if regex.search(r"\p{L}", c)]
+            for j, (factor, head) in money_columns.items():
+                if j >= len(cells):
+                    continue
+                nm = CELL_NUMBER.fullmatch(cells[j][1])
+                if not nm:
+                    continue
+                s, e = cells[j][0] + nm.start("n"), cells[j][0] + nm.end("n")
+                out.append(Money(**doc.provenance(s, e),
+                                 amount_vnd=int(round(parse_number(nm.group("n"), factor == 1) * factor)),
+                                 qualifier="exact", purpose=" ".join(x for x in (labels[:1] + [head]) if x)))
             continue
         um = g.unit_cell.fullmatch(cells[unit_at][1].strip())
         factor = g.multipliers.get((um.group("mult") or "").casefold(), 1)
