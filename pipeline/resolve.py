@@ -18,12 +18,13 @@ import functools
 import regex
 
 from . import rules
+from .extract.common import fold_code
 from .models import Citation, DocumentInfo, ExtractionResult
 
 
 @functools.lru_cache(maxsize=1)
 def _central() -> frozenset:
-    return frozenset(_fold_code(c) for c in rules.load("issuers")["central_issuers"])
+    return frozenset(fold_code(c) for c in rules.load("issuers")["central_issuers"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -41,7 +42,7 @@ def _leading_abbreviation() -> regex.Pattern:
     kinds = {a for k in rules.load("citations")["doc_kinds"] for a in k.get("abbr") or []}
     cfg = rules.load("issuers")
     known = kinds | set(cfg["abbreviations"]) | set(cfg["central_issuers"])
-    alt = "|".join(map(regex.escape, sorted({_fold_code(x) for x in known}, key=len, reverse=True)))
+    alt = "|".join(map(regex.escape, sorted({fold_code(x) for x in known}, key=len, reverse=True)))
     return regex.compile(rf"^({alt})(?=[A-Z]{{2}})")
 
 
@@ -49,17 +50,14 @@ def _leading_abbreviation() -> regex.Pattern:
 def _whole_abbreviations() -> frozenset:
     """Codes that are one known abbreviation (`BCĐTW`, `HĐTĐKT`): never split."""
     cfg = rules.load("issuers")
-    return frozenset(_fold_code(x) for x in set(cfg["abbreviations"]) | set(cfg["central_issuers"]))
+    return frozenset(fold_code(x) for x in set(cfg["abbreviations"]) | set(cfg["central_issuers"]))
 
 
 @functools.lru_cache(maxsize=1)
 def _kind_abbreviations() -> frozenset:
-    return frozenset(_fold_code(a) for k in rules.load("citations")["doc_kinds"] for a in k.get("abbr") or [])
+    return frozenset(fold_code(a) for k in rules.load("citations")["doc_kinds"] for a in k.get("abbr") or [])
 
 
-def _fold_code(c: str) -> str:
-    c = regex.sub(r"\s+", "", c or "").upper()
-    return regex.sub(r"[–—‐/]", "-", c).replace("Đ", "D")
 
 
 @functools.lru_cache(maxsize=1 << 14)      # a few codes, cited thousands of times
@@ -67,7 +65,7 @@ def normalize_code(code: str) -> str:
     """The code as the registry compares it: case, spacing, `Đ`/`D`, `/` and
     dash styles folded, a left-out hyphen put back after a known leading
     abbreviation: `QĐ-UBND`, `QD - UBND`, `QĐUBND` -> `QD-UBND`; `CT/TW` -> `CT-TW`."""
-    c = _fold_code(code)
+    c = fold_code(code)
     if "-" not in c and c not in _whole_abbreviations():
         m = _leading_abbreviation().match(c)
         if m:

@@ -18,7 +18,7 @@ from ..ingest.unicode_forms import new_tone
 from .. import rules
 from ..models import Citation
 from . import ParsedDoc
-from .common import clean_phrase, iso_date
+from .common import clean_phrase, fold_code, iso_date
 
 V = regex.VERBOSE
 
@@ -44,6 +44,8 @@ class Grammar:
     issuer_names: regex.Pattern
     subject_stop_comma: regex.Pattern
     subject_stops: tuple
+    embedding: regex.Pattern
+    embedding_reach: int
     law_name: regex.Pattern
     law_stop: frozenset
     law_hard_end: frozenset
@@ -103,6 +105,9 @@ def grammar() -> Grammar:
                                            r"Bộ|Cục|Chi cục|Văn phòng|Đảng ủy|Công an|Huyện|Tỉnh|Thành phố|Các|"
                                            r"Chúng tôi|Trường|Công ty|Đoàn|Hội|Liên đoàn|Mặt trận)\b)"),
         subject_stops=tuple(cfg["subject_stops"]),
+        embedding=regex.compile(rf"(?<![\p{{L}}])(?:{rules.alternation(cfg['cited_inside_subject_after'], boundary=False)})"
+                                r"[ ]+$", regex.IGNORECASE),
+        embedding_reach=max(len(w) for w in cfg["cited_inside_subject_after"]) + 4,
         law_name=regex.compile(r"[ ]+(?:" + rules.alternation(cfg["law_names"], boundary=False)
                                .replace(",", "[ ]*,") + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
         law_stop=frozenset(w.casefold() for w in cfg["law_name_stops"] + cfg["law_name_ends"]),
@@ -603,13 +608,9 @@ def _numbered(text, km, nm, kind, written, g: Grammar, next_kind):
     last = out[-1][2] if len(out) > 1 else {}
     if last.get("issuer"):
         for _, _, rec in out[:-1]:
-            if not rec.get("issuer") and _folded_code(rec["code"]) == _folded_code(last["code"]):
+            if not rec.get("issuer") and fold_code(rec["code"]) == fold_code(last["code"]):
                 rec["issuer"] = last["issuer"]
     return out
-
-
-def _folded_code(code: str) -> str:
-    return WHITESPACE.sub("", code).upper().replace("Đ", "D")
 
 
 def _after_date(text: str, pos: int, g: Grammar) -> int:
@@ -747,7 +748,7 @@ def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
         if g.lead_number.match(text, km.end()) or (
                 g.kind_of_word.get(km.group().casefold()) in g.named_kinds and km.group()[0].isupper()
                 and _law_name_end(text, km.end(), g) > km.end()):
-            if EMBEDDING.search(text, max(pos, km.start() - 12), km.start()):
+            if g.embedding.search(text, max(pos, km.start() - g.embedding_reach), km.start()):
                 continue     # `quy định chi tiết một số điều của Luật ...`: inside the subject
             cut = CITATION_JOIN.search(text[pos:km.start()])
             return pos + cut.start() if cut else km.start()
@@ -757,7 +758,4 @@ def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
 CITATION_JOIN = regex.compile(r"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]+)$")
 
 
-# A preposition right before a cited document makes it part of the phrase it ends.
-EMBEDDING = regex.compile(r"(?<![\p{L}])(?:của|theo|tại|thi hành|thực hiện|sửa đổi|bổ sung|sửa đổi,[ ]bổ sung|"
-                          r"thay thế|bãi bỏ|hủy bỏ|huỷ bỏ|điều chỉnh|hướng dẫn|triển khai|quy định tại)[ ]+$",
-                          regex.IGNORECASE)
+

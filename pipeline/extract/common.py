@@ -51,6 +51,16 @@ SPACES = regex.compile(r"\s+")
 LEADING_BULLETS = regex.compile(r"^(?:[-–+•*][ ]+)+")
 
 
+CODE_DASHES = regex.compile(r"[–—‐/]")
+
+
+def fold_code(code: str) -> str:
+    """A number's code as compared: spacing, case, `Đ`/`D`, dash styles and `/`
+    folded (`QĐ - UBND`, `QD-UBND`, `CT/TW` -> `QD-UBND`, `CT-TW`)."""
+    c = SPACES.sub("", code or "").upper()
+    return CODE_DASHES.sub("-", c).replace("Đ", "D")
+
+
 def clean_phrase(s: str) -> str:
     """Trim spaces, dangling punctuation and a list bullet (`+ Đối với ...`) around a phrase."""
     s = SPACES.sub(" ", s).strip()
