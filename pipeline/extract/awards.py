@@ -40,6 +40,7 @@ class Grammar:
     verbs: str
     list_lead_in: regex.Pattern
     annex_pointer: regex.Pattern
+    annex_section: regex.Pattern
     giving_verb: regex.Pattern
     bare_conferrer: regex.Pattern
     threshold_before: regex.Pattern
@@ -96,6 +97,9 @@ def grammar() -> Grammar:
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
                    pre=pre, post=post, post_quota=post_quota, status=status, verbs=verbs,
                    post_named=post_named,
+                   # `I. Tập thể`, `II. Cá nhân` (OCR: `IL.`), maybe with the first item run on
+                   annex_section=regex.compile(rf"^\s*(?:[IVXLl1]{{1,4}}|[A-D])[.)]?\s*(?P<rt>{rt})(?![\p{{L}}])"
+                                               r"\s*[-–:]?\s*(?P<rest>.*)$", regex.IGNORECASE),
                    annex_pointer=regex.compile(rules.alternation(cfg["annex_pointers"], boundary=False), regex.IGNORECASE),
                    threshold_before=regex.compile(rf"(?:{rules.alternation(cfg['threshold_words'], boundary=False)})"
                                                   r"[ ]+$", regex.IGNORECASE),
@@ -423,9 +427,6 @@ def find(doc: ParsedDoc) -> list[Award]:
 
 # the list's heading, in capitals (a sentence's `có Danh sách kèm theo` is no heading)
 ANNEX_HEAD = regex.compile(r"(?:^|\s)DANH[ ]SÁCH(?:\s|$)")
-# `I. Tập thể`, `II. Cá nhân` (OCR: `IL.`), maybe with the first item run on: `I. Tập thể-1. Phòng ...`
-ANNEX_SECTION = regex.compile(r"^\s*(?:[IVXLl1]{1,4}|[A-D])[.)]?\s*(?P<rt>Tập thể|Cá nhân)\s*[-–:]?\s*(?P<rest>.*)$",
-                              regex.IGNORECASE)
 
 
 def _recipients_from_annex(doc: ParsedDoc, g: Grammar, awards: list[Award]) -> None:
@@ -442,7 +443,7 @@ def _recipients_from_annex(doc: ParsedDoc, g: Grammar, awards: list[Award]) -> N
     names: dict[str, list[str]] = {}
     kind = None
     for p in pars[heads[0] + 1:]:
-        sm = ANNEX_SECTION.match(p.text)
+        sm = g.annex_section.match(p.text)
         if sm:
             kind = g.recipient_of_word.get(sm.group("rt").casefold())
             names.setdefault(kind, [])

@@ -189,11 +189,12 @@ def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
         sentence = doc.seg.sentence_at(m.start())
         if not any(w in g.currency for w in words) and not g.context.search(sentence.text):
             continue
+        shared = purpose(doc.text, m.start(), m.end(), sentence, g)
         for name in ("part", "whole"):
             value = _value(f"{m.group(name)} {unit}", g, True)
             start, end = m.start(name), (m.end(name) if name == "part" else m.end())
             out.append(Money(**doc.provenance(start, end), amount_vnd=int(round(value)), qualifier="exact",
-                             purpose=purpose(doc.text, m.start(), m.end(), sentence, g)))
+                             purpose=shared))
     return out
 
 
