@@ -23,6 +23,7 @@ import pytest
 from pipeline import extract_file
 from pipeline.api import extract_source
 from pipeline.ingest import read_source
+from rowkeys import row_keys
 from pipeline.ingest.unicode_forms import new_tone, old_tone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,13 +44,8 @@ EVERY_FORM = ["tcvn3.txt", "vni.txt", "nfd.txt", "composite.txt", "oldtone.txt",
 
 
 def keys(result):
-    norm = lambda s: " ".join((s or "").split()).casefold()
-    return {
-        "citations": sorted((c.doc_type, c.serial, (c.code or "").upper()) for c in result.citations),
-        "movements": sorted(norm(m.name) for m in result.movements),
-        "money": sorted((m.amount_vnd, m.qualifier) for m in result.money),
-        "awards": sorted((a.award, a.recipient_type, a.count or 0) for a in result.awards),
-    }
+    # awards are compared on award, recipient type and count
+    return row_keys(result, with_year=False)
 
 
 def seed_of(path: Path) -> str:

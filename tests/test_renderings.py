@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import extract_file
+from rowkeys import row_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
@@ -11,13 +12,7 @@ RENDERED = sorted((ROOT / "corpus" / "rendered").glob("*.*"))
 
 
 def keys(result):
-    norm = lambda s: " ".join((s or "").split()).casefold()
-    return {
-        "citations": sorted((c.doc_type, c.serial, (c.code or "").upper()) for c in result.citations),
-        "movements": sorted(norm(m.name) for m in result.movements),
-        "money": sorted((m.amount_vnd, m.qualifier) for m in result.money),
-        "awards": sorted((a.award, a.recipient_type, a.count or 0, a.year or 0) for a in result.awards),
-    }
+    return row_keys(result, with_year=True)
 
 
 @pytest.mark.parametrize("path", RENDERED, ids=lambda p: p.name)
