@@ -5,3 +5,15 @@ A module here defines ``register(subparsers)``, which adds its parser and sets
 ``COMMANDS`` fixes their order in `tdkt --help`.
 """
 COMMANDS = ["extract", "registry", "check", "compare", "report"]
+
+
+def open_output_store(out_dir, command: str):
+    """The store an extract filled in ``out_dir``, or None after saying in one
+    line why it cannot be opened (the command then exits with status 2)."""
+    import sys
+    from ..audit import store
+    try:
+        return store.open_store(out_dir)
+    except store.StoreError as exc:
+        print(f"tdkt {command}: {exc}", file=sys.stderr)
+        return None

@@ -1,7 +1,8 @@
 """`tdkt check --out DIR`: findings on the claims extracted into DIR."""
 from __future__ import annotations
 
-import sys
+
+from . import open_output_store
 
 FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning"}}
 
@@ -9,10 +10,8 @@ FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning
 def run(args) -> int:
     from .. import export
     from ..audit import checks, store
-    try:
-        con = store.open_store(args.out)
-    except store.StoreError as exc:
-        print(f"tdkt check: {exc}", file=sys.stderr)
+    con = open_output_store(args.out, "check")
+    if con is None:
         return 2
     try:
         tables = store.read_tables(con)

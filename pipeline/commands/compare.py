@@ -1,7 +1,8 @@
 """`tdkt compare --out DIR`: units' claims side by side, periods against periods."""
 from __future__ import annotations
 
-import sys
+
+from . import open_output_store
 
 
 def _split(values):
@@ -13,10 +14,8 @@ def _split(values):
 
 def run(args) -> int:
     from ..audit import compare, store
-    try:
-        con = store.open_store(args.out)
-    except store.StoreError as exc:
-        print(f"tdkt compare: {exc}", file=sys.stderr)
+    con = open_output_store(args.out, "compare")
+    if con is None:
         return 2
     try:
         tables = store.read_tables(con)
