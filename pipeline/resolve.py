@@ -19,6 +19,7 @@ import regex
 
 from . import rules
 from .extract.common import fold_code
+from .extract.document import proper_case
 from .models import Citation, DocumentInfo, ExtractionResult
 
 
@@ -127,7 +128,6 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
     letters = [ch for ch in issuer if ch.isalpha()]
     if len(letters) > 3 and all(ch.isupper() for ch in letters):
         # a heading's capitals (`ỦY BAN NHÂN DÂN TỈNH VĨNH LONG`) written the usual way
-        from .extract.document import proper_case
         issuer = proper_case(issuer)
     m = UNIT_TAIL.search(issuer)
     if not m:
