@@ -45,6 +45,7 @@ class Grammar:
     bare_conferrer: regex.Pattern
     threshold_before: regex.Pattern
     threshold_after: regex.Pattern
+    sentence_year: regex.Pattern
     post_named: regex.Pattern
     named_first: regex.Pattern
 
@@ -103,7 +104,11 @@ def grammar() -> Grammar:
                    annex_pointer=regex.compile(rules.alternation(cfg["annex_pointers"], boundary=False), regex.IGNORECASE),
                    threshold_before=regex.compile(rf"(?:{rules.alternation(cfg['threshold_words'], boundary=False)})"
                                                   r"[ ]+$", regex.IGNORECASE),
-                   threshold_after=regex.compile(r"[”\"»’]?[ ]+(?:trở[ ]+lên|trở[ ]+xuống)(?![\p{L}])", regex.IGNORECASE),
+                   threshold_after=regex.compile(rf"[”\"»’]?[ ]+(?:{rules.alternation(cfg['threshold_after_words'], boundary=False)})"
+                                                 r"(?![\p{L}])", regex.IGNORECASE),
+                   # `Năm 2023, ...` opening a sentence
+                   sentence_year=regex.compile(rf"^[-–+•*\s]*(?:(?:{rules.alternation(cfg['sentence_year_leads'], boundary=False)})"
+                                               r"[ ]+)?năm[ ]+((?:19|20)\d{2})[ ]*,", regex.IGNORECASE),
                    bare_conferrer=regex.compile(rf"[ ]+(?=(?:{rules.alternation(cfg['conferrers_without_cua'], boundary=False)})"
                                                 rf"(?![\p{{L}}]))"),
                    giving_verb=regex.compile(rules.alternation(cfg["giving_verbs"]), regex.IGNORECASE),
@@ -155,7 +160,6 @@ def _award_name(m, g: Grammar) -> str:
     return g.title_of[regex.sub(r"\s+", " ", m.group("title")).casefold()]
 
 
-SENTENCE_YEAR = regex.compile(r"(?i)^[-–+•*\s]*(?:trong[ ]+|tính[ ]+đến[ ]+(?:hết[ ]+)?|hết[ ]+)?năm[ ]+((?:19|20)\d{2})[ ]*,")
 YEAR = regex.compile(r"(?i)năm[ ]+((?:19|20)\d{2})(?![ ]*[,–-][ ]*(?:19|20)\d{2})(?!\d)")
 AUX_TAIL = regex.compile(r"(?i)(?:[ ]+(?:đang xem xét|đang|đã|sẽ|vừa|xét|quyết định|đồng ý))+$")
 
@@ -477,7 +481,7 @@ def _year(text: str, pos: int, clause_start: int, clause_end: int, sent) -> int 
         return int(before[0].group(1))
     # a year opening the sentence holds for all its clauses:
     # `Năm 2023, toàn tỉnh có ... ; 45 tập thể được tặng Cờ thi đua`
-    m = SENTENCE_YEAR.match(sent.text)
+    m = grammar().sentence_year.match(sent.text)
     if m:
         return int(m.group(1))
     m = YEAR.search(sent.context or "")
