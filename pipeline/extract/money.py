@@ -29,6 +29,7 @@ class Grammar:
     linker_tail: regex.Pattern
     qualifier_after: regex.Pattern
     comma_names: regex.Pattern
+    means_lead: regex.Pattern
     unit_cell: regex.Pattern
     unit_in_header: regex.Pattern
     qualifier_after_kind: dict
@@ -59,6 +60,11 @@ def grammar() -> Grammar:
                                      regex.IGNORECASE),
         unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
                                 regex.IGNORECASE),
+        means_lead=regex.compile(
+            rf"^[\s\-–+•*]*(?P<lead>{rules.alternation(cfg['purpose_means_leads'], boundary=False)})[ ]+"
+            rf"(?P<means>(?:{rules.alternation(cfg['purpose_means'], boundary=False)})"
+            rf"(?:[ ]*(?:,|và)[ ]*(?:{rules.alternation(cfg['purpose_means'], boundary=False)}))*)[ ,]*$",
+            regex.IGNORECASE),
         comma_names=regex.compile(rules.alternation(cfg.get("names_with_commas") or ["(?!)"]), regex.IGNORECASE),
         qualifier_after=regex.compile(r"[ ]+(" + rules.alternation(after_kind.keys(), boundary=False)
                                       + r")(?![\p{L}])", regex.IGNORECASE),
@@ -308,6 +314,11 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
             if purpose_mark:
                 begin += purpose_mark[-1].end()
             phrase, found = before[begin:], True
+            # `Qua thanh tra, kiểm tra phát hiện vi phạm ...`: the means opening the
+            # clause goes with the purpose (`phát hiện vi phạm qua thanh tra, kiểm tra`)
+            means = g.means_lead.match(before[:begin])
+            if means and means.group("means").strip(" ,"):
+                phrase += " " + means.group("lead").casefold() + " " + means.group("means").strip(" ,")
             break
     if not found and chunks:
         phrase = chunks[-1].group()
