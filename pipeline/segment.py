@@ -9,7 +9,7 @@ after each `của` (pipeline/extract/citations.py).
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 from underthesea import sent_tokenize
@@ -28,25 +28,59 @@ class Paragraph:
     text: str
     lead_in: str = ""            # "Kết quả khen thưởng năm 2021" in "- Kết quả khen thưởng năm 2021: ..."
     heading: str = ""            # the nearest heading paragraph above it
+    context: str = ""            # what its sentences sit under: the lead-in, else the heading (itself, if one)
 
 
-@dataclass
 class Segmented:
-    text: str
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list)
+    """Paragraphs, split into sentences only when asked.
+
+    Splitting into sentences (underthesea) is the costly part; an extractor's
+    trigger words fall in a few paragraphs, so a paragraph is split the first
+    time a record's sentence or its list of sentences is asked for, once."""
+
+    def __init__(self, text: str, paragraphs: list[Paragraph]):
+        self.text = text
+        self._split: list[list[Sentence] | None] = [None] * len(paragraphs)
+        if not paragraphs:   # an empty or blank document: one empty paragraph and sentence, so lookups never fail
+            paragraphs = [Paragraph(start=0, end=len(text), text=text)]
+            self._split = [[Sentence(start=0, end=len(text), text=text)]]
+        self.paragraphs = paragraphs
+        self._par_starts = [p.start for p in paragraphs]
+        self._all: list[Sentence] | None = None
+
+    def sentences_of(self, index: int) -> list[Sentence]:
+        """The sentences of paragraph ``index``."""
+        sents = self._split[index]
+        if sents is None:
+            par = self.paragraphs[index]
+            sents = [Sentence(start=s, end=e, text=self.text[s:e], context=par.context)
+                     for s, e in _sentence_spans(par.text, par.start)]
+            self._split[index] = sents
+        return sents
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        if self._all is None:
+            self._all = [s for i in range(len(self.paragraphs)) for s in self.sentences_of(i)]
+        return self._all
 
     def sentence_at(self, offset: int) -> Sentence:
-        i = bisect.bisect_right(self._starts, offset) - 1
-        return self.sentences[max(i, 0)]
+        """The last sentence starting at or before offset (the first one if none does)."""
+        i = bisect.bisect_right(self._par_starts, offset) - 1
+        while i >= 0:
+            sents = self.sentences_of(i)
+            for sent in reversed(sents):
+                if sent.start <= offset:
+                    return sent
+            i -= 1
+        return self.sentences[0]
 
     def paragraph_at(self, offset: int) -> Paragraph:
-        starts = self.__dict__.get("_par_starts")
-        if starts is None or len(starts) != len(self.paragraphs):     # built once, not per call
-            starts = self.__dict__["_par_starts"] = [p.start for p in self.paragraphs]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self._par_starts, offset) - 1
         return self.paragraphs[max(i, 0)]
+
+    def paragraph_index(self, offset: int) -> int:
+        return max(bisect.bisect_right(self._par_starts, offset) - 1, 0)
 
 
 # A "sentence" longer than this (a table flattened into one line, a file with no
@@ -98,7 +132,7 @@ def _sentence_spans(par_text: str, base: int) -> list[tuple[int, int]]:
 
 def segment(norm: NormalizedText) -> Segmented:
     text = norm.text
-    out = Segmented(text=text)
+    paragraphs = []
     heading = ""
     pos = 0
     for line in text.split("\n"):
@@ -109,14 +143,8 @@ def segment(norm: NormalizedText) -> Segmented:
         lead = LEAD_IN.match(line)
         par = Paragraph(start=start, end=end, text=line,
                         lead_in=lead.group(1).strip() if lead else "", heading=heading)
-        out.paragraphs.append(par)
         if HEADING.match(line) and len(line) <= 200:
             heading = line
-        for s, e in _sentence_spans(line, start):
-            out.sentences.append(Sentence(start=s, end=e, text=text[s:e],
-                                          context=par.lead_in or heading))
-    if not out.sentences:       # an empty or blank document: one empty paragraph and sentence,
-        out.paragraphs.append(Paragraph(start=0, end=len(text), text=text))   # so lookups never fail
-        out.sentences.append(Sentence(start=0, end=len(text), text=text))
-    out._starts = [s.start for s in out.sentences]
-    return out
+        par.context = par.lead_in or heading
+        paragraphs.append(par)
+    return Segmented(text, paragraphs)

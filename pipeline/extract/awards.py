@@ -332,14 +332,23 @@ def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption
     return out
 
 
+def _sentences_naming_awards(doc: ParsedDoc, g, table_rows):
+    """The sentences that name an award, outside the table rows read above; only
+    the paragraphs that name one are split into sentences."""
+    for k, par in enumerate(doc.seg.paragraphs):
+        if par.start in table_rows or not g.award.search(doc.text, par.start, par.end):
+            continue
+        for sent in doc.seg.sentences_of(k):
+            if g.award.search(sent.text):
+                yield sent
+
+
 def find(doc: ParsedDoc) -> list[Award]:
     g = grammar()
     cg = citation_grammar()
     text = doc.text
     out, table_rows = _table_rows(doc, g)
-    for sent in doc.seg.sentences:
-        if doc.seg.paragraph_at(sent.start).start in table_rows or not g.award.search(sent.text):
-            continue
+    for sent in _sentences_naming_awards(doc, g, table_rows):
         last_conferrer, last_status = "", ""
         for c_start, c_end in _clauses(sent.text, sent.start, g):
             clause = text[c_start:c_end]

@@ -231,12 +231,15 @@ def _quotes(doc: ParsedDoc, g: Grammar, pars: _Paragraphs) -> list[Quote]:
                 pending = None
         if pending is not None:
             out.append(_unclosed(doc, pending, g, pars))
-    for sent in doc.seg.sentences:
-        marks = [m.start() for m in g.straight_marks.finditer(text, sent.start, sent.end)]
-        for a, b in zip(marks[0::2], marks[1::2]):
-            out.append(Quote(a, a + 1, b, b + 1))
-        if len(marks) % 2:
-            out.append(_unclosed(doc, marks[-1], g, pars))
+    for k, par in enumerate(doc.seg.paragraphs):
+        if not g.straight_marks.search(text, par.start, par.end):
+            continue                      # (only paragraphs with a straight mark are split into sentences)
+        for sent in doc.seg.sentences_of(k):
+            marks = [m.start() for m in g.straight_marks.finditer(text, sent.start, sent.end)]
+            for a, b in zip(marks[0::2], marks[1::2]):
+                out.append(Quote(a, a + 1, b, b + 1))
+            if len(marks) % 2:
+                out.append(_unclosed(doc, marks[-1], g, pars))
     out.sort(key=lambda q: q.open)
     # drop quotes nested in another (a straight pair inside a curly one)
     kept: list[Quote] = []

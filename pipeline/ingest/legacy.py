@@ -255,7 +255,8 @@ def _sentence_start(text: str, pos: int) -> bool:
 class Detection:
     encoding: str          # "tcvn3" | "vni" | "" (not legacy)
     words: int             # words with a non-ASCII character
-    as_is: float           # share of them that read as Vietnamese syllables as they are
+    as_is: float | None    # share of them that read as Vietnamese syllables as they are
+                           # (None: not measured, the text holds letters only Unicode has)
     legacy: float          # ... once converted from ``encoding`` (best legacy candidate)
 
 
@@ -288,7 +289,17 @@ def detect(text: str, sample: int = 60_000, min_words: int = 3) -> Detection:
     encoding when the words with non-ASCII characters read as Vietnamese when
     converted (>= 75%) far more often than as they are (+25 points), and the
     text holds (almost) no letter that only Unicode has."""
-    words = _words(text[:sample])
+    head = text[:sample]
+    # Unicode Vietnamese (nearly every file) is told before any syllable is
+    # judged: the tokens holding a letter only Unicode has against the non-ASCII
+    # tokens (an upper bound of the words below: a token non-ASCII only by its
+    # punctuation counts too), so the exact test below would say the same
+    tokens = head.split()
+    unicode_only = sum(1 for t in tokens if _VIET_ONLY.search(t))
+    non_ascii = sum(1 for t in tokens if not t.isascii())
+    if unicode_only > 0.05 * non_ascii:
+        return Detection("", non_ascii, None, 0.0)
+    words = _words(head)
     if not words:
         return Detection("", 0, 1.0, 0.0)
     unicode_only = sum(1 for w in words if _VIET_ONLY.search(w))
