@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 
 import regex
@@ -44,6 +45,24 @@ def alternation(words, *, boundary: bool = True) -> str:
     if boundary:
         return rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])"
     return f"(?:{body})"
+
+
+def literal_trigger(words, *, boundary: bool = False, cross_lines: bool = False) -> "re.Pattern":
+    """The words as a case-sensitive pattern of the standard ``re`` engine, to
+    run over the lower-cased text (``ParsedDoc.lower``): it finds every place an
+    IGNORECASE ``regex`` pattern built from the same words (``alternation``)
+    matches, two to three times faster, so that the full pattern runs only
+    where a trigger is.  With ``boundary`` the words stand alone (no letter or
+    digit on either side) and the hits are exactly ``alternation``'s matches;
+    without, the hits are a superset.  The spaces inside an entry match a line
+    break only with ``cross_lines``."""
+    space = r"\s+" if cross_lines else r"[^\S\n]+"
+    parts = sorted({w.lower() for w in words if w}, key=len, reverse=True)
+    body = "|".join(re.escape(w).replace(r"\ ", space) for w in parts)
+    if boundary:
+        # (?<![^\W_]): no letter or digit before; `re` has no \p{L}
+        return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+    return re.compile(f"(?:{body})")
 
 
 def compile_words(words, flags=regex.IGNORECASE) -> "regex.Pattern":

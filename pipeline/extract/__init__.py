@@ -7,6 +7,7 @@ configuration can choose which to run.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from ..models import NormalizedText
@@ -30,6 +31,15 @@ class ParsedDoc:
     @property
     def text(self) -> str:
         return self.norm.text
+
+    @functools.cached_property
+    def lower(self) -> str:
+        """The text lower-cased, offset for offset (what rules.literal_trigger
+        patterns run over); a letter whose lower case is longer stays as it is."""
+        low = self.norm.text.lower()
+        if len(low) != len(self.norm.text):
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.norm.text)
+        return low
 
     def provenance(self, start: int, end: int) -> dict:
         """The provenance fields every mention record carries."""

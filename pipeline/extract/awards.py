@@ -28,6 +28,7 @@ COUNT = r"\d{1,3}(?:\.\d{3})+|\d{1,5}"
 @dataclass(frozen=True)
 class Grammar:
     award: regex.Pattern
+    award_trigger: "re.Pattern"          # where an award name may be: the award pattern runs there only
     title_of: dict
     recipient_of_title: dict
     order_class: dict
@@ -93,6 +94,7 @@ def grammar() -> Grammar:
                                rf"(?![\p{{L}}])|[;.(]|$)")
     status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
     return Grammar(award=regex.compile(award, regex.IGNORECASE), title_of=title_of,
+                   award_trigger=rules.literal_trigger(["Huân chương"] + list(title_of)),
                    recipient_of_title=recipient_of_title,
                    order_class={str(k).casefold(): v for k, v in cfg["order_classes"].items()},
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
@@ -333,9 +335,16 @@ def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption
 
 
 def _sentences_naming_awards(doc: ParsedDoc, g, table_rows):
-    """The sentences that name an award, outside the table rows read above; only
-    the paragraphs that name one are split into sentences."""
-    for k, par in enumerate(doc.seg.paragraphs):
+    """The sentences that name an award, outside the table rows read above; the
+    award pattern runs only on the paragraphs where the award names' trigger
+    is, and only those are split into sentences."""
+    last = -1
+    for hit in g.award_trigger.finditer(doc.lower):
+        k = doc.seg.paragraph_index(hit.start())
+        if k == last:
+            continue
+        last = k
+        par = doc.seg.paragraphs[k]
         if par.start in table_rows or not g.award.search(doc.text, par.start, par.end):
             continue
         for sent in doc.seg.sentences_of(k):

@@ -26,6 +26,7 @@ V = regex.VERBOSE
 @dataclass(frozen=True)
 class Grammar:
     kind_word: regex.Pattern
+    kind_trigger: "re.Pattern"      # kind_word's matches, over the lower-cased text
     kind_of_word: dict
     kind_of_abbr: dict
     abbrs_of_kind: dict
@@ -76,6 +77,7 @@ def grammar() -> Grammar:
     date = cfg["date_pattern"]
     return Grammar(
         kind_word=regex.compile(rules.alternation(kind_of_word.keys()), regex.IGNORECASE),
+        kind_trigger=rules.literal_trigger(kind_of_word.keys(), boundary=True, cross_lines=True),
         kind_of_word=kind_of_word,
         kind_of_abbr=kind_of_abbr,
         abbrs_of_kind=abbrs_of_kind,
@@ -218,7 +220,10 @@ def _issuer_words(text: str, pos: int, limit: int, g: Grammar):
                 k += 1
             for n in range(k, 1, -1):
                 group = toks[i:i + n]
-                if " ".join(folded[a - pos:b - pos] for a, b in group) in vocab:
+                key = folded[group[0][0] - pos:group[-1][1] - pos]
+                if key.count(" ") != n - 1:     # a gap other than one space
+                    key = " ".join(folded[a - pos:b - pos] for a, b in group)
+                if key in vocab:
                     e = group[-1][1]
                     i += n - 1
                     break
@@ -484,6 +489,25 @@ def _names_kind(code: str, kind: str, g: Grammar) -> bool:
 GAP_WORD = regex.compile(r"(?P<sep>[ ]*[,:][ ]*|[ ]+)(?P<w>[^\s,;.:()\[\]“”\"<>!?…]+)")
 
 
+# What the word walk of _number_after_name cannot cross: white space but a plain
+# space, and the marks GAP_WORD's words and separators exclude
+WALK_BARRIER = regex.compile(r"[^\S ]|[;.()\[\]“”\"<>!?…]")
+DIGIT = regex.compile(r"\d")
+AFTER_LINE_BREAK = regex.compile(r"[ \t\n]*")
+
+
+def _digit_within_reach(text: str, pos: int) -> bool:
+    """Could a number lie where the walk from pos reaches?  A number starts with
+    a digit, before the walk's first barrier or, after a `số` that ends a line,
+    just after the line break (`số\n12/QĐ-UBND`).  Most capitalised kind words
+    with no number after them have none: the walk is skipped."""
+    b = WALK_BARRIER.search(text, pos)
+    end = len(text) if b is None else b.start()
+    if end < len(text) and text[end] in "\t\n":
+        end = AFTER_LINE_BREAK.match(text, end).end() + 1
+    return DIGIT.search(text, pos, end) is not None
+
+
 def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar, named: bool):
     """A number after a few words naming the document, introduced by `số`:
     `Luật Đấu thầu số 43/2013/QH13`, `Nghị định của Chính phủ số 132/2008/NĐ-CP`,
@@ -494,6 +518,8 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
     `số`) and no new capitalised document kind. A lower-case kind word in
     between (`Thông báo kết luận số 624/TB-VPCP`) is allowed when the
     number's kind abbreviation names the first kind."""
+    if not _digit_within_reach(text, pos):
+        return None
     cur = pos
     inner = False
     caps = written.isupper()
@@ -535,12 +561,36 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
     return None
 
 
+class _KindWord:
+    """A kind word found by the fast scan, read like a match of g.kind_word."""
+    __slots__ = ("string", "_start", "_end")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.string, self._start, self._end = text, start, end
+
+    def group(self) -> str:
+        return self.string[self._start:self._end]
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+def _kind_words(doc: ParsedDoc, g: Grammar) -> list:
+    """Every match of g.kind_word in the text, found by its literal trigger over
+    the lower-cased text (the same matches, two to three times faster)."""
+    text = doc.text
+    return [_KindWord(text, m.start(), m.end()) for m in g.kind_trigger.finditer(doc.lower)]
+
+
 def find(doc: ParsedDoc) -> list[Citation]:
     g = grammar()
     text = doc.text
     found: list[tuple[int, int, dict]] = []       # (start, end, fields)
     global _KINDS
-    kind_matches = list(g.kind_word.finditer(text))
+    kind_matches = _kind_words(doc, g)
     starts = [m.start() for m in kind_matches]
     _KINDS = (text, starts, [m.end() for m in kind_matches], kind_matches, _kind_breakers(tuple(g.kind_of_word)))
     consumed_to = 0

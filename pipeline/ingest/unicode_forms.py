@@ -73,8 +73,12 @@ def old_tone(text: str) -> str:
 _OLD_TONE_END = re.compile(r"[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ](?![^\W\d_])")
 
 
+# a whole word ending so (only such words can change)
+_OLD_TONE_WORD = re.compile(r"(?<!\w)\w*" + _OLD_TONE_END.pattern.replace("(?![^\\W\\d_])", "(?!\\w)"))
+
+
 def new_tone(text: str) -> str:
     """Old-style tone placement -> new style (hoà -> hòa, Uỷ -> Ủy)."""
     if not _OLD_TONE_END.search(unicodedata.normalize("NFC", text)):
         return text
-    return _WORD.sub(lambda m: _move_tone(m.group(), False), text)
+    return _OLD_TONE_WORD.sub(lambda m: _move_tone(m.group(), False), text)
