@@ -47,7 +47,8 @@ def alternation(words, *, boundary: bool = True) -> str:
     return f"(?:{body})"
 
 
-def literal_trigger(words, *, boundary: bool = False, cross_lines: bool = False) -> "re.Pattern":
+def literal_trigger(words, *, boundary: bool = False, cross_lines: bool = False,
+                    before: str = "", after: str = "") -> "re.Pattern":
     """The words as a case-sensitive pattern of the standard ``re`` engine, to
     run over the lower-cased text (``ParsedDoc.lower``): it finds every place an
     IGNORECASE ``regex`` pattern built from the same words (``alternation``)
@@ -55,14 +56,15 @@ def literal_trigger(words, *, boundary: bool = False, cross_lines: bool = False)
     where a trigger is.  With ``boundary`` the words stand alone (no letter or
     digit on either side) and the hits are exactly ``alternation``'s matches;
     without, the hits are a superset.  The spaces inside an entry match a line
-    break only with ``cross_lines``."""
+    break only with ``cross_lines``.  ``before`` / ``after``: ``re`` patterns
+    around the words (`\\d[ ]?`: after a number's last digit)."""
     space = r"\s+" if cross_lines else r"[^\S\n]+"
     parts = sorted({w.lower() for w in words if w}, key=len, reverse=True)
     body = "|".join(re.escape(w).replace(r"\ ", space) for w in parts)
     if boundary:
-        # (?<![^\W_]): no letter or digit before; `re` has no \p{L}
-        return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
-    return re.compile(f"(?:{body})")
+        # no letter or digit on either side (`re` has no \p{L}: [^\W_] is one)
+        before, after = before + r"(?<![^\W_])", r"(?![^\W_])" + after
+    return re.compile(f"{before}(?:{body}){after}")
 
 
 def compile_words(words, flags=regex.IGNORECASE) -> "regex.Pattern":

@@ -17,6 +17,7 @@ NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 @dataclass(frozen=True)
 class Grammar:
     amount: regex.Pattern
+    amount_trigger: "re.Pattern"     # a digit then a multiplier or currency word: amount runs there only
     part_of_whole: regex.Pattern
     qualifier: regex.Pattern
     qualifier_kind: dict
@@ -70,6 +71,10 @@ def grammar() -> Grammar:
                                       + r")(?![\p{L}])", regex.IGNORECASE),
         qualifier_after_kind=after_kind,
         amount=regex.compile(amount, regex.IGNORECASE),
+        # (a multiplier run into the currency, `5 triệuđồng`, is one word)
+        amount_trigger=rules.literal_trigger(
+            list(mult) + list(cfg["currency_words"]) + [m + c for m in mult for c in cfg["currency_words"]],
+            before=r"\d[ ]?", after=r"(?![^\W_])"),
         # `đã phân bổ 11,7/12,7 nghìn tỷ đồng`: a part and its whole sharing one unit
         part_of_whole=regex.compile(rf"(?<![\p{{L}}\p{{N}}.,/])(?P<part>{NUM})[ ]?/[ ]?(?P<whole>{NUM})[ ]?"
                                     rf"(?P<unit>(?:{mult_alt})(?:[ ](?:{mult_alt}))?(?:[ ]?(?:{cur_alt}))?|(?:{cur_alt}))"
@@ -187,7 +192,7 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
 def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
     """`11,7/12,7 nghìn tỷ đồng`: two amounts, the part and the whole, in the unit written once."""
     out = []
-    for m in g.part_of_whole.finditer(doc.text):
+    for m in _money_matches(doc, g, g.part_of_whole):
         unit = m.group("unit")
         words = unit.casefold().split()
         if not any(w in g.multipliers for w in words) and not any(w in g.currency for w in words):
@@ -204,11 +209,25 @@ def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
     return out
 
 
+def _money_matches(doc: ParsedDoc, g: Grammar, pattern):
+    """The matches of pattern (g.amount, g.part_of_whole) that may be money, in
+    text order: the pattern runs only on the paragraphs (lines: no amount runs
+    over one) where a digit is followed by a multiplier or currency word that
+    ends there, as in every amount that is not a bare number."""
+    last = -1
+    for hit in g.amount_trigger.finditer(doc.lower):
+        k = doc.seg.paragraph_index(hit.start())
+        if k != last:
+            last = k
+            par = doc.seg.paragraphs[k]
+            yield from pattern.finditer(doc.text, par.start, par.end)
+
+
 def find(doc: ParsedDoc) -> list[Money]:
     g = grammar()
     text = doc.text
     out: list[Money] = _table_cells(doc, g) + _parts_of_wholes(doc, g)
-    for m in g.amount.finditer(text):
+    for m in _money_matches(doc, g, g.amount):
         value_text = m.group("value")
         has_mult = any(w in g.multipliers for w in value_text.casefold().split())
         if not has_mult and not m.group("currency"):
