@@ -357,7 +357,7 @@ YEAR_AFTER = regex.compile(r"[ ]+(?:năm[ ]+)?(?P<year>(?:19|20)\d{2})(?![\p{L}\
 
 def _kind_starts(text: str, pos: int, g: Grammar) -> bool:
     """A capitalised kind word that starts a new document name at pos (`Luật sư` does not)."""
-    km = g.kind_word.match(text, pos)
+    km = _kind_word_at(text, pos, g)
     if not km or not km.group()[0].isupper():
         return False
     nxt = NAME_WORD.match(text, km.end())
@@ -546,7 +546,7 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
             nm = g.lead_number.match(text, ws)
             if nm:
                 return nm if n < 4 and _names_kind(nm.group("code"), kind, g) else None
-        km = g.kind_word.match(text, ws)
+        km = _kind_word_at(text, ws, g)
         if km:
             if _kind_starts(text, ws, g) and not (caps and km.group().isupper()):
                 return None
@@ -593,6 +593,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
     kind_matches = _kind_words(doc, g)
     starts = [m.start() for m in kind_matches]
     _KINDS = (text, starts, [m.end() for m in kind_matches], kind_matches, _kind_breakers(tuple(g.kind_of_word)))
+    _AFTER_KIND.clear()
     consumed_to = 0
     for i, km in enumerate(kind_matches):
         if km.start() < consumed_to:
@@ -602,7 +603,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
         next_kind = starts[i + 1] if i + 1 < len(starts) else len(text)
         capital = written[0].isupper()
         named = kind in g.named_kinds
-        nm = g.lead_number.match(text, km.end())
+        nm = _number_at(text, km.end(), g)
         if not nm and capital:
             nm = _number_after_name(text, km.end(), kind, written, g, named)
         if nm:
@@ -611,7 +612,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
                 consumed_to = max(consumed_to, end)
             continue
         if named and capital and not g.named_not_after.search(text, max(0, km.start() - 12), km.start()):
-            name_end = _law_name_end(text, km.end(), g)
+            name_end = _name_end_at(text, km.end(), g)
             if name_end > km.end() or kind in g.named_bare:
                 rec = dict(doc_type=kind)
                 end = name_end
@@ -754,6 +755,43 @@ def _no_repeat(text: str, pos: int, end: int) -> int:
 # The kind words of the text find() reads (text, starts, ends, matches): a window
 # of it need not be scanned again.
 _KINDS = None
+# what follows each kind word of that text (its number; where a law's name after
+# it ends), read once: a subject's end looks ahead at the kind words that the
+# main loop reads again when it gets there
+_AFTER_KIND: dict = {}
+
+
+def _kind_word_at(text: str, pos: int, g: Grammar):
+    """g.kind_word.match(text, pos), from the scan of the whole text: a match
+    starting at pos is in it unless an earlier match of the scan runs over pos."""
+    kinds = _KINDS
+    if kinds is None or kinds[0] is not text:
+        return g.kind_word.match(text, pos)
+    _, starts, ends, matches, _ = kinds
+    i = bisect.bisect_right(starts, pos) - 1
+    if i >= 0 and starts[i] == pos:
+        return matches[i]
+    if i >= 0 and ends[i] > pos:
+        return g.kind_word.match(text, pos)
+    return None
+
+
+def _number_at(text: str, pos: int, g: Grammar):
+    if _KINDS is None or _KINDS[0] is not text:
+        return g.lead_number.match(text, pos)
+    key = ("number", pos)
+    if key not in _AFTER_KIND:
+        _AFTER_KIND[key] = g.lead_number.match(text, pos)
+    return _AFTER_KIND[key]
+
+
+def _name_end_at(text: str, pos: int, g: Grammar) -> int:
+    if _KINDS is None or _KINDS[0] is not text:
+        return _law_name_end(text, pos, g)
+    key = ("name", pos)
+    if key not in _AFTER_KIND:
+        _AFTER_KIND[key] = _law_name_end(text, pos, g)
+    return _AFTER_KIND[key]
 # characters no kind word (letters and white space) holds
 KIND_BREAKERS = frozenset('0123456789.,;:!?()[]/"\'-–%“”…')
 
@@ -795,9 +833,9 @@ def _kind_words_in(text: str, pos: int, endpos: int, g: Grammar):
 def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
     """Start of the next numbered citation after pos (with its joining `, ` / `và`)."""
     for km in _kind_words_in(text, pos, min(len(text), pos + 500), g):
-        if g.lead_number.match(text, km.end()) or (
+        if _number_at(text, km.end(), g) or (
                 g.kind_of_word.get(km.group().casefold()) in g.named_kinds and km.group()[0].isupper()
-                and _law_name_end(text, km.end(), g) > km.end()):
+                and _name_end_at(text, km.end(), g) > km.end()):
             if g.embedding.search(text, max(pos, km.start() - g.embedding_reach), km.start()):
                 continue     # `quy định chi tiết một số điều của Luật ...`: inside the subject
             cut = CITATION_JOIN.search(text[pos:km.start()])
