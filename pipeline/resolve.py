@@ -74,10 +74,14 @@ def normalize_code(code: str) -> str:
     return c
 
 
+TRAILING_DIGITS = regex.compile(r"\d+$")
+
+
+@functools.lru_cache(maxsize=4096)      # a document cites a few codes many times
 def is_central(code: str) -> bool:
     """A code with a central issuer part (`CT/TW`, `NĐ-CP`, `QĐ-TTg`, `TT-BNV`,
     `QH15`, and `BTP-PBGDPL`: a ministry's letter names it first)."""
-    parts = [regex.sub(r"\d+$", "", p) for p in normalize_code(code).split("-") if p]
+    parts = [TRAILING_DIGITS.sub("", p) for p in normalize_code(code).split("-") if p]
     issuers = [p for p in parts if p not in _kind_abbreviations()] or parts[-1:]
     return any(p in _central() or p.startswith("UBTVQH") or p == "QH" for p in issuers)
 

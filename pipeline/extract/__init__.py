@@ -34,12 +34,9 @@ class ParsedDoc:
 
     @functools.cached_property
     def lower(self) -> str:
-        """The text lower-cased, offset for offset (what rules.literal_trigger
-        patterns run over); a letter whose lower case is longer stays as it is."""
-        low = self.norm.text.lower()
-        if len(low) != len(self.norm.text):
-            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.norm.text)
-        return low
+        """The text lower-cased, offset for offset (common.lowered)."""
+        from .common import lowered
+        return lowered(self.norm.text)
 
     def provenance(self, start: int, end: int) -> dict:
         """The provenance fields every mention record carries."""

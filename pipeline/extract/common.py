@@ -15,6 +15,28 @@ DATE_PARTIAL = regex.compile(r"(?i)ngày\s*(?:\.{2,}|…+)?\s*tháng\s+(\d{1,2})
 WORD = regex.compile(r"[\p{L}\p{N}]+(?:[-–][\p{L}\p{N}]+)*")
 
 
+def lowered(text: str) -> str:
+    """The text lower-cased, offset for offset (what rules.literal_trigger
+    patterns run over); a letter whose lower case is longer stays as it is."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return low
+
+
+def finditer_at_triggers(pattern, trigger, text: str, lower: str | None = None):
+    """pattern.finditer(text), for a pattern each of whose matches starts where
+    ``trigger`` (rules.literal_trigger, run over the lower-cased text) has a hit:
+    the pattern is tried at those places only."""
+    end = -1
+    for hit in trigger.finditer(lowered(text) if lower is None else lower):
+        if hit.start() >= end:
+            m = pattern.match(text, hit.start())
+            if m:
+                end = m.end() if m.end() > m.start() else m.end() + 1
+                yield m
+
+
 def iso_date(day, month, year) -> str:
     """ISO date, or empty when the parts do not make a real date."""
     try:

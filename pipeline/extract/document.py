@@ -25,7 +25,7 @@ import regex
 
 from .. import rules
 from ..models import DocumentInfo
-from .common import iso_date
+from .common import finditer_at_triggers, iso_date
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,17 @@ def _is_caps(s: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+_DASH_SPACED = regex.compile(r"\s*[-–—]\s*")
+_SPACES = regex.compile(r"\s+")
+
+
 def _fold(s: str) -> str:
     """Case-fold and unify the old/new tone placement (`Hoà`/`Hòa`, `uỷ`/`ủy`)."""
-    s = unicodedata.normalize("NFC", regex.sub(r"\s*[-–—]\s*", " - ", s.strip())).casefold()
+    s = unicodedata.normalize("NFC", _DASH_SPACED.sub(" - ", s.strip())).casefold()
     for old, new in (("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
                      ("uỷ", "ủy"), ("uý", "úy"), ("uỳ", "ùy"), ("uỹ", "ũy"), ("uỵ", "ụy")):
         s = s.replace(old, new)
-    return regex.sub(r"\s+", " ", s)
+    return _SPACES.sub(" ", s)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Grammar:
     provinces: dict                # folded name -> canonical
     province_pattern: regex.Pattern
     province_in_body: regex.Pattern
+    province_in_body_trigger: "re.Pattern"
     after_2025: frozenset
     merged: dict
     places: dict                   # folded place -> province (before July 2025)
@@ -174,6 +179,8 @@ def grammar() -> Grammar:
         periods=periods,
         provinces=provinces,
         province_pattern=regex.compile(prov_alt, regex.IGNORECASE),
+        # where province_in_body can start: the place nouns it opens with
+        province_in_body_trigger=rules.literal_trigger(["tỉnh", "thành phố", "tp"], boundary=True, cross_lines=True),
         province_in_body=regex.compile(r"(?<![\p{L}\p{N}])(?:tỉnh|thành\s+phố|TP\s*\.?)\s+(?P<p>"
                                        + _alt(names, boundary=False) + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
         after_2025=frozenset(prov["after_2025"]),
@@ -742,7 +749,7 @@ def _is_central(issuer: str, g: Grammar) -> bool:
 
 def _body_province(text: str, g: Grammar) -> str:
     counts: dict = {}
-    for m in g.province_in_body.finditer(text):
+    for m in finditer_at_triggers(g.province_in_body, g.province_in_body_trigger, text):
         p = _canonical_province(m.group("p"), g)
         if p:
             counts[p] = counts.get(p, 0) + 1

@@ -156,18 +156,24 @@ def grammar() -> Grammar:
     return g
 
 
+SPACES = regex.compile(r"\s+")
+DASH_SPACED = regex.compile(r"\s*[–—‒―]\s*")
+HYPHEN_SPACED = regex.compile(r"\s+-\s*|\s*-\s+")
+WORDS = regex.compile(r"[\p{L}\p{N}]+")
+
+
 def _fold(s: str) -> str:
-    return regex.sub(r"\s+", " ", unicodedata.normalize("NFC", s)).strip().casefold()
+    return SPACES.sub(" ", unicodedata.normalize("NFC", s)).strip().casefold()
 
 
 def clean_name(s: str) -> str:
     """NFC, quotes and surrounding space removed, whitespace collapsed, dashes
     unified to ` - `."""
     s = unicodedata.normalize("NFC", s)
-    s = regex.sub(r"\s+", " ", s).strip(" *_\"'“”«»‘’")
-    s = regex.sub(r"\s*[–—‒―]\s*", " - ", s)
-    s = regex.sub(r"\s+-\s*|\s*-\s+", " - ", s)
-    return regex.sub(r"\s+", " ", s).strip()
+    s = SPACES.sub(" ", s).strip(" *_\"'“”«»‘’")
+    s = DASH_SPACED.sub(" - ", s)
+    s = HYPHEN_SPACED.sub(" - ", s)
+    return SPACES.sub(" ", s).strip()
 
 
 def _key(name: str, g: Grammar) -> frozenset:
@@ -180,7 +186,7 @@ def _key(name: str, g: Grammar) -> frozenset:
     s = g.places.sub(lambda m: " " if m.group(1)[:1].isupper() else m.group(), s)
     s = _fold(s)
     s = g.scope.sub(" ", s)
-    return frozenset(regex.findall(r"[\p{L}\p{N}]+", s))
+    return frozenset(WORDS.findall(s))
 
 
 def _tone(s: str, g: Grammar) -> str:
@@ -284,7 +290,7 @@ def _unclosed(doc: ParsedDoc, at: int, g: Grammar, pars: _Paragraphs, before: Op
 
 
 def _word_count(s: str) -> int:
-    return len(regex.findall(r"[\p{L}\p{N}]+", s))
+    return len(WORDS.findall(s))
 
 
 def _direct_head(window: str, g: Grammar) -> Optional[str]:
