@@ -35,6 +35,7 @@ ascent/descent, so every line of one font size has the same height).
 from __future__ import annotations
 
 import bisect
+import ctypes
 import math
 import re
 from collections import Counter
@@ -42,6 +43,7 @@ from dataclasses import dataclass
 
 from ..models import SourceText
 from .common import failed, one_line, sniff_kind
+from .pdf_tables import Table, find_tables
 
 BAND = 0.12                 # top / bottom share of the page height where running heads live
 TEXT_PAGE_CHARS = 200       # this many non-space chars: the page has a text layer
@@ -80,6 +82,7 @@ class Page:
     scanned: bool = False
     paths: int = 0       # drawn path objects (lines, rectangles): a ruled table?
     rotation: int = 0
+    tables_unsure: bool = False  # pdf_tables could not read the tables as pdfplumber would
 
 
 def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
@@ -190,13 +193,23 @@ def _read_page(pdf, index: int) -> Page:
             if len(text) != n:
                 # pdfium inserted/dropped chars in its text view: read char by char
                 text = "".join(_char(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(n))
-            lines = _lines(text, lambda k: box_of(textpage.get_charbox(k, loose=True)))
+            boxes = _loose_boxes(textpage, n, box_of)
+            lines = _lines(text, boxes)
+            n_chars = sum(len(ln.text) - ln.text.count(" ") - ln.text.count("\t") for ln in lines)
+            result = Page(lines, width, height, n_chars, rotation=page.get_rotation() % 360)
+            if n_chars >= MIN_PAGE_CHARS:
+                result.paths = _count_paths(page)
+            if result.paths >= TABLE_MIN_PATHS and result.rotation == 0:
+                try:
+                    found = find_tables(page, textpage, height, boxes)
+                except Exception:                    # a path or char pdfium cannot describe
+                    found = None
+                if found is None:
+                    result.tables_unsure = True      # pdfplumber reads this page's tables
+                else:
+                    _put_tables(result, found, height)
         finally:
             textpage.close()
-        n_chars = sum(len(ln.text) - ln.text.count(" ") - ln.text.count("\t") for ln in lines)
-        result = Page(lines, width, height, n_chars, rotation=page.get_rotation() % 360)
-        if n_chars >= MIN_PAGE_CHARS:
-            result.paths = _count_paths(page)
         if n_chars < TEXT_PAGE_CHARS:
             if page.get_rotation() % 180:        # image bounds are in unrotated page space
                 width, height = height, width
@@ -213,8 +226,46 @@ def _char(code: int) -> str:
         return "\ufffd"
 
 
+def _loose_boxes(textpage, n: int, box_of) -> list:
+    """Every char's loose box in display space (None where pdfium has none).
+
+    pypdfium2's ``get_charbox`` allocates a struct and goes through two Python
+    layers per char (a third of the reading time on text-only pages).  Here
+    pdfium writes all boxes into one array through a plain-address prototype of
+    ``FPDFText_GetLooseCharBox``, and the floats are unpacked in one go."""
+    import pypdfium2.raw as pdfium_c
+    if n <= 0:
+        return []
+    rects = (pdfium_c.FS_RECTF * n)()
+    base, size = ctypes.addressof(rects), ctypes.sizeof(pdfium_c.FS_RECTF)
+    get = _loose_box_function()
+    page = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    found = [get(page, k, base + k * size) for k in range(n)]
+    floats = memoryview(rects).cast("B").cast("f").tolist()     # left, top, right, bottom per char
+    boxes = list(zip(floats[0::4], floats[3::4], floats[2::4], floats[1::4]))
+    if not all(found):
+        boxes = [box if ok else None for box, ok in zip(boxes, found)]
+    if box_of is not None:
+        boxes = [None if b is None else box_of(b) for b in boxes]
+    return boxes
+
+
+_LOOSE_BOX = []
+
+
+def _loose_box_function():
+    """FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) taking plain ints."""
+    if not _LOOSE_BOX:
+        import pypdfium2.raw as pdfium_c
+        address = ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+        prototype = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+        _LOOSE_BOX.append(prototype(address))
+    return _LOOSE_BOX[0]
+
+
 def _box_reader(rotation: int, width: float, height: float):
-    """Map a char box from page space to display space (pages with /Rotate)."""
+    """Map a char box from page space to display space (pages with /Rotate);
+    None when the page is upright (no mapping needed)."""
     rotation %= 360
     if rotation == 90:       # width/height are displayed sizes; unrotated W = height
         return lambda b: (b[1], height - b[2], b[3], height - b[0])
@@ -222,38 +273,36 @@ def _box_reader(rotation: int, width: float, height: float):
         return lambda b: (width - b[2], height - b[3], width - b[0], height - b[1])
     if rotation == 270:      # unrotated H = width
         return lambda b: (width - b[3], b[0], width - b[1], b[2])
-    return lambda b: b
+    return None
 
 
-def _lines(text: str, charbox) -> list[Line]:
-    """Cut the page text into visual lines with boxes (``charbox(i)``: the display-
-    space loose box of char i)."""
+def _lines(text: str, boxes: list) -> list[Line]:
+    """Cut the page text into visual lines with boxes (``boxes[i]``: the display-
+    space loose box of char i, None where pdfium has none)."""
     raw: list[tuple[str, list]] = []       # (text, boxes) per pdfium line
     buf: list[str] = []
-    boxes: list = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\r" or ch == "\n":
-            if ch == "\r" and i + 1 < n and text[i + 1] == "\n":
-                i += 1
-            raw.append(("".join(buf), boxes))
-            buf, boxes = [], []
-        elif ch == "\ufffe":                 # pdfium's line-end hyphen marker
-            buf.append("-")
-            box = charbox(i)
-            boxes.append(box)
-            nxt = _next_box(text, i + 1, charbox)
-            if nxt is None or nxt[3] <= box[1] + 0.3 * (box[3] - box[1]):
-                raw.append(("".join(buf), boxes))   # the text goes on on the next line
-                buf, boxes = [], []
-        else:
-            buf.append(ch)
-            if not ch.isspace():
-                boxes.append(charbox(i))
-        i += 1
-    raw.append(("".join(buf), boxes))
+    line_boxes: list = []
+    start = 0
+    for m in _LINE_BREAK.finditer(text):   # the chars between breaks are handled as runs
+        end = m.start()
+        buf.append(text[start:end])
+        line_boxes += _ink_boxes(text, boxes, start, end)
+        start = m.end()
+        if m.group() != "\ufffe":
+            raw.append(("".join(buf), line_boxes))
+            buf, line_boxes = [], []
+            continue
+        # pdfium's line-end hyphen marker
+        buf.append("-")
+        box = _box(boxes, end)
+        line_boxes.append(box)
+        nxt = _next_box(text, end + 1, boxes)
+        if nxt is None or nxt[3] <= box[1] + 0.3 * (box[3] - box[1]):
+            raw.append(("".join(buf), line_boxes))   # the text goes on on the next line
+            buf, line_boxes = [], []
+    buf.append(text[start:])
+    line_boxes += _ink_boxes(text, boxes, start, len(text))
+    raw.append(("".join(buf), line_boxes))
 
     lines: list[Line] = []
     for line_text, line_boxes in raw:
@@ -267,8 +316,8 @@ def _lines(text: str, charbox) -> list[Line]:
                 good = [(prev.left, prev.bottom - 1.2 * h, prev.right, prev.bottom - 0.2 * h)]
             else:
                 good = [(0.0, 0.0, 0.0, 1.0)]
-        line = Line(line_text, min(b[0] for b in good), min(b[1] for b in good),
-                    max(b[2] for b in good), max(b[3] for b in good))
+        lefts, bottoms, rights, tops = zip(*good)
+        line = Line(line_text, min(lefts), min(bottoms), max(rights), max(tops))
         if lines and _same_visual_line(lines[-1], line):
             prev = lines[-1]
             sep = "" if prev.text.endswith((" ", "\t")) or line.text.startswith((" ", "\t")) else " "
@@ -280,10 +329,32 @@ def _lines(text: str, charbox) -> list[Line]:
     return lines
 
 
-def _next_box(text: str, start: int, charbox):
+_LINE_BREAK = re.compile("\r\n|\r|\n|\ufffe")
+
+
+def _ink_boxes(text: str, boxes: list, start: int, end: int) -> list:
+    """Boxes of the non-space chars in text[start:end] (spaces have no useful box)."""
+    found = [boxes[k] for k in range(start, end) if not text[k].isspace()]
+    if None in found:
+        raise _no_box()
+    return found
+
+
+def _box(boxes: list, k: int):
+    if boxes[k] is None:
+        raise _no_box()
+    return boxes[k]
+
+
+def _no_box():
+    import pypdfium2 as pdfium
+    return pdfium.PdfiumError("Failed to get charbox.")
+
+
+def _next_box(text: str, start: int, boxes: list):
     for k in range(start, min(len(text), start + 8)):
         if not text[k].isspace():
-            return charbox(k)
+            return _box(boxes, k)
     return None
 
 
@@ -313,15 +384,40 @@ def _image_covered(page, width: float, height: float) -> bool:
 
 
 def _count_paths(page, limit: int = TABLE_MIN_PATHS) -> int:
-    """Path objects (lines, rectangles) drawn on the page, counted up to ``limit``."""
+    """Path objects (lines, rectangles) drawn on the page or in forms up to two
+    levels down, counted up to ``limit``; 0 when pdfium cannot list them.
+
+    Walks pdfium's object lists directly: pypdfium2's ``get_objects`` wraps
+    every object (text runs included) in a Python object first."""
     import pypdfium2.raw as pdfium_c
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    get_type = pdfium_c.FPDFPageObj_GetType
     n = 0
-    try:
-        for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-            n += 1
-            if n >= limit:
-                break
-    except Exception:
+
+    def walk(count: int, get, level: int) -> bool:
+        """False when pdfium fails; stops early once ``limit`` is reached."""
+        nonlocal n
+        if count < 0:
+            return False
+        for k in range(count):
+            obj = get(k)
+            if not obj:
+                return False
+            kind = get_type(obj)
+            if kind == path:
+                n += 1
+                if n >= limit:
+                    return True
+            elif kind == form and level < 2:
+                if not walk(pdfium_c.FPDFFormObj_CountObjects(obj),
+                            lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), level + 1):
+                    return False
+                if n >= limit:
+                    return True
+        return True
+
+    raw = page.raw
+    if not walk(pdfium_c.FPDFPage_CountObjects(raw), lambda j: pdfium_c.FPDFPage_GetObject(raw, j), 0):
         return 0
     return n
 
@@ -329,8 +425,8 @@ def _count_paths(page, limit: int = TABLE_MIN_PATHS) -> int:
 # ---------------------------------------------------------------- ruled tables
 
 def _read_tables(data: bytes, pages: list[Page]) -> None:
-    """Replace the lines inside ruled tables by one line per row (cells " | ")."""
-    wanted = [i for i, p in enumerate(pages) if p.paths >= TABLE_MIN_PATHS and p.rotation == 0]
+    """Pages whose tables ``pdf_tables`` could not vouch for: ask pdfplumber."""
+    wanted = [i for i, p in enumerate(pages) if p.tables_unsure]
     if not wanted:
         return
     try:
@@ -343,26 +439,29 @@ def _read_tables(data: bytes, pages: list[Page]) -> None:
         with pdfplumber.open(io.BytesIO(data)) as doc:
             for i in wanted:
                 try:
-                    _page_tables(doc.pages[i], pages[i])
+                    pl_page = doc.pages[i]
+                    found = [Table(tuple(map(float, t.bbox)),
+                                   [(tuple(map(float, cells.bbox)), texts)
+                                    for cells, texts in zip(t.rows, t.extract())])
+                             for t in pl_page.find_tables()]
+                    _put_tables(pages[i], found, float(pl_page.height))
                 except Exception:
                     continue          # a table pdfplumber cannot read: keep pdfium's lines
     except Exception:
         return
 
 
-def _page_tables(pl_page, page: Page) -> None:
-    found = pl_page.find_tables()
-    if not found:
-        return
-    # pdfplumber: x as in PDF space, top = page height - y (pdfium boxes: PDF space)
-    mx0, my1 = 0.0, float(pl_page.height)
+def _put_tables(page: Page, found: list, height: float) -> None:
+    """Replace the lines inside ruled tables by one line per row (cells " | ").
+
+    ``found``: tables with boxes as (x0, top, x1, bottom), top measured down from
+    the top of the page (as pdfplumber and ``pdf_tables`` give them)."""
     for table in found:
-        rows = table.extract()
-        cells = table.rows
+        rows = [texts for _, texts in table.rows]
         if len(rows) < 2 or max((sum(1 for c in r if c and c.strip()) for r in rows), default=0) < 2:
             continue
         text_rows = []
-        for row, row_cells in zip(rows, cells):
+        for row_box, row in table.rows:
             values = [(c or "").strip() for c in row if c is not None]
             if not any(v.strip() for v in values):
                 continue
@@ -370,14 +469,12 @@ def _page_tables(pl_page, page: Page) -> None:
                 return                 # pdfminer cannot map this font: pdfium's text is better
             text = " | ".join("\n".join(ln.strip() for ln in v.split("\n") if ln.strip())
                               for v in values)
-            x0, top, x1, bottom = row_cells.bbox
-            text_rows.append(Line(text, mx0 + float(x0), my1 - float(bottom), mx0 + float(x1),
-                                  my1 - float(top), block=True))
+            x0, top, x1, bottom = row_box
+            text_rows.append(Line(text, x0, height - bottom, x1, height - top, block=True))
         if not text_rows:
             continue
         x0, top, x1, bottom = table.bbox
-        t_left, t_bottom, t_right, t_top = (mx0 + float(x0), my1 - float(bottom),
-                                            mx0 + float(x1), my1 - float(top))
+        t_left, t_bottom, t_right, t_top = x0, height - bottom, x1, height - top
 
         def inside(ln: Line) -> bool:
             cx = (ln.left + ln.right) / 2
