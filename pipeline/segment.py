@@ -112,22 +112,102 @@ HEADING = regex.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\))
 def _sentence_spans(par_text: str, base: int) -> list[tuple[int, int]]:
     spans = []
     cursor = 0
-    for piece in sent_tokenize(par_text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        at = par_text.find(piece, cursor)
-        if at < 0:          # the tokenizer changed the text: fall back to the rest
-            spans.append((base + cursor, base + len(par_text)))
-            cursor = len(par_text)
-            break
-        spans.append((base + at, base + at + len(piece)))
-        cursor = at + len(piece)
+    for s, e in _split(par_text):
+        spans.append((base + s, base + e))
+        cursor = e
     if cursor < len(par_text) and par_text[cursor:].strip():
         rest = len(par_text) - len(par_text[cursor:].lstrip())
         spans.append((base + rest, base + len(par_text)))
     # sentences cover the paragraph: extend each to the next start, so no span falls between
     return _capped(spans, par_text, base) if any(e - s > MAX_SENTENCE for s, e in spans) else spans
+
+
+def _spans_of_pieces(par_text: str) -> list[tuple[int, int]]:
+    """underthesea's sentences, found again in the paragraph."""
+    spans = []
+    cursor = 0
+    for piece in sent_tokenize(par_text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        at = par_text.find(piece, cursor)
+        if at < 0:          # the tokenizer changed the text: the rest is one sentence
+            break
+        spans.append((at, at + len(piece)))
+        cursor = at + len(piece)
+    return spans
+
+
+SENTENCE_MARK = regex.compile(r"[.?!]")
+
+
+def _punkt_spans(text: str, is_boundary) -> list[tuple[int, int]]:
+    """The sentences of underthesea's Punkt-style splitter as offsets, the same
+    ones: its walk over the text, taken from one sentence mark to the next
+    instead of one character at a time (the walk was most of the segmenting)."""
+    if not text or not text.strip():
+        return []
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    start = i = 0
+
+    def add(a: int, b: int) -> None:
+        piece = text[a:b]
+        core = piece.strip()
+        if core:
+            s = a + len(piece) - len(piece.lstrip())
+            spans.append((s, s + len(core)))
+
+    while True:
+        m = SENTENCE_MARK.search(text, i)
+        if m is None:
+            break
+        i = m.start()
+        if text[i] == ".":
+            dot_end = i
+            while dot_end < n and text[dot_end] == ".":
+                dot_end += 1
+            if dot_end - i >= 3:                  # an ellipsis ends a sentence before a capital
+                after = dot_end
+                while after < n and text[after] in " \t":
+                    after += 1
+                if after >= n or text[after].isupper():
+                    add(start, dot_end)
+                    while dot_end < n and text[dot_end] in " \t\n\r":
+                        dot_end += 1
+                    start = dot_end
+                i = dot_end
+                continue
+        if is_boundary(text, i):
+            end = i + 1
+            while end < n and text[end] in ".?!":
+                end += 1
+            add(start, end)
+            while end < n and text[end] in " \t\n\r":
+                end += 1
+            start = i = end
+            continue
+        i += 1
+    add(start, n)
+    return spans
+
+
+def _splitter():
+    """The function from a paragraph to its sentence offsets: underthesea's
+    splitter walked mark to mark when its boundary test can be reached, else
+    its sentences found again in the text."""
+    try:
+        from underthesea.pipeline import sent_tokenize as punkt
+        punkt._load_model()
+        is_boundary = punkt.sentence_tokenizer._is_sentence_boundary
+        if punkt.PunktSentenceTokenizer.SENT_END_CHARS != frozenset(".?!"):
+            raise AttributeError("another splitter")
+    except (ImportError, AttributeError):
+        return _spans_of_pieces
+    return lambda text: _punkt_spans(text, is_boundary)
+
+
+_split = _splitter()
 
 
 def segment(norm: NormalizedText) -> Segmented:
