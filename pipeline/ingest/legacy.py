@@ -295,7 +295,11 @@ def detect(text: str, sample: int = 60_000, min_words: int = 3) -> Detection:
     # tokens (an upper bound of the words below: a token non-ASCII only by its
     # punctuation counts too), so the exact test below would say the same
     tokens = head.split()
-    unicode_only = sum(1 for t in tokens if _VIET_ONLY.search(t))
+    unicode_only = 0
+    for at in range(0, len(tokens), 256):
+        unicode_only += sum(1 for t in tokens[at:at + 256] if _VIET_ONLY.search(t))
+        if unicode_only > 0.05 * len(tokens):      # more than the test below needs, whatever follows
+            return Detection("", len(tokens), None, 0.0)
     non_ascii = sum(1 for t in tokens if not t.isascii())
     if unicode_only > 0.05 * non_ascii:
         return Detection("", non_ascii, None, 0.0)
