@@ -83,7 +83,7 @@ class Grammar:
     place_date: regex.Pattern
     news_date: regex.Pattern
     news_date_prefix: regex.Pattern
-    news_marks: regex.Pattern
+    news_marks: tuple
     chrome: frozenset
     news_footer: regex.Pattern
     closing_lead: regex.Pattern
@@ -157,7 +157,8 @@ def grammar() -> Grammar:
         place_date=regex.compile(place),
         news_date=regex.compile(cfg["news_date_line"]),
         news_date_prefix=regex.compile(cfg["news_date_prefix"]),
-        news_marks=regex.compile("|".join(f"(?:{p})" for p in cfg["news_marks"]), regex.MULTILINE),
+        # searched one by one: each has a literal the engine scans for, an alternation of them has none
+        news_marks=tuple(regex.compile(p, regex.MULTILINE) for p in cfg["news_marks"]),
         chrome=frozenset(_fold(c) for c in cfg["news_chrome"]),
         news_footer=regex.compile(cfg["news_footer"]),
         closing_lead=regex.compile(cfg["closing_lead"]),
@@ -322,7 +323,7 @@ def _date_of(m) -> str:
 def _is_news(text: str, lay: Layout, g: Grammar) -> bool:
     if lay.heading is not None or lay.motto or lay.number_line is not None or lay.place_line is not None:
         return False
-    return lay.news_date_line is not None or bool(g.news_marks.search(text))
+    return lay.news_date_line is not None or any(p.search(text) for p in g.news_marks)
 
 
 def _doc_kind(text: str, lay: Layout, g: Grammar) -> str:
