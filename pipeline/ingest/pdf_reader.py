@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from ..models import SourceText
 from .common import failed, one_line, sniff_kind
-from .pdf_tables import Table, find_tables
+from .pdf_tables import Table, find_tables, loose_box_function
 
 BAND = 0.12                 # top / bottom share of the page height where running heads live
 TEXT_PAGE_CHARS = 200       # this many non-space chars: the page has a text layer
@@ -193,7 +193,7 @@ def _read_page(pdf, index: int) -> Page:
             if len(text) != n:
                 # pdfium inserted/dropped chars in its text view: read char by char
                 text = "".join(_char(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(n))
-            boxes = _loose_boxes(textpage, n, box_of)
+            boxes = _loose_boxes(textpage, n, box_of, text)
             lines = _lines(text, boxes)
             n_chars = sum(len(ln.text) - ln.text.count(" ") - ln.text.count("\t") for ln in lines)
             result = Page(lines, width, height, n_chars, rotation=page.get_rotation() % 360)
@@ -201,7 +201,7 @@ def _read_page(pdf, index: int) -> Page:
                 result.paths = _count_paths(page)
             if result.paths >= TABLE_MIN_PATHS and result.rotation == 0:
                 try:
-                    found = find_tables(page, textpage, height, boxes)
+                    found = find_tables(page, textpage, height, boxes, text)
                 except Exception:                    # a path or char pdfium cannot describe
                     found = None
                 if found is None:
@@ -226,8 +226,10 @@ def _char(code: int) -> str:
         return "\ufffd"
 
 
-def _loose_boxes(textpage, n: int, box_of) -> list:
-    """Every char's loose box in display space (None where pdfium has none).
+def _loose_boxes(textpage, n: int, box_of, text: str) -> list:
+    """Every char's loose box in display space, None where pdfium has none.
+    When ``text`` has one char per index, spaces are skipped (their box never
+    shapes a line; the table reader asks for the few it needs) and hold zeros.
 
     pypdfium2's ``get_charbox`` allocates a struct and goes through two Python
     layers per char (a third of the reading time on text-only pages).  Here
@@ -238,29 +240,19 @@ def _loose_boxes(textpage, n: int, box_of) -> list:
         return []
     rects = (pdfium_c.FS_RECTF * n)()
     base, size = ctypes.addressof(rects), ctypes.sizeof(pdfium_c.FS_RECTF)
-    get = _loose_box_function()
+    get = loose_box_function()
     page = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    found = [get(page, k, base + k * size) for k in range(n)]
+    wanted = [k for k, ch in enumerate(text) if not ch.isspace()] if len(text) == n else range(n)
+    found = [get(page, k, base + k * size) for k in wanted]
     floats = memoryview(rects).cast("B").cast("f").tolist()     # left, top, right, bottom per char
     boxes = list(zip(floats[0::4], floats[3::4], floats[2::4], floats[1::4]))
     if not all(found):
-        boxes = [box if ok else None for box, ok in zip(boxes, found)]
+        for k, ok in zip(wanted, found):
+            if not ok:
+                boxes[k] = None
     if box_of is not None:
         boxes = [None if b is None else box_of(b) for b in boxes]
     return boxes
-
-
-_LOOSE_BOX = []
-
-
-def _loose_box_function():
-    """FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) taking plain ints."""
-    if not _LOOSE_BOX:
-        import pypdfium2.raw as pdfium_c
-        address = ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
-        prototype = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
-        _LOOSE_BOX.append(prototype(address))
-    return _LOOSE_BOX[0]
 
 
 def _box_reader(rotation: int, width: float, height: float):

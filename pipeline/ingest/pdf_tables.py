@@ -69,6 +69,25 @@ class Char:
     index: int = 0      # in the page's char list (pdfminer's order: the content stream's)
 
 
+def loose_box_function():
+    """FPDFText_GetLooseCharBox(text page, index, FS_RECTF*) taking plain ints:
+    with pypdfium2's typed prototype each call converts its arguments first,
+    which costs more than pdfium's work for one box."""
+    return _plain("FPDFText_GetLooseCharBox", ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+
+
+_PLAIN: dict = {}
+
+
+def _plain(name: str, restype, *argtypes):
+    """pdfium function ``name`` with a prototype of plain ints / addresses."""
+    if name not in _PLAIN:
+        import pypdfium2.raw as pdfium_c
+        address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+        _PLAIN[name] = ctypes.CFUNCTYPE(restype, *argtypes)(address)
+    return _PLAIN[name]
+
+
 class Unsure(Exception):
     """The page holds something this module does not read as pdfplumber would."""
 
@@ -79,11 +98,13 @@ class Table:
     rows: list                   # list[(row bbox, list[str | None] cell texts)]
 
 
-def find_tables(page, textpage, height: float, boxes: list):
+def find_tables(page, textpage, height: float, boxes: list, text: str | None = None):
     """The ruled tables of an unrotated page, top to bottom; None when unsure.
 
     ``boxes``: pdfium's loose box of each char (left, bottom, right, top in PDF
-    space, None where there is none), already read for the page's lines."""
+    space, None where there is none), already read for the page's lines;
+    ``text``: pdfium's text of the page.  When it has one char per box, the
+    boxes of its spaces were not read (zeros) and are asked for here."""
     try:
         edges = _merged_edges(_page_edges(page, height))
         tables = [cells for cells in _group_cells(_cells(_intersections(edges))) if len(cells) > 1]
@@ -91,7 +112,7 @@ def find_tables(page, textpage, height: float, boxes: list):
             return []
         tables.sort(key=lambda cells: min((c[1], c[0]) for c in cells))
         areas = [_bbox(cells) for cells in tables]
-        chars = _chars(textpage, height, boxes, areas)
+        chars = _chars(textpage, height, boxes, areas, text if text is not None and len(text) == len(boxes) else None)
         return [_read_table(cells, area, chars) for cells, area in zip(tables, areas)]
     except Unsure:
         return None
@@ -341,41 +362,57 @@ def _group_cells(cells: list[tuple]) -> list[list[tuple]]:
 
 # ---------------------------------------------------------------- text in cells
 
-def _chars(textpage, height: float, boxes: list, areas: list[tuple]) -> list[Char]:
+def _chars(textpage, height: float, boxes: list, areas: list[tuple], text: str | None) -> list[Char]:
     """The chars that may lie in a table, as pdfminer would list them: no
     generated spaces or line breaks, boxes from the baseline's descent up one
     font size, x from the origin over the advance width.
 
     Only chars whose loose box comes near a table are looked at closely (a few
     more pdfium calls each; font, size and angle once per text object); the
-    margins are wide enough for any char whose centre can fall inside."""
+    margins are wide enough for any char whose centre can fall inside.
+    ``text``: pdfium's text of the page when it has one char per index (saves
+    asking for each char's code)."""
     import pypdfium2.raw as pdfium_c
+    x_lo = min(a[0] for a in areas)
+    top_lo = min(a[1] for a in areas)
     width = ctypes.c_float()
     runs: dict = {}                     # text object -> (font, font size, upright?): shared by its chars
     advances: dict = {}                 # (font, code, size) -> advance width
     chars = []
+    page = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    text_object = _plain("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+    map_error = _plain("FPDFText_HasUnicodeMapError", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+    get_box = loose_box_function()
+    rect = pdfium_c.FS_RECTF()
     for i, box in enumerate(boxes):
+        if text is not None and text[i].isspace():
+            # the page's lines needed no box for a space; a cell does (it splits words)
+            if not get_box(page, i, ctypes.addressof(rect)):
+                raise Unsure("char box")
+            box = (rect.left, rect.bottom, rect.right, rect.top)
         if box is None:
             raise Unsure("char box")
         left, low, right, high = box
         bottom = height - low           # pdfplumber's "bottom": down from the top of the page
+        if bottom < top_lo:
+            continue                    # above every table (the common case: a quick test first)
         reach = 2 * (high - low) + 20   # the centre sits at most half a font size above bottom
-        if not any(bottom >= a_top and bottom < a_bottom + reach and left < a_x1 and right + reach >= a_x0
-                   for a_x0, a_top, a_x1, a_bottom in areas):
+        if right + reach < x_lo or not any(
+                bottom >= a_top and bottom < a_bottom + reach and left < a_x1 and right + reach >= a_x0
+                for a_x0, a_top, a_x1, a_bottom in areas):
             continue
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+        code = ord(text[i]) if text is not None else pdfium_c.FPDFText_GetUnicode(textpage, i)
         if code in _SPACES and pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
             continue                    # pdfium's own word gap or line break: not in the content
-        obj = pdfium_c.FPDFText_GetTextObject(textpage, i)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
+        key = text_object(page, i)
         run = runs.get(key)
         if run is None:
-            font = pdfium_c.FPDFTextObj_GetFont(obj)
+            font = pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(textpage, i))
             run = runs[key] = (font, pdfium_c.FPDFText_GetFontSize(textpage, i),
                                abs(pdfium_c.FPDFText_GetCharAngle(textpage, i)) <= 1e-6)
         font, size, upright = run
         doubt = ""
-        if pdfium_c.FPDFText_HasUnicodeMapError(textpage, i) == 1:
+        if map_error(page, i) == 1:
             doubt = "a font without a Unicode map"     # pdfminer writes "(cid:N)"
         elif not upright:
             doubt = "rotated text"                      # pdfplumber reads it in another direction
