@@ -57,6 +57,7 @@ class Grammar:
     named_bare: frozenset
     named_not_after: regex.Pattern
     number_words: frozenset
+    number_word: regex.Pattern
     self_reference: frozenset
     bare_serial: regex.Pattern
 
@@ -121,6 +122,7 @@ def grammar() -> Grammar:
         named_bare=frozenset(cfg["named_without_name"]),
         named_not_after=regex.compile(rules.alternation(cfg["named_not_after"]) + r"[ ]+$", regex.IGNORECASE),
         number_words=frozenset(w.rstrip(" :").casefold() for w in cfg["number_lead"]),
+        number_word=regex.compile(rules.alternation({w.rstrip(" :") for w in cfg["number_lead"]}), regex.IGNORECASE),
         self_reference=frozenset(w.casefold() for w in cfg.get("self_reference_words") or []),
         bare_serial=regex.compile(r"[ ]+(?:số[ ]+)?(?P<serial>\d{1,4})(?![\p{L}\p{N}]|[ ]?[/-][ ]?[\p{L}\p{N}]|[.,]\d)"),
     )
@@ -496,16 +498,24 @@ DIGIT = regex.compile(r"\d")
 AFTER_LINE_BREAK = regex.compile(r"[ \t\n]*")
 
 
-def _digit_within_reach(text: str, pos: int) -> bool:
-    """Could a number lie where the walk from pos reaches?  A number starts with
-    a digit, before the walk's first barrier or, after a `số` that ends a line,
-    just after the line break (`số\n12/QĐ-UBND`).  Most capitalised kind words
-    with no number after them have none: the walk is skipped."""
+def _number_within_reach(text: str, pos: int, g: Grammar) -> bool:
+    """Could the walk from pos find a number?  A number starts with a digit,
+    before the walk's first barrier or, after a `số` that ends a line, just
+    after the line break (`số\n12/QĐ-UBND`); the walk takes it after a number
+    word (`số`), or as one of its first four words.  Most capitalised kind
+    words with no number after them fail this: the walk is skipped."""
     b = WALK_BARRIER.search(text, pos)
     end = len(text) if b is None else b.start()
     if end < len(text) and text[end] in "\t\n":
         end = AFTER_LINE_BREAK.match(text, end).end() + 1
-    return DIGIT.search(text, pos, end) is not None
+    if DIGIT.search(text, pos, end) is None:
+        return False
+    if g.number_word.search(text, pos, end):
+        return True
+    return any(w[:1].isdigit() for w in WALK_SEPARATOR.split(text[pos:end].strip(" ,:"), maxsplit=4)[:4])
+
+
+WALK_SEPARATOR = regex.compile(r"[ ,:]+")
 
 
 def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar, named: bool):
@@ -518,7 +528,7 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
     `số`) and no new capitalised document kind. A lower-case kind word in
     between (`Thông báo kết luận số 624/TB-VPCP`) is allowed when the
     number's kind abbreviation names the first kind."""
-    if not _digit_within_reach(text, pos):
+    if not _number_within_reach(text, pos, g):
         return None
     cur = pos
     inner = False
