@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, export, rules
-from .api import extract_file
 from .models import DocumentInfo, ErrorRow, ExtractionResult
 
 SUPPORTED = {".txt", ".text", ".md", ".docx", ".pdf", ".doc", ".odt", ".rtf", ".html", ".htm"}
@@ -117,6 +116,7 @@ def process_file(path: str, data: bytes | None = None, ocr: bool | None = None) 
     bad file. The normalized text is dropped (it is not stored). ``ocr``: read
     scanned PDF pages with Tesseract (None: the ``TDKT_OCR=1`` environment
     variable, which is how worker processes get it)."""
+    from .api import extract_file      # here: the parent of the worker processes does not extract
     if ocr is None:
         ocr = os.environ.get("TDKT_OCR") == "1"
     if data is None:
@@ -373,16 +373,18 @@ _on_submit = None      # tests: called with (worker pid, path) as each file is h
 
 
 def _local_results(files: list[str], workers: int, timeout: float | None, max_memory_mb: float | None,
-                   max_tasks: int | None, ocr: bool = False):
-    """Yield (path, result) as the worker processes finish files (in no set order)."""
+                   max_tasks: int | None, ocr: bool = False, started: list[Worker] | None = None):
+    """Yield (path, result) as the worker processes finish files (in no set order).
+    ``started``: workers started earlier (still warming up), used first."""
     pending = collections.deque(enumerate(files))
     paths = dict(enumerate(files))
     sel = selectors.DefaultSelector()
     pool: list[Worker] = []
     failures_in_a_row = 0
+    early = list(started or [])
 
     def start():
-        w = Worker(ocr)
+        w = early.pop() if early else Worker(ocr)
         pool.append(w)
         sel.register(w.fd, selectors.EVENT_READ, w)
 
@@ -448,7 +450,7 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
                     if pending:
                         start()
     finally:
-        for w in list(pool):
+        for w in list(pool) + early:
             w.kill()
         sel.close()
 
@@ -685,10 +687,17 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
                 if p.exists():
                     p.unlink()
         files, missing = discover(paths)
+        # the workers start now: they take seconds to import and warm up, while
+        # this process hashes the files and opens the store
+        early = [Worker(ocr) for _ in range(min(workers or default_workers(), len(files)))] \
+            if engine == "local" else []
+        spawned = list(early)         # _run hands them to the pool; any left over are killed below
         con = export.connect(out)
         try:
             summary = _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb,
-                           max_tasks, shared_fs, quiet, progress_stream, ocr)
+                           max_tasks, shared_fs, quiet, progress_stream, ocr, early)
+            for w in early:
+                w.kill()              # started for files that turned out to be known already
             summary.seconds_extracting = time.time() - t0
             from . import registry
             registry.rebuild(con)
@@ -696,12 +705,14 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
             summary.seconds_tables = time.time() - t0 - summary.seconds_extracting
         finally:
             con.close()
+            for w in spawned:
+                w.kill()              # a no-op for those already ended
     summary.seconds = time.time() - t0
     return summary
 
 
 def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb, max_tasks, shared_fs,
-         quiet, progress_stream, ocr=False) -> BatchSummary:
+         quiet, progress_stream, ocr=False, early: list[Worker] | None = None) -> BatchSummary:
     version = rules_version()
     known = export.known_documents(con, version)
     if ocr:   # scanned documents stored without OCR are read again, with it
@@ -727,7 +738,15 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
     elif engine == "dask":
         results = _dask_results(todo, scheduler, timeout, max_memory_mb, shared_fs, ocr)
     else:
-        results = _local_results(todo, workers or default_workers(), timeout, max_memory_mb, max_tasks, ocr)
+        started = []
+        while early and len(started) < len(todo):
+            started.append(early.pop())       # the local pool takes the workers it needs
+        results = _local_results(todo, workers or default_workers(), timeout, max_memory_mb, max_tasks, ocr,
+                                 started)
+    if todo:
+        # what the registry rebuild at the end imports (the extraction rules behind
+        # issuer identities), loaded while the workers warm up rather than after
+        from . import registry, resolve  # noqa: F401
     try:
         for path, result in results:
             export.store(con, result, version)

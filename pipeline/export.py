@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sqlite3
 import typing
 from pathlib import Path
 
-import pandas as pd
 import regex
 
 from .models import DERIVED_TABLE_TYPES, TABLE_TYPES, ExtractionResult
@@ -103,27 +103,32 @@ def replace_table(con: sqlite3.Connection, name: str, rows: list) -> None:
                             [tuple(getattr(r, c) for c in cols) for r in rows])
 
 
-def read_table(con: sqlite3.Connection, name: str, only=None) -> pd.DataFrame:
+def _order_by(name: str, cols: list[str]) -> str:
+    """The stable order every reader of a table uses: documents and errors by
+    source, mentions grouped by document in text order."""
+    order = {"documents": "source_path", "errors": "source_path"}.get(name)
+    if order is None and "doc_id" in cols and "start" in cols:
+        order = "doc_id, start, rowid"
+    return f" ORDER BY {order}" if order else ""
+
+
+def _select(name: str, cols: list[str], every: list[str]) -> str:
+    return f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"' + _order_by(name, every)
+
+
+def read_table(con: sqlite3.Connection, name: str, only=None) -> "pd.DataFrame":
     """The table in a stable order, typed; ``only``: just these columns."""
+    import pandas as pd      # here, not at the top: the batch and its file writers do without it
     tp = table_types()[name]
     every = columns(tp)
     cols = [c for c in every if c in only] if only else every
-    order = {"documents": "source_path", "errors": "source_path"}.get(name)
-    if order is None and "doc_id" in every and "start" in every:
-        order = "doc_id, start, rowid"
-    query = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"'
-    if order:
-        query += f" ORDER BY {order}"
-    df = pd.read_sql_query(query, con)
+    df = pd.read_sql_query(_select(name, cols, every), con)
     hints = typing.get_type_hints(tp)
     for c in cols:
         if _sql_type(hints[c]) == "INTEGER":
             df[c] = pd.array(df[c], dtype="Int64")
         elif _sql_type(hints[c]) == "TEXT":
             df[c] = df[c].astype("string")
-    if name == "documents":
-        # documents in the order of the sources, mentions grouped by document
-        pass
     return df
 
 
@@ -131,6 +136,8 @@ def read_table(con: sqlite3.Connection, name: str, only=None) -> pd.DataFrame:
 # also a tab or carriage return before one).
 SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# the same two tests as one RE2 pattern, for Arrow to run over a whole column at once
+_RISKY_RE2 = r"^[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f]"
 EXCEL_MAX_CELL = 32767           # characters in one Excel cell
 EXCEL_MAX_ROWS = 1_048_576       # rows in one Excel sheet (the header included)
 CHUNK_ROWS = 50_000              # rows read from the store at a time when writing files
@@ -140,7 +147,7 @@ def _neutralize(v: str) -> str:
     return CONTROL_CHARS.sub(" ", ("'" + v) if v.startswith(SPREADSHEET_FORMULA) else v)
 
 
-def _safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
+def _safe_for_spreadsheet(df: "pd.DataFrame") -> "pd.DataFrame":
     """Neutralize cells a spreadsheet would run as formulas (the raw value stays
     in Parquet and SQLite)."""
     out = df.copy()
@@ -164,65 +171,94 @@ def _atomic(path: Path, write) -> None:
             tmp.unlink()
 
 
-def _typed(df: pd.DataFrame, tp) -> pd.DataFrame:
-    hints = typing.get_type_hints(tp)
-    for c in df.columns:
-        kind = _sql_type(hints[c])
-        if kind == "INTEGER":
-            df[c] = pd.array(df[c], dtype="Int64")
-        elif kind == "REAL":
-            df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
-        else:
-            df[c] = df[c].astype("string")
-    return df
+def _row_chunks(con: sqlite3.Connection, name: str):
+    """The table's rows as tuples in the order of :func:`read_table`, CHUNK_ROWS
+    at a time (memory stays flat however large the store)."""
+    cols = columns(table_types()[name])
+    cursor = con.execute(_select(name, cols, cols))
+    while True:
+        rows = cursor.fetchmany(CHUNK_ROWS)
+        if not rows:
+            return
+        yield rows
 
 
-def _chunks(con: sqlite3.Connection, name: str):
-    """The table in the order of :func:`read_table`, CHUNK_ROWS rows at a time
-    (memory stays flat however large the store), typed like read_table."""
+def _kinds(name: str) -> list[str]:
+    """INTEGER, REAL or TEXT for each column of the table."""
     tp = table_types()[name]
-    cols = columns(tp)
-    order = {"documents": "source_path", "errors": "source_path"}.get(name)
-    if order is None and "doc_id" in cols and "start" in cols:
-        order = "doc_id, start, rowid"
-    query = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"'
-    if order:
-        query += f" ORDER BY {order}"
-    empty = True
-    for df in pd.read_sql_query(query, con, chunksize=CHUNK_ROWS):
-        empty = False
-        yield _typed(df, tp)
-    if empty:
-        yield _typed(pd.DataFrame({c: [] for c in cols}), tp)
+    hints = typing.get_type_hints(tp)
+    return [_sql_type(hints[c]) for c in columns(tp)]
 
 
-def _write_csv(con, name: str, path: Path) -> int:
+def _arrow_schema(name: str):
+    """The Parquet schema, with the pandas metadata pandas itself wrote when the
+    files came from DataFrames (so `pd.read_parquet` still gives nullable Int64
+    and string columns)."""
+    import json
+    from importlib import metadata
+    import pyarrow as pa
+    arrow = {"INTEGER": pa.int64(), "REAL": pa.float64(), "TEXT": pa.large_string()}
+    as_pandas = {"INTEGER": ("int64", "Int64"), "REAL": ("float64", "float64"), "TEXT": ("object", "string")}
+    cols, kinds = columns(table_types()[name]), _kinds(name)
+    try:
+        pandas_version = metadata.version("pandas")
+    except metadata.PackageNotFoundError:
+        pandas_version = ""
+    meta = {"index_columns": [], "column_indexes": [],
+            "columns": [{"name": c, "field_name": c, "pandas_type": as_pandas[k][0], "numpy_type": as_pandas[k][1],
+                         "metadata": None} for c, k in zip(cols, kinds)],
+            "attributes": {}, "creator": {"library": "pyarrow", "version": pa.__version__},
+            "pandas_version": pandas_version}
+    return pa.schema([pa.field(c, arrow[k]) for c, k in zip(cols, kinds)],
+                     metadata={b"pandas": json.dumps(meta).encode()})
+
+
+def _csv_columns(arrays, values):
+    """The columns as the CSV gets them: text cells a spreadsheet would run as a
+    formula neutralized. Arrow finds the few risky cells of a column in one pass;
+    only those are rewritten, in Python."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    out = []
+    for array, column in zip(arrays, values):
+        if pa.types.is_large_string(array.type):
+            risky = pc.match_substring_regex(array, _RISKY_RE2)
+            if pc.any(risky).as_py():
+                column = list(column)
+                for i in pc.indices_nonzero(risky).to_pylist():
+                    column[i] = _neutralize(column[i])
+        out.append(column)
+    return out
+
+
+def _write_csv_and_parquet(con: sqlite3.Connection, name: str, csv_path: Path, parquet_path: Path) -> int:
+    """One read of the table feeds both files: the CSV (UTF-8 with BOM, written by
+    the csv module with the dialect pandas' to_csv uses, so the bytes are those
+    pandas wrote) and the Parquet file (Arrow arrays built from the same rows).
+    Returns the number of rows."""
+    import csv
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    schema = _arrow_schema(name)
     n = 0
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        for i, df in enumerate(_chunks(con, name)):
-            _safe_for_spreadsheet(df).to_csv(f, index=False, header=(i == 0))
-            n += len(df)
+    with open(csv_path, "w", encoding="utf-8-sig", newline="") as f, \
+            pq.ParquetWriter(parquet_path, schema) as parquet:
+        writer = csv.writer(f, lineterminator="\n", delimiter=",", quoting=csv.QUOTE_MINIMAL,
+                            doublequote=True, escapechar=None, quotechar='"')
+        writer.writerow(schema.names)
+        for rows in _row_chunks(con, name):
+            values = list(zip(*rows))
+            arrays = [pa.array(v, type=field.type) for v, field in zip(values, schema)]
+            parquet.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            writer.writerows(zip(*_csv_columns(arrays, values)))
+            n += len(rows)
+        if n == 0:
+            parquet.write_table(schema.empty_table())
     return n
 
 
-def _write_parquet(con, name: str, path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    writer = None
-    try:
-        for df in _chunks(con, name):
-            table = pa.Table.from_pandas(df, preserve_index=False,
-                                         schema=writer.schema if writer is not None else None)
-            if writer is None:
-                writer = pq.ParquetWriter(path, table.schema)
-            writer.write_table(table)
-    finally:
-        if writer is not None:
-            writer.close()
-
-
 def _excel_cell(v):
-    if v is None or v is pd.NA:
+    if v is None:
         return None
     if isinstance(v, float) and v != v:
         return None
@@ -239,6 +275,8 @@ _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # code points XML 1.0 cannot carry (control characters are already blanked by _neutralize)
 _NOT_XML = regex.compile(r"[\ud800-\udfff\ufffe\uffff]")
+# a text cell that needs more than to be written as it is: neutralized, escaped or cut
+_NEEDS_CARE = re.compile(r"^[=+\-@\t\r]|[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _STYLES = (f'<styleSheet xmlns="{_MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font>'
            '</fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill '
            'patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/>'
@@ -262,36 +300,108 @@ def _xml_text(v: str) -> str:
     return _NOT_XML.sub("\ufffd", v)
 
 
-def _sheet_rows(con, name: str):
-    """The sheet's rows as SpreadsheetML: the header, the table (neutralized, cut
-    to what Excel holds) and, past Excel's row limit, a line saying where the rest is."""
-    cols = columns(table_types()[name])
+# RE2 (Arrow) form of _NEEDS_CARE: text Arrow holds is valid UTF-8, so has no surrogates
+_NEEDS_CARE_RE2 = r"^[=+\-@\t\r]|[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+
+
+def _cell_xml(letter: str, r: int, v) -> str | None:
+    """One cell as SpreadsheetML, None for an empty one (left out, as openpyxl does)."""
+    if v is None or v == "":
+        return None
+    if type(v) is str:
+        # most cells are plain text: written as they are, without the calls the
+        # careful path makes
+        if _NEEDS_CARE.search(v) or len(v) > EXCEL_MAX_CELL:
+            v = _xml_text(_excel_cell(v))
+        return f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>'
+    v = _excel_cell(v)
+    if v is None:
+        return None
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) != float("inf"):
+        return f'<c r="{letter}{r}"><v>{v!r}</v></c>'
+    return f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">{_xml_text(str(v))}</t></is></c>'
+
+
+def _row_xml_maker(cols: list[str]):
+    """A function (row number, values) -> the row as SpreadsheetML, cell by cell
+    in Python: the header, the overflow line, and rows Arrow cannot take."""
     letters = [_column_letter(i) for i in range(len(cols))]
 
     def row_xml(r: int, values) -> str:
-        cells = []
-        for letter, v in zip(letters, values):
-            v = _excel_cell(v)
-            if v is None or v == "":         # an empty cell, as openpyxl writes it
-                continue
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf"):
-                cells.append(f'<c r="{letter}{r}"><v>{v!r}</v></c>')
-            else:
-                cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t xml:space="preserve">'
-                             f'{_xml_text(str(v))}</t></is></c>')
-        return f'<row r="{r}">{"".join(cells)}</row>'
+        cells = (_cell_xml(letter, r, v) for letter, v in zip(letters, values))
+        return f'<row r="{r}">{"".join(c for c in cells if c)}</row>'
+    return row_xml
+
+
+def _sheet_chunk_arrow(rows: list[tuple], kinds: list[str], first: int):
+    """The rows (numbered from ``first``) as SpreadsheetML bytes, built column by
+    column with Arrow's string kernels: the cells of one chunk cost a few passes
+    in C instead of a Python call each. The same XML as :func:`_row_xml_maker`;
+    cells that need care (neutralized, cut, odd code points) and REAL columns go
+    through the same Python functions."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    text = pa.large_string()
+
+    def lit(s: str):
+        return pa.scalar(s, text)
+    none = pa.scalar(None, text)
+    numbers = pc.cast(pa.array(range(first, first + len(rows)), pa.int64()), text)
+    cells = []
+    for i, (kind, values) in enumerate(zip(kinds, zip(*rows))):
+        ref = lit(f'<c r="{_column_letter(i)}')
+        if kind == "TEXT":
+            array = pa.array(values, text)
+            array = pc.if_else(pc.equal(array, ""), none, array)      # empty cells are left out
+            care = pc.or_(pc.match_substring_regex(array, _NEEDS_CARE_RE2),
+                          pc.greater(pc.utf8_length(array), EXCEL_MAX_CELL))
+            if pc.any(care).as_py():
+                careful = [_xml_text(_excel_cell(values[j])) for j in pc.indices_nonzero(care).to_pylist()]
+                array = pc.replace_with_mask(array, pc.fill_null(care, False), pa.array(careful, text))
+            cells.append(pc.binary_join_element_wise(
+                ref, numbers, lit('" t="inlineStr"><is><t xml:space="preserve">'), array, lit("</t></is></c>"),
+                lit("")))
+        elif kind == "INTEGER":
+            array = pc.cast(pa.array(values, pa.int64()), text)
+            cells.append(pc.binary_join_element_wise(ref, numbers, lit('"><v>'), array, lit("</v></c>"), lit("")))
+        else:       # REAL: Python's repr of each number, as the cell-by-cell path writes it
+            letter = _column_letter(i)
+            cells.append(pa.array([_cell_xml(letter, first + j, v) for j, v in enumerate(values)], text))
+    joined = pc.binary_join_element_wise(lit('<row r="'), numbers, lit('">'), *cells, lit("</row>"), lit(""),
+                                         null_handling="replace", null_replacement="")
+    _, offsets, data = joined.buffers()
+    offsets = memoryview(offsets).cast("q")
+    return memoryview(data)[offsets[joined.offset]:offsets[joined.offset + len(joined)]]
+
+
+def _sheet_rows(con, name: str):
+    """The sheet's rows as SpreadsheetML (str or bytes): the header, the table
+    (neutralized, cut to what Excel holds) and, past Excel's row limit, a line
+    saying where the rest is."""
+    cols = columns(table_types()[name])
+    kinds = _kinds(name)
+    row_xml = _row_xml_maker(cols)
     yield row_xml(1, cols)
     r = 1
-    for df in _chunks(con, name):
-        for rec in df.astype(object).itertuples(index=False, name=None):
-            if r >= EXCEL_MAX_ROWS - 1:
-                break
-            r += 1
-            yield row_xml(r, rec)
+    for rows in _row_chunks(con, name):
+        rows = rows[:max(0, EXCEL_MAX_ROWS - 1 - r)]
+        if not rows:
+            break
+        try:
+            yield _sheet_chunk_arrow(rows, kinds, r + 1)
+        except (_arrow_errors() + (TypeError, ValueError, OverflowError)):
+            # a value of another type than its column's (SQLite allows it): cell by cell
+            yield "".join(row_xml(r + 1 + j, rec) for j, rec in enumerate(rows))
+        r += len(rows)
     total = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
     if total > r - 1:
         yield row_xml(r + 1, [f"… {total - (r - 1)} more rows: Excel holds {EXCEL_MAX_ROWS} rows a sheet; "
                               f"see {name}.csv or {name}.parquet"])
+
+
+def _arrow_errors() -> tuple:
+    import pyarrow as pa
+    return (pa.ArrowException,)
 
 
 def _write_xlsx(con, names, path: Path) -> None:
@@ -329,19 +439,41 @@ def _write_xlsx(con, names, path: Path) -> None:
                 f.write((_XML_HEAD + f'<worksheet xmlns="{_MAIN_NS}"><sheetViews><sheetView workbookViewId="0">'
                          '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                          '<selection pane="bottomLeft"/></sheetView></sheetViews><sheetData>').encode())
-                batch: list[str] = []
-                for row in _sheet_rows(con, name):
-                    batch.append(row)
-                    if len(batch) >= 2000:
-                        f.write("".join(batch).encode("utf-8"))
-                        batch.clear()
-                f.write(("".join(batch) + "</sheetData></worksheet>").encode("utf-8"))
+                for part in _sheet_rows(con, name):
+                    f.write(part.encode("utf-8") if isinstance(part, str) else part)
+                f.write(b"</sheetData></worksheet>")
 
 
-# Rows in the store above which the workbook is written by a second process while
-# this one writes the CSV and Parquet files (the batch's serial end takes ~35 % less
-# on two cores; below this, starting the process costs more than it saves).
-WORKBOOK_APART_ROWS = 50_000
+WORKBOOK = "tables.xlsx"
+
+
+def _write_job(con: sqlite3.Connection, out: Path, job: str, names: list[str]) -> None:
+    """One unit of the file writing: a table's CSV and Parquet files, or (``WORKBOOK``)
+    the workbook of the tables ``names``."""
+    if job == WORKBOOK:
+        _atomic(out / WORKBOOK, lambda p: _write_xlsx(con, names, p))
+        return
+    csv_path, parquet_path = out / f"{job}.csv", out / f"{job}.parquet"
+    # both to temporary names first, then renamed: a reader never sees half a file
+    csv_tmp = csv_path.with_name(f".{csv_path.name}.tmp{os.getpid()}")
+    parquet_tmp = parquet_path.with_name(f".{parquet_path.name}.tmp{os.getpid()}")
+    try:
+        _write_csv_and_parquet(con, job, csv_tmp, parquet_tmp)
+        os.replace(csv_tmp, csv_path)
+        os.replace(parquet_tmp, parquet_path)
+    finally:
+        for tmp in (csv_tmp, parquet_tmp):
+            if tmp.exists():
+                tmp.unlink()
+
+
+# Measured CPU seconds per cell (row x column) of each kind of job, and what one
+# helper process costs to start (a bare interpreter with sqlite3, pyarrow and
+# regex: no pandas, no NLP models). The file writing is shared out between this
+# process and helpers by these estimates; below HELPER_START worth of work a
+# helper costs more than it saves.
+SECONDS_PER_CELL = {"files": 0.25e-6, WORKBOOK: 0.9e-6}
+HELPER_START = 0.15
 
 
 def _cores() -> int:
@@ -355,50 +487,72 @@ def _store_path(con: sqlite3.Connection) -> str:
     return next((r[2] for r in con.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
 
 
-def _start_workbook_apart(con: sqlite3.Connection, out: Path, names: list[str]):
-    """``python -m pipeline.export --workbook``: a process of its own (not a fork of
-    this one, which may hold threads and an open store) writing tables.xlsx."""
+def _share_out(costs: dict[str, float], lanes: int) -> list[list[str]]:
+    """Jobs split into ``lanes`` lists of about equal cost (the largest job first,
+    each to the lane with least so far); lane 0 is this process."""
+    shares: list[list[str]] = [[] for _ in range(lanes)]
+    load = [0.0] * lanes
+    for job in sorted(costs, key=lambda j: -costs[j]):
+        lane = min(range(lanes), key=lambda i: (load[i], i))
+        shares[lane].append(job)
+        load[lane] += costs[job]
+    return [s for s in shares if s] or [[]]
+
+
+def _start_helper(db: str, out: Path, jobs: list[str], names: list[str]):
+    """``python -m pipeline.export STORE DIR --names ... JOB...``: a process of its
+    own (not a fork of this one, which may hold threads and an open store)."""
     import subprocess
     import sys
-    db = _store_path(con)
-    if not db or _cores() < 2:
-        return None
-    rows = sum(con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names)
-    if rows < WORKBOOK_APART_ROWS:
-        return None
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
-        return subprocess.Popen([sys.executable, "-m", "pipeline.export", "--workbook", db, str(out), *names],
+        return subprocess.Popen([sys.executable, "-m", "pipeline.export", db, str(out), ",".join(names), *jobs],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         return None
 
 
 def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None) -> dict[str, int]:
-    """Write every table as CSV, Parquet and one Excel workbook. Returns row counts.
+    """Write every table as CSV and Parquet, and (all tables) one Excel workbook.
+    Returns row counts.
 
     Tables are read from the store in chunks, so memory does not grow with the
     archive; each file is written to a temporary name and renamed. With more than
-    one core and a large store the workbook is written by a second process at the
-    same time; if that fails, here."""
+    one core and enough rows, helper processes write some of the files at the
+    same time (:func:`_share_out`); what a helper fails to write is written here."""
     out = Path(out_dir)
     names = list(tables or table_types())
-    counts = {}
-    apart = _start_workbook_apart(con, out, names) if tables is None else None
+    counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    cells = {n: counts[n] * len(columns(table_types()[n])) for n in names}
+    costs = {n: cells[n] * SECONDS_PER_CELL["files"] for n in names}
+    if tables is None:
+        costs[WORKBOOK] = sum(cells.values()) * SECONDS_PER_CELL[WORKBOOK]
+    db = _store_path(con)
+    lanes = min(_cores(), len(costs))
+    shares = _share_out(costs, lanes) if db and lanes > 1 else [list(costs)]
+    helpers = []
+    for share in shares[1:]:
+        if sum(costs[j] for j in share) < HELPER_START:
+            shares[0] += share            # not worth a process
+            continue
+        proc = _start_helper(db, out, share, names)
+        if proc is None:
+            shares[0] += share
+        else:
+            helpers.append((proc, share))
     try:
-        for name in names:
-            _atomic(out / f"{name}.csv", lambda p, name=name: counts.__setitem__(name, _write_csv(con, name, p)))
-            _atomic(out / f"{name}.parquet", lambda p, name=name: _write_parquet(con, name, p))
+        for job in shares[0]:
+            _write_job(con, out, job, names)
     finally:
-        done_apart = apart is not None and apart.wait() == 0
-    if tables is None and not done_apart:
-        _atomic(out / "tables.xlsx", lambda p: _write_xlsx(con, names, p))
+        failed = [job for proc, share in helpers if proc.wait() != 0 for job in share]
+    for job in failed:
+        _write_job(con, out, job, names)
     return counts
 
 
-def _workbook_main(db: str, out_dir: str, names: list[str]) -> int:
+def _helper_main(db: str, out_dir: str, names: list[str], jobs: list[str]) -> int:
     from pipeline.batch import _die_with_parent
     parent = os.getppid()
     _die_with_parent()                  # a killed batch leaves no writer behind
@@ -407,7 +561,8 @@ def _workbook_main(db: str, out_dir: str, names: list[str]) -> int:
     from urllib.parse import quote
     con = sqlite3.connect(f"file:{quote(db)}?mode=ro", uri=True, timeout=60)   # read only
     try:
-        _atomic(Path(out_dir) / "tables.xlsx", lambda p: _write_xlsx(con, names, p))
+        for job in jobs:
+            _write_job(con, Path(out_dir), job, names)
     finally:
         con.close()
     return 0
@@ -415,6 +570,6 @@ def _workbook_main(db: str, out_dir: str, names: list[str]) -> int:
 
 if __name__ == "__main__":
     import sys
-    if len(sys.argv) >= 4 and sys.argv[1] == "--workbook":
-        sys.exit(_workbook_main(sys.argv[2], sys.argv[3], sys.argv[4:]))
-    sys.exit("usage: python -m pipeline.export --workbook STORE DIR TABLE...  (a helper of `tdkt extract`)")
+    if len(sys.argv) >= 5:
+        sys.exit(_helper_main(sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4:]))
+    sys.exit("usage: python -m pipeline.export STORE DIR TABLE,... JOB...  (a helper of `tdkt extract`)")

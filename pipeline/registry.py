@@ -12,14 +12,10 @@ import collections
 import itertools
 import sqlite3
 
-import pandas as pd
-
 from . import export
-from .models import Citation, Conflict, Directive
-from .resolve import issuer_identity
+from .models import Conflict, Directive
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
-RESOLVE_COLUMNS = ("doc_id", "start", "doc_type", "serial", "code", "key", "resolved_from", "jurisdiction")
 
 
 def _most_common(values) -> str:
@@ -34,6 +30,7 @@ def _most_common(values) -> str:
 
 def _identity(field: str, value: str) -> str:
     if field == "issuer_resolved":
+        from .resolve import issuer_identity
         return issuer_identity(value)
     return (value or "").strip().casefold()
 
@@ -56,43 +53,60 @@ def _dates_compare(cited: str, citing: str) -> bool:
     return cited[:n] > citing[:n]
 
 
-def _cross_document(citations: pd.DataFrame) -> pd.Series:
-    """The back-references that were not resolved inside their own document:
-    no code of their own, no ``resolved_from``."""
-    return (citations.code.fillna("") == "") & citations.resolved_from.isna() & citations.serial.notna()
-
-
-def resolve_across_documents(citations: pd.DataFrame) -> pd.DataFrame:
+def resolve_across_documents(con: sqlite3.Connection) -> list[tuple]:
     """A bare back-reference (`Chỉ thị 12`) not resolved in its own document
     takes the key of the registry entry it unambiguously matches: one key of
     that kind and serial in the same jurisdiction. Recomputed from the whole
     store every time, so a batch added later that makes a match ambiguous
-    takes the key back, exactly as one run over both batches would."""
-    bare = _cross_document(citations)
-    citations.loc[bare, "key"] = ""
+    takes the key back, exactly as one run over both batches would.
+
+    Returns (key, doc_id, start) for every bare back-reference, in table order;
+    the key is "" when there is no one match. Done in SQL: only the keys of the
+    full citations and the bare rows come into memory, never the table."""
     keys_of: dict[tuple, set] = collections.defaultdict(set)
-    full = citations[(citations.key.fillna("") != "") & (citations.code.fillna("") != "")]
-    for doc_type, serial, jurisdiction, key in zip(full.doc_type, full.serial, full.jurisdiction, full.key):
-        keys_of[(doc_type, serial, jurisdiction or "")].add(key)
-    found = citations[bare]
-    for i, doc_type, serial, jurisdiction in zip(found.index, found.doc_type, found.serial, found.jurisdiction):
-        keys = keys_of.get((doc_type, serial, jurisdiction or ""), set())
-        if len(keys) == 1:
-            citations.at[i, "key"] = next(iter(keys))
-    return citations
+    # the full citations (a bare one has no code, so never counts here)
+    for doc_type, serial, jurisdiction, key in con.execute(
+            "SELECT DISTINCT doc_type, serial, COALESCE(jurisdiction, ''), key FROM citations "
+            "WHERE key != '' AND code != ''"):
+        keys_of[(doc_type, serial, jurisdiction)].add(key)
+    updates = []
+    for doc_id, start, doc_type, serial, jurisdiction in con.execute(
+            "SELECT doc_id, start, doc_type, serial, COALESCE(jurisdiction, '') FROM citations "
+            "WHERE (code IS NULL OR code = '') AND resolved_from IS NULL AND serial IS NOT NULL "
+            "ORDER BY doc_id, start, rowid"):
+        keys = keys_of.get((doc_type, serial, jurisdiction), ())
+        updates.append((next(iter(keys)) if len(keys) == 1 else "", doc_id, start))
+    return updates
 
 
-def _citations(con: sqlite3.Connection, where: str, order: str):
-    """Citation rows as dicts, streamed from the store (memory stays flat however
-    many citations it holds)."""
-    cols = export.columns(Citation)
-    names = ", ".join(f'"{c}"' for c in cols)
-    for values in con.execute(f"SELECT {names} FROM citations WHERE {where} ORDER BY {order}"):
-        yield dict(zip(cols, values))
+# what build reads of each citation (the sentences only for the conflicts: see _sentence)
+BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code", "issued_date",
+                 "issuer_resolved", "subject", "jurisdiction")
+
+
+def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUMNS):
+    """Citation rows (read by column name), streamed from the store (memory stays
+    flat however many citations it holds)."""
+    cursor = con.cursor()
+    cursor.row_factory = sqlite3.Row
+    names = ", ".join(c if c == "rowid" else f'"{c}"' for c in cols)
+    yield from cursor.execute(f"SELECT {names} FROM citations WHERE {where} ORDER BY {order}")
 
 
 def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
+    from .resolve import issuer_identity    # here: it loads the extraction rules, which only this needs
     citing_date = {d: date or "" for d, date in con.execute("SELECT doc_id, issued_date FROM documents")}
+    sentence = _sentences(con)
+    identities: dict[str, str] = {}         # issuer -> identity: the same few issuers come back all the time
+
+    def identity(field: str, value: str) -> str:
+        if field != "issuer_resolved":
+            return _identity(field, value)
+        ident = identities.get(value)
+        if ident is None:
+            ident = identities[value] = issuer_identity(value)
+        return ident
+
     directives: list[Directive] = []
     conflicts: list[Conflict] = []
     # one key at a time, in key order, each key's citations in document order
@@ -119,42 +133,51 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             jurisdiction=rows[0]["jurisdiction"] or "",
         ))
         for field in COMPARED_FIELDS:
-            firsts: dict[str, dict] = {}
+            firsts: dict[str, sqlite3.Row] = {}
             for r in rows:
                 if r[field]:
-                    firsts.setdefault(_identity(field, r[field]), r)
+                    firsts.setdefault(identity(field, r[field]), r)
             # a value that only says less is no disagreement: `2025` and
             # `2025-06-19`, `Ban Chỉ đạo` and `Ban Chỉ đạo Trung ương`
             seen = [r for ident, r in firsts.items() if not _says_less(field, ident, firsts)]
             for a_i, a in enumerate(seen):
                 for b in seen[a_i + 1:]:
-                    conflicts.append(_conflict(key, field, a, b, a[field], b[field]))
+                    conflicts.append(_conflict(key, field, a, b, a[field], b[field], sentence))
         for r in rows:
             citing = citing_date.get(r["doc_id"], "")
             if _dates_compare(r["issued_date"] or "", citing):
-                conflicts.append(_conflict(key, "dated_after_citing_report", r, r, r["issued_date"], citing))
+                conflicts.append(_conflict(key, "dated_after_citing_report", r, r, r["issued_date"], citing,
+                                           sentence))
     for r in _citations(con, "date_written IS NOT NULL AND date_written != '' "
-                             "AND (issued_date IS NULL OR issued_date = '')", "doc_id, start, rowid"):
-        conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], ""))
+                             "AND (issued_date IS NULL OR issued_date = '')", "doc_id, start, rowid",
+                        cols=BUILD_COLUMNS + ("date_written",)):
+        conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], "", sentence))
     return directives, conflicts
 
 
-def _conflict(key, field, a, b, value_a, value_b) -> Conflict:
+def _sentences(con: sqlite3.Connection):
+    """The sentence of a citation by rowid, read when a conflict needs it (most
+    citations are in none, and sentences are most of the table's bytes)."""
+    query = "SELECT sentence FROM citations WHERE rowid = ?"
+
+    def sentence(rowid: int) -> str:
+        row = con.execute(query, (rowid,)).fetchone()
+        return (row[0] if row else "") or ""
+    return sentence
+
+
+def _conflict(key, field, a, b, value_a, value_b, sentence) -> Conflict:
     return Conflict(key=key, field=field, value_a=value_a or "", value_b=value_b or "",
-                    doc_id_a=a["doc_id"], start_a=int(a["start"]), sentence_a=a["sentence"] or "",
-                    doc_id_b=b["doc_id"], start_b=int(b["start"]), sentence_b=b["sentence"] or "")
+                    doc_id_a=a["doc_id"], start_a=int(a["start"]), sentence_a=sentence(a["rowid"]),
+                    doc_id_b=b["doc_id"], start_b=int(b["start"]), sentence_b=sentence(b["rowid"]))
 
 
 def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     """Rebuild the directives and conflicts tables from the store."""
-    # only the columns the back-references need: the sentences stay in the store
-    cites = export.read_table(con, "citations", RESOLVE_COLUMNS)
-    if not cites.empty:
-        cites = resolve_across_documents(cites.astype(object).where(cites.notna(), None))
-        bare = cites[_cross_document(cites)]
+    updates = resolve_across_documents(con)
+    if updates:
         with con:
-            con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?",
-                            [(r.key or "", r.doc_id, int(r.start)) for r in bare.itertuples()])
+            con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?", updates)
     directives, conflicts = build(con)
     export.replace_table(con, "directives", directives)
     export.replace_table(con, "conflicts", conflicts)

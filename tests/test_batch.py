@@ -366,24 +366,29 @@ def test_no_network_at_run_time(tmp_path, monkeypatch):
     assert log.read_text() == "", "something tried to open a network connection"
 
 
-def test_the_workbook_written_by_a_second_process_is_the_same(corpus, reference, tmp_path, monkeypatch):
-    """A large store's tables.xlsx is written by `python -m pipeline.export --workbook`
-    while the CSV and Parquet files are written: the same cells as in one process."""
+def test_files_written_by_helper_processes_are_the_same(corpus, reference, tmp_path, monkeypatch):
+    """With more than one core, helper processes (`python -m pipeline.export`)
+    write some of the files while this process writes the others: the same
+    bytes, cells and Parquet tables as one process writes alone."""
     import openpyxl
+    import pyarrow.parquet as pq
     out = tmp_path / "out"
     out.mkdir()
     con = export.connect(reference)
     try:
-        monkeypatch.setattr(export, "_cores", lambda: 2)
-        monkeypatch.setattr(export, "WORKBOOK_APART_ROWS", 0)
+        monkeypatch.setattr(export, "_cores", lambda: 3)
+        monkeypatch.setattr(export, "HELPER_START", 0.0)
         started = []
-        start = export._start_workbook_apart
-        monkeypatch.setattr(export, "_start_workbook_apart", lambda *a: started.append(start(*a)) or started[-1])
+        start = export._start_helper
+        monkeypatch.setattr(export, "_start_helper", lambda *a: started.append(start(*a)) or started[-1])
         export.write_files(con, out)
     finally:
         con.close()
-    assert started and started[0] is not None and started[0].returncode == 0
+    assert len(started) == 2 and all(p is not None and p.returncode == 0 for p in started)
     assert not list(out.glob(".*.tmp*"))
+    for name in export.table_types():
+        assert (out / f"{name}.csv").read_bytes() == (reference / f"{name}.csv").read_bytes(), name
+        assert pq.read_table(out / f"{name}.parquet").equals(pq.read_table(reference / f"{name}.parquet")), name
     apart, alone = openpyxl.load_workbook(out / "tables.xlsx"), openpyxl.load_workbook(reference / "tables.xlsx")
     assert apart.sheetnames == alone.sheetnames
     for name in alone.sheetnames:
