@@ -43,6 +43,10 @@ class Grammar:
     issuer_vocab_max: int
     issuer_stop: regex.Pattern
     issuer_names: regex.Pattern
+    task_head: regex.Pattern
+    task_lead: regex.Pattern
+    task_stop: regex.Pattern
+    task_place_end: regex.Pattern
     subject_stop_comma: regex.Pattern
     subject_stops: tuple
     embedding: regex.Pattern
@@ -103,6 +107,16 @@ def grammar() -> Grammar:
         issuer_stop=regex.compile(rules.alternation(iss["stop_words"])),
         issuer_names=regex.compile(rules.alternation(iss["names"]).replace(r"\s+\-\s+", r"\s*[-–]\s*")
                                    .replace(",", r"\s*,"), regex.IGNORECASE),
+        # `Ban Chỉ đạo [Trung ương]` ending an issuer; `về` then the task; where the task's words stop
+        task_head=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['task_named_heads'], boundary=False)}"
+                                rf"(?:[ ]+(?P<national>{rules.alternation(iss['task_named_national'], boundary=False)}))?$",
+                                regex.IGNORECASE),
+        task_lead=regex.compile(r"[ ]+về[ ]+(?!việc(?![\p{L}]))(?=\p{L})"),
+        task_stop=regex.compile(r"[;:(\n]|\.(?:\s|$)|[ ]+(?:(?P<subject>về|"
+                                + rules.alternation(cfg.get("subject_verbs") or ["(?!)"], boundary=False)
+                                + r")|" + rules.alternation(iss["task_name_stops"], boundary=False) + r")(?![\p{L}])"),
+        task_place_end=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['place_words'], boundary=False)}"
+                                     r"(?:[ ]+\p{Lu}[\p{L}\d]*)*[ ,]*$"),
         subject_stop_comma=regex.compile(r",[ ]+(?:" + rules.alternation(cfg["subject_stops_after_comma"])
                                          + r"|(?:Thanh tra|Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Hội đồng|Trung tâm|"
                                            r"Bộ|Cục|Chi cục|Văn phòng|Đảng ủy|Công an|Huyện|Tỉnh|Thành phố|Các|"
@@ -321,7 +335,26 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
     tail = ISSUER_TAIL.search(text[pos:end])
     if tail:
         end = pos + tail.start()
-    return end
+    return _task_name_end(text, pos, end, g)
+
+
+def _task_name_end(text: str, pos: int, end: int, g: Grammar) -> int:
+    """The end of an issuer named by its task (rules/issuers.yaml,
+    task_named_heads): `Ban Chỉ đạo` + `về phòng, chống tham nhũng tỉnh`, when
+    the document's subject is shown to be elsewhere; else ``end``."""
+    head = g.task_head.search(text, pos, end)
+    if not head:
+        return end
+    lead = g.task_lead.match(text, end)
+    if not lead:
+        return end
+    stop = g.task_stop.search(text, lead.end(), min(len(text), lead.end() + 200))
+    if not stop:
+        return end
+    words = text[lead.end():stop.start()].rstrip(" ,")
+    if not words or not (g.task_place_end.search(words) or stop.group("subject") or head.group("national")):
+        return end
+    return lead.end() + len(words)
 
 
 QUOTE_COMMA = regex.compile(r"[”\"],")
