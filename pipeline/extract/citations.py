@@ -747,7 +747,11 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
     if not sm and (im or dm):
         sm = g.subject_verb.match(text, end)      # `... của Chính phủ quy định chi tiết ...`
     if sm:
-        send = subject_extent(text, sm.end(), len(text), g, _next_full_citation(text, sm.end(), g))
+        # the next citation matters only before the subject's first end mark:
+        # look for it no further than just past that
+        bound = SUBJECT_END.search(text, sm.end(), min(len(text), sm.end() + 500))
+        reach = bound.start() + KIND_WORD_REACH if bound else sm.end() + 500
+        send = subject_extent(text, sm.end(), len(text), g, _next_full_citation(text, sm.end(), g, reach))
         if send > sm.end():
             rec["subject"] = clean_phrase(text[sm.end():send])
     return rec, end
@@ -873,16 +877,23 @@ def _kind_words_in(text: str, pos: int, endpos: int, g: Grammar):
     yield from g.kind_word.finditer(text, resume, endpos)
 
 
-def _next_full_citation(text: str, pos: int, g: Grammar) -> int:
-    """Start of the next numbered citation after pos (with its joining `, ` / `và`)."""
-    for km in _kind_words_in(text, pos, min(len(text), pos + 500), g):
+# past a mark, as far as a kind word that starts before it may run (`Quyết\nđịnh`)
+KIND_WORD_REACH = 64
+
+
+def _next_full_citation(text: str, pos: int, g: Grammar, reach: int | None = None) -> int:
+    """Start of the next numbered citation after pos (with its joining `, ` /
+    `và`), looked for up to ``reach`` (at most 500 characters on)."""
+    for km in _kind_words_in(text, pos, min(len(text), pos + 500, reach or pos + 500), g):
         if _number_at(text, km.end(), g) or (
                 g.kind_of_word.get(km.group().casefold()) in g.named_kinds and km.group()[0].isupper()
                 and _name_end_at(text, km.end(), g) > km.end()):
             if g.embedding.search(text, max(pos, km.start() - g.embedding_reach), km.start()):
                 continue     # `quy định chi tiết một số điều của Luật ...`: inside the subject
-            cut = CITATION_JOIN.search(text[pos:km.start()])
-            return pos + cut.start() if cut else km.start()
+            # (the join is a few characters: normalized text has no runs of spaces)
+            at = max(pos, km.start() - 16)
+            cut = CITATION_JOIN.search(text[at:km.start()])
+            return at + cut.start() if cut else km.start()
     return len(text)
 
 
