@@ -42,7 +42,7 @@ TEXT_Y = 3.0            # pt: chars whose tops are this close share a line
 MAX_DEPTH = 16          # nested form XObjects followed (pdfminer follows all)
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     x0: float
     top: float
@@ -58,7 +58,7 @@ class Edge:
         return (self.x0, self.top, self.x1, self.bottom)
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     text: str
     x0: float
@@ -127,30 +127,37 @@ def _bbox(boxes: list[tuple]) -> tuple:
 
 def _page_edges(page, height: float) -> list[Edge]:
     import pypdfium2.raw as pdfium_c
-
+    c_int, c_void_p = ctypes.c_int, ctypes.c_void_p
+    get_type = _plain("FPDFPageObj_GetType", c_int, c_void_p)
+    count_in_form = _plain("FPDFFormObj_CountObjects", c_int, c_void_p)
+    get_in_form = _plain("FPDFFormObj_GetObject", c_void_p, c_void_p, ctypes.c_ulong)
+    get_on_page = _plain("FPDFPage_GetObject", c_void_p, c_void_p, c_int)
+    count_on_page = _plain("FPDFPage_CountObjects", c_int, c_void_p)
     edges: list[Edge] = []
 
     def walk(count, get, matrix, depth):
+        if count < 0:
+            raise Unsure("object list")
         for k in range(count):
             obj = get(k)
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if not obj:
+                raise Unsure("page object")
+            kind = get_type(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 _path_edges(obj, _times(_matrix(obj), matrix), height, edges)
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_DEPTH:
-                inner = _times(_matrix(obj), matrix)
-                walk(pdfium_c.FPDFFormObj_CountObjects(obj),
-                     lambda j, o=obj: pdfium_c.FPDFFormObj_GetObject(o, j), inner, depth + 1)
+                walk(count_in_form(obj), lambda j, o=obj: get_in_form(o, j),
+                     _times(_matrix(obj), matrix), depth + 1)
 
-    raw = page.raw
-    walk(pdfium_c.FPDFPage_CountObjects(raw), lambda j: pdfium_c.FPDFPage_GetObject(raw, j),
-         (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
+    raw = ctypes.cast(page.raw, c_void_p).value
+    walk(count_on_page(raw), lambda j: get_on_page(raw, j), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), 0)
     return [e for e in edges if e.length >= EDGE_MIN_RAW]
 
 
-def _matrix(obj) -> tuple:
+def _matrix(obj: int) -> tuple:
     import pypdfium2.raw as pdfium_c
     m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+    if not _plain("FPDFPageObj_GetMatrix", ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)(obj, ctypes.addressof(m)):
         raise Unsure("object matrix")
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
@@ -163,32 +170,43 @@ def _times(m: tuple, n: tuple) -> tuple:
             e * A + f * C + E, e * B + f * D + F)
 
 
-def _path_edges(obj, matrix: tuple, height: float, out: list[Edge]) -> None:
+def _path_edges(obj: int, matrix: tuple, height: float, out: list[Edge]) -> None:
     """Edges of one path object, subpath by subpath, as pdfminer sees them."""
     import pypdfium2.raw as pdfium_c
+    c_int, c_void_p = ctypes.c_int, ctypes.c_void_p
+    count = _plain("FPDFPath_CountSegments", c_int, c_void_p)
+    segment = _plain("FPDFPath_GetPathSegment", c_void_p, c_void_p, c_int)
+    get_point = _plain("FPDFPathSegment_GetPoint", c_int, c_void_p, c_void_p, c_void_p)
+    get_type = _plain("FPDFPathSegment_GetType", c_int, c_void_p)
+    get_close = _plain("FPDFPathSegment_GetClose", c_int, c_void_p)
+    move, curve = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_at, y_at = ctypes.addressof(x), ctypes.addressof(y)
     subpaths: list[list] = []          # per subpath: ops "m" / "l" / "c" / "h" with points
     bezier = 0
-    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-        if not pdfium_c.FPDFPathSegment_GetPoint(seg, x, y):
+    n = count(obj)
+    if n < 0:
+        raise Unsure("path")
+    for k in range(n):
+        seg = segment(obj, k)
+        if not seg or not get_point(seg, x_at, y_at):
             raise Unsure("path point")
-        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        kind = get_type(seg)
         px, py = x.value, y.value
         point = (a * px + c * py + e, height - (b * px + d * py + f))
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if kind == move:
             subpaths.append([("m", point)])
             bezier = 0
         elif not subpaths:
             raise Unsure("path without a start")
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == curve:
             bezier += 1                # pdfium gives both control points and the end
             if bezier % 3 == 0:
                 subpaths[-1].append(("c", point))
         else:
             subpaths[-1].append(("l", point))
-        if kind != pdfium_c.FPDF_SEGMENT_MOVETO and pdfium_c.FPDFPathSegment_GetClose(seg):
+        if kind != move and get_close(seg):
             subpaths[-1].append(("h", subpaths[-1][0][1]))
     for ops in subpaths:
         _subpath_edges(ops, out)
@@ -375,6 +393,7 @@ def _chars(textpage, height: float, boxes: list, areas: list[tuple], text: str |
     import pypdfium2.raw as pdfium_c
     x_lo = min(a[0] for a in areas)
     top_lo = min(a[1] for a in areas)
+    bottom_hi = max(a[3] for a in areas)
     width = ctypes.c_float()
     runs: dict = {}                     # text object -> (font, font size, upright?): shared by its chars
     advances: dict = {}                 # (font, code, size) -> advance width
@@ -382,6 +401,7 @@ def _chars(textpage, height: float, boxes: list, areas: list[tuple], text: str |
     page = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     text_object = _plain("FPDFText_GetTextObject", ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
     map_error = _plain("FPDFText_HasUnicodeMapError", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+    generated = _plain("FPDFText_IsGenerated", ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
     get_box = loose_box_function()
     rect = pdfium_c.FS_RECTF()
     for i, box in enumerate(boxes):
@@ -397,12 +417,12 @@ def _chars(textpage, height: float, boxes: list, areas: list[tuple], text: str |
         if bottom < top_lo:
             continue                    # above every table (the common case: a quick test first)
         reach = 2 * (high - low) + 20   # the centre sits at most half a font size above bottom
-        if right + reach < x_lo or not any(
+        if right + reach < x_lo or bottom >= bottom_hi + reach or not any(
                 bottom >= a_top and bottom < a_bottom + reach and left < a_x1 and right + reach >= a_x0
                 for a_x0, a_top, a_x1, a_bottom in areas):
             continue
         code = ord(text[i]) if text is not None else pdfium_c.FPDFText_GetUnicode(textpage, i)
-        if code in _SPACES and pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+        if code in _SPACES and generated(page, i) == 1:
             continue                    # pdfium's own word gap or line break: not in the content
         key = text_object(page, i)
         run = runs.get(key)
