@@ -17,6 +17,12 @@ import yaml
 RULES_DIR = Path(os.environ.get("TDKT_RULES", Path(__file__).resolve().parent.parent / "rules"))
 
 
+# libyaml's parser when PyYAML was built with it: the same documents and values as
+# the pure-Python SafeLoader, ten times faster (every worker process loads every
+# rules file when it starts)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class RuleError(ValueError):
     """A rules file is missing or malformed."""
 
@@ -27,7 +33,7 @@ def load(name: str) -> dict:
     if not path.exists():
         raise RuleError(f"rules file not found: {path}")
     with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f) or {}
+        data = yaml.load(f, Loader=_SAFE_LOADER) or {}
     if not isinstance(data, dict):
         raise RuleError(f"{path}: top level must be a mapping")
     return data
