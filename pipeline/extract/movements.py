@@ -194,6 +194,7 @@ def _tone(s: str, g: Grammar) -> str:
     return new.upper() if s.isupper() else (new[0].upper() + new[1:] if s[0].isupper() else new)
 
 
+@functools.lru_cache(maxsize=8192)     # a report names its movements again and again
 def canonical(name: str) -> tuple[Optional[CatalogEntry], float]:
     """The closest catalog entry and its similarity."""
     g = grammar()
