@@ -41,6 +41,8 @@ class Grammar:
     verbs: str
     list_lead_in: regex.Pattern
     annex_pointer: regex.Pattern
+    annex_heading: regex.Pattern
+    not_names: regex.Pattern
     annex_section: regex.Pattern
     giving_verb: regex.Pattern
     bare_conferrer: regex.Pattern
@@ -104,6 +106,10 @@ def grammar() -> Grammar:
                    annex_section=regex.compile(rf"^\s*(?:[IVXLl1]{{1,4}}|[A-D])[.)]?\s*(?P<rt>{rt})(?![\p{{L}}])"
                                                r"\s*[-–:]?\s*(?P<rest>.*)$", regex.IGNORECASE),
                    annex_pointer=regex.compile(rules.alternation(cfg["annex_pointers"], boundary=False), regex.IGNORECASE),
+                   annex_heading=regex.compile(r"(?:^|\s)" + rules.alternation(cfg["annex_headings"], boundary=False)
+                                               + r"(?:\s|$)"),
+                   not_names=regex.compile(rules.alternation(cfg["parenthesis_not_names"], boundary=False),
+                                           regex.IGNORECASE),
                    threshold_before=regex.compile(rf"(?:{rules.alternation(cfg['threshold_words'], boundary=False)})"
                                                   r"[ ]+$", regex.IGNORECASE),
                    threshold_after=regex.compile(rf"[”\"»’]?[ ]+(?:{rules.alternation(cfg['threshold_after_words'], boundary=False)})"
@@ -195,12 +201,12 @@ def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int
     return clean_phrase(head), text.find(head, clause_start)
 
 
-def _recipients(text: str, pos: int, count) -> str:
+def _recipients(text: str, pos: int, count, g: Grammar) -> str:
     m = regex.match(r"[ ]*\(([^()]{2,400})\)", text[pos:])
     if not m:
         return ""
     inner = m.group(1).strip()
-    if regex.match(r"(?i)trong đó|gồm có|chiếm|đạt|tỷ lệ|có danh sách|danh sách|kèm theo|theo danh sách", inner) \
+    if g.not_names.match(inner) \
             or "%" in inner:
         return ""
     if count == 1:
@@ -433,7 +439,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                     ym = YEAR.search(text, am.end(), c_end)
                     span_end = max(span_end, ym.end()) if ym else span_end
                     counts = [(None, g.recipient_of_title.get(award, "") or "tập thể")]
-                recip = _recipients(text, after, counts[0][0] if len(counts) == 1 else None) \
+                recip = _recipients(text, after, counts[0][0] if len(counts) == 1 else None, g) \
                     if len(counts) == 1 else ""
                 recip = recip or named_recipients
                 if not recip and len(counts) == 1 and counts[0][0] and c_end == sent.end:
@@ -447,10 +453,6 @@ def find(doc: ParsedDoc) -> list[Award]:
     return out
 
 
-# the list's heading, in capitals (a sentence's `có Danh sách kèm theo` is no heading)
-ANNEX_HEAD = regex.compile(r"(?:^|\s)DANH[ ]SÁCH(?:\s|$)")
-
-
 def _recipients_from_annex(doc: ParsedDoc, g: Grammar, awards: list[Award]) -> None:
     """Counts whose sentence sends the reader to the list attached (`cho 05 tập
     thể và 04 cá nhân (có Danh sách kèm theo)`) take the names under that list's
@@ -459,7 +461,7 @@ def _recipients_from_annex(doc: ParsedDoc, g: Grammar, awards: list[Award]) -> N
     if not waiting:
         return
     pars = doc.seg.paragraphs
-    heads = [i for i, p in enumerate(pars) if ANNEX_HEAD.search(p.text) and len(p.text) < 200]
+    heads = [i for i, p in enumerate(pars) if g.annex_heading.search(p.text) and len(p.text) < 200]
     if len(heads) != 1:
         return
     names: dict[str, list[str]] = {}

@@ -36,6 +36,9 @@ class Grammar:
     list_number: regex.Pattern
     date: regex.Pattern
     issuer_lead: regex.Pattern
+    issuer_in_name: regex.Pattern       # `Nghị định của Chính phủ: số ...`
+    issuer_before: regex.Pattern        # `đề nghị của X tại ...`: X
+    issuer_before_link: regex.Pattern
     subject_lead: regex.Pattern
     subject_verb: regex.Pattern
     issuer_lower: frozenset
@@ -79,6 +82,8 @@ def grammar() -> Grammar:
         abbrs_of_kind[k["name"]] = frozenset(a.upper() for a in k.get("abbr") or [])
     number = cfg["number_pattern"]
     lead = rules.alternation(cfg["number_lead"], boundary=False)
+    leads = rules.alternation(cfg["issuer_leads"], boundary=False)
+    links = rules.alternation(cfg["issuer_before_links"], boundary=False)
     date = cfg["date_pattern"]
     return Grammar(
         kind_word=regex.compile(rules.alternation(kind_of_word.keys()), regex.IGNORECASE),
@@ -93,7 +98,11 @@ def grammar() -> Grammar:
         # `ngày` may be left out before a full numeric date (`Tờ trình số 2753/TTr-STP 28/9/2022`)
         date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:ban[ ]hành[ ]+)?ngày[ \n]+|(?=\d{{1,2}}/\d{{1,2}}/(?:19|20)\d{{2}}(?!\d)))"
                            rf"(?:{date})|[ ]*,?[ \n]*(?:{cfg['month_pattern']})", V | regex.IGNORECASE),
-        issuer_lead=regex.compile(r"[ ,]*(?:của|do)[ \n]+", regex.IGNORECASE),
+        issuer_lead=regex.compile(rf"[ ,]*{leads}[ \n]+", regex.IGNORECASE),
+        issuer_in_name=regex.compile(rf"[ ]+{leads}[ ]+", regex.IGNORECASE),
+        issuer_before=regex.compile(rf"(?:^|(?<=[\s,(])){leads}[ ]+(?=[^,;:.]{{2,160}}?[ ]+{links}[ ]+$)",
+                                    regex.IGNORECASE),
+        issuer_before_link=regex.compile(rf"[ ]+{links}[ ]+", regex.IGNORECASE),
         subject_verb=regex.compile(r"[ ]+(?=" + rules.alternation(cfg.get("subject_verbs") or ["(?!)"])
                                    + ")", regex.IGNORECASE),
         subject_lead=regex.compile(r"[ ,]*(?:" + rules.alternation(cfg["subject_leads"], boundary=False)
@@ -758,15 +767,12 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
 
 
 DIGITS = regex.compile(r"\d+")
-OF_LEAD = regex.compile(r"[ ]+của[ ]+")
 BEFORE_NUMBER = regex.compile(r"[ ]*:?[ ]*(?:(?i:số)[ ]*:?[ ]*)?")
-AT_WORD = regex.compile(r"[ ]+tại[ ]+", regex.IGNORECASE)
-ISSUER_BEFORE = regex.compile(r"(?:^|(?<=[\s,(]))(?:của|do)[ ]+(?=[^,;:.]{2,160}?[ ]+tại[ ]+$)", regex.IGNORECASE)
 
 
 def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> str:
     """The issuer between the kind and its number: `Nghị định của Chính phủ: số 20/2021/NĐ-CP`."""
-    m = OF_LEAD.match(text[kind_end:number_start])
+    m = g.issuer_in_name.match(text[kind_end:number_start])
     if not m:
         return ""
     pos = kind_end + m.end()
@@ -780,11 +786,11 @@ def _issuer_before(text: str, start: int, g: Grammar) -> str:
     """The issuer written before the document: `Theo đề nghị của Giám đốc Sở Tư
     pháp tại Tờ trình số 2753/TTr-STP ...`."""
     base = max(0, start - 200)
-    m = ISSUER_BEFORE.search(text, base, start)
+    m = g.issuer_before.search(text, base, start)
     if not m:
         return ""
     iend = issuer_extent(text, m.end(), g, allow_note=False)
-    if iend > m.end() and AT_WORD.fullmatch(text[iend:start]):
+    if iend > m.end() and g.issuer_before_link.fullmatch(text[iend:start]):
         return clean_phrase(text[m.end():iend])
     return ""
 

@@ -17,6 +17,7 @@ NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 @dataclass(frozen=True)
 class Grammar:
     amount: regex.Pattern
+    each: regex.Pattern              # `cho mỗi tập thể`: the amount is per tập thể
     amount_trigger: "re.Pattern"     # a digit then a multiplier or currency word: amount runs there only
     part_of_whole: regex.Pattern
     qualifier: regex.Pattern
@@ -72,6 +73,9 @@ def grammar() -> Grammar:
         qualifier_after_kind=after_kind,
         amount=regex.compile(amount, regex.IGNORECASE),
         # (a multiplier run into the currency, `5 triệuđồng`, is one word)
+        # the unit after a per-unit lead: one or two words, not running into `và`
+        each=regex.compile(r"[ ]+" + rules.alternation(cfg["per_unit_leads"], boundary=False)
+                           + r"[ ]+(?P<unit>\p{L}+(?:[ ](?!và(?![\p{L}]))\p{L}+)?)", regex.IGNORECASE),
         amount_trigger=rules.literal_trigger(
             list(mult) + list(cfg["currency_words"]) + [m + c for m in mult for c in cfg["currency_words"]],
             before=r"\d[ ]?", after=r"(?![^\W_])"),
@@ -94,7 +98,6 @@ def grammar() -> Grammar:
     )
 
 
-EACH = regex.compile(r"[ ]+(?:cho[ ]+)?mỗi[ ]+(?P<unit>\p{L}+(?:[ ](?!và(?![\p{L}]))\p{L}+)?)", regex.IGNORECASE)
 
 
 def parse_number(s: str, whole_units: bool = False) -> float:
@@ -271,7 +274,7 @@ def find(doc: ParsedDoc) -> list[Money]:
             start = qm.start(1)
         if per and regex.match(r"\d", per):
             per = ""
-        each = None if per else EACH.match(text, m.end())
+        each = None if per else g.each.match(text, m.end())
         if each:          # `3.000.000đ cho mỗi tập thể`: per tập thể, the span stays the amount
             per = each.group("unit")
         if m.group("per") and per:
@@ -343,7 +346,7 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
         phrase = chunks[-1].group()
     phrase = _tidy(phrase.replace("\u201a", ","), g)
     if not phrase or (found and len(phrase.split()) <= 2):
-        each = EACH.match(text, end)        # `cho mỗi tập thể` is the per-unit, not the purpose
+        each = g.each.match(text, end)        # `cho mỗi tập thể` is the per-unit, not the purpose
         tail_start = each.end() if each else end
         clause_end = regex.search(r"[,;.()]|$", text[tail_start:sentence.end]).start()
         after = _tidy(text[tail_start:tail_start + clause_end], g)
