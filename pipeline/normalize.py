@@ -12,6 +12,7 @@ split a sentence (page breaks); runs of spaces.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import numpy as np
@@ -65,18 +66,20 @@ def _compiled():
     return item, dangling, terminal
 
 
-SPACE_LIKE = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b\u200c\u200d]")
+# plain character classes: the standard engine scans them several times faster
+SPACE_LIKE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b\u200c\u200d]")
 COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
 MARKDOWN_EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\S)|(?<=\S)\*{2,3}(?=\S)")
 RULE_LINE = regex.compile(r"(?m)^[ \t]*+[|\-_=*~]*+[ \t]*+$")   # "|", "-------", "** **" (possessive: linear)
-MULTISPACE = regex.compile(r"[ ]{2,}")
+MULTISPACE = re.compile(r"[ ]{2,}")
+CARRIAGE_RETURN = re.compile(r"\r\n?")
 TRAILING_SPACE = regex.compile(r"(?m)(?<![ ])[ ]++$|^[ ]++")   # from the run's start only: linear
 WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
 def _pass_spaces(text: str) -> list[Edit]:
     edits = [(m.start(), m.end(), " ") for m in SPACE_LIKE.finditer(text)]
-    edits += [(m.start(), m.end(), "\n") for m in regex.finditer(r"\r\n?", text)]
+    edits += [(m.start(), m.end(), "\n") for m in CARRIAGE_RETURN.finditer(text)]
     edits.sort()
     return edits
 
