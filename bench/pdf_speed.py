@@ -8,8 +8,8 @@ reader every file is read ``--repeat`` times (after one warm-up pass) and the
 best pass counts.  Pages per second = pages read / seconds.
 
 * pipeline: ``pipeline.ingest.read_source(path)`` - pypdfium2 text with line
-  geometry, running heads removed, paragraphs, and pdfplumber only on pages
-  drawn with enough lines / rectangles to hold a ruled table (no OCR).
+  geometry, running heads removed, paragraphs, and ruled tables found from
+  pdfium's drawn lines on pages with enough lines / rectangles (no OCR).
 * pdfplumber: ``page.extract_text()`` on every page (pdfminer layout analysis),
   the plain way to read a PDF with pdfplumber alone.
 """
