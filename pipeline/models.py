@@ -9,6 +9,7 @@ and the sentence it came from.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, fields
 from typing import Optional
 
@@ -41,13 +42,7 @@ class NormalizedText:
     def page_of(self, offset: int) -> Optional[int]:
         if not self.page_starts:
             return None
-        page = 1
-        for i, start in enumerate(self.page_starts):
-            if offset >= start:
-                page = i + 1
-            else:
-                break
-        return page
+        return max(1, bisect.bisect_right(self.page_starts, offset))   # (page starts ascend)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         return int(self.to_source[start]), int(self.to_source[end])
