@@ -18,6 +18,7 @@ the mention's text, as in the money table, so checks can widen tolerances.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -65,6 +66,7 @@ class Grammar:
     subject_tail: regex.Pattern
     verb_compound: regex.Pattern
     max_words: int
+    number_trigger: re.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,6 +85,7 @@ def grammar() -> Grammar:
     # a number right after a document kind is the document's number (`Đề án 06`, `Chỉ thị 12`)
     kind_words = [w for k in rules.load("citations")["doc_kinds"] for w in k["words"]]
     return Grammar(
+        number_trigger=_number_trigger(units=cfg["units"], multipliers=mult, measures=kinds),
         count=regex.compile(
             rf"{BEFORE}(?P<num>{NUM})(?:[ ](?P<mult>{mult_alt}))?[ ]+(?P<unit>{units}){AFTER}"
             rf"(?:[ ]?/[ ]?(?P<per>\p{{L}}+){AFTER})?", regex.IGNORECASE),
@@ -115,6 +118,47 @@ def grammar() -> Grammar:
                                    + r"))+$", regex.IGNORECASE),
         max_words=int(cfg.get("of_what_max_words", 8)),
     )
+
+
+def _number_trigger(*, units, multipliers, measures) -> re.Pattern:
+    """Where a figure can start, as one standard-``re`` pattern over the
+    lower-cased text (``ParsedDoc.lower``): a digit that BEFORE lets start a
+    number, followed by what one of the four patterns needs after its number,
+    each a superset of that pattern's own continuation.  The named group says
+    which patterns to try there: after the run of digits, `.` and `,` comes
+    `/` (ratio), `%` (percent) or a letter (measure, count), so at most one
+    alternative holds."""
+    def words(ws) -> str:
+        return rules.literal_trigger(ws, cross_lines=True).pattern   # the entries' spaces match any whitespace, as alternation's do
+
+    # `[^\W_]`: a letter or digit (`re` has no \p{L}); checked after the digit, so the scan starts at digits only
+    start = r"\d(?<![^\W_]\d)(?<![.,/\-–]\d)"
+    return re.compile(
+        start + r"(?="
+        r"(?P<ratio>\d*[ ]?/[ ]?\d+(?![\d/]))"
+        r"|(?P<percent>[\d.,]*[ ]?%)"
+        r"|(?P<unit>[\d.,]*(?:[ ]?" + words(measures) + r"|(?:[ ]" + words(multipliers) + r")?[ ]+"
+        + words(units) + r")))")
+
+
+def _figure_matches(doc: ParsedDoc, g: Grammar) -> tuple[list, list, list, list]:
+    """What ``finditer`` of the percent, ratio, measure and count patterns over
+    the whole text finds, with each pattern tried only where the number trigger
+    says it may match (four full-text scans with a lookbehind at every
+    character cost several times one ``re`` scan that stops at digits)."""
+    text = doc.text
+    tries = {"percent": ((g.percent, 0),), "ratio": ((g.ratio, 1),), "unit": ((g.measure, 2), (g.count, 3))}
+    found: tuple[list, list, list, list] = ([], [], [], [])
+    ends = [-1, -1, -1, -1]             # each pattern's matches do not overlap, as finditer's
+    for hit in g.number_trigger.finditer(doc.lower):
+        pos = hit.start()
+        for pattern, k in tries[hit.lastgroup]:
+            if pos >= ends[k]:
+                m = pattern.match(text, pos)
+                if m:
+                    ends[k] = m.end()
+                    found[k].append(m)
+    return found
 
 
 def parse_count(s: str) -> float:
@@ -210,8 +254,9 @@ def find(doc: ParsedDoc) -> list[Figure]:
     taken = [(r.start, r.end) for r in doc.once("money", money.find)] + \
             [(r.start, r.end) for r in doc.once("awards", awards.find)]
     cands: list[tuple[int, int, dict, tuple[int, int] | None]] = []   # start, end, fields, inner phrase span
+    percents, ratios, measures, counts = _figure_matches(doc, g)
 
-    for m in g.percent.finditer(text):
+    for m in percents:
         sent = doc.seg.sentence_at(m.start())
         cs, ce = _clause(text, sent.start, sent.end, m.start())
         of_what, ws, we = _percent_of_what(text, m, cs, ce, g)
@@ -220,7 +265,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
         cands.append((start, end, dict(kind="percent", value=_number(parse_percent(m.group("num"))),
                                        of_what=of_what), (ws, we) if of_what else None))
 
-    for m in g.ratio.finditer(text):
+    for m in ratios:
         if _blocked(text, m.start(), g):
             continue
         num, den = int(m.group("num")), int(m.group("den"))
@@ -241,7 +286,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
         cands.append((m.start(), end, dict(kind="ratio", value=num, denominator=den, unit=clean_phrase(unit),
                                            of_what=of_what), (ws, we) if of_what else None))
 
-    for m in g.measure.finditer(text):
+    for m in measures:
         if _blocked(text, m.start(), g):
             continue
         unit = m.group("unit")
@@ -250,7 +295,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
                       dict(kind=g.measure_kind[unit.casefold()], value=_number(parse_count(m.group("num"))),
                            unit=unit, of_what=m.group("noun") or ""), None))
 
-    for m in g.count.finditer(text):
+    for m in counts:
         if _blocked(text, m.start(), g):
             continue
         if RANGE_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
