@@ -692,6 +692,8 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
         early = [Worker(ocr) for _ in range(min(workers or default_workers(), len(files)))] \
             if engine == "local" else []
         spawned = list(early)         # _run hands them to the pool; any left over are killed below
+        # and the processes that will write files beside this one at the end
+        helpers = export.start_helpers(default_workers() - 1)
         con = export.connect(out)
         try:
             summary = _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb,
@@ -700,13 +702,18 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
                 w.kill()              # started for files that turned out to be known already
             summary.seconds_extracting = time.time() - t0
             from . import registry
-            registry.rebuild(con)
-            summary.rows = export.write_files(con, out)
+            # the registry is rebuilt while helper processes already write the files
+            # of the tables it leaves alone
+            summary.rows = export.write_files(con, out, rebuild=lambda: registry.rebuild(con), helpers=helpers)
             summary.seconds_tables = time.time() - t0 - summary.seconds_extracting
         finally:
             con.close()
             for w in spawned:
                 w.kill()              # a no-op for those already ended
+            for proc in helpers:      # ended by write_files, unless it never ran
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
     summary.seconds = time.time() - t0
     return summary
 
@@ -744,9 +751,10 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
         results = _local_results(todo, workers or default_workers(), timeout, max_memory_mb, max_tasks, ocr,
                                  started)
     if todo:
-        # what the registry rebuild at the end imports (the extraction rules behind
-        # issuer identities), loaded while the workers warm up rather than after
+        # what the tables at the end import (the extraction rules behind issuer
+        # identities, pyarrow), loaded while the workers warm up rather than after
         from . import registry, resolve  # noqa: F401
+        export.warm_up()
     try:
         for path, result in results:
             export.store(con, result, version)

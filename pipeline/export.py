@@ -9,6 +9,7 @@ renamed, so a reader never sees half a file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 import sqlite3
@@ -171,16 +172,36 @@ def _atomic(path: Path, write) -> None:
             tmp.unlink()
 
 
-def _row_chunks(con: sqlite3.Connection, name: str):
+def _row_chunks(con: sqlite3.Connection, name: str, text_as_bytes: bool = False):
     """The table's rows as tuples in the order of :func:`read_table`, CHUNK_ROWS
-    at a time (memory stays flat however large the store)."""
+    at a time (memory stays flat however large the store). ``text_as_bytes``:
+    text as the UTF-8 bytes SQLite holds, for Arrow to take without decoding
+    into Python strings and encoding back (half the time of a large table)."""
     cols = columns(table_types()[name])
-    cursor = con.execute(_select(name, cols, cols))
-    while True:
-        rows = cursor.fetchmany(CHUNK_ROWS)
-        if not rows:
-            return
-        yield rows
+    factory = con.text_factory
+    try:
+        if text_as_bytes:
+            con.text_factory = bytes
+        cursor = con.execute(_select(name, cols, cols))
+        while True:
+            rows = cursor.fetchmany(CHUNK_ROWS)
+            if not rows:
+                return
+            yield rows
+    finally:
+        con.text_factory = factory
+
+
+def _text_array(values):
+    """An Arrow text column of UTF-8 bytes (or str) values; checks the UTF-8."""
+    import pyarrow as pa
+    if any(type(v) is str for v in values):
+        return pa.array([v.decode("utf-8") if type(v) is bytes else v for v in values], pa.large_string())
+    return pa.array(values, pa.large_binary()).cast(pa.large_string())
+
+
+def _as_str(v):
+    return v.decode("utf-8") if type(v) is bytes else v
 
 
 def _kinds(name: str) -> list[str]:
@@ -190,6 +211,7 @@ def _kinds(name: str) -> list[str]:
     return [_sql_type(hints[c]) for c in columns(tp)]
 
 
+@functools.lru_cache(maxsize=None)
 def _arrow_schema(name: str):
     """The Parquet schema, with the pandas metadata pandas itself wrote when the
     files came from DataFrames (so `pd.read_parquet` still gives nullable Int64
@@ -213,44 +235,75 @@ def _arrow_schema(name: str):
                      metadata={b"pandas": json.dumps(meta).encode()})
 
 
-def _csv_columns(arrays, values):
-    """The columns as the CSV gets them: text cells a spreadsheet would run as a
-    formula neutralized. Arrow finds the few risky cells of a column in one pass;
-    only those are rewritten, in Python."""
+@functools.lru_cache(maxsize=1)
+def _csv_quote_re2() -> str:
+    """An RE2 class of the characters that make the csv module quote a field (with
+    the dialect pandas' to_csv uses: QUOTE_MINIMAL, "\\n" line ends), found by
+    asking the csv module of this Python once."""
+    import csv
+    import io
+    found = []
+    for c in map(chr, range(128)):
+        f = io.StringIO()
+        csv.writer(f, lineterminator="\n").writerow(["a" + c + "b", ""])
+        if f.getvalue() != f"a{c}b,\n":
+            found.append(c)
+    return "[" + "".join(f"\\x{ord(c):02x}" for c in found) + "]"
+
+
+def _csv_lines(arrays, kinds: list[str], values):
+    """The rows as CSV lines, the bytes the csv module writes (checked by the
+    tests against pandas' to_csv), built column by column with Arrow's string
+    kernels. Text cells a spreadsheet would run as a formula are neutralized: Arrow
+    finds the few risky cells of a column in one pass, only those are rewritten
+    in Python. REAL cells are Python's repr of the number, as the csv module writes them."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    out = []
-    for array, column in zip(arrays, values):
-        if pa.types.is_large_string(array.type):
+    text = pa.large_string()
+
+    def lit(s: str):
+        return pa.scalar(s, text)
+    fields = []
+    for array, kind, column in zip(arrays, kinds, values):
+        if kind == "TEXT":
             risky = pc.match_substring_regex(array, _RISKY_RE2)
             if pc.any(risky).as_py():
-                column = list(column)
-                for i in pc.indices_nonzero(risky).to_pylist():
-                    column[i] = _neutralize(column[i])
-        out.append(column)
-    return out
+                safe = [_neutralize(_as_str(column[i])) for i in pc.indices_nonzero(risky).to_pylist()]
+                array = pc.replace_with_mask(array, pc.fill_null(risky, False), pa.array(safe, text))
+            quote = pc.fill_null(pc.match_substring_regex(array, _csv_quote_re2()), False)
+            if pc.any(quote).as_py():
+                quoted = pc.binary_join_element_wise(lit('"'), pc.replace_substring(array, '"', '""'), lit('"'),
+                                                     lit(""))
+                array = pc.if_else(quote, quoted, array)
+            fields.append(array)
+        elif kind == "INTEGER":
+            fields.append(pc.cast(array, text))
+        else:
+            fields.append(pa.array([None if v is None else repr(v) for v in column], text))
+    lines = pc.binary_join_element_wise(*fields, lit(","), null_handling="replace", null_replacement="")
+    lines = pc.binary_join_element_wise(lines, lit("\n"), lit(""))
+    _, offsets, data = lines.buffers()
+    offsets = memoryview(offsets).cast("q")
+    return memoryview(data)[offsets[lines.offset]:offsets[lines.offset + len(lines)]]
 
 
 def _write_csv_and_parquet(con: sqlite3.Connection, name: str, csv_path: Path, parquet_path: Path) -> int:
-    """One read of the table feeds both files: the CSV (UTF-8 with BOM, written by
-    the csv module with the dialect pandas' to_csv uses, so the bytes are those
-    pandas wrote) and the Parquet file (Arrow arrays built from the same rows).
-    Returns the number of rows."""
-    import csv
+    """One read of the table feeds both files: the CSV (UTF-8 with BOM, the bytes
+    the csv module writes with the dialect pandas' to_csv uses) and the Parquet
+    file (Arrow arrays built from the same rows). Returns the number of rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     schema = _arrow_schema(name)
+    kinds = _kinds(name)
     n = 0
-    with open(csv_path, "w", encoding="utf-8-sig", newline="") as f, \
-            pq.ParquetWriter(parquet_path, schema) as parquet:
-        writer = csv.writer(f, lineterminator="\n", delimiter=",", quoting=csv.QUOTE_MINIMAL,
-                            doublequote=True, escapechar=None, quotechar='"')
-        writer.writerow(schema.names)
-        for rows in _row_chunks(con, name):
+    with open(csv_path, "wb") as f, pq.ParquetWriter(parquet_path, schema) as parquet:
+        f.write(("\ufeff" + ",".join(schema.names) + "\n").encode("utf-8"))
+        for rows in _row_chunks(con, name, text_as_bytes=True):
             values = list(zip(*rows))
-            arrays = [pa.array(v, type=field.type) for v, field in zip(values, schema)]
+            arrays = [_text_array(v) if kind == "TEXT" else pa.array(v, type=field.type)
+                      for v, field, kind in zip(values, schema, kinds)]
             parquet.write_table(pa.Table.from_arrays(arrays, schema=schema))
-            writer.writerows(zip(*_csv_columns(arrays, values)))
+            f.write(_csv_lines(arrays, kinds, values))
             n += len(rows)
         if n == 0:
             parquet.write_table(schema.empty_table())
@@ -306,6 +359,7 @@ _NEEDS_CARE_RE2 = r"^[=+\-@\t\r]|[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]
 
 def _cell_xml(letter: str, r: int, v) -> str | None:
     """One cell as SpreadsheetML, None for an empty one (left out, as openpyxl does)."""
+    v = _as_str(v)
     if v is None or v == "":
         return None
     if type(v) is str:
@@ -351,12 +405,13 @@ def _sheet_chunk_arrow(rows: list[tuple], kinds: list[str], first: int):
     for i, (kind, values) in enumerate(zip(kinds, zip(*rows))):
         ref = lit(f'<c r="{_column_letter(i)}')
         if kind == "TEXT":
-            array = pa.array(values, text)
+            array = _text_array(values)
             array = pc.if_else(pc.equal(array, ""), none, array)      # empty cells are left out
             care = pc.or_(pc.match_substring_regex(array, _NEEDS_CARE_RE2),
                           pc.greater(pc.utf8_length(array), EXCEL_MAX_CELL))
             if pc.any(care).as_py():
-                careful = [_xml_text(_excel_cell(values[j])) for j in pc.indices_nonzero(care).to_pylist()]
+                careful = [_xml_text(_excel_cell(_as_str(values[j])))
+                           for j in pc.indices_nonzero(care).to_pylist()]
                 array = pc.replace_with_mask(array, pc.fill_null(care, False), pa.array(careful, text))
             cells.append(pc.binary_join_element_wise(
                 ref, numbers, lit('" t="inlineStr"><is><t xml:space="preserve">'), array, lit("</t></is></c>"),
@@ -383,7 +438,7 @@ def _sheet_rows(con, name: str):
     row_xml = _row_xml_maker(cols)
     yield row_xml(1, cols)
     r = 1
-    for rows in _row_chunks(con, name):
+    for rows in _row_chunks(con, name, text_as_bytes=True):
         rows = rows[:max(0, EXCEL_MAX_ROWS - 1 - r)]
         if not rows:
             break
@@ -404,10 +459,12 @@ def _arrow_errors() -> tuple:
     return (pa.ArrowException,)
 
 
-def _write_xlsx(con, names, path: Path) -> None:
+def _write_xlsx(con, names, path: Path, later=frozenset(), ready=None) -> None:
     """One sheet per table, header row frozen, streamed straight to the file as
     SpreadsheetML with inline strings (openpyxl's writer took longer than every
-    CSV and Parquet file together, in the one process that ends every batch)."""
+    CSV and Parquet file together, in the one process that ends every batch).
+    The sheets of the tables in ``later`` are written last, after ``ready()``
+    returns (the parts of a workbook may come in any order)."""
     import zipfile
     sheets = [(i + 1, name[:31]) for i, name in enumerate(names)]
     sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml"
@@ -434,7 +491,10 @@ def _write_xlsx(con, names, path: Path) -> None:
             + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
             "</Relationships>"))
         z.writestr("xl/styles.xml", _XML_HEAD + _STYLES)
-        for (i, _), name in zip(sheets, names):
+        in_order = sorted(zip(sheets, names), key=lambda sheet: sheet[1] in later)
+        for n, ((i, _), name) in enumerate(in_order):
+            if name in later and (n == 0 or in_order[n - 1][1] not in later) and ready is not None:
+                ready()
             with z.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as f:
                 f.write((_XML_HEAD + f'<worksheet xmlns="{_MAIN_NS}"><sheetViews><sheetView workbookViewId="0">'
                          '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
@@ -445,13 +505,16 @@ def _write_xlsx(con, names, path: Path) -> None:
 
 
 WORKBOOK = "tables.xlsx"
+# the tables registry.rebuild rewrites (the keys of back-references, the registry)
+REBUILT = ("citations", "directives", "conflicts")
 
 
-def _write_job(con: sqlite3.Connection, out: Path, job: str, names: list[str]) -> None:
+def _write_job(con: sqlite3.Connection, out: Path, job: str, names: list[str], later=frozenset(),
+               ready=None) -> None:
     """One unit of the file writing: a table's CSV and Parquet files, or (``WORKBOOK``)
-    the workbook of the tables ``names``."""
+    the workbook of the tables ``names`` (those in ``later`` after ``ready()``)."""
     if job == WORKBOOK:
-        _atomic(out / WORKBOOK, lambda p: _write_xlsx(con, names, p))
+        _atomic(out / WORKBOOK, lambda p: _write_xlsx(con, names, p, later, ready))
         return
     csv_path, parquet_path = out / f"{job}.csv", out / f"{job}.parquet"
     # both to temporary names first, then renamed: a reader never sees half a file
@@ -467,13 +530,16 @@ def _write_job(con: sqlite3.Connection, out: Path, job: str, names: list[str]) -
                 tmp.unlink()
 
 
-# Measured CPU seconds per cell (row x column) of each kind of job, and what one
-# helper process costs to start (a bare interpreter with sqlite3, pyarrow and
-# regex: no pandas, no NLP models). The file writing is shared out between this
-# process and helpers by these estimates; below HELPER_START worth of work a
-# helper costs more than it saves.
-SECONDS_PER_CELL = {"files": 0.25e-6, WORKBOOK: 0.9e-6}
+# Measured CPU seconds per cell (row x column) of each kind of work (for the
+# registry rebuild: per cell of citations), and what one helper process costs to
+# start (a bare interpreter with sqlite3, pyarrow and regex: no pandas, no NLP
+# models). The file writing is shared out between this process and helpers by
+# these estimates; below HELPER_START worth of work a helper costs more than it saves.
+SECONDS_PER_CELL = {"files": 1.0e-6, WORKBOOK: 0.9e-6, "rebuild": 0.9e-6}
 HELPER_START = 0.15
+# processes writing files at once, this one included: past the workbook (one
+# process) and the largest table, more lanes have little to share
+MAX_LANES = 4
 
 
 def _cores() -> int:
@@ -487,82 +553,174 @@ def _store_path(con: sqlite3.Connection) -> str:
     return next((r[2] for r in con.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
 
 
-def _share_out(costs: dict[str, float], lanes: int) -> list[list[str]]:
-    """Jobs split into ``lanes`` lists of about equal cost (the largest job first,
-    each to the lane with least so far); lane 0 is this process."""
+def _share_out(costs: dict[str, tuple[float, float]], lanes: int, busy: float = 0.0) -> list[list[str]]:
+    """Jobs split into ``lanes`` lists that end at about the same time. A job's
+    cost is (seconds it can run before the rebuild ends, seconds it must run
+    after); the rebuild takes lane 0 (this process) for its first ``busy``
+    seconds. The largest job first, each to the lane where it would end soonest;
+    in each list the jobs that need not wait come first, so a helper fills the
+    time of the rebuild with them."""
     shares: list[list[str]] = [[] for _ in range(lanes)]
-    load = [0.0] * lanes
-    for job in sorted(costs, key=lambda j: -costs[j]):
-        lane = min(range(lanes), key=lambda i: (load[i], i))
+    load = [busy] + [0.0] * (lanes - 1)
+
+    def end(lane: int, job: str) -> float:
+        before, after = costs[job]
+        return max(load[lane] + before, busy if after else 0.0) + after
+    for job in sorted(costs, key=lambda j: -sum(costs[j])):
+        lane = min(range(lanes), key=lambda i: (end(i, job), i))
+        load[lane] = end(lane, job)
         shares[lane].append(job)
-        load[lane] += costs[job]
-    return [s for s in shares if s] or [[]]
+    for share in shares:
+        share.sort(key=lambda j: (costs[j][1] > 0, costs[j][0] == 0))
+    return shares
 
 
-def _start_helper(db: str, out: Path, jobs: list[str], names: list[str]):
-    """``python -m pipeline.export STORE DIR --names ... JOB...``: a process of its
-    own (not a fork of this one, which may hold threads and an open store)."""
+def warm_up() -> None:
+    """Import what writing the files needs, while a batch still extracts rather
+    than after: pyarrow, and pandas, which pyarrow imports (when installed) on
+    its first conversion of Python values (together half a second)."""
+    import pyarrow as pa
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+    pa.array([None], pa.large_string())
+    for name in table_types():
+        _arrow_schema(name)
+
+
+def start_helpers(n: int) -> list:
+    """``n`` helper processes for :func:`write_files`, started ahead of it so that
+    their start (an interpreter, pyarrow) is over by the time there are files to
+    write; each waits for its jobs, and one given none exits."""
+    procs = [_start_helper() for _ in range(max(0, min(n, MAX_LANES - 1)))]
+    return [p for p in procs if p is not None]
+
+
+def _start_helper():
+    """``python -m pipeline.export --helper``: a process of its own (not a fork of
+    this one, which may hold threads and an open store). It reads its jobs as one
+    line of JSON on its input, and a second line before the jobs of the tables
+    the registry rebuild rewrites."""
     import subprocess
     import sys
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
-        return subprocess.Popen([sys.executable, "-m", "pipeline.export", db, str(out), ",".join(names), *jobs],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return subprocess.Popen([sys.executable, "-m", "pipeline.export", "--helper"], env=env,
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         return None
 
 
-def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None) -> dict[str, int]:
+def _tell(proc, line: str | None) -> bool:
+    """Send a helper one line (None: nothing more, its input closes). False when it died."""
+    try:
+        if line is not None:
+            proc.stdin.write(line.encode("utf-8") + b"\n")
+            proc.stdin.flush()
+        else:
+            proc.stdin.close()
+        return True
+    except OSError:
+        return False
+
+
+def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None, rebuild=None,
+                helpers=None) -> dict[str, int]:
     """Write every table as CSV and Parquet, and (all tables) one Excel workbook.
     Returns row counts.
 
     Tables are read from the store in chunks, so memory does not grow with the
     archive; each file is written to a temporary name and renamed. With more than
     one core and enough rows, helper processes write some of the files at the
-    same time (:func:`_share_out`); what a helper fails to write is written here."""
+    same time (:func:`_share_out`; ``helpers`` from :func:`start_helpers`, else
+    started here); what a helper fails to write is written here. ``rebuild``: a
+    function run here first that rewrites the tables in REBUILT (the registry);
+    the helpers start on the other tables' files meanwhile."""
+    import json
     out = Path(out_dir)
     names = list(tables or table_types())
-    counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
-    cells = {n: counts[n] * len(columns(table_types()[n])) for n in names}
-    costs = {n: cells[n] * SECONDS_PER_CELL["files"] for n in names}
+    later = frozenset(REBUILT) & set(names) if rebuild is not None else frozenset()
+
+    def count(n: str) -> int:
+        return con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0]
+    cells = {n: count(n) * len(columns(table_types()[n])) for n in names}
+    # (seconds before the rebuild ends, seconds after) of each job; the counts of
+    # the registry tables are those of the last rebuild (none in a new store)
+    costs = {n: (0.0, cells[n] * SECONDS_PER_CELL["files"]) if n in later
+             else (cells[n] * SECONDS_PER_CELL["files"], 0.0) for n in names}
     if tables is None:
-        costs[WORKBOOK] = sum(cells.values()) * SECONDS_PER_CELL[WORKBOOK]
+        costs[WORKBOOK] = (sum(c for n, c in cells.items() if n not in later) * SECONDS_PER_CELL[WORKBOOK],
+                           sum(c for n, c in cells.items() if n in later) * SECONDS_PER_CELL[WORKBOOK])
+    busy = cells.get("citations", 0) * SECONDS_PER_CELL["rebuild"] if rebuild is not None else 0.0
     db = _store_path(con)
-    lanes = min(_cores(), len(costs))
-    shares = _share_out(costs, lanes) if db and lanes > 1 else [list(costs)]
-    helpers = []
-    for share in shares[1:]:
-        if sum(costs[j] for j in share) < HELPER_START:
-            shares[0] += share            # not worth a process
-            continue
-        proc = _start_helper(db, out, share, names)
-        if proc is None:
-            shares[0] += share
-        else:
-            helpers.append((proc, share))
+    spare = list(helpers or [])
+    lanes = min(max(_cores(), len(spare) + 1), len(costs), MAX_LANES) if db else 1
+    shares = _share_out(costs, lanes, busy) if lanes > 1 else [list(costs)]
+    mine, running = shares[0], []
     try:
-        for job in shares[0]:
+        for share in shares[1:]:
+            proc = None
+            if share and sum(sum(costs[j]) for j in share) >= HELPER_START:
+                proc = spare.pop() if spare else _start_helper()
+            task = {"store": db, "out": str(out), "names": names, "later": sorted(later), "jobs": share}
+            if proc is not None and _tell(proc, json.dumps(task)):
+                running.append((proc, share))
+            else:
+                mine += share             # not worth a process, or none could start
+        for proc in spare:
+            _tell(proc, None)             # no jobs: it exits
+        if rebuild is not None:
+            rebuild()
+        for proc, _ in running:
+            _tell(proc, "go")
+            _tell(proc, None)
+        for job in mine:
             _write_job(con, out, job, names)
     finally:
-        failed = [job for proc, share in helpers if proc.wait() != 0 for job in share]
+        failed = []
+        for proc, share in running:
+            if not proc.stdin.closed:
+                proc.kill()               # the rebuild failed: the error is raised from here
+            if proc.wait() != 0:
+                failed += share
+        for proc in spare:
+            _tell(proc, None)
+            proc.wait()
     for job in failed:
         _write_job(con, out, job, names)
-    return counts
+    return {n: count(n) for n in names}
 
 
-def _helper_main(db: str, out_dir: str, names: list[str], jobs: list[str]) -> int:
+def _helper_main() -> int:
+    import json
+    import sys
     from pipeline.batch import _die_with_parent
     parent = os.getppid()
     _die_with_parent()                  # a killed batch leaves no writer behind
     if os.getppid() != parent:
         return 1
+    warm_up()
+    line = sys.stdin.readline()
+    if not line.strip():
+        return 0                        # not needed this time
+    task = json.loads(line)
+    later = frozenset(task["later"])
+    waited = []
+
+    def ready() -> None:
+        """Wait until the parent says the tables in ``later`` are rewritten."""
+        if not waited:
+            waited.append(sys.stdin.readline())
+            if waited[0].strip() != "go":
+                raise SystemExit(1)     # the parent went away without saying so
     from urllib.parse import quote
-    con = sqlite3.connect(f"file:{quote(db)}?mode=ro", uri=True, timeout=60)   # read only
+    con = sqlite3.connect(f"file:{quote(task['store'])}?mode=ro", uri=True, timeout=60)   # read only
     try:
-        for job in jobs:
-            _write_job(con, Path(out_dir), job, names)
+        for job in task["jobs"]:
+            if job in later:
+                ready()
+            _write_job(con, Path(task["out"]), job, task["names"], later, ready)
     finally:
         con.close()
     return 0
@@ -570,6 +728,6 @@ def _helper_main(db: str, out_dir: str, names: list[str], jobs: list[str]) -> in
 
 if __name__ == "__main__":
     import sys
-    if len(sys.argv) >= 5:
-        sys.exit(_helper_main(sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4:]))
-    sys.exit("usage: python -m pipeline.export STORE DIR TABLE,... JOB...  (a helper of `tdkt extract`)")
+    if sys.argv[1:] == ["--helper"]:
+        sys.exit(_helper_main())
+    sys.exit("usage: python -m pipeline.export --helper  (a helper process of `tdkt extract`)")

@@ -20,9 +20,11 @@ COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
 
 def _most_common(values) -> str:
     values = [v for v in values if isinstance(v, str) and v]
-    if not values:
-        return ""
-    counts = collections.Counter(values)
+    if len(values) <= 1:
+        return values[0] if values else ""
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
     # ties: the first seen (document order) wins, so the result is stable
     best = max(counts.values())
     return next(v for v in values if counts[v] == best)
@@ -159,10 +161,13 @@ def _sentences(con: sqlite3.Connection):
     """The sentence of a citation by rowid, read when a conflict needs it (most
     citations are in none, and sentences are most of the table's bytes)."""
     query = "SELECT sentence FROM citations WHERE rowid = ?"
+    seen: dict[int, str] = {}      # a citation is often in several conflicts of its key
 
     def sentence(rowid: int) -> str:
-        row = con.execute(query, (rowid,)).fetchone()
-        return (row[0] if row else "") or ""
+        if rowid not in seen:
+            row = con.execute(query, (rowid,)).fetchone()
+            seen[rowid] = (row[0] if row else "") or ""
+        return seen[rowid]
     return sentence
 
 

@@ -394,3 +394,34 @@ def test_files_written_by_helper_processes_are_the_same(corpus, reference, tmp_p
     for name in alone.sheetnames:
         assert ([[c.value for c in row] for row in apart[name].iter_rows()]
                 == [[c.value for c in row] for row in alone[name].iter_rows()]), name
+
+
+def test_csv_and_parquet_are_what_pandas_writes(tmp_path):
+    """The CSV files are the bytes pandas' to_csv wrote (of the neutralized
+    table) and the Parquet files the tables pandas gave pyarrow, for awkward
+    text, numbers and empty cells."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipeline.models import Figure
+    texts = ["plain", "", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "tab\there", "=1+1", "-3", "@x",
+             "\x01ctl", "  spaced  ", "Ủy ban, \"nhân\" dân\r\n", "é" * 50, ",", '"', "\n"]
+    values = [0.1, 3.0, 1e16, 1e-07, 123456789.123, -0.0, 2.5e-300, float("inf"), None, 66.9, 1 / 3]
+    con = export.connect(tmp_path)
+    for i, t in enumerate(texts):
+        doc = DocumentInfo(doc_id=f"d{i:02d}", source_path=f"/x/{i}.txt", format="txt", title=t)
+        figures = [Figure(doc_id=f"d{i:02d}", start=j, end=j + 1, text=t, page=None if j % 2 else j,
+                          sentence=t, kind="count", value=v, denominator=values[-1 - j] if j < len(values) else None,
+                          unit=t, of_what="")
+                   for j, v in enumerate(values)]
+        export.store(con, ExtractionResult(document=doc, figures=figures), "v")
+    export.write_files(con, tmp_path)
+    for name in ("documents", "figures"):
+        df = export.read_table(con, name)
+        for c, kind in zip(df.columns, export._kinds(name)):
+            if kind == "REAL":            # as the files were written from pandas
+                df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
+        expected = export._safe_for_spreadsheet(df).to_csv(index=False).encode("utf-8-sig")
+        assert (tmp_path / f"{name}.csv").read_bytes() == expected, name
+        written = pq.read_table(tmp_path / f"{name}.parquet")
+        assert written.equals(pa.Table.from_pandas(df, preserve_index=False)), name
+        assert written.schema.metadata == pa.Table.from_pandas(df, preserve_index=False).schema.metadata, name
