@@ -65,18 +65,24 @@ def literal_trigger(words, *, boundary: bool = False, cross_lines: bool = False,
     break only with ``cross_lines``.  ``before`` / ``after``: ``re`` patterns
     around the words (`\\d[ ]?`: after a number's last digit)."""
     space = r"\s+" if cross_lines else r"[^\S\n]+"
-    body = _trie_pattern({w.lower() for w in words if w}, space)
+    # no letter or digit on either side (`re` has no \p{L}: [^\W_] is one); the
+    # check on the left sits after a word's first letter (`q(?<![^\W_].)uyết`),
+    # so that the pattern opens with letters the engine can skip to
+    left = r"(?<![^\W_][\s\S])" if boundary else ""
+    if boundary and before:
+        before, left = before + r"(?<![^\W_])", ""
+    body = _trie_pattern({w.lower() for w in words if w}, space, left)
     if boundary:
-        # no letter or digit on either side (`re` has no \p{L}: [^\W_] is one)
-        before, after = before + r"(?<![^\W_])", r"(?![^\W_])" + after
+        after = r"(?![^\W_])" + after
     return re.compile(f"{before}(?:{body}){after}")
 
 
-def _trie_pattern(words, space: str) -> str:
+def _trie_pattern(words, space: str, after_first: str = "") -> str:
     """The words as one pattern with their common beginnings shared
     (`chiến sĩ (?:thi đua|tiên tiến)`): the engine reads each letter once where
     a flat alternation tries every word in turn. It matches the longest word
-    first, as a longest-first alternation does."""
+    first, as a longest-first alternation does. ``after_first``: a pattern
+    put after each word's first character."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -84,14 +90,15 @@ def _trie_pattern(words, space: str) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}                      # a word ends here
 
-    def emit(node: dict) -> str:
-        branches = [(space if ch == " " else re.escape(ch)) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+    def emit(node: dict, first: bool = False) -> str:
+        branches = [(space if ch == " " else re.escape(ch)) + (after_first if first else "") + emit(node[ch])
+                    for ch in sorted(k for k in node if k)]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return emit(trie)
+    return emit(trie, first=True)
 
 
 def compile_words(words, flags=regex.IGNORECASE) -> "regex.Pattern":
