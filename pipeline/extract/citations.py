@@ -154,8 +154,19 @@ def grammar() -> Grammar:
 WHITESPACE = regex.compile(r"\s+")
 
 
+def _kind_of(written: str, g: Grammar) -> str:
+    """The document kind a kind word names (`Quyết  định` → Quyết định)."""
+    kind = _KIND_OF.get(written)
+    if kind is None:
+        kind = _KIND_OF[written] = g.kind_of_word[" ".join(written.split()).casefold()]
+    return kind
+
+
+_KIND_OF: dict = {}          # a kind word as written -> its kind (few distinct spellings)
+
+
 def _clean_number(raw: str) -> str:
-    return WHITESPACE.sub("", raw).replace("–", "-")
+    return "".join(raw.split()).replace("–", "-")
 
 
 def _date_from(m) -> str:
@@ -489,7 +500,7 @@ def _amendment_end(text: str, am, g: Grammar) -> int:
     pos, end = am.end(), None
     while True:
         inner = g.kind_word.match(text, pos + len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" ")))
-        if not inner or g.kind_of_word[WHITESPACE.sub(" ", inner.group()).casefold()] not in g.named_kinds:
+        if not inner or _kind_of(inner.group(), g) not in g.named_kinds:
             break
         lead = AMENDED_LEAD.match(text, inner.end())
         start = lead.end() if lead else inner.end()
@@ -651,7 +662,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
         if km.start() < consumed_to:
             continue
         written = km.group()
-        kind = g.kind_of_word[WHITESPACE.sub(" ", written).casefold()]
+        kind = _kind_of(written, g)
         next_kind = starts[i + 1] if i + 1 < len(starts) else len(text)
         capital = written[0].isupper()
         named = kind in g.named_kinds

@@ -85,6 +85,7 @@ def fold_code(code: str) -> str:
 
 def clean_phrase(s: str) -> str:
     """Trim spaces, dangling punctuation and a list bullet (`+ Đối với ...`) around a phrase."""
-    s = SPACES.sub(" ", s).strip()
-    s = LEADING_BULLETS.sub("", s)
+    s = " ".join(s.split())
+    if s[:1] in "-–+•*":
+        s = LEADING_BULLETS.sub("", s)
     return s.strip(" ,;:-–")
