@@ -13,7 +13,7 @@ def extract_source(source: SourceText, tables=None) -> ExtractionResult:
     """Run every stage after ingest on one document's text."""
     doc = DocumentInfo(doc_id=source.doc_id, source_path=source.source_path, format=source.format,
                        status=source.status, error=source.error, encoding=source.encoding,
-                       ocr_confidence=source.ocr_confidence,
+                       ocr_confidence=source.ocr_confidence, ocr_repaired=source.ocr_repaired,
                        n_pages=len(source.page_starts) or None)
     result = ExtractionResult(document=doc)
     if source.status == "error":

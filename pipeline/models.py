@@ -27,6 +27,7 @@ class SourceText:
     error: str = ""
     encoding: str = ""            # what the bytes were decoded from
     ocr_confidence: Optional[float] = None
+    ocr_repaired: Optional[int] = None    # OCR'd words whose tone marks were repaired
 
 
 @dataclass
@@ -132,6 +133,7 @@ class DocumentInfo:
     district: str = ""            # `huyện Trùng Khánh`, from the issuer or place line
     encoding: str = ""
     ocr_confidence: Optional[float] = None
+    ocr_repaired: Optional[int] = None    # OCR'd words whose tone marks were repaired
     also_at: str = ""             # other files of the batch with the same bytes, `; `-separated
 
 

@@ -25,13 +25,17 @@ def _same(got, want) -> bool:
 
 def test_every_rules_file_has_examples():
     for name in rules.rule_files():
-        if name in MENTION_FILES or name in ("normalize", "document"):
+        if name in MENTION_FILES or name in ("normalize", "document", "ocr_repair"):
             assert rules.load(name).get("examples"), f"rules/{name}.yaml has no examples"
 
 
 @pytest.mark.parametrize("name,example", list(_examples()))
 def test_rule_example(name, example):
     text = example["text"]
+    if name == "ocr_repair":                 # OCR'd text only: the repair itself
+        from pipeline.ingest.ocr_repair import repair
+        assert repair(text)[0] == example["repaired"]
+        return
     if name == "normalize":
         out, _ = normalize_text(text)
         assert out == example["normalized"]

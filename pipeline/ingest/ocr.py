@@ -25,6 +25,9 @@ What a reader of the scan sees, and Tesseract alone does not give:
   scores below a third of that, is dropped.
 * ``iê`` / ``yê`` need the circumflex (``QUYÉT`` is no Vietnamese syllable):
   Tesseract often drops it from ``Ế`` in capitals; it is put back.
+* Other dropped or confused tone marks (``Băng khen``, ``Luật Thì đua``) are
+  repaired over all OCR'd pages of a document at once (:func:`repair_pages`,
+  ``ocr_repair``: the document's own words are part of the evidence).
 
 Tesseract runs with ``OMP_THREAD_LIMIT=1`` (its OpenMP threads make one page
 several times slower on a small machine and fight with the batch's worker
@@ -150,6 +153,22 @@ def ocr_page(pdf, index: int):
     n_chars = sum(len(w["text"]) for w in words)
     kept = [dict(w, text=restore_circumflex(w["text"])) for w in words if not _noise(w)]
     return Page(page_lines(kept, height), width, height, n_chars, scanned=False), confs
+
+
+def repair_pages(pages: list) -> int:
+    """Tone-mark repair (``ocr_repair``) of the OCR'd pages' lines, in place;
+    returns the number of words changed.  The lines are read as one text so
+    that a word broken over two lines, and the words of the other pages, count."""
+    from .ocr_repair import repair
+    lines = [line for page in pages for line in page.lines]
+    if not lines:
+        return 0
+    text, changed = repair("\n".join(line.text for line in lines))
+    if changed:
+        pos = 0
+        for line in lines:                  # the repair keeps every length
+            line.text, pos = text[pos:pos + len(line.text)], pos + len(line.text) + 1
+    return changed
 
 
 def restore_circumflex(word: str) -> str:

@@ -35,7 +35,9 @@ per-char Python wrappers were a third of the reading time).
   ``ocr=True`` the pages without a text layer are rendered at ``OCR_DPI`` and read
   by Tesseract (``tesseract - - -l vie tsv``); its lines get boxes from the word
   boxes, so running heads and paragraphs are found as for a text layer, and the
-  mean word confidence (0-100) goes to ``ocr_confidence``.  Without Tesseract or
+  mean word confidence (0-100) goes to ``ocr_confidence``; tone marks Tesseract
+  dropped or confused are repaired (``ocr_repair``), the words changed counted
+  in ``ocr_repaired``.  Without Tesseract or
   its Vietnamese data the result is an error naming them and ``make ocr-deps``.
 """
 from __future__ import annotations
@@ -102,6 +104,7 @@ def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
         return failed(_open_error(exc, data))
     confidences: list[float] = []
     ocr_pages: list[int] = []
+    repaired = None                   # words the OCR tone-mark repair changed
     try:
         n_pages = len(pdf)
         if n_pages == 0:
@@ -131,6 +134,7 @@ def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
                         return failed(confs)
                     pages[i] = page
                     confidences.extend(confs)
+                repaired = ocr_engine.repair_pages([pages[i] for i in ocr_pages])
     finally:
         pdf.close()
 
@@ -148,14 +152,14 @@ def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
         message = OCR_MESSAGE if not ocr_pages else "no text layer, and OCR found no text"
         return SourceText(doc_id="", source_path="", format="", text=text,
                           page_starts=page_starts, status="needs_ocr", error=message,
-                          ocr_confidence=confidence)
+                          ocr_confidence=confidence, ocr_repaired=repaired)
     scanned = [i + 1 for i, p in enumerate(pages) if p.scanned and not _has_text_layer(p)]
     if scanned:
         notes.append(f"page(s) {_page_list(scanned)} have no text layer (scanned); "
                      "run with --ocr to read them")
     return SourceText(doc_id="", source_path="", format="", text=text,
                       page_starts=page_starts, error=one_line("; ".join(notes)),
-                      ocr_confidence=confidence)
+                      ocr_confidence=confidence, ocr_repaired=repaired)
 
 
 # ---------------------------------------------------------------- opening
