@@ -251,6 +251,20 @@ def _csv_quote_re2() -> str:
     return "[" + "".join(f"\\x{ord(c):02x}" for c in found) + "]"
 
 
+def _text_literal(s: str):
+    """A text scalar for Arrow's string kernels (large_string, as every text column here)."""
+    import pyarrow as pa
+    return pa.scalar(s, pa.large_string())
+
+
+def _joined_bytes(array) -> memoryview:
+    """The UTF-8 bytes of every value of an Arrow text column one after the
+    other (nulls are empty): a view of its data buffer, nothing copied."""
+    _, offsets, data = array.buffers()
+    offsets = memoryview(offsets).cast("q")
+    return memoryview(data)[offsets[array.offset]:offsets[array.offset + len(array)]]
+
+
 def _csv_lines(arrays, kinds: list[str], values):
     """The rows as CSV lines, the bytes the csv module writes (checked by the
     tests against pandas' to_csv), built column by column with Arrow's string
@@ -259,10 +273,7 @@ def _csv_lines(arrays, kinds: list[str], values):
     in Python. REAL cells are Python's repr of the number, as the csv module writes them."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    text = pa.large_string()
-
-    def lit(s: str):
-        return pa.scalar(s, text)
+    text, lit = pa.large_string(), _text_literal
     fields = []
     for array, kind, column in zip(arrays, kinds, values):
         if kind == "TEXT":
@@ -281,10 +292,7 @@ def _csv_lines(arrays, kinds: list[str], values):
         else:
             fields.append(pa.array([None if v is None else repr(v) for v in column], text))
     lines = pc.binary_join_element_wise(*fields, lit(","), null_handling="replace", null_replacement="")
-    lines = pc.binary_join_element_wise(lines, lit("\n"), lit(""))
-    _, offsets, data = lines.buffers()
-    offsets = memoryview(offsets).cast("q")
-    return memoryview(data)[offsets[lines.offset]:offsets[lines.offset + len(lines)]]
+    return _joined_bytes(pc.binary_join_element_wise(lines, lit("\n"), lit("")))
 
 
 def _write_csv_and_parquet(con: sqlite3.Connection, name: str, csv_path: Path, parquet_path: Path) -> int:
@@ -395,10 +403,7 @@ def _sheet_chunk_arrow(rows: list[tuple], kinds: list[str], first: int):
     through the same Python functions."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    text = pa.large_string()
-
-    def lit(s: str):
-        return pa.scalar(s, text)
+    text, lit = pa.large_string(), _text_literal
     none = pa.scalar(None, text)
     numbers = pc.cast(pa.array(range(first, first + len(rows)), pa.int64()), text)
     cells = []
@@ -422,11 +427,8 @@ def _sheet_chunk_arrow(rows: list[tuple], kinds: list[str], first: int):
         else:       # REAL: Python's repr of each number, as the cell-by-cell path writes it
             letter = _column_letter(i)
             cells.append(pa.array([_cell_xml(letter, first + j, v) for j, v in enumerate(values)], text))
-    joined = pc.binary_join_element_wise(lit('<row r="'), numbers, lit('">'), *cells, lit("</row>"), lit(""),
-                                         null_handling="replace", null_replacement="")
-    _, offsets, data = joined.buffers()
-    offsets = memoryview(offsets).cast("q")
-    return memoryview(data)[offsets[joined.offset]:offsets[joined.offset + len(joined)]]
+    return _joined_bytes(pc.binary_join_element_wise(lit('<row r="'), numbers, lit('">'), *cells, lit("</row>"),
+                                                     lit(""), null_handling="replace", null_replacement=""))
 
 
 def _sheet_rows(con, name: str):
@@ -444,19 +446,15 @@ def _sheet_rows(con, name: str):
             break
         try:
             yield _sheet_chunk_arrow(rows, kinds, r + 1)
-        except (_arrow_errors() + (TypeError, ValueError, OverflowError)):
-            # a value of another type than its column's (SQLite allows it): cell by cell
+        except (TypeError, ValueError, OverflowError, NotImplementedError):
+            # (Arrow's errors derive from these) a value of another type than its
+            # column's, which SQLite allows: cell by cell
             yield "".join(row_xml(r + 1 + j, rec) for j, rec in enumerate(rows))
         r += len(rows)
     total = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
     if total > r - 1:
         yield row_xml(r + 1, [f"… {total - (r - 1)} more rows: Excel holds {EXCEL_MAX_ROWS} rows a sheet; "
                               f"see {name}.csv or {name}.parquet"])
-
-
-def _arrow_errors() -> tuple:
-    import pyarrow as pa
-    return (pa.ArrowException,)
 
 
 def _write_xlsx(con, names, path: Path, later=frozenset(), ready=None) -> None:
