@@ -81,10 +81,15 @@ def discover(paths: list[str]) -> tuple[list[str], list[ErrorRow]]:
 
 
 def rules_version() -> str:
-    """Changes whenever the code version or any rules file changes."""
+    """Changes whenever the code version, the package's code or any rules file
+    changes: a store extracted by another build is read again, not kept."""
     h = hashlib.sha256(__version__.encode())
     for name in rules.rule_files():
         h.update((rules.RULES_DIR / f"{name}.yaml").read_bytes())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        h.update(source.relative_to(package).as_posix().encode())
+        h.update(source.read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -425,3 +425,19 @@ def test_csv_and_parquet_are_what_pandas_writes(tmp_path):
         written = pq.read_table(tmp_path / f"{name}.parquet")
         assert written.equals(pa.Table.from_pandas(df, preserve_index=False)), name
         assert written.schema.metadata == pa.Table.from_pandas(df, preserve_index=False).schema.metadata, name
+
+
+def test_a_change_of_code_reads_the_documents_again(tmp_path, monkeypatch):
+    """A store extracted by another build of the package is not kept as is:
+    the version documents are stored under covers the package's code."""
+    import shutil
+
+    package = Path(batch.__file__).resolve().parent
+    copy = tmp_path / "pipeline"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(batch, "__file__", str(copy / "batch.py"))
+    before = batch.rules_version()
+    assert batch.rules_version() == before              # stable while nothing changes
+    extractor = copy / "extract" / "money.py"
+    extractor.write_text(extractor.read_text(encoding="utf-8") + "\n# another build\n", encoding="utf-8")
+    assert batch.rules_version() != before
