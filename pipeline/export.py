@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import os
 import re
 import sqlite3
@@ -100,8 +101,9 @@ def replace_table(con: sqlite3.Connection, name: str, rows: list) -> None:
         if rows:
             marks = ", ".join("?" for _ in cols)
             names = ", ".join(f'"{c}"' for c in cols)
+            values = operator.attrgetter(*cols)          # one C call per row
             con.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})',
-                            [tuple(getattr(r, c) for c in cols) for r in rows])
+                            [values(r) for r in rows] if len(cols) > 1 else [(values(r),) for r in rows])
 
 
 def _order_by(name: str, cols: list[str]) -> str:

@@ -81,7 +81,7 @@ def resolve_across_documents(con: sqlite3.Connection) -> list[tuple]:
     return updates
 
 
-# what build reads of each citation (the sentences only for the conflicts: see _sentence)
+# what build reads of each citation (the sentences only for the conflicts: see _Sentences)
 BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code", "issued_date",
                  "issuer_resolved", "subject", "jurisdiction")
 
@@ -98,7 +98,7 @@ def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUM
 def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
     from .resolve import issuer_identity    # here: it loads the extraction rules, which only this needs
     citing_date = {d: date or "" for d, date in con.execute("SELECT doc_id, issued_date FROM documents")}
-    sentence = _sentences(con)
+    sentences = _Sentences(con)
     identities: dict[str, str] = {}         # issuer -> identity: the same few issuers come back all the time
 
     def identity(field: str, value: str) -> str:
@@ -144,37 +144,51 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             seen = [r for ident, r in firsts.items() if not _says_less(field, ident, firsts)]
             for a_i, a in enumerate(seen):
                 for b in seen[a_i + 1:]:
-                    conflicts.append(_conflict(key, field, a, b, a[field], b[field], sentence))
+                    conflicts.append(_conflict(key, field, a, b, a[field], b[field], sentences))
         for r in rows:
             citing = citing_date.get(r["doc_id"], "")
             if _dates_compare(r["issued_date"] or "", citing):
                 conflicts.append(_conflict(key, "dated_after_citing_report", r, r, r["issued_date"], citing,
-                                           sentence))
+                                           sentences))
     for r in _citations(con, "date_written IS NOT NULL AND date_written != '' "
                              "AND (issued_date IS NULL OR issued_date = '')", "doc_id, start, rowid",
                         cols=BUILD_COLUMNS + ("date_written",)):
-        conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], "", sentence))
+        conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], "", sentences))
+    sentences.fill()
     return directives, conflicts
 
 
-def _sentences(con: sqlite3.Connection):
-    """The sentence of a citation by rowid, read when a conflict needs it (most
-    citations are in none, and sentences are most of the table's bytes)."""
-    query = "SELECT sentence FROM citations WHERE rowid = ?"
-    seen: dict[int, str] = {}      # a citation is often in several conflicts of its key
+class _Sentences:
+    """The sentences of the citations in conflicts, read from the store at the
+    end, many rowids a query (most citations are in no conflict, and sentences
+    are most of the table's bytes)."""
+    CHUNK = 500
 
-    def sentence(rowid: int) -> str:
-        if rowid not in seen:
-            row = con.execute(query, (rowid,)).fetchone()
-            seen[rowid] = (row[0] if row else "") or ""
-        return seen[rowid]
-    return sentence
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.wanted: list[tuple[Conflict, int, int]] = []     # conflict, rowid of a, rowid of b
+
+    def want(self, conflict: Conflict, rowid_a: int, rowid_b: int) -> None:
+        self.wanted.append((conflict, rowid_a, rowid_b))
+
+    def fill(self) -> None:
+        rowids = sorted({r for _, a, b in self.wanted for r in (a, b)})
+        text: dict[int, str] = {}
+        for at in range(0, len(rowids), self.CHUNK):
+            part = rowids[at:at + self.CHUNK]
+            marks = ", ".join("?" for _ in part)
+            text.update(self.con.execute(f"SELECT rowid, sentence FROM citations WHERE rowid IN ({marks})", part))
+        for conflict, a, b in self.wanted:
+            conflict.sentence_a, conflict.sentence_b = text.get(a) or "", text.get(b) or ""
+        self.wanted = []
 
 
-def _conflict(key, field, a, b, value_a, value_b, sentence) -> Conflict:
-    return Conflict(key=key, field=field, value_a=value_a or "", value_b=value_b or "",
-                    doc_id_a=a["doc_id"], start_a=int(a["start"]), sentence_a=sentence(a["rowid"]),
-                    doc_id_b=b["doc_id"], start_b=int(b["start"]), sentence_b=sentence(b["rowid"]))
+def _conflict(key, field, a, b, value_a, value_b, sentences: _Sentences) -> Conflict:
+    conflict = Conflict(key=key, field=field, value_a=value_a or "", value_b=value_b or "",
+                        doc_id_a=a["doc_id"], start_a=int(a["start"]), sentence_a="",
+                        doc_id_b=b["doc_id"], start_b=int(b["start"]), sentence_b="")
+    sentences.want(conflict, a["rowid"], b["rowid"])
+    return conflict
 
 
 def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
