@@ -12,8 +12,8 @@ import bisect
 from dataclasses import dataclass
 
 import regex
-from underthesea import sent_tokenize
 
+from . import underthesea_files
 from .models import NormalizedText, Sentence
 
 # the label a paragraph's content sits under: `- Kết quả khen thưởng năm 2021: ...`,
@@ -126,7 +126,7 @@ def _spans_of_pieces(par_text: str) -> list[tuple[int, int]]:
     """underthesea's sentences, found again in the paragraph."""
     spans = []
     cursor = 0
-    for piece in sent_tokenize(par_text):
+    for piece in underthesea_files.sentence_splitter().sent_tokenize(par_text):
         piece = piece.strip()
         if not piece:
             continue
@@ -197,7 +197,7 @@ def _splitter():
     splitter walked mark to mark when its boundary test can be reached, else
     its sentences found again in the text."""
     try:
-        from underthesea.pipeline import sent_tokenize as punkt
+        punkt = underthesea_files.sentence_splitter()
         punkt._load_model()
         is_boundary = punkt.sentence_tokenizer._is_sentence_boundary
         if punkt.PunktSentenceTokenizer.SENT_END_CHARS != frozenset(".?!"):

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib.resources
 from dataclasses import dataclass
 
 import regex
 
 from ..ingest.unicode_forms import new_tone
 
-from .. import rules
+from .. import rules, underthesea_files
 from ..models import Citation
 from . import ParsedDoc
 from .common import clean_phrase, fold_code, iso_date
@@ -196,9 +195,9 @@ def _dictionary() -> frozenset:
     """The words of underthesea's Vietnamese dictionary (Viet74K, shipped with
     the package), casefolded: where a word ends, for reading issuers by
     longest match instead of a statistical segmenter per citation."""
-    path = importlib.resources.files("underthesea") / "corpus" / "data" / "Viet74K.txt"
+    path = underthesea_files.dictionary_file()
     try:
-        words = path.read_text(encoding="utf-8").splitlines()
+        words = path.read_text(encoding="utf-8").splitlines() if path else []
     except OSError:           # an underthesea without it: the rules' words alone
         return frozenset()
     return frozenset(w.strip().casefold() for w in words if " " in w.strip() and len(w.split()) <= 4)

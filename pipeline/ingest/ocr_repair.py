@@ -31,13 +31,12 @@ code points whatever their marks), so line boxes and offsets stay valid.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import unicodedata
 from dataclasses import dataclass
 
 import regex
 
-from .. import rules
+from .. import rules, underthesea_files
 from .unicode_forms import MODIFIERS, TONES, new_tone
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-/.&][\p{L}\p{M}\p{N}]+)*")
@@ -80,9 +79,9 @@ class Vocabulary:
 def _viet74k() -> list[str]:
     """underthesea's Viet74K word list (as pipeline/extract/citations.py reads
     it); hyphenated loan words (``a-ba-giua``) are no syllable sequences."""
-    path = importlib.resources.files("underthesea") / "corpus" / "data" / "Viet74K.txt"
+    path = underthesea_files.dictionary_file()
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines() if path else []
     except OSError:           # an underthesea without it: the domain words alone
         return []
     return [w.strip() for w in lines if w.strip() and "-" not in w]
