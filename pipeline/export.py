@@ -74,6 +74,12 @@ def known_documents(con: sqlite3.Connection, rules_version: str) -> set[str]:
     return {r[0] for r in rows}
 
 
+@functools.lru_cache(maxsize=None)
+def _row_values(cols: tuple) -> operator.attrgetter:
+    """A record's column values as a tuple, in one C call."""
+    return operator.attrgetter(*cols)
+
+
 def store(con: sqlite3.Connection, result: ExtractionResult, rules_version: str) -> None:
     """Replace one document's rows, in one transaction."""
     doc_id = result.document.doc_id
@@ -82,7 +88,8 @@ def store(con: sqlite3.Connection, result: ExtractionResult, rules_version: str)
             tp = TABLE_TYPES[name]
             cols = columns(tp)
             con.execute(f'DELETE FROM "{name}" WHERE doc_id = ?', (doc_id,))
-            values = [tuple(getattr(r, c) for c in cols) for r in rows]
+            get = _row_values(tuple(cols))
+            values = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
             if name == "documents":
                 cols = cols + ["rules_version"]
                 values = [v + (rules_version,) for v in values]
