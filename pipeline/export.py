@@ -21,6 +21,9 @@ import regex
 
 from .models import DERIVED_TABLE_TYPES, TABLE_TYPES, ExtractionResult
 
+if typing.TYPE_CHECKING:      # annotations only: the batch and its file writers do without pandas
+    import pandas as pd
+
 DB_NAME = "registry.sqlite"
 MENTION_TABLES = ("citations", "movements", "money", "awards")
 # Derived tables, rebuilt from the whole store (registry, conflicts, checks).

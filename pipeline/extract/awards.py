@@ -11,6 +11,7 @@ clause's words.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import regex
@@ -370,7 +371,7 @@ def find(doc: ParsedDoc) -> list[Award]:
             for am in g.award.finditer(text, c_start, c_end):
                 award = _award_name(am, g)
                 span_start, span_end = am.start(), am.end()
-                conferrer, c_pos = "", -1
+                conferrer = ""
                 after = am.end()
                 cm = regex.match(r"[ ]+của[ ]+", text[after:c_end]) or g.bare_conferrer.match(text[after:c_end])
                 if cm:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
