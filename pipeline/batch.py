@@ -398,20 +398,23 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
         pool.remove(w)
         w.close() if graceful else w.kill()
 
+    def give_next(w: Worker) -> None:
+        if w.ready and w.task is None and pending:
+            task_id, path = pending.popleft()
+            if _on_submit is not None:
+                _on_submit(w.proc.pid, path)
+            try:
+                w.submit(task_id, path)
+            except (BrokenPipeError, OSError):
+                pending.appendleft((task_id, path))
+                w.task = None
+
     try:
         for _ in range(min(workers, len(files))):
             start()
         while pending or any(w.task for w in pool):
             for w in pool:
-                if w.ready and w.task is None and pending:
-                    task_id, path = pending.popleft()
-                    if _on_submit is not None:
-                        _on_submit(w.proc.pid, path)
-                    try:
-                        w.submit(task_id, path)
-                    except (BrokenPipeError, OSError):
-                        pending.appendleft((task_id, path))
-                        w.task = None
+                give_next(w)
             deadlines = [w.task_started + timeout for w in pool if w.task and timeout]
             wait = 0.5
             if deadlines:
@@ -439,10 +442,12 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
                     failures_in_a_row = 0
                     continue
                 task_id, result = msg
-                yield paths.pop(task_id), result
                 if max_tasks and w.done >= max_tasks and pending:
                     retire(w, graceful=True)
                     start()
+                else:
+                    give_next(w)          # its next file before this one is stored: no worker waits on the store
+                yield paths.pop(task_id), result
             now = time.monotonic()
             for w in list(pool):
                 if not w.ready and now - w.started > WORKER_START_TIMEOUT:
