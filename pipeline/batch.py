@@ -52,6 +52,7 @@ SUPPORTED = {".txt", ".text", ".md", ".docx", ".pdf", ".doc", ".odt", ".rtf", ".
 ENGINES = ("local", "serial", "dask")
 DEFAULT_TIMEOUT = 120.0          # seconds one document may take
 DEFAULT_MAX_MEMORY_MB = 4096     # resident memory one worker may use
+MEMORY_POLL = 0.1                # seconds between reads of a busy worker's memory
 DEFAULT_MAX_TASKS = 1000         # documents a worker reads before it is replaced (keeps memory flat)
 LOCK_NAME = ".tdkt.lock"
 WORKER_START_TIMEOUT = 300.0     # seconds a new worker may take to import and warm up
@@ -416,7 +417,8 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
             for w in pool:
                 give_next(w)
             deadlines = [w.task_started + timeout for w in pool if w.task and timeout]
-            wait = 0.5
+            # a worker's memory is read between frames: often, while one reads a file
+            wait = MEMORY_POLL if max_memory_mb and any(w.task for w in pool) else 0.5
             if deadlines:
                 wait = min(wait, max(0.0, min(deadlines) - time.monotonic()))
             for key, _ in sel.select(wait):

@@ -175,7 +175,8 @@ def test_a_worker_that_dies_costs_one_errors_row(tmp_path, monkeypatch):
 def test_a_worker_past_the_memory_limit_is_replaced(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
-    (src / "big.txt").write_text(SENTENCE * 8000, encoding="utf-8")
+    # big enough to take several of the parent's memory readings (batch.MEMORY_POLL)
+    (src / "big.txt").write_text(SENTENCE * 20000, encoding="utf-8")
     s = batch.run([str(src)], str(tmp_path / "out"), workers=1, max_memory_mb=1, quiet=True)
     assert s.documents == 1 and s.errors == 1
     err = tables(tmp_path / "out")["errors"].iloc[0]
