@@ -139,7 +139,7 @@ def test_a_document_past_the_time_limit_is_abandoned(tmp_path):
     src.mkdir()
     (src / "a_small.txt").write_text("Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh.",
                                      encoding="utf-8")
-    (src / "b_long.txt").write_text(SENTENCE * 30000, encoding="utf-8")       # ~6 MB: seconds of work
+    (src / "b_long.txt").write_text(SENTENCE * 60000, encoding="utf-8")       # ~11 MB: seconds of work
     (src / "c_small.txt").write_text("Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ.", encoding="utf-8")
     out = tmp_path / "out"
     s = batch.run([str(src)], str(out), workers=1, timeout=1.0, quiet=True)
