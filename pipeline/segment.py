@@ -76,11 +76,20 @@ class Segmented:
         return self.sentences[0]
 
     def paragraph_at(self, offset: int) -> Paragraph:
-        i = bisect.bisect_right(self._par_starts, offset) - 1
-        return self.paragraphs[max(i, 0)]
+        return self.paragraphs[self.paragraph_index(offset)]
 
     def paragraph_index(self, offset: int) -> int:
         return max(bisect.bisect_right(self._par_starts, offset) - 1, 0)
+
+    def paragraphs_hit(self, trigger, lower: str):
+        """The indices of the paragraphs where ``trigger`` (a pattern over the
+        lower-cased text, ParsedDoc.lower) has a hit, each once, in order."""
+        last = -1
+        for hit in trigger.finditer(lower):
+            k = self.paragraph_index(hit.start())
+            if k != last:
+                last = k
+                yield k
 
 
 # A "sentence" longer than this (a table flattened into one line, a file with no

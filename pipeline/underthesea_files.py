@@ -47,8 +47,14 @@ def sentence_splitter():
     return module
 
 
-def dictionary_file() -> Path | None:
-    """Viet74K.txt, one word a line (None when this underthesea has none)."""
+@functools.lru_cache(maxsize=1)
+def dictionary_words() -> tuple[str, ...]:
+    """The words of Viet74K.txt (one a line, stripped), read once; none when
+    this underthesea has no such file."""
     folder = package_dir()
     path = folder / "corpus" / "data" / "Viet74K.txt" if folder else None
-    return path if path is not None and path.is_file() else None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines() if path is not None else []
+    except OSError:
+        return ()
+    return tuple(w for w in (line.strip() for line in lines) if w)

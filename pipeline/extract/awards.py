@@ -345,12 +345,7 @@ def _sentences_naming_awards(doc: ParsedDoc, g, table_rows):
     """The sentences that name an award, outside the table rows read above; the
     award pattern runs only on the paragraphs where the award names' trigger
     is, and only those are split into sentences."""
-    last = -1
-    for hit in g.award_trigger.finditer(doc.lower):
-        k = doc.seg.paragraph_index(hit.start())
-        if k == last:
-            continue
-        last = k
+    for k in doc.seg.paragraphs_hit(g.award_trigger, doc.lower):
         par = doc.seg.paragraphs[k]
         if par.start in table_rows or not g.award.search(doc.text, par.start, par.end):
             continue

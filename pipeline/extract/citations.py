@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -196,12 +196,8 @@ def _dictionary() -> frozenset:
     """The words of underthesea's Vietnamese dictionary (Viet74K, shipped with
     the package), casefolded: where a word ends, for reading issuers by
     longest match instead of a statistical segmenter per citation."""
-    path = underthesea_files.dictionary_file()
-    try:
-        words = path.read_text(encoding="utf-8").splitlines() if path else []
-    except OSError:           # an underthesea without it: the rules' words alone
-        return frozenset()
-    return frozenset(w.strip().casefold() for w in words if " " in w.strip() and len(w.split()) <= 4)
+    # (an underthesea without it: the rules' words alone)
+    return frozenset(w.casefold() for w in underthesea_files.dictionary_words() if " " in w and len(w.split()) <= 4)
 
 
 # an abbreviation with its joints (`HĐTĐ-KT`, `TP.HCM`), a syllable, or a mark
@@ -652,11 +648,10 @@ def find(doc: ParsedDoc) -> list[Citation]:
     g = grammar()
     text = doc.text
     found: list[tuple[int, int, dict]] = []       # (start, end, fields)
-    global _KINDS
+    global _SCAN
     kind_matches = _kind_words(doc, g)
     starts = [m.start() for m in kind_matches]
-    _KINDS = (text, starts, [m.end() for m in kind_matches], kind_matches, _kind_breakers(tuple(g.kind_of_word)))
-    _AFTER_KIND.clear()
+    _SCAN = _Scan(text, starts, [m.end() for m in kind_matches], kind_matches, _kind_breakers(tuple(g.kind_of_word)))
     consumed_to = 0
     for i, km in enumerate(kind_matches):
         if km.start() < consumed_to:
@@ -816,46 +811,60 @@ def _no_repeat(text: str, pos: int, end: int) -> int:
     return end
 
 
-# The kind words of the text find() reads (text, starts, ends, matches): a window
-# of it need not be scanned again.
-_KINDS = None
-# what follows each kind word of that text (its number; where a law's name after
-# it ends), read once: a subject's end looks ahead at the kind words that the
-# main loop reads again when it gets there
-_AFTER_KIND: dict = {}
+@dataclass
+class _Scan:
+    """The kind words of the text find() reads, found once: a window of it need
+    not be scanned again; and what follows each of them (its number; where a
+    law's name after it ends), read once: a subject's end looks ahead at the kind
+    words that the main loop reads again when it gets there."""
+    text: str
+    starts: list
+    ends: list
+    matches: list
+    breakers: frozenset
+    after: dict = field(default_factory=dict)      # (what, offset) -> what follows there
+
+
+_SCAN: _Scan | None = None
+
+
+def _scan_of(text: str) -> _Scan | None:
+    return _SCAN if _SCAN is not None and _SCAN.text is text else None
 
 
 def _kind_word_at(text: str, pos: int, g: Grammar):
     """g.kind_word.match(text, pos), from the scan of the whole text: a match
     starting at pos is in it unless an earlier match of the scan runs over pos."""
-    kinds = _KINDS
-    if kinds is None or kinds[0] is not text:
+    scan = _scan_of(text)
+    if scan is None:
         return g.kind_word.match(text, pos)
-    _, starts, ends, matches, _ = kinds
-    i = bisect.bisect_right(starts, pos) - 1
-    if i >= 0 and starts[i] == pos:
-        return matches[i]
-    if i >= 0 and ends[i] > pos:
+    i = bisect.bisect_right(scan.starts, pos) - 1
+    if i >= 0 and scan.starts[i] == pos:
+        return scan.matches[i]
+    if i >= 0 and scan.ends[i] > pos:
         return g.kind_word.match(text, pos)
     return None
 
 
+def _after_kind(text: str, what: str, pos: int, read):
+    """``read(pos)``, once per offset of the scanned text."""
+    scan = _scan_of(text)
+    if scan is None:
+        return read(pos)
+    key = (what, pos)
+    if key not in scan.after:
+        scan.after[key] = read(pos)
+    return scan.after[key]
+
+
 def _number_at(text: str, pos: int, g: Grammar):
-    if _KINDS is None or _KINDS[0] is not text:
-        return g.lead_number.match(text, pos)
-    key = ("number", pos)
-    if key not in _AFTER_KIND:
-        _AFTER_KIND[key] = g.lead_number.match(text, pos)
-    return _AFTER_KIND[key]
+    return _after_kind(text, "number", pos, lambda p: g.lead_number.match(text, p))
 
 
 def _name_end_at(text: str, pos: int, g: Grammar) -> int:
-    if _KINDS is None or _KINDS[0] is not text:
-        return _law_name_end(text, pos, g)
-    key = ("name", pos)
-    if key not in _AFTER_KIND:
-        _AFTER_KIND[key] = _law_name_end(text, pos, g)
-    return _AFTER_KIND[key]
+    return _after_kind(text, "name", pos, lambda p: _law_name_end(text, p, g))
+
+
 # characters no kind word (letters and white space) holds
 KIND_BREAKERS = frozenset('0123456789.,;:!?()[]/"\'-–%“”…')
 
@@ -874,11 +883,11 @@ def _kind_words_in(text: str, pos: int, endpos: int, g: Grammar):
     a match of the window alone must end at endpos, so it lies in the run of
     letters and spaces before endpos; before that run the matches are those of
     the whole text."""
-    kinds = _KINDS
-    if kinds is None or kinds[0] is not text:
+    scan = _scan_of(text)
+    if scan is None:
         yield from g.kind_word.finditer(text, pos, endpos)
         return
-    _, starts, ends, matches, breakers = kinds
+    starts, ends, matches, breakers = scan.starts, scan.ends, scan.matches, scan.breakers
     i = bisect.bisect_left(starts, pos)
     if i > 0 and ends[i - 1] > pos:
         yield from g.kind_word.finditer(text, pos, endpos)

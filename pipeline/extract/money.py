@@ -218,13 +218,9 @@ def _money_matches(doc: ParsedDoc, g: Grammar, pattern):
     text order: the pattern runs only on the paragraphs (lines: no amount runs
     over one) where a digit is followed by a multiplier or currency word that
     ends there, as in every amount that is not a bare number."""
-    last = -1
-    for hit in g.amount_trigger.finditer(doc.lower):
-        k = doc.seg.paragraph_index(hit.start())
-        if k != last:
-            last = k
-            par = doc.seg.paragraphs[k]
-            yield from pattern.finditer(doc.text, par.start, par.end)
+    for k in doc.seg.paragraphs_hit(g.amount_trigger, doc.lower):
+        par = doc.seg.paragraphs[k]
+        yield from pattern.finditer(doc.text, par.start, par.end)
 
 
 def find(doc: ParsedDoc) -> list[Money]:

@@ -79,12 +79,7 @@ class Vocabulary:
 def _viet74k() -> list[str]:
     """underthesea's Viet74K word list (as pipeline/extract/citations.py reads
     it); hyphenated loan words (``a-ba-giua``) are no syllable sequences."""
-    path = underthesea_files.dictionary_file()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines() if path else []
-    except OSError:           # an underthesea without it: the domain words alone
-        return []
-    return [w.strip() for w in lines if w.strip() and "-" not in w]
+    return [w for w in underthesea_files.dictionary_words() if "-" not in w]
 
 
 def _strings(value):
