@@ -120,9 +120,11 @@ def grammar() -> Grammar:
         task_head=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['task_named_heads'], boundary=False)}"
                                 rf"(?:[ ]+(?P<national>{rules.alternation(iss['task_named_national'], boundary=False)}))?$",
                                 regex.IGNORECASE),
-        task_lead=regex.compile(r"[ ]+về[ ]+(?!việc(?![\p{L}]))(?=\p{L})"),
-        task_stop=regex.compile(r"[;:(\n]|\.(?:\s|$)|[ ]+(?:(?P<subject>về|"
-                                + rules.alternation(cfg.get("subject_verbs") or ["(?!)"], boundary=False)
+        task_lead=regex.compile(rf"[ ]+{rules.alternation(iss['task_leads'], boundary=False)}[ ]+"
+                                rf"(?!{rules.alternation(iss['task_lead_not_before'], boundary=False)}(?![\p{{L}}]))(?=\p{{L}})"),
+        task_stop=regex.compile(r"[;:(\n]|\.(?:\s|$)|[ ]+(?:(?P<subject>"
+                                + rules.alternation(list(iss["task_leads"]) + list(cfg.get("subject_verbs") or []),
+                                                    boundary=False)
                                 + r")|" + rules.alternation(iss["task_name_stops"], boundary=False) + r")(?![\p{L}])"),
         task_place_end=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['place_words'], boundary=False)}"
                                      r"(?:[ ]+\p{Lu}[\p{L}\d]*)*[ ,]*$"),
