@@ -31,17 +31,21 @@ same time (:class:`OutputLocked`).
 from __future__ import annotations
 
 import collections
+import errno
 import hashlib
 import os
 import pickle
 import selectors
 import signal
+import sqlite3
+import stat
 import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,21 +68,102 @@ class OutputLocked(RuntimeError):
 
 # ----------------------------------------------------------------- discovery
 
-def discover(paths: list[str]) -> tuple[list[str], list[ErrorRow]]:
-    """Files under the given paths (folders recursively, sorted); missing paths become errors."""
-    files, errors = [], []
+def discover(paths: list[str], exclude: list[str] | None = None,
+             follow_links: bool = False) -> tuple[list[str], list[ErrorRow]]:
+    """Files under the given paths (folders recursively, sorted) and the errors
+    rows of what cannot be read as a file: missing paths, FIFOs, devices and
+    sockets, broken links and link loops, and (unless ``follow_links``) links
+    that lead out of the folder given. Nothing under a folder of ``exclude``
+    (the output folder) or under another tdkt output folder is read."""
+    files: list[str] = []
+    errors: list[ErrorRow] = []
+    skip = {os.path.realpath(p) for p in exclude or []}
     for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith("."):
-                    files.append(str(f))
-        elif path.is_file():
-            files.append(str(path))
+        if not os.path.lexists(p):
+            errors.append(_input_error(p, f"no such file or folder: {p}"))
+        elif os.path.isdir(p):
+            _walk(p, os.path.realpath(p), skip, follow_links, files, errors)
         else:
-            errors.append(ErrorRow(source_path=str(p), doc_id="", stage="ingest",
-                                   error=f"no such file or folder: {p}"))
+            _add_file(p, files, errors)          # named by the user: a link is followed
     return files, errors
+
+
+def _input_error(path: str, why: str) -> ErrorRow:
+    return ErrorRow(source_path=path, doc_id="", stage="ingest", error=why)
+
+
+def _is_output_folder(real: str, skip: set[str]) -> bool:
+    return real in skip or os.path.exists(os.path.join(real, export.DB_NAME))
+
+
+def _walk(top: str, root: str, skip: set[str], follow_links: bool, files: list, errors: list) -> None:
+    """Depth-first over ``top`` in name order; ``root``: the real path of the
+    folder the user gave (links must stay inside it unless followed)."""
+    seen_dirs = {os.path.realpath(top)}
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        if _is_output_folder(os.path.realpath(folder), skip):
+            continue
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
+        except OSError as exc:
+            errors.append(_input_error(folder, f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            target = _link_target(entry, root, follow_links, errors)
+            if target is None:
+                continue
+            if entry.is_dir():                   # follows a link that passed the checks
+                if target not in seen_dirs:      # a loop of links is walked once
+                    seen_dirs.add(target)
+                    stack.append(entry.path)
+            elif os.path.splitext(entry.name)[1].lower() in SUPPORTED:
+                _add_file(entry.path, files, errors)
+    files.sort()
+
+
+def _link_target(entry: os.DirEntry, root: str, follow_links: bool, errors: list) -> str | None:
+    """The real path of a folder entry, or None (with an errors row for a link
+    that is broken, loops or leads out of the folder given)."""
+    real = os.path.realpath(entry.path)
+    if not entry.is_symlink():
+        return real
+    if not os.path.exists(entry.path):
+        try:
+            os.stat(entry.path)
+            why = "broken symbolic link"
+        except OSError as exc:
+            why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
+        errors.append(_input_error(entry.path, f"not read: {why}"))
+        return None
+    if not follow_links and os.path.commonpath([real, root]) != root:
+        errors.append(_input_error(entry.path, "not read: a symbolic link leading out of the folder given "
+                                               "(--follow-links reads it)"))
+        return None
+    return real
+
+
+_NOT_A_FILE = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _add_file(path: str, files: list, errors: list) -> None:
+    """A regular file joins the batch; anything else is an errors row (reading a
+    FIFO or /dev/zero would block or never end)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        why = "symbolic link loop" if exc.errno == errno.ELOOP else (exc.strerror or str(exc))
+        errors.append(_input_error(path, f"cannot open file: {why}"))
+        return
+    if stat.S_ISREG(mode):
+        files.append(path)
+        return
+    kind = next((what for test, what in _NOT_A_FILE if test(mode)), "not a regular file")
+    errors.append(_input_error(path, f"not read: {kind}, not a regular file"))
 
 
 def rules_version() -> str:
@@ -141,6 +226,8 @@ def process_file(path: str, data: bytes | None = None, ocr: bool | None = None) 
         # read only in part (bytes replaced, pages skipped, no text): the file is in
         # errors.csv too, with the reason, and its rows are kept
         result.errors.append(ErrorRow(path, doc.doc_id, "ingest", doc.error))
+    # the text goes to the store compressed (the report shows it), compressed here in the worker
+    result.text_zlib = zlib.compress(result.normalized_text.encode("utf-8"), 1) if result.normalized_text else b""
     result.normalized_text = ""
     return result
 
@@ -243,10 +330,13 @@ def _signal_name(code: int) -> str:
 class Worker:
     """One worker process: start it, give it files, kill it when it overruns."""
 
-    def __init__(self, ocr: bool = False):
+    def __init__(self, ocr: bool = False, timeout: float | None = None):
         env = dict(os.environ)
         env["TDKT_OCR"] = "1" if ocr else "0"      # read by process_file in the worker
+        # the office converter's own limit stays below this one (ingest.office_reader)
+        env["TDKT_DOC_TIMEOUT"] = f"{timeout:g}" if timeout else "0"
         self.ocr = ocr
+        self.timeout = timeout
         root = str(Path(__file__).resolve().parent.parent)
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self._log = tempfile.TemporaryFile()
@@ -390,7 +480,7 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
     early = list(started or [])
 
     def start():
-        w = early.pop() if early else Worker(ocr)
+        w = early.pop() if early else Worker(ocr, timeout)
         pool.append(w)
         sel.register(w.fd, selectors.EVENT_READ, w)
 
@@ -482,11 +572,11 @@ def process_file_isolated(path: str, data: bytes | None, timeout: float | None,
     """:func:`process_file` in a worker process of this thread, with the limits
     (what a Dask worker runs)."""
     w = getattr(_local, "worker", None)
-    if w is not None and w.ocr != ocr:
+    if w is not None and (w.ocr != ocr or w.timeout != timeout):
         w.close()
         w = None
     if w is None or w.proc.poll() is not None:
-        w = _local.worker = Worker(ocr)
+        w = _local.worker = Worker(ocr, timeout)
     try:
         return w.run_one(path, data, timeout, max_memory_mb)
     except _Overrun as over:
@@ -680,52 +770,70 @@ def default_workers() -> int:
 def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool = False,
         quiet: bool = False, engine: str = "local", scheduler=None, timeout: float | None = DEFAULT_TIMEOUT,
         max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB, max_tasks: int | None = DEFAULT_MAX_TASKS,
-        shared_fs: bool = False, progress_stream=None, ocr: bool = False) -> BatchSummary:
+        shared_fs: bool = False, progress_stream=None, ocr: bool = False,
+        follow_links: bool = False) -> BatchSummary:
     """Extract every file under ``paths`` into ``out_dir``; see the module doc.
     ``ocr``: read scanned PDF pages with Tesseract (documents stored earlier as
-    ``needs_ocr`` are read again)."""
+    ``needs_ocr`` are read again). ``follow_links``: read what symbolic links
+    inside the folders lead to outside them. Raises :class:`OutputUnwritable`
+    when the output folder cannot be written (disk full, read-only)."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     if engine == "dask" and scheduler is None:
         raise ValueError("the dask engine needs a scheduler address (--scheduler tcp://HOST:8786)")
     t0 = time.time()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with _Lock(out):
-        _remove_stale_temporaries(out)
-        if fresh:
-            for suffix in ("", "-wal", "-shm"):
-                p = out / (export.DB_NAME + suffix)
-                if p.exists():
-                    p.unlink()
-        files, missing = discover(paths)
-        # the workers start now: they take seconds to import and warm up, while
-        # this process hashes the files and opens the store
-        early = [Worker(ocr) for _ in range(min(workers or default_workers(), len(files)))] \
-            if engine == "local" else []
-        spawned = list(early)         # _run hands them to the pool; any left over are killed below
-        # and the processes that will write files beside this one at the end
-        helpers = export.start_helpers(default_workers() - 1)
-        con = export.connect(out)
-        try:
-            summary = _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb,
-                           max_tasks, shared_fs, quiet, progress_stream, ocr, early)
-            for w in early:
-                w.kill()              # started for files that turned out to be known already
-            summary.seconds_extracting = time.time() - t0
-            from . import registry
-            # the registry is rebuilt while helper processes already write the files
-            # of the tables it leaves alone
-            summary.rows = export.write_files(con, out, rebuild=lambda: registry.rebuild(con), helpers=helpers)
-            summary.seconds_tables = time.time() - t0 - summary.seconds_extracting
-        finally:
-            con.close()
-            for w in spawned:
-                w.kill()              # a no-op for those already ended
-            for proc in helpers:      # ended by write_files, unless it never ran
-                if proc.poll() is None:
-                    proc.kill()
-                proc.wait()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with _Lock(out):
+            return _run_locked(paths, out, t0, workers, fresh, quiet, engine, scheduler, timeout,
+                               max_memory_mb, max_tasks, shared_fs, progress_stream, ocr, follow_links)
+    except sqlite3.OperationalError as exc:
+        if _unwritable(exc):
+            raise OutputUnwritable(f"cannot write to {out}: {exc}") from None
+        raise
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT):
+            raise OutputUnwritable(f"cannot write to {out}: {exc.strerror}") from None
+        raise
+
+
+def _run_locked(paths, out: Path, t0: float, workers, fresh, quiet, engine, scheduler, timeout, max_memory_mb,
+                max_tasks, shared_fs, progress_stream, ocr, follow_links) -> BatchSummary:
+    _remove_stale_temporaries(out)
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            p = out / (export.DB_NAME + suffix)
+            if p.exists():
+                p.unlink()
+    files, missing = discover(paths, exclude=[str(out)], follow_links=follow_links)
+    # the workers start now: they take seconds to import and warm up, while
+    # this process hashes the files and opens the store
+    early = [Worker(ocr, timeout) for _ in range(min(workers or default_workers(), len(files)))] \
+        if engine == "local" else []
+    spawned = list(early)         # _run hands them to the pool; any left over are killed below
+    # and the processes that will write files beside this one at the end
+    helpers = export.start_helpers(default_workers() - 1)
+    con = export.connect(out)
+    try:
+        summary = _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb,
+                       max_tasks, shared_fs, quiet, progress_stream, ocr, early)
+        for w in early:
+            w.kill()              # started for files that turned out to be known already
+        summary.seconds_extracting = time.time() - t0
+        from . import registry
+        # the registry is rebuilt while helper processes already write the files
+        # of the tables it leaves alone
+        summary.rows = export.write_files(con, out, rebuild=lambda: registry.rebuild(con), helpers=helpers)
+        summary.seconds_tables = time.time() - t0 - summary.seconds_extracting
+    finally:
+        con.close()
+        for w in spawned:
+            w.kill()              # a no-op for those already ended
+        for proc in helpers:      # ended by write_files, unless it never ran
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
     summary.seconds = time.time() - t0
     return summary
 
@@ -769,7 +877,7 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
         export.warm_up()
     try:
         for path, result in results:
-            export.store(con, result, version)
+            result = _store_safely(con, path, result, version)
             summary.documents += 1
             summary.errors += len(result.errors)
             summary.bytes += sizes.get(path, 0)
@@ -786,23 +894,63 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
     return summary
 
 
+class OutputUnwritable(RuntimeError):
+    """The output folder cannot be written (disk full, read-only)."""
+
+
+def _store_safely(con, path: str, result: ExtractionResult, version: str) -> ExtractionResult:
+    """Store one document's rows; rows the store refuses turn the document into
+    an errors row and the batch goes on. Returns what was stored."""
+    _paths_for_tables(result)
+    try:
+        export.store(con, result, version)
+        return result
+    except sqlite3.OperationalError as exc:
+        if _unwritable(exc):
+            raise OutputUnwritable(f"cannot write the store: {exc}") from None
+        why = exc
+    except Exception as exc:                    # noqa: BLE001 - one document never stops the batch
+        why = exc
+    failed = failed_result(path, f"its rows could not be stored: {type(why).__name__}: {why}", stage="store",
+                           doc_id=result.document.doc_id)
+    _paths_for_tables(failed)
+    export.store(con, failed, version)
+    return failed
+
+
+def _unwritable(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return any(w in text for w in ("disk is full", "readonly", "read-only", "disk i/o error", "unable to open"))
+
+
+def _paths_for_tables(result: ExtractionResult) -> None:
+    """File names as the tables keep them (see :func:`ingest.common.table_path`)."""
+    from .ingest.common import table_path
+    result.document.source_path = table_path(result.document.source_path)
+    for e in result.errors:
+        e.source_path = table_path(e.source_path)
+
+
 def _record_copies(con, copies: dict[str, list[str]]) -> None:
     """Every input file is accounted for: a file with the same bytes as another
     is one document, whose ``also_at`` names the other paths."""
+    from .ingest.common import table_path
     with con:
         for doc_id, paths in copies.items():
             row = con.execute("SELECT source_path, also_at FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
             if row is None:
                 continue
-            others = [p for p in (row[1] or "").split("; ") if p] + paths
+            others = [p for p in (row[1] or "").split("; ") if p] + [table_path(p) for p in paths]
             also = "; ".join(sorted(set(others) - {row[0]}))
             if also != (row[1] or ""):
                 con.execute("UPDATE documents SET also_at = ? WHERE doc_id = ?", (also, doc_id))
 
 
 def _store_missing(con, missing: list[ErrorRow]) -> None:
+    from .ingest.common import table_path
     with con:
         for e in missing:
+            e.source_path = table_path(e.source_path)
             con.execute("DELETE FROM errors WHERE source_path = ? AND doc_id = ''", (e.source_path,))
             con.execute("INSERT INTO errors (source_path, doc_id, stage, error) VALUES (?, ?, ?, ?)",
                         (e.source_path, e.doc_id, e.stage, e.error))

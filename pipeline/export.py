@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import typing
+import zlib
 from pathlib import Path
 
 import regex
@@ -25,6 +26,7 @@ if typing.TYPE_CHECKING:      # annotations only: the batch and its file writers
     import pandas as pd
 
 DB_NAME = "registry.sqlite"
+TEXTS_TABLE = "texts"        # not a table of the contract: no file is written from it
 MENTION_TABLES = ("citations", "movements", "money", "awards")
 # Derived tables, rebuilt from the whole store (registry, conflicts, checks).
 EXTRA_TABLES: dict[str, type] = dict(DERIVED_TABLE_TYPES)
@@ -66,8 +68,20 @@ def connect(out_dir: str | os.PathLike) -> sqlite3.Connection:
                 con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {_sql_type(hints[c])}')
         if "doc_id" in columns(tp):
             con.execute(f'CREATE INDEX IF NOT EXISTS "{name}_doc" ON "{name}" (doc_id)')
+    # the normalized text every span points into (zlib-compressed UTF-8): what the
+    # report shows, without reading the source files again
+    con.execute(f'CREATE TABLE IF NOT EXISTS "{TEXTS_TABLE}" (doc_id TEXT PRIMARY KEY, text BLOB)')
     con.commit()
     return con
+
+
+def read_text(con: sqlite3.Connection, doc_id: str) -> str | None:
+    """A document's normalized text as extracted (None when it was not stored)."""
+    try:
+        row = con.execute(f'SELECT text FROM "{TEXTS_TABLE}" WHERE doc_id = ?', (doc_id,)).fetchone()
+    except sqlite3.OperationalError:          # a store written before texts were kept
+        return None
+    return zlib.decompress(row[0]).decode("utf-8") if row and row[0] is not None else None
 
 
 def known_documents(con: sqlite3.Connection, rules_version: str) -> set[str]:
@@ -84,7 +98,9 @@ def _row_values(cols: tuple) -> operator.attrgetter:
 
 
 def store(con: sqlite3.Connection, result: ExtractionResult, rules_version: str) -> None:
-    """Replace one document's rows, in one transaction."""
+    """Replace one document's rows (and its normalized text), in one transaction.
+    Values SQLite cannot take as they are (integers beyond 64 bits, file names
+    that are not UTF-8) are stored in a form it can (:func:`storable_rows`)."""
     doc_id = result.document.doc_id
     with con:
         for name, rows in result.tables().items():
@@ -99,7 +115,50 @@ def store(con: sqlite3.Connection, result: ExtractionResult, rules_version: str)
             if values:
                 marks = ", ".join("?" for _ in cols)
                 names = ", ".join(f'"{c}"' for c in cols)
-                con.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})', values)
+                sql = f'INSERT INTO "{name}" ({names}) VALUES ({marks})'
+                try:
+                    con.executemany(sql, values)
+                except (OverflowError, UnicodeEncodeError):     # rare: fix the values, then store them
+                    con.executemany(sql, storable_rows(name, cols, values))
+        con.execute(f'DELETE FROM "{TEXTS_TABLE}" WHERE doc_id = ?', (doc_id,))
+        if result.text_zlib:
+            con.execute(f'INSERT INTO "{TEXTS_TABLE}" (doc_id, text) VALUES (?, ?)', (doc_id, result.text_zlib))
+
+
+INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
+def storable_rows(name: str, cols: list[str], values: list[tuple]) -> list[tuple]:
+    """The rows with every value SQLite can bind: an integer beyond 64 bits goes
+    whole, as its digits, into the column ``<col>_exact`` when the table has one
+    (its own column gets the nearest float, or stays empty); text that is not
+    valid UTF-8 (a file name from another system) is kept with its stray bytes
+    escaped as ``\\xNN``."""
+    where = {c: i for i, c in enumerate(cols)}
+    real = {c for c, kind in zip(cols, _kinds(name)) if kind == "REAL"}
+    out = []
+    for row in values:
+        row = list(row)
+        for i, v in enumerate(row):
+            if type(v) is int and not INT64[0] <= v <= INT64[1]:
+                exact = where.get(f"{cols[i]}_exact", where.get(cols[i].replace("_vnd", "") + "_exact"))
+                if exact is not None:
+                    row[exact] = str(v)
+                row[i] = float(v) if cols[i] in real else None
+            elif type(v) is str:
+                row[i] = escape_text(v)
+        out.append(tuple(row))
+    return out
+
+
+def escape_text(s: str) -> str:
+    """``s`` with stray bytes (surrogate escapes of a name that is not UTF-8)
+    written as ``\\xNN``: lossless, and valid UTF-8."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def replace_table(con: sqlite3.Connection, name: str, rows: list) -> None:

@@ -100,6 +100,9 @@ class Money(Mention):
     purpose: str = ""
     amount_max_vnd: Optional[int] = None   # upper end of a range `từ 10 đến 15 triệu đồng`
     per_unit: str = ""                     # `suất` in `15 triệu đồng/suất`
+    # the exact digits of an amount beyond a 64-bit integer (amount_vnd is then empty)
+    amount_exact: str = ""
+    amount_max_exact: str = ""
 
 
 @dataclass
@@ -156,6 +159,8 @@ class ExtractionResult:
     figures: list = field(default_factory=list)
     errors: list[ErrorRow] = field(default_factory=list)
     normalized_text: str = ""
+    # the normalized text, zlib-compressed, as a worker sends it to the store
+    text_zlib: bytes = b""
 
     def tables(self) -> dict[str, list]:
         return {
@@ -185,6 +190,8 @@ class Figure(Mention):
     denominator: Optional[float] = None
     unit: str = ""
     of_what: str = ""
+    # the exact digits of a value beyond a 64-bit integer (value holds it rounded)
+    value_exact: str = ""
 
 
 @dataclass

@@ -86,8 +86,8 @@ def hostile_out(hostile, tmp_path_factory):
     out = tmp_path_factory.mktemp("hostile_out")
     discover = batch.discover
 
-    def discover_then_delete(paths):
-        found = discover(paths)
+    def discover_then_delete(paths, **options):
+        found = discover(paths, **options)
         (d / "deleted while running.txt").unlink()       # gone after it was listed
         return found
     mp = pytest.MonkeyPatch()

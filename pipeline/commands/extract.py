@@ -11,11 +11,12 @@ def run(args) -> int:
                             engine=args.engine, scheduler=args.scheduler,
                             timeout=args.timeout if args.timeout and args.timeout > 0 else None,
                             max_memory_mb=args.max_memory if args.max_memory and args.max_memory > 0 else None,
-                            shared_fs=args.shared_fs, ocr=getattr(args, "ocr", False))
+                            shared_fs=args.shared_fs, ocr=getattr(args, "ocr", False),
+                            follow_links=args.follow_links)
     except batch.OutputLocked as exc:
         print(f"tdkt extract: {exc}", file=sys.stderr)
         return 3
-    except (ValueError, RuntimeError) as exc:
+    except (ValueError, RuntimeError) as exc:      # OutputUnwritable included: disk full, read-only
         print(f"tdkt extract: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:
@@ -65,6 +66,9 @@ def register(sub) -> None:
                     help="read scanned PDF pages (no text layer) with Tesseract OCR, Vietnamese; "
                          "needs `make ocr-deps`; documents stored earlier as needs_ocr are read again. "
                          "OCR takes a few seconds a page: raise --timeout for long scans")
+    ex.add_argument("--follow-links", action="store_true",
+                    help="read what symbolic links inside the folders lead to outside them (by default such a "
+                         "link gets an errors row and is not followed)")
     ex.add_argument("--fresh", action="store_true", help="forget what DIR already holds and start over")
     ex.add_argument("--quiet", action="store_true",
                     help="print nothing but errors (no progress: on a terminal a progress bar, "

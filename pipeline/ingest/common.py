@@ -51,3 +51,44 @@ def sniff_kind(data: bytes) -> str:
     if data[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html")):
         return "an HTML page"
     return ""
+
+
+# a file name's characters a table must not hold as they are: stray bytes of a
+# name that is not UTF-8 (surrogate escapes) and control characters (a CR or LF
+# would split a CSV row)
+_UNSAFE_IN_NAME = "".join(map(chr, range(0x20))) + "\x7f"
+
+
+def table_path(path: str) -> str:
+    """``path`` as the tables keep it: lossless, valid UTF-8 and on one line.
+    Stray bytes and control characters are written ``\\xNN`` (a backslash
+    already in the name stays as it is: names with a literal ``\\x`` followed
+    by two hex digits are the one ambiguity)."""
+    if path.isprintable() and path.isascii():
+        return path
+    raw = path.encode("utf-8", "surrogateescape")
+    text = raw.decode("utf-8", "backslashreplace")
+    if any(c in _UNSAFE_IN_NAME for c in text):
+        text = "".join(f"\\x{ord(c):02x}" if c in _UNSAFE_IN_NAME else c for c in text)
+    return text
+
+
+def readable_path(path: str) -> str:
+    """A stored path for people: the ``\\xNN`` bytes of a name that is not
+    UTF-8 decoded as the Vietnamese Windows code page (cp1258), which is what
+    archives copied from Windows hold (``b\\xe1o c\\xe1o.txt`` -> ``báo cáo.txt``)."""
+    import re
+    if "\\x" not in path:
+        return path
+
+    def decode(m: "re.Match") -> str:
+        raw = bytes(int(h, 16) for h in re.findall(r"\\x([0-9a-f]{2})", m.group(0)))
+        if any(b < 0x20 or b == 0x7f for b in raw):
+            return m.group(0)                  # control characters stay visible as escapes
+        for codec in ("utf-8", "cp1258"):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+        return m.group(0)
+    return re.sub(r"(?:\\x[0-9a-f]{2})+", decode, path)
