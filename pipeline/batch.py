@@ -788,13 +788,9 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
         with _Lock(out):
             return _run_locked(paths, out, t0, workers, fresh, quiet, engine, scheduler, timeout,
                                max_memory_mb, max_tasks, shared_fs, progress_stream, ocr, follow_links)
-    except sqlite3.OperationalError as exc:
-        if _unwritable(exc):
-            raise OutputUnwritable(f"cannot write to {out}: {exc}") from None
-        raise
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT):
-            raise OutputUnwritable(f"cannot write to {out}: {exc.strerror}") from None
+    except (sqlite3.OperationalError, OSError) as exc:
+        if export.cannot_write(exc):
+            raise OutputUnwritable(f"cannot write to {out}: {getattr(exc, 'strerror', None) or exc}") from None
         raise
 
 
@@ -906,7 +902,7 @@ def _store_safely(con, path: str, result: ExtractionResult, version: str) -> Ext
         export.store(con, result, version)
         return result
     except sqlite3.OperationalError as exc:
-        if _unwritable(exc):
+        if export.cannot_write(exc):
             raise OutputUnwritable(f"cannot write the store: {exc}") from None
         why = exc
     except Exception as exc:                    # noqa: BLE001 - one document never stops the batch
@@ -916,11 +912,6 @@ def _store_safely(con, path: str, result: ExtractionResult, version: str) -> Ext
     _paths_for_tables(failed)
     export.store(con, failed, version)
     return failed
-
-
-def _unwritable(exc: sqlite3.OperationalError) -> bool:
-    text = str(exc).lower()
-    return any(w in text for w in ("disk is full", "readonly", "read-only", "disk i/o error", "unable to open"))
 
 
 def _paths_for_tables(result: ExtractionResult) -> None:

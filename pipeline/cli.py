@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import sqlite3
 import sys
 
 from . import __version__
@@ -38,6 +39,15 @@ def main(argv=None) -> int:
         # written already; stop quietly, and keep Python's exit-time flush quiet too
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141                        # 128 + SIGPIPE, as a shell reports it
+    except (OSError, sqlite3.OperationalError) as exc:
+        from .export import cannot_write
+        if not cannot_write(exc):
+            raise
+        where = getattr(args, "out", None) or getattr(exc, "filename", None) or "the output folder"
+        print(f"tdkt {args.command}: cannot write to {where}: {getattr(exc, 'strerror', None) or exc}",
+              file=sys.stderr)
+        return 2
+
 
 
 if __name__ == "__main__":

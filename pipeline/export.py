@@ -9,6 +9,7 @@ renamed, so a reader never sees half a file.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
 import operator
 import os
@@ -72,6 +73,31 @@ def connect(out_dir: str | os.PathLike) -> sqlite3.Connection:
     # report shows, without reading the source files again
     con.execute(f'CREATE TABLE IF NOT EXISTS "{TEXTS_TABLE}" (doc_id TEXT PRIMARY KEY, text BLOB)')
     con.commit()
+    return con
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """A full disk or a folder that cannot be written, as the OS or SQLite says it
+    (the commands give one line and exit code 2 for these, not a traceback)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG)
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        return any(w in text for w in ("disk is full", "readonly", "read-only", "disk i/o error", "unable to open"))
+    return False
+
+
+def connect_read_only(out_dir: str | os.PathLike) -> sqlite3.Connection:
+    """The store of a folder that cannot be written, copied into memory (SQLite
+    cannot open a WAL store read-only without writing its -shm file beside it;
+    ``immutable`` lets it read without)."""
+    uri = (Path(out_dir).resolve() / DB_NAME).as_uri() + "?mode=ro&immutable=1"
+    source = sqlite3.connect(uri, uri=True)
+    con = sqlite3.connect(":memory:")
+    try:
+        source.backup(con)
+    finally:
+        source.close()
     return con
 
 

@@ -22,6 +22,10 @@ def open_store(out_dir: str | os.PathLike) -> sqlite3.Connection:
     db = Path(out_dir) / export.DB_NAME
     if not db.exists():
         raise StoreError(f"{out_dir}: no {export.DB_NAME} here; run `tdkt extract PATH... --out {out_dir}` first")
+    if not (os.access(out_dir, os.W_OK) and os.access(db, os.W_OK)):
+        # a read-only folder (an archive's copy, a read-only mount): read into memory,
+        # where the command may rebuild its tables; writing the files then fails in one line
+        return export.connect_read_only(out_dir)
     return export.connect(out_dir)
 
 

@@ -16,14 +16,15 @@ def run(args) -> int:
     try:
         tables = store.read_tables(con)
         findings = checks.run_checks(tables)
+        if not args.quiet:        # shown before the files are written: a read-only folder is still read
+            docs = {d["doc_id"]: d for d in tables["documents"]}
+            print(checks.format_findings(findings, docs))
         export.replace_table(con, "checks", findings)
         export.write_files(con, args.out, tables=["checks"])
         store.write_sheet(args.out, "checks", export.read_table(con, "checks"))
     finally:
         con.close()
     if not args.quiet:
-        docs = {d["doc_id"]: d for d in tables["documents"]}
-        print(checks.format_findings(findings, docs))
         print(f"Wrote {args.out}/checks.csv, checks.parquet, the checks sheet of tables.xlsx "
               f"and the checks table of registry.sqlite")
     return 1 if any(f.severity in FAIL_LEVELS[args.fail_on] for f in findings) else 0

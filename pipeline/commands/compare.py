@@ -21,12 +21,12 @@ def run(args) -> int:
         tables = store.read_tables(con)
         comp = compare.compare(tables, units=_split(args.unit), periods=_split(args.period),
                                provinces=_split(args.province), figures=not args.no_figures)
+        if not args.quiet:    # shown before the files are written: a read-only folder is still read
+            print(compare.format_table(comp))
+            print()
         written = compare.write(comp, args.out, con)
     finally:
         con.close()
-    if not args.quiet:
-        print(compare.format_table(comp))
-        print()
     print("Wrote " + ", ".join(written))       # even with --quiet: `make run` names every file it wrote
     return 0
 

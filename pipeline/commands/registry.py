@@ -1,31 +1,30 @@
 """`tdkt registry --out DIR`: the registry of cited documents, and its conflicts."""
 from __future__ import annotations
 
-from pathlib import Path
-
 
 def run(args) -> int:
     from .. import export, registry
-    if not (Path(args.out) / export.DB_NAME).exists():
-        print(f"tdkt registry: no {export.DB_NAME} in {args.out}: run `tdkt extract PATH --out {args.out}` first")
+    from . import open_output_store
+    con = open_output_store(args.out, "registry")
+    if con is None:
         return 2
-    con = export.connect(args.out)
-    n_directives, n_conflicts = registry.rebuild(con)
-    export.write_files(con, args.out)
-    written = (f"Wrote {args.out}/directives.csv, conflicts.csv (and every table's .csv and .parquet), "
-               f"tables.xlsx and {export.DB_NAME}")
-    if args.conflicts:
-        print(registry.describe_conflicts(con))
-        print(written)
-    else:
-        df = export.read_table(con, "directives")
-        print(f"{n_directives} cited documents, {n_conflicts} conflict(s); tables written to {args.out}")
-        cols = ["doc_type", "number", "issued_date", "issuer_resolved", "n_citations", "n_documents"]
-        with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
-                                                 "display.max_colwidth", 40):
-            print(df[cols].to_string(index=False))
-        print(written)
-    con.close()
+    try:
+        n_directives, n_conflicts = registry.rebuild(con)
+        # shown before the files are written: a read-only folder is still read
+        if args.conflicts:
+            print(registry.describe_conflicts(con))
+        else:
+            df = export.read_table(con, "directives")
+            print(f"{n_directives} cited documents, {n_conflicts} conflict(s)")
+            cols = ["doc_type", "number", "issued_date", "issuer_resolved", "n_citations", "n_documents"]
+            with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
+                                                     "display.max_colwidth", 40):
+                print(df[cols].to_string(index=False))
+        export.write_files(con, args.out)
+        print(f"Wrote {args.out}/directives.csv, conflicts.csv (and every table's .csv and .parquet), "
+              f"tables.xlsx and {export.DB_NAME}")
+    finally:
+        con.close()
     return 0
 
 
