@@ -230,33 +230,92 @@ def read_table(con: sqlite3.Connection, name: str, only=None) -> "pd.DataFrame":
     return df
 
 
-# A cell a spreadsheet would run as a formula starts with one of these (OWASP:
-# also a tab or carriage return before one).
-SPREADSHEET_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# the same two tests as one RE2 pattern, for Arrow to run over a whole column at once
-_RISKY_RE2 = r"^[=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f]"
+# A cell a spreadsheet would run as a formula starts with = + - @ (OWASP: also a
+# tab or carriage return before one). What gets an apostrophe: one of these
+# after any spaces, tabs, line breaks or control characters (`  =1`, `\n@x`),
+# or a leading tab or CR
+_FORMULA_START = re.compile(r"[ \x00-\x1f]*[=+\-@]|[\t\r]")
+# a line break inside a field (CRLF, CR or LF) becomes one space: a CSV record is
+# one line for any reader, and no line inside a field can start a formula
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
+# the values _neutralize changes, as one pattern (RE2 and Python's re alike): for
+# Arrow to run over a whole column at once, and for the DataFrames of the audit
+# commands. A line break or control character anywhere; else, with spaces and
+# tabs only before it, a formula character, or a leading tab
+_RISKY_RE2 = r"^[ \t]*[=+\-@]|^\t|[\x00-\x08\x0a-\x1f]"
+_RISKY = re.compile(_RISKY_RE2)
 EXCEL_MAX_CELL = 32767           # characters in one Excel cell
 EXCEL_MAX_ROWS = 1_048_576       # rows in one Excel sheet (the header included)
 CHUNK_ROWS = 50_000              # rows read from the store at a time when writing files
 
 
 def _neutralize(v: str) -> str:
-    return CONTROL_CHARS.sub(" ", ("'" + v) if v.startswith(SPREADSHEET_FORMULA) else v)
+    """A text cell as every CSV and XLSX file gets it (the one rule of every
+    writer): an apostrophe before a value a spreadsheet would run as a formula,
+    each line break (CRLF, CR, LF) and other control character a space. The raw
+    value stays in Parquet and SQLite."""
+    if _FORMULA_START.match(v):
+        v = "'" + v
+    return CONTROL_CHARS.sub(" ", _LINE_BREAK.sub(" ", v))
 
 
 def _safe_for_spreadsheet(df: "pd.DataFrame") -> "pd.DataFrame":
-    """Neutralize cells a spreadsheet would run as formulas (the raw value stays
-    in Parquet and SQLite)."""
+    """A copy of the frame with every text value through :func:`_neutralize`,
+    the column names too. Tested by value, whatever the column's dtype (object,
+    string, pandas 3's str, category, mixed); numbers are left as they are (the
+    raw value stays in Parquet and SQLite)."""
+    import pandas as pd
     out = df.copy()
-    for c in out.columns:
-        if str(out[c].dtype) == "string":
-            s = out[c]
-            risky = s.str.startswith(SPREADSHEET_FORMULA).fillna(False) | s.str.contains(
-                CONTROL_CHARS.pattern, regex=True).fillna(False)
-            if risky.any():
-                out.loc[risky, c] = s[risky].map(_neutralize)
+    for i in range(out.shape[1]):
+        s = out.iloc[:, i]
+        if s.dtype.kind in "biufcmM":            # numbers, booleans, dates: no text in them
+            continue
+        values = s.to_numpy(dtype=object)
+        hits = [j for j, v in enumerate(values) if isinstance(v, str) and _RISKY.search(v)]
+        if hits:
+            values = values.copy()
+            for j in hits:
+                values[j] = _neutralize(values[j])
+            dtype = object if isinstance(s.dtype, pd.CategoricalDtype) else s.dtype
+            out.isetitem(i, pd.Series(values, index=s.index, name=s.name, dtype=dtype))
+    names = [_neutralize(c) if isinstance(c, str) and _RISKY.search(c) else c for c in out.columns]
+    if names != list(out.columns):
+        out.columns = names
     return out
+
+
+def fill_worksheet(ws, df: "pd.DataFrame") -> None:
+    """An openpyxl worksheet's rows from a DataFrame, the header first: every
+    value through :func:`_excel_cell` (neutralized, cut to what a cell holds)
+    and every text cell typed as a string, so that no cell is ever a formula
+    (openpyxl makes one of any text that starts with ``=``)."""
+    from openpyxl.cell.cell import Cell
+
+    def cell(v):
+        c = Cell(ws, value=_sheet_value(v))
+        if isinstance(c.value, str):
+            c.data_type = "s"
+        return c
+    ws.append([cell(v) for v in df.columns])
+    for row in df.itertuples(index=False, name=None):
+        ws.append([cell(v) for v in row])
+
+
+def _sheet_value(v):
+    """A DataFrame value as openpyxl takes it: missing values empty, numpy
+    scalars as Python's, text as :func:`_excel_cell` makes it."""
+    import pandas as pd
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            v = v.item()                        # numpy scalars
+        except (TypeError, ValueError):
+            pass
+    if not isinstance(v, (str, int, float, bool)) and not hasattr(v, "isoformat"):
+        v = str(v)
+    return _excel_cell(v)
 
 
 def _atomic(path: Path, write) -> None:
@@ -365,9 +424,10 @@ def _joined_bytes(array) -> memoryview:
 def _csv_lines(arrays, kinds: list[str], values):
     """The rows as CSV lines, the bytes the csv module writes (checked by the
     tests against pandas' to_csv), built column by column with Arrow's string
-    kernels. Text cells a spreadsheet would run as a formula are neutralized: Arrow
-    finds the few risky cells of a column in one pass, only those are rewritten
-    in Python. REAL cells are Python's repr of the number, as the csv module writes them."""
+    kernels. Text cells a spreadsheet would run as a formula, or holding a line
+    break, are neutralized (:func:`_neutralize`): Arrow finds the few risky cells
+    of a column in one pass, only those are rewritten in Python. REAL cells are
+    Python's repr of the number, as the csv module writes them."""
     import pyarrow as pa
     import pyarrow.compute as pc
     text, lit = pa.large_string(), _text_literal
@@ -416,6 +476,7 @@ def _write_csv_and_parquet(con: sqlite3.Connection, name: str, csv_path: Path, p
 
 
 def _excel_cell(v):
+    """A value as an Excel cell holds it: text neutralized and cut to EXCEL_MAX_CELL."""
     if v is None:
         return None
     if isinstance(v, float) and v != v:
@@ -434,7 +495,7 @@ _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # code points XML 1.0 cannot carry (control characters are already blanked by _neutralize)
 _NOT_XML = regex.compile(r"[\ud800-\udfff\ufffe\uffff]")
 # a text cell that needs more than to be written as it is: neutralized, escaped or cut
-_NEEDS_CARE = re.compile(r"^[=+\-@\t\r]|[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NEEDS_CARE = re.compile(_RISKY_RE2 + r"|[&<>\ud800-\udfff\ufffe\uffff]")
 _STYLES = (f'<styleSheet xmlns="{_MAIN_NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font>'
            '</fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill '
            'patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/>'
@@ -459,7 +520,7 @@ def _xml_text(v: str) -> str:
 
 
 # RE2 (Arrow) form of _NEEDS_CARE: text Arrow holds is valid UTF-8, so has no surrogates
-_NEEDS_CARE_RE2 = r"^[=+\-@\t\r]|[&<>\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+_NEEDS_CARE_RE2 = _RISKY_RE2 + r"|[&<>\x{FFFE}\x{FFFF}]"
 
 
 def _cell_xml(letter: str, r: int, v) -> str | None:

@@ -290,15 +290,22 @@ def write(comp: Comparison, out_dir, con=None) -> list[str]:
     atomic("compare.parquet", lambda p: wide.to_parquet(p, index=False))
 
     def xlsx(p):
-        with pd.ExcelWriter(p, engine="openpyxl") as xw:
-            export._safe_for_spreadsheet(wide).to_excel(xw, sheet_name="compare", index=False)
-            export._safe_for_spreadsheet(comp.long).to_excel(xw, sheet_name="compare_long", index=False)
-            for name, df in (("compare", wide), ("compare_long", comp.long)):
-                ws = xw.sheets[name]
-                ws.freeze_panes = ws.cell(row=2, column=len(LABEL_COLUMNS) + 1 if name == "compare" else 1)
-                for i, col in enumerate(df.columns, 1):
-                    width = min(45, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in df[col].head(200))))
-                    ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+        # openpyxl directly, not pandas' to_excel: every text cell a string cell
+        # (export.fill_worksheet), never a formula
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        wb = Workbook()
+        wb.remove(wb.active)
+        for name, df in (("compare", wide), ("compare_long", comp.long)):
+            ws = wb.create_sheet(name)
+            export.fill_worksheet(ws, df)
+            for c in ws[1]:
+                c.font = Font(bold=True)
+            ws.freeze_panes = ws.cell(row=2, column=len(LABEL_COLUMNS) + 1 if name == "compare" else 1)
+            for i, col in enumerate(df.columns, 1):
+                width = min(45, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in df.iloc[:200, i - 1])))
+                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+        wb.save(p)
     atomic("compare.xlsx", xlsx)
     if con is not None:
         with con:
