@@ -55,7 +55,7 @@ from .models import DocumentInfo, ErrorRow, ExtractionResult
 SUPPORTED = {".txt", ".text", ".md", ".docx", ".pdf", ".doc", ".odt", ".rtf", ".html", ".htm"}
 ENGINES = ("local", "serial", "dask")
 DEFAULT_TIMEOUT = 120.0          # seconds one document may take
-DEFAULT_MAX_MEMORY_MB = 4096     # resident memory one worker may use
+DEFAULT_MAX_MEMORY_MB = 2048     # resident memory one worker may use (a real document needs well under 1 GB)
 MEMORY_POLL = 0.1                # seconds between reads of a busy worker's memory
 DEFAULT_MAX_TASKS = 1000         # documents a worker reads before it is replaced (keeps memory flat)
 LOCK_NAME = ".tdkt.lock"

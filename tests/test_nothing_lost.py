@@ -204,3 +204,25 @@ def test_a_read_only_output_folder_is_one_line_and_the_audit_commands_still_read
     assert "12/CT-UBND" in proc.stdout                   # the registry was read and listed
     for command in ("registry", "check", "compare"):
         assert f"{command}=2" in proc.stdout or f"{command}=0" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_docx_whose_xml_would_take_gigabytes_is_refused_at_once(tmp_path):
+    """Under the zip-bomb limits (a plausible ratio, 200 MB in all) but 60 MB of
+    XML: parsed, it took a worker to 3.6 GB; now an errors row, in seconds."""
+    import random
+    import zipfile
+    from pipeline.api import extract_file
+    rng = random.Random(1)
+    words = "Ủy ban nhân dân tỉnh Chỉ thị số 12/CT-UBND thi đua khen thưởng tập thể cá nhân".split()
+    path = tmp_path / "huge.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            paragraph = "".join(f"<w:p><w:r><w:t>{' '.join(rng.choices(words, k=12))}</w:t></w:r></w:p>"
+                                for _ in range(2000)).encode()
+            for _ in range(60 * 1024 * 1024 // len(paragraph) + 1):
+                f.write(paragraph)
+    result = extract_file(str(path))
+    assert result.document.status == "error"
+    assert "XML would uncompress to" in result.document.error     # refused before parsing

@@ -17,3 +17,15 @@ def open_output_store(out_dir, command: str):
     except store.StoreError as exc:
         print(f"tdkt {command}: {exc}", file=sys.stderr)
         return None
+
+
+def show(text: str) -> None:
+    """Print a command's result. Results are shown before the files are written
+    (so a read-only folder is still read); a reader that went away
+    (`tdkt compare --out DIR | head -1`) must not stop the files being written."""
+    import os
+    import sys
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from . import open_output_store
+from . import open_output_store, show
 
 FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning"}}
 
@@ -18,7 +18,7 @@ def run(args) -> int:
         findings = checks.run_checks(tables)
         if not args.quiet:        # shown before the files are written: a read-only folder is still read
             docs = {d["doc_id"]: d for d in tables["documents"]}
-            print(checks.format_findings(findings, docs))
+            show(checks.format_findings(findings, docs))
         export.replace_table(con, "checks", findings)
         export.write_files(con, args.out, tables=["checks"])
         store.write_sheet(args.out, "checks", export.read_table(con, "checks"))

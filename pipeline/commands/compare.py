@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from . import open_output_store
+from . import open_output_store, show
 
 
 def _split(values):
@@ -22,8 +22,7 @@ def run(args) -> int:
         comp = compare.compare(tables, units=_split(args.unit), periods=_split(args.period),
                                provinces=_split(args.province), figures=not args.no_figures)
         if not args.quiet:    # shown before the files are written: a read-only folder is still read
-            print(compare.format_table(comp))
-            print()
+            show(compare.format_table(comp) + "\n")
         written = compare.write(comp, args.out, con)
     finally:
         con.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 def run(args) -> int:
     from .. import export, registry
-    from . import open_output_store
+    from . import open_output_store, show
     con = open_output_store(args.out, "registry")
     if con is None:
         return 2
@@ -12,14 +12,14 @@ def run(args) -> int:
         n_directives, n_conflicts = registry.rebuild(con)
         # shown before the files are written: a read-only folder is still read
         if args.conflicts:
-            print(registry.describe_conflicts(con))
+            show(registry.describe_conflicts(con))
         else:
             df = export.read_table(con, "directives")
-            print(f"{n_directives} cited documents, {n_conflicts} conflict(s)")
+            show(f"{n_directives} cited documents, {n_conflicts} conflict(s)")
             cols = ["doc_type", "number", "issued_date", "issuer_resolved", "n_citations", "n_documents"]
             with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
                                                      "display.max_colwidth", 40):
-                print(df[cols].to_string(index=False))
+                show(df[cols].to_string(index=False))
         export.write_files(con, args.out)
         print(f"Wrote {args.out}/directives.csv, conflicts.csv (and every table's .csv and .parquet), "
               f"tables.xlsx and {export.DB_NAME}")

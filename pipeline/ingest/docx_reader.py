@@ -36,6 +36,10 @@ from .common import failed, sniff_kind
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024   # zip-bomb guard: total of all entries
 MAX_RATIO = 200                        # and a suspicious compression ratio per entry
+# the XML parts are what costs memory (a parsed tree takes about 12 times its
+# text): 48 MB of XML, some 25 million characters of text, far beyond any real
+# report, keeps a worker under about 700 MB
+MAX_XML = 48 * 1024 * 1024
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -131,6 +135,10 @@ def check_zip(data: bytes) -> str:
             if total > MAX_UNCOMPRESSED:
                 return (f"refused: zip entries would uncompress to {total // (1024 * 1024)} MB "
                         f"(limit {MAX_UNCOMPRESSED // (1024 * 1024)} MB)")
+            xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+            if xml > MAX_XML:
+                return (f"refused: the document's XML would uncompress to {xml // (1024 * 1024)} MB "
+                        f"(limit {MAX_XML // (1024 * 1024)} MB)")
             for info in infos:
                 if info.compress_size and info.file_size > 1024 * 1024 and \
                         info.file_size / info.compress_size > MAX_RATIO * 5:
