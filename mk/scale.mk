@@ -6,10 +6,13 @@
 #   make fuzz         fuzz pipeline.extract_text with atheris for FUZZ_SECONDS (default 60)
 #                     and report what it found (bench/cache/fuzz/).
 #   make test-fast    the test suite without the tests marked slow
+#   make soak         the whole real archive (../shared/archive) through extract, registry,
+#                     check, compare and report: files accounted for, errors by reason, time
+#                     and peak memory per command (bench/cache/soak.md); not part of make test
 BENCH_ARGS   ?= --profile
 FUZZ_SECONDS ?= 60
 
-.PHONY: bench bench-corpus fuzz test-fast
+.PHONY: bench bench-corpus fuzz test-fast soak
 
 bench-corpus: $(STAMP)
 	$(PY) bench/build_corpus.py
@@ -23,3 +26,6 @@ fuzz: $(STAMP)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
+
+soak: $(STAMP)
+	$(PY) bench/soak.py
