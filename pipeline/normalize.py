@@ -5,7 +5,11 @@ new text and, for every new character, the offset of the old character it came
 from. Maps compose, so the final text always knows its source offsets, and a
 record's ``text`` is always ``normalized[start:end]``.
 
-Passes, in order: line endings and odd spaces; Unicode NFC; markdown residue
+Passes, in order: line endings, odd spaces, invisible characters (zero-width
+and bidi controls, listed in rules/normalize.yaml: removed, so that a zero-width
+space inside ``12`` leaves ``12``; a span over the place one stood still maps back
+over it in the source) and look-alike letters (Latin ETH for ``Đ``); Unicode
+NFC; markdown residue
 (``**``, ``|`` lines); hard line breaks inside paragraphs; paragraph breaks that
 split a sentence (page breaks); runs of spaces.
 """
@@ -67,7 +71,7 @@ def _compiled():
 
 
 # plain character classes: the standard engine scans them several times faster
-SPACE_LIKE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u00a0\u2000-\u200a\u202f\u205f\u3000\ufeff\u200b\u200c\u200d]")
+SPACE_LIKE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
 MARKDOWN_EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\S)|(?<=\S)\*{2,3}(?=\S)")
 RULE_LINE = regex.compile(r"(?m)^[ \t]*+[|\-_=*~]*+[ \t]*+$")   # "|", "-------", "** **" (possessive: linear)
@@ -77,8 +81,32 @@ TRAILING_SPACE = regex.compile(r"(?m)(?<![ ])[ ]++$|^[ ]++")   # from the run's 
 WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _odd_characters() -> tuple[re.Pattern, dict]:
+    """One character class for the invisible characters of rules/normalize.yaml
+    (``U+200B`` or a range ``U+202A-U+202E`` each: removed) and its look-alike
+    letters (replaced), with what each becomes."""
+    cfg = rules.load("normalize")
+    out: dict[str, str] = {}
+    for entry in cfg.get("invisible_characters") or []:
+        bounds = [int(cp.strip()[2:], 16) for cp in str(entry).split("-")]
+        out.update((chr(c), "") for c in range(bounds[0], bounds[-1] + 1))
+    out.update(cfg.get("look_alike_letters") or {})
+    # one character per match: a `+` makes the scan of a long text twice as slow
+    return re.compile(f"[{''.join(map(re.escape, out))}]" if out else "(?!)"), out
+
+
+def fold_look_alikes(text: str) -> str:
+    """The look-alike letters of rules/normalize.yaml read as the letters meant
+    (``QÐ`` with a Latin ETH -> ``QĐ``); one character for one."""
+    folds = rules.load("normalize").get("look_alike_letters") or {}
+    return text.translate(str.maketrans(folds)) if folds else text
+
+
 def _pass_spaces(text: str) -> list[Edit]:
     edits = [(m.start(), m.end(), " ") for m in SPACE_LIKE.finditer(text)]
+    pattern, becomes = _odd_characters()
+    edits += [(m.start(), m.end(), becomes[m.group()]) for m in pattern.finditer(text)]
     edits += [(m.start(), m.end(), "\n") for m in CARRIAGE_RETURN.finditer(text)]
     edits.sort()
     return edits
@@ -177,6 +205,51 @@ def _join_lines(prev: str, nxt: str, wrapped: bool) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1)
+def _quotation() -> tuple[re.Pattern, int]:
+    cfg = rules.load("normalize")
+    return re.compile(f"[{re.escape(cfg['quotation_marks'])}]"), int(cfg["quotation_window"])
+
+
+def quote_role(text: str, i: int) -> str:
+    """"open" or "close" for the quotation mark at ``i``, by what touches it, not
+    by its shape (OCR and typists write `khéo“` for `khéo”`): after a word it
+    closes, before one it opens; "" between spaces."""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if not (before.isspace() or before in "([{:/-–—"):
+        return "close"
+    return "open" if not after.isspace() else ""
+
+
+_ROLE_BY_SHAPE = {"“": "open", "„": "open", "«": "open", "”": "close", "»": "close"}
+
+
+def _role(text: str, i: int) -> str:
+    return quote_role(text, i) or _ROLE_BY_SHAPE.get(text[i], "")
+
+
+def _inside_quotation(text: str, start: int, end: int) -> bool:
+    """Does the line break ``text[start:end]`` fall inside a quotation: opened
+    within the window before it (no mark since), closed within the window after
+    it, in the same paragraph?  (`“Vì người nghèo` / `- Không để ai bị bỏ lại
+    phía sau”`: a name wrapped before its dash, not a new item.)"""
+    marks, window = _quotation()
+    lo = max(0, start - window)
+    lo = max(lo, text.rfind("\n\n", lo, start) + 2)
+    roles = [_role(text, m.start()) for m in marks.finditer(text, lo, start)]
+    roles = [r for r in roles if r]
+    if not roles or roles[-1] != "open":
+        return False
+    hi = min(len(text), end + window)
+    blank = text.find("\n\n", end, hi)
+    for m in marks.finditer(text, end, blank if blank >= 0 else hi):
+        role = _role(text, m.start())
+        if role:
+            return role == "close"
+    return False
+
+
 def _is_heading(par: str) -> bool:
     return _is_caps_line(par) or (_starts_item(par) and not par.lstrip().startswith(("-", "+", "•"))
                                   and len(par) <= 120)
@@ -237,7 +310,7 @@ def _pass_breaks(text: str, to_source=None, page_starts=()) -> list[Edit]:
             join = _join_paragraphs(prev, nxt)
             repl = " " if join else "\n\n"
         else:
-            join = _join_lines(prev, nxt, wrapped)
+            join = _join_lines(prev, nxt, wrapped) or _inside_quotation(text, m.start(), m.end())
             repl = " " if join else "\n"
         if repl != m.group():
             edits.append((m.start(), m.end(), repl))
