@@ -27,7 +27,9 @@ What a reader of the scan sees, and Tesseract alone does not give:
   Tesseract often drops it from ``Ế`` in capitals; it is put back.
 * Other dropped or confused tone marks (``Băng khen``, ``Luật Thì đua``) are
   repaired over all OCR'd pages of a document at once (:func:`repair_pages`,
-  ``ocr_repair``: the document's own words are part of the evidence).
+  ``ocr_repair``: the document's own words are part of the evidence), after
+  the letters and quotes Tesseract writes for others (``QÐ``, ``QĐÐ-UBND``,
+  ``“Dân vận khéo“``: ``ocr_repair.fix_forms``).
 
 Tesseract runs with ``OMP_THREAD_LIMIT=1`` (its OpenMP threads make one page
 several times slower on a small machine and fight with the batch's worker
@@ -158,11 +160,15 @@ def ocr_page(pdf, index: int):
 def repair_pages(pages: list) -> int:
     """Tone-mark repair (``ocr_repair``) of the OCR'd pages' lines, in place;
     returns the number of words changed.  The lines are read as one text so
-    that a word broken over two lines, and the words of the other pages, count."""
-    from .ocr_repair import repair
+    that a word broken over two lines, and the words of the other pages, count.
+    Letter forms and quotes are put right first (``ocr_repair.fix_forms``)."""
+    from .ocr_repair import fix_forms, repair
     lines = [line for page in pages for line in page.lines]
     if not lines:
         return 0
+    fixed = fix_forms("\n".join(line.text for line in lines)).split("\n")
+    for line, line_text in zip(lines, fixed):        # fix_forms keeps the line breaks
+        line.text = line_text
     text, changed = repair("\n".join(line.text for line in lines))
     if changed:
         pos = 0

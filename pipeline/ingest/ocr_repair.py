@@ -27,6 +27,9 @@ marks back where the text itself says what they must be:
 
 The repair keeps every character count (NFC Vietnamese letters are single
 code points whatever their marks), so line boxes and offsets stay valid.
+
+:func:`fix_forms` runs before it: look-alike letters (``QÐ``), a doubled
+``Đ`` in a code (``QĐÐ-UBND``) and a closing quote read as an opening one.
 """
 from __future__ import annotations
 
@@ -318,6 +321,65 @@ class _Repairer:
             after = self.text[s.end:s.end + 4].lstrip(" :")
             if after[:1].isdigit():
                 put(s, fixes[_form(s.text)])
+
+
+@functools.lru_cache(maxsize=1)
+def _doubled_in_codes():
+    """(pattern, doubled -> abbreviation) for a kind abbreviation of
+    rules/citations.yaml (``QĐ``, ``NĐ``) written with one of the
+    ``doubled_in_codes`` letters twice, standing alone or as a part of a code;
+    None when there is none."""
+    letters = rules.load("ocr_repair").get("doubled_in_codes") or []
+    variants = {}
+    for kind in rules.load("citations")["doc_kinds"]:
+        for abbr in kind.get("abbr") or []:
+            for i, ch in enumerate(abbr):
+                if ch in letters:
+                    variants[abbr[:i] + ch + abbr[i:]] = abbr
+    if not variants:
+        return None
+    return regex.compile(r"(?<![\p{L}])(" + "|".join(map(regex.escape, variants)) + r")(?![\p{L}])"), variants
+
+
+def fix_forms(text: str) -> str:
+    """Letters and marks Tesseract writes in place of the ones meant (OCR'd
+    text only), before the tone-mark repair:
+
+    * look-alike letters (Latin ETH ``Ð`` for ``Đ``; rules/normalize.yaml);
+    * a kind abbreviation with its ``Đ`` doubled in a code: ``QĐÐ-UBND`` ->
+      ``QĐ-UBND`` (only known abbreviations: ``ĐĐBQH`` is a real one);
+    * a second opening quote while one is open, where a quote closes (after a
+      word, or between spaces: ``normalize.quote_role``): the closing one
+      (``“Dân vận khéo“`` -> ``“Dân vận khéo”``).
+
+    Line breaks are kept (the OCR path splits the text back into its lines)."""
+    from ..normalize import fold_look_alikes
+    text = fold_look_alikes(text)
+    doubled = _doubled_in_codes()
+    if doubled:
+        pattern, variants = doubled
+        text = pattern.sub(lambda m: variants[m.group(1)], text)
+    return _pair_quotes(text)
+
+
+def _pair_quotes(text: str) -> str:
+    from ..normalize import quote_role
+    cfg = rules.load("ocr_repair")
+    opening, closing = cfg["paired_quotes"]
+    straight, window = '"', int(cfg["quote_window"])
+    chars = list(text)
+    open_mark, open_at = "", -1
+    for m in regex.finditer(f"[{regex.escape(opening + closing + straight)}]", text):
+        i, ch = m.start(), m.group()
+        is_open = bool(open_mark) and i - open_at <= window
+        if ch == opening and is_open and quote_role(text, i) != "open":
+            chars[i] = closing if open_mark == opening else straight
+            open_mark = ""
+        elif ch == opening or (ch == straight and not is_open):
+            open_mark, open_at = ch, i
+        else:
+            open_mark = ""
+    return "".join(chars)
 
 
 def repair(text: str) -> tuple[str, int]:
