@@ -18,9 +18,11 @@ a ``str`` of Windows-1252 code points (what Word stores in a .docx run set in
 TCVN3 has no capital letters with tone marks: documents set capitals in an
 upper-case font (``.VnTimeH``), whose text :func:`to_unicode` upper-cases when
 ``uppercase=True``.  In a .txt the font is lost; ``restore_case=True`` upper-cases
-a toned letter inside a word whose other letters are capitals (``KÕT`` -> ``KẾT``)
-and at the start of a sentence; a capital toned letter elsewhere (``Ủy ban`` in
-mid-sentence) comes back lower-case.
+a toned letter inside a word whose other letters are capitals (``KÕT`` -> ``KẾT``),
+at the start of a sentence, and in the names of bodies the rules list
+(``Chủ tịch Ủy ban nhân dân``; a name with no other capital, ``của Ủy ban nhân
+dân``, only after ``của``: see ``case_names`` in rules/legacy_encodings.yaml);
+a capital toned letter elsewhere comes back lower-case.
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+
+import regex
 
 ENCODINGS = ("tcvn3", "vni")
 
@@ -204,7 +208,8 @@ def _restore_case(out: str, legacy: str) -> str:
     * in a word whose other letters are capitals (2+): ``KÕT`` -> ``KẾT``;
     * in a short word (``Tæ``, ``Ë``) on a line whose words are mostly capitals
       with Vietnamese letters (a heading), ignoring ASCII abbreviations;
-    * the first letter of a sentence or paragraph."""
+    * the first letter of a sentence or paragraph;
+    * the names of bodies of rules/legacy_encodings.yaml ``case_names``."""
     tb = table("tcvn3")
     if len(out) != len(legacy):
         return out
@@ -238,7 +243,72 @@ def _restore_case(out: str, legacy: str) -> str:
             elif start in lower_only and _sentence_start(out, start):
                 chars[start] = chars[start].upper()
         line_start += len(line) + 1
+    _restore_names(chars, lower_only)
     return "".join(chars)
+
+
+def _strings(value):
+    """Every string under a rules value (keys and values of mappings, lists)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+
+
+@functools.lru_cache(maxsize=1)
+def _case_names():
+    """The names of rules/legacy_encodings.yaml ``case_names`` that hold a
+    capital TCVN3 cannot write, as TCVN3 text reads them (``ủy ban nhân dân``):
+    (pattern of those with a capital left, pattern of a ``case_name_leads``
+    word and one of the others, {as read: name})."""
+    from .. import rules
+    cfg = _config()["tcvn3"]
+    tb = table("tcvn3")
+    names = {}
+    for rules_name, keys in (cfg.get("case_names") or {}).items():
+        data = rules.load(rules_name)
+        for key in keys:
+            for name in _strings(data.get(key)):
+                name = unicodedata.normalize("NFC", name)
+                lossy = "".join(c.lower() if c.isupper() and c not in tb.encode and c.lower() in tb.encode
+                                else c for c in name)
+                if lossy != name:
+                    names[lossy] = name
+    with_caps = [w for w in names if any(c.isupper() for c in w)]
+    bare = [w for w in names if w not in with_caps]
+    leads = rules.alternation(cfg.get("case_name_leads") or [])
+    anywhere = regex.compile(rules.alternation(with_caps)) if with_caps else None
+    after_lead = regex.compile(rf"(?i:{leads})\s+({rules.alternation(bare)})") if bare and leads else None
+    return anywhere, after_lead, names
+
+
+def _restore_names(chars: list, lower_only: set) -> None:
+    """Upper-case, in place, the letters of the rules' names of bodies that
+    TCVN3 could not write as capitals (see ``_case_names``)."""
+    text = "".join(chars)
+    if not any(c.isspace() for c in text):
+        return                          # a single word (detection) holds no name
+    anywhere, after_lead, names = _case_names()
+    spans = []
+    if anywhere:
+        spans += [m.span() for m in anywhere.finditer(text)]
+    if after_lead:
+        spans += [m.span(1) for m in after_lead.finditer(text)]
+    for start, end in spans:
+        written = regex.sub(r"\s+", " ", text[start:end])
+        name = names.get(written)
+        if name is None:
+            continue
+        words = [(m.start(), m.group()) for m in regex.finditer(r"\S+", text[start:end])]
+        for (offset, word), model in zip(words, name.split(" ")):
+            for k, (c, want) in enumerate(zip(word, model)):
+                if c != want and start + offset + k in lower_only:
+                    chars[start + offset + k] = want
 
 
 def _sentence_start(text: str, pos: int) -> bool:
