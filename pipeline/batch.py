@@ -410,6 +410,9 @@ class Worker:
             except OSError:
                 pass
         self._log.close()
+        # what a killed worker's office conversion left (soffice processes, temp folders)
+        from .ingest.office_reader import cleanup_after_worker
+        cleanup_after_worker(self.proc.pid)
 
     def close(self) -> None:
         """Let the worker finish (EOF on its input), kill it if it lingers."""

@@ -334,13 +334,7 @@ def test_batch_leaves_no_office_folders(tmp_path, private_tmp, monkeypatch):
     src.mkdir()
     for name in ("000_749e481ad73445fb.odt", "000_749e481ad73445fb.rtf"):
         (src / name).write_bytes((FORMS / name).read_bytes())
-    # how batch.py calls it for every worker it ends (a no-op second call once it does)
-    kill = batch.Worker.kill
-
-    def kill_and_clean(self):
-        kill(self)
-        office_reader.cleanup_after_worker(self.proc.pid)
-    monkeypatch.setattr(batch.Worker, "kill", kill_and_clean)
+    # batch.Worker.kill calls office_reader.cleanup_after_worker for every worker it ends
     summary = batch.run([str(src)], str(tmp_path / "out"), workers=1, quiet=True)
     assert summary.documents == 2 and summary.errors == 0
     assert leftovers(private_tmp) == []
