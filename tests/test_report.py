@@ -46,6 +46,7 @@ def report(tmp_path_factory):
     try:
         assert main(["extract", "in", "--out", "out", "--quiet", "--workers", "1"]) == 0
         assert main(["check", "--out", "out", "--quiet"]) == 0
+        shutil.rmtree(src)              # the page comes from the store alone: texts included
         assert main(["report", "--out", "out", "--quiet"]) == 0
     finally:
         os.chdir(cwd)

@@ -1,9 +1,11 @@
 """Reading the output folder's store for the audit commands."""
 from __future__ import annotations
 
+import codecs
 import math
 import os
 import sqlite3
+import zlib
 from dataclasses import asdict
 from pathlib import Path
 
@@ -86,3 +88,108 @@ def write_sheet(out_dir: str | os.PathLike, name: str, df: pd.DataFrame) -> None
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     wb.save(tmp)
     os.replace(tmp, path)
+
+
+# --- the report's reads: one document at a time, bounded ---------------------
+
+def table_columns(con: sqlite3.Connection, name: str) -> list[str]:
+    """The record type's columns this store has (all of them after connect)."""
+    have = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
+    return [c for c in export.columns(export.table_types()[name]) if c in have]
+
+
+def iter_rows(con: sqlite3.Connection, name: str, where: str = "", params: tuple = (), order: str = "",
+              limit: int | None = None, cols: list[str] | None = None):
+    """Rows of one table as plain dicts (SQLite's own types: int, float, str,
+    None), straight from SQLite, one at a time: cheap enough to call once per
+    document, and a whole table never held. ``cols``: the table's columns as
+    ``table_columns`` gave them (read once, not per call)."""
+    cols = cols if cols is not None else table_columns(con, name)
+    if not cols:
+        return
+    sql = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"'
+    if where:
+        sql += f" WHERE {where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    try:
+        cur = con.execute(sql, params)
+    except sqlite3.OperationalError:          # a table this store does not have
+        return
+    for row in cur:
+        yield dict(zip(cols, row))
+
+
+def select_rows(con: sqlite3.Connection, name: str, where: str = "", params: tuple = (), order: str = "",
+                limit: int | None = None, cols: list[str] | None = None) -> list[dict]:
+    """``iter_rows`` as a list."""
+    return list(iter_rows(con, name, where, params, order, limit, cols))
+
+
+def doc_rows(con: sqlite3.Connection, name: str, doc_id: str, limit: int | None = None,
+             cols: list[str] | None = None) -> list[dict]:
+    """One document's rows of a mention table in text order (the first ``limit``)."""
+    return select_rows(con, name, "doc_id = ?", (doc_id,), "start, rowid", limit, cols)
+
+
+def counts_by_doc(con: sqlite3.Connection, name: str) -> dict[str, int]:
+    try:
+        return dict(con.execute(f'SELECT doc_id, COUNT(*) FROM "{name}" GROUP BY doc_id'))
+    except sqlite3.OperationalError:
+        return {}
+
+
+def stored_text_ids(con: sqlite3.Connection) -> set[str]:
+    """The documents whose normalized text the store holds."""
+    try:
+        return {r[0] for r in con.execute(f'SELECT doc_id FROM "{export.TEXTS_TABLE}" WHERE text IS NOT NULL')}
+    except sqlite3.OperationalError:          # a store written before texts were kept
+        return set()
+
+
+TEXT_CHUNK = 1 << 16      # compressed bytes read at a time
+
+
+def read_text_head(con: sqlite3.Connection, doc_id: str, max_chars: int) -> tuple[str | None, bool]:
+    """The first ``max_chars`` characters of a document's stored normalized
+    text (see ``export.read_text``) and whether it goes on: the compressed
+    bytes are read and inflated a chunk at a time and the reading stops at
+    the cut, so a huge text costs no more than ``max_chars`` of it. (None,
+    False) when the store has no text for the document."""
+    try:
+        row = con.execute(f'SELECT rowid, length(text) FROM "{export.TEXTS_TABLE}" WHERE doc_id = ?',
+                          (doc_id,)).fetchone()
+    except sqlite3.OperationalError:
+        return None, False
+    if row is None or row[1] is None:
+        return None, False
+    if not hasattr(con, "blobopen"):          # Python < 3.11: the whole text, then the cut
+        text = export.read_text(con, doc_id)
+        return (None, False) if text is None else (text[:max_chars], len(text) > max_chars)
+    inflate = zlib.decompressobj()
+    decode = codecs.getincrementaldecoder("utf-8")()
+    pieces: list[str] = []
+    have = 0
+    with con.blobopen(export.TEXTS_TABLE, "text", row[0], readonly=True) as blob:
+        while have <= max_chars:
+            chunk = blob.read(TEXT_CHUNK)
+            # at most the bytes of the characters still wanted (and one more) come out
+            room = 4 * (max_chars + 1 - have) + 4
+            data = inflate.decompress(chunk, room) if chunk else inflate.flush()
+            while data:
+                part = decode.decode(data)
+                pieces.append(part)
+                have += len(part)
+                if have > max_chars or not inflate.unconsumed_tail:
+                    break
+                data = inflate.decompress(inflate.unconsumed_tail, 4 * (max_chars + 1 - have) + 4)
+            if not chunk or inflate.eof:
+                if have <= max_chars:
+                    part = decode.decode(b"", final=True)
+                    pieces.append(part)
+                    have += len(part)
+                break
+    text = "".join(pieces)
+    return text[:max_chars], have > max_chars

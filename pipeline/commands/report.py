@@ -6,10 +6,11 @@ import sys
 
 def run(args) -> int:
     from ..audit import store
-    from ..report import build_report
+    from ..report import ReportError, build_report
     try:
-        path = build_report(args.out, args.html, args.doc)
-    except store.StoreError as exc:
+        path = build_report(args.out, args.html, args.doc, max_chars=args.max_chars, per_page=args.per_page,
+                            one_page=args.one_page)
+    except (store.StoreError, ReportError) as exc:
         print(f"tdkt report: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:
@@ -17,17 +18,41 @@ def run(args) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    import argparse
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return n
+
+
 def register(sub) -> None:
+    from ..report import limits as render
     p = sub.add_parser(
         "report", help="write DIR/report.html: texts with highlighted spans, tables, checks, charts",
-        description="Write one self-contained HTML page (no network; inline CSS, JS and SVG) for the output "
+        description="Write a self-contained HTML review (no network; inline CSS, JS and SVG) of the output "
                     "folder DIR that `tdkt extract` filled: per document its text with every extracted span "
                     "highlighted by kind (hover shows the normalized values), its tables with each row "
-                    "linking to its span, the checks with links to their spans, and charts of award counts "
-                    "per unit and year. Source files are read again (ingest and normalize only) for the texts.")
+                    "linking to its span, the checks (as `tdkt check` stored them) with links to their spans, "
+                    "and charts of award counts per unit and year. Everything is read from the store: no "
+                    "source file is read again, and documents extract could not read are listed with their "
+                    "error. Above --one-page documents the per-document sections go to pages "
+                    "report/0001.html ... (beside the page) linked from its summary.")
     p.add_argument("--out", required=True, metavar="DIR", help="the output folder `tdkt extract` filled")
-    p.add_argument("--html", metavar="FILE", default=None, help="write the page here instead of DIR/report.html")
+    p.add_argument("--html", metavar="FILE", default=None,
+                   help="write the page here instead of DIR/report.html (its pages, if any, to the folder "
+                        "of the same name without .html)")
     p.add_argument("--doc", action="append", metavar="TEXT", default=None,
                    help="only documents whose path contains TEXT (repeatable); the whole folder otherwise")
+    p.add_argument("--max-chars", type=_positive, default=render.MAX_CHARS, metavar="N",
+                   help=f"show at most N characters of each document's text (default {render.MAX_CHARS:,}); "
+                        "the rows beyond are listed, not highlighted")
+    p.add_argument("--one-page", type=int, default=render.ONE_PAGE, metavar="N",
+                   help=f"one page for up to N documents (default {render.ONE_PAGE}); more go to pages")
+    p.add_argument("--per-page", type=_positive, default=render.PER_PAGE, metavar="N",
+                   help=f"documents per page when split (default {render.PER_PAGE})")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(func=run)
