@@ -80,10 +80,7 @@ def write_sheet(out_dir: str | os.PathLike, name: str, df: pd.DataFrame) -> None
     if name in wb.sheetnames:
         del wb[name]
     ws = wb.create_sheet(name, index)
-    sheet = export._safe_for_spreadsheet(df)
-    ws.append(list(sheet.columns))
-    for row in sheet.itertuples(index=False):
-        ws.append([clean(v) for v in row])
+    export.fill_worksheet(ws, df)          # every text cell a string cell: never a formula
     ws.freeze_panes = "A2"
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     wb.save(tmp)
