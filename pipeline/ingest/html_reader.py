@@ -2,47 +2,58 @@
 
 Decoding: a byte order mark, else the ``<meta charset>`` (or ``http-equiv``
 content type) in the first 4 KB, else the .txt detection (UTF-8, TCVN3 / VNI,
-Windows-1258).  Legacy TCVN3 / VNI text is converted like a .txt file's.
+Windows-1258).  Legacy TCVN3 / VNI text is converted like a .txt file's.  Bytes
+that decode to no text (control characters, invalid sequences: an image, an
+archive, random data named .html) are an error: ``not an HTML or text file
+(binary data)``.
 
-Dropped with everything inside them: ``script style noscript template svg
-canvas iframe object head nav aside form button select`` and ``header footer``
-(except inside ``article`` / ``main``, where they hold the article's own title
-and byline); elements that are ``hidden``, ``display:none``, or whose role is
-navigation / banner / contentinfo / complementary / search; and, outside
-``article`` / ``main``, elements whose class or id names site furniture (menu,
-breadcrumb, sidebar, share, related, comment, ...).
+The page is parsed by the standard library's ``html.parser`` (no network, no
+DTD, no entity but HTML's own: nothing to expand) into a tree
+(:mod:`.html_tree`), and :mod:`.html_content` tells the article from the site
+around it: scripts, styles, hidden elements and the like are never text; the
+article is the block with the most text outside links, and it is kept with
+every element around it (an ASP.NET ``<form>`` wrapping the whole page, a
+layout table, a wrapper named like a sidebar); anywhere else, menus,
+breadcrumbs, side columns, related and other news, share and comment boxes,
+ads, header and footer are dropped, recognised by tag, role, the class and id
+words of ``rules/html.yaml`` (Vietnamese ones too: ``cot-phai``, ``tin-khac``,
+``tin-lien-quan``, ``binh-luan``...), blocks of links, or the heading that
+opens a box (``Tin liên quan``, ``Các tin khác:``).  A page where that leaves
+no text but which has visible text is read whole (``error`` notes it, status
+stays ok); ``web page has no text`` only when it has none.
 
 Kept as paragraphs (blank line between): headings, paragraphs, list items
 (``1. `` in an ordered list, ``- `` in a bulleted one), block quotes, captions
 and every other block; ``<br>`` is a line break inside a paragraph; a table row
-is one paragraph with its cells joined by " | " (as in DOCX).  Whitespace inside
-a block collapses to single spaces (``<pre>`` keeps its lines).
+is one paragraph with its cells joined by " | " (as in DOCX), except in a
+layout table (one that holds the article in a cell, or another table), whose
+cells are blocks.  Whitespace inside a block collapses to single spaces
+(``<pre>`` keeps its lines).
 """
 from __future__ import annotations
 
 import codecs
 import re
-from html.parser import HTMLParser
 
 from ..models import SourceText
+from . import html_content, html_tree
 from .common import failed, sniff_kind
 
-_DROP = {"script", "style", "noscript", "template", "svg", "canvas", "iframe", "object",
-         "head", "nav", "aside", "form", "button", "select", "textarea", "map", "dialog"}
-_DROP_OUTSIDE_ARTICLE = {"header", "footer"}
-_DROP_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"}
-_FURNITURE = {"menu", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "sidebar",
-              "share", "sharing", "social", "related", "comment", "comments", "advert",
-              "advertisement", "ads", "banner", "cookie", "cookies", "footer", "header",
-              "topbar", "toolbar", "pagination", "pager", "widget", "newsletter", "login"}
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-         "param", "source", "track", "wbr"}
 _BLOCK = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6",
           "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "figure", "figcaption",
           "caption", "table", "thead", "tbody", "tfoot", "address", "center", "hr", "body",
-          "html", "header", "footer", "fieldset", "legend", "details", "summary"}
+          "html", "header", "footer", "fieldset", "legend", "details", "summary",
+          "form", "nav", "aside"}
+_LAYOUT_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th"}
 _WS = re.compile(r"[ \t\r\n\f\v\u200b]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+# characters no text has: C0 controls but tab and line ends, DEL, U+FFFD (C1 controls
+# are left out: a page labelled ISO-8859-1 writes Windows-1252 quotes as them)
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_BINARY_SHARE = 0.1
+_MAGIC = ((b"\x1f\x8b", "gzip-compressed"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+          (b"GIF8", "a GIF image"), (b"BM", "a BMP image"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+          (b"Rar!", "a RAR archive"))
 
 
 def read_html(data: bytes) -> SourceText:
@@ -52,18 +63,31 @@ def read_html(data: bytes) -> SourceText:
     text, encoding, note = decode_html(data)
     if text is None:
         return failed(note)
-    parser = _Parser()
+    if _binary(text):
+        what = next((f": {name}" for magic, name in _MAGIC if data.startswith(magic)), "")
+        return failed(f"not an HTML or text file (binary data{what})")
     try:
-        parser.feed(text)
-        parser.close()
-    except Exception as exc:  # html.parser is lenient; be safe anyway
+        root = html_tree.parse(text)
+        html_content.analyse(root)
+        body = _render(root)
+        if not body.strip() and root.chars:
+            # no article found, but the page has visible text: read all of it
+            html_content.analyse(root, furniture=False)
+            body = _render(root)
+            note = note or "no article found on the web page: all its visible text was read"
+    except Exception as exc:  # html.parser is lenient and every walk iterative; be safe anyway
         return failed(f"cannot parse the web page ({exc.__class__.__name__}: {exc})")
-    body = "\n\n".join(parser.paragraphs)
     if not body.strip():
         return SourceText(doc_id="", source_path="", format="", text=body, encoding=encoding,
-                          error="web page has no text")
+                          status="error", error="web page has no text")
     return SourceText(doc_id="", source_path="", format="", text=body, encoding=encoding,
                       error=note)
+
+
+def _binary(text: str) -> bool:
+    """Mostly characters no text has (the first 64 K characters are enough)."""
+    sample = text[:65536]
+    return bool(sample) and len(_NOT_TEXT.findall(sample)) > _BINARY_SHARE * len(sample)
 
 
 def decode_html(data: bytes) -> tuple[str | None, str, str]:
@@ -99,40 +123,41 @@ def _visible_sample(text: str) -> str:
     return re.sub(r"(?s)<[^>]*>", " ", text)
 
 
-class _Parser(HTMLParser):
+def _render(root: html_tree.Node) -> str:
+    """The text of the kept elements (``drop`` and ``hard`` ones left out)."""
+    out = _Renderer()
+    stack: list = [(root, 0)]
+    while stack:
+        node, i = stack[-1]
+        if i == 0 and node is not root:
+            out.start(node)
+        if i < len(node.children):
+            stack[-1] = (node, i + 1)
+            child = node.children[i]
+            if isinstance(child, str):
+                out.data(child)
+            elif child.tag in html_tree.VOID:
+                out.void(child.tag)
+            elif not (child.hard or child.drop):
+                stack.append((child, 0))
+            continue
+        stack.pop()
+        if node is not root:
+            out.end(node)
+    return out.finish()
+
+
+class _Renderer:
     def __init__(self):
-        super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
         self.buf: list[str] = []
-        self.stack: list[str] = []          # open elements (for implied end tags)
-        self.skip_depth = 0                 # > 0 while inside a dropped element
-        self.skip_tag_stack: list[int] = [] # stack indexes where a drop started
-        self.article = 0
         self.pre = 0
         self.lists: list[list] = []         # [ordered, counter]
+        self.tables: list[bool] = []        # open tables: layout or not
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
 
     # ------------------------------------------------------------ helpers
-    def _dropped(self, tag: str, attrs: dict) -> bool:
-        if tag in _DROP:
-            return True
-        if tag in _DROP_OUTSIDE_ARTICLE and not self.article:
-            return True
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-            return True
-        style = (attrs.get("style") or "").replace(" ", "").lower()
-        if "display:none" in style or "visibility:hidden" in style:
-            return True
-        if (attrs.get("role") or "").lower() in _DROP_ROLES:
-            return True
-        if not self.article and tag not in ("body", "html", "main", "article"):
-            names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-            words = set(re.split(r"[\s_\-]+", names))
-            if words & _FURNITURE:
-                return True
-        return False
-
     def _flush(self) -> None:
         if self.cell is not None:           # a block inside a table cell: a line break in the cell
             self.cell.append("\n")
@@ -155,31 +180,31 @@ class _Parser(HTMLParser):
         else:
             self.buf.append(text)
 
+    def _layout(self, tag: str) -> bool:
+        return tag in _LAYOUT_PARTS and bool(self.tables) and self.tables[-1]
+
     # ------------------------------------------------------------ events
-    def handle_starttag(self, tag, attrs):
-        attrs = {k.lower(): (v or "") for k, v in attrs}
-        if tag in _VOID:
-            if self.skip_depth:
-                return
-            if tag == "br":
-                self._add("\n")
-            elif tag == "hr":
-                self._flush()
-            return
-        self.stack.append(tag)
-        if self.skip_depth:
-            self.skip_depth += 1
-            return
-        if self._dropped(tag, attrs):
-            self.skip_depth = 1
-            return
-        if tag in ("article", "main"):
-            self.article += 1
+    def void(self, tag: str) -> None:
+        if tag == "br":
+            self._add("\n")
+        elif tag == "hr":
+            self._flush()
+
+    def start(self, node: html_tree.Node) -> None:
+        tag, attrs = node.tag, node.attrs
         if tag == "pre":
             self.pre += 1
         if tag in ("ul", "ol"):
             start = attrs.get("start", "1")
             self.lists.append([tag == "ol", (int(start) - 1) if start.isdigit() else 0])
+        if tag == "table":
+            self.tables.append(node.layout)
+            if node.layout:                 # a layout table: its cells are blocks
+                self._flush()
+                return
+        if self._layout(tag):
+            self._flush()
+            return
         if tag == "tr":
             self._flush()
             self.row = []
@@ -190,7 +215,7 @@ class _Parser(HTMLParser):
                 self.row = []
             self.cell = []
             return
-        if tag in _BLOCK or tag == "li":
+        if tag in _BLOCK:
             self._flush()
         if tag == "li":
             if self.lists:
@@ -201,31 +226,19 @@ class _Parser(HTMLParser):
                 else:
                     self._add("- ")
 
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag):
-        if tag in _VOID or tag not in self.stack:
-            return
-        # close implied elements up to this one
-        while self.stack:
-            open_tag = self.stack.pop()
-            self._close(open_tag)
-            if open_tag == tag:
-                break
-
-    def _close(self, tag: str) -> None:
-        if self.skip_depth:
-            self.skip_depth -= 1
-            return
-        if tag in ("article", "main"):
-            self.article = max(0, self.article - 1)
+    def end(self, node: html_tree.Node) -> None:
+        tag = node.tag
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
         if tag in ("ul", "ol") and self.lists:
             self.lists.pop()
+        if tag == "table" and self.tables:
+            if self.tables.pop():
+                self._flush()
+                return
+        elif self._layout(tag):
+            self._flush()
+            return
         if tag in ("td", "th"):
             if self.cell is not None and self.row is not None:
                 cell_text = self._clean_cell("".join(self.cell))
@@ -237,7 +250,7 @@ class _Parser(HTMLParser):
             return
         if tag == "table":
             self._end_row()
-        if tag in _BLOCK or tag == "li":
+        if tag in _BLOCK:
             self._flush()
 
     def _clean_cell(self, text: str) -> str:
@@ -253,14 +266,10 @@ class _Parser(HTMLParser):
                 self.paragraphs.append(" | ".join(self.row))
             self.row = None
 
-    def handle_data(self, data):
-        if self.skip_depth:
-            return
+    def data(self, data: str) -> None:
         self._add(data)
 
-    def close(self):
-        super().close()
-        while self.stack:
-            self._close(self.stack.pop())
+    def finish(self) -> str:
         self._end_row()
         self._flush()
+        return "\n\n".join(self.paragraphs)
