@@ -51,6 +51,7 @@ from pathlib import Path
 
 from . import __version__, export, rules
 from .models import DocumentInfo, ErrorRow, ExtractionResult
+from .progress import Progress
 
 SUPPORTED = {".txt", ".text", ".md", ".docx", ".pdf", ".doc", ".odt", ".rtf", ".html", ".htm"}
 ENGINES = ("local", "serial", "dask")
@@ -638,69 +639,6 @@ def _dask_results(files: list[str], scheduler, timeout: float | None, max_memory
             client.close()
 
 
-# ----------------------------------------------------------------- progress
-
-class Progress:
-    """Files, MB, rows, errors, rate and ETA: a bar redrawn in place on a
-    terminal, a log line every ``every`` seconds otherwise, nothing when quiet."""
-
-    def __init__(self, n_files: int, n_bytes: int, quiet: bool = False, stream=None, every: float | None = None):
-        self.stream = stream or sys.stderr
-        self.quiet = quiet
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.every = every if every is not None else float(os.environ.get("TDKT_PROGRESS_SECONDS",
-                                                                          0.2 if self.tty else 10))
-        self.n_files, self.n_bytes = n_files, n_bytes
-        self.files = self.bytes = self.rows = self.errors = 0
-        self.t0 = time.monotonic()
-        self.last = self.t0
-
-    def update(self, result: ExtractionResult, nbytes: int) -> None:
-        self.files += 1
-        self.bytes += nbytes
-        self.rows += sum(len(v) for k, v in result.tables().items() if k not in ("documents", "errors"))
-        self.errors += len(result.errors)
-        now = time.monotonic()
-        if not self.quiet and (now - self.last >= self.every or self.files == self.n_files):
-            self.last = now
-            self._show(now)
-
-    def line(self, now: float | None = None) -> str:
-        now = now or time.monotonic()
-        secs = max(now - self.t0, 1e-9)
-        rate = self.bytes / 1e6 / secs
-        left = (self.n_bytes - self.bytes) / 1e6 / rate if rate > 0 else float("inf")
-        eta = _clock(left) if left != float("inf") else "?"
-        return (f"{self.files}/{self.n_files} files, {self.bytes / 1e6:.1f}/{self.n_bytes / 1e6:.1f} MB, "
-                f"{self.rows} rows, {self.errors} errors, {rate:.2f} MB/s, "
-                f"{self.files / secs:.1f} files/s, ETA {eta}")
-
-    def _show(self, now: float) -> None:
-        if self.tty:
-            frac = self.bytes / self.n_bytes if self.n_bytes else self.files / max(self.n_files, 1)
-            width = 20
-            full = int(frac * width)
-            bar = "█" * full + " " * (width - full)
-            self.stream.write(f"\r[tdkt] |{bar}| {frac:4.0%} {self.line(now)}\x1b[K")
-            if self.files == self.n_files:
-                self.stream.write("\n")
-        else:
-            self.stream.write(f"[tdkt] {self.line(now)}\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if not self.quiet and self.tty and 0 < self.files < self.n_files:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
 # ----------------------------------------------------------------- the output folder
 
 class _Lock:
@@ -880,7 +818,7 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
             summary.documents += 1
             summary.errors += len(result.errors)
             summary.bytes += sizes.get(path, 0)
-            progress.update(result, sizes.get(path, 0))
+            progress.update(result, sizes.get(path, 0), path)
     finally:
         close = getattr(results, "close", None)
         if close:

@@ -253,19 +253,25 @@ def _result(rows: int, errors: int = 0) -> ExtractionResult:
     return r
 
 
-def test_progress_on_a_terminal_is_a_bar():
+def test_progress_on_a_terminal_is_a_bar(monkeypatch):
+    """More in tests/test_progress.py."""
     class Tty(io.StringIO):
         def isatty(self):
             return True
-    stream = Tty()
-    p = batch.Progress(n_files=2, n_bytes=2_000_000, stream=stream)
-    p.update(_result(3), 1_000_000)
-    p.update(_result(4, errors=1), 1_000_000)
+    monkeypatch.setenv("COLUMNS", "120")
+    stream, now = Tty(), [0.0]
+    p = batch.Progress(n_files=2, n_bytes=2_000_000, stream=stream, clock=lambda: now[0])
+    now[0] = 1.0
+    p.update(_result(3), 1_000_000, "corpus/a.txt")
+    now[0] = 2.0
+    p.update(_result(4, errors=1), 1_000_000, "corpus/b.txt")
+    p.close()
     shown = stream.getvalue()
-    assert shown.startswith("\r[tdkt] |") and "100%" in shown and shown.endswith("\n")
+    assert shown.startswith("\r  0%|") and "100%|" in shown and shown.endswith("\n") and shown.count("\n") == 1
     last = shown.rstrip("\n").split("\r")[-1]
-    for part in ("2/2 files", "2.0/2.0 MB", "7 rows", "1 errors", "MB/s", "ETA"):
+    for part in ("2/2 tệp", "2,0/2,0 MB", "7 dòng", "1 lỗi", "1,00 MB/s", "còn lại 0:00", "corpus/b.txt"):
         assert part in last, (part, last)
+    assert len(last) <= 120
 
 
 def test_progress_in_a_log_is_lines(corpus, tmp_path):
@@ -275,8 +281,8 @@ def test_progress_in_a_log_is_lines(corpus, tmp_path):
     assert res.returncode == 0
     lines = [ln for ln in res.stderr.splitlines() if ln.startswith("[tdkt] ")]
     assert len(lines) == 24 and "\r" not in res.stderr
-    assert lines[-1].startswith("[tdkt] 24/24 files,") and " rows, 0 errors, " in lines[-1]
-    assert "MB/s" in lines[-1] and "ETA 0:00" in lines[-1]
+    assert lines[-1].startswith("[tdkt] 100% 24/24 tệp ") and " dòng 0 lỗi " in lines[-1]
+    assert "MB/s còn lại 0:00  " in lines[-1] and lines[-1].endswith(".txt")   # and the file just read
     quiet = cli("extract", *sorted(corpus.glob("*.txt"))[:2], "--out", tmp_path / "q", "--workers", "2", "--quiet")
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
 
