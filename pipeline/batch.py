@@ -50,10 +50,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, export, rules
+from .ingest.common import ARCHIVES, FORMATS
 from .models import DocumentInfo, ErrorRow, ExtractionResult
 from .progress import Progress
 
-SUPPORTED = {".txt", ".text", ".md", ".docx", ".pdf", ".doc", ".odt", ".rtf", ".html", ".htm"}
+# what is read as a document: the ingest's one list (ingest.common.FORMATS); a .zip
+# stands for the files inside it (ingest.common.ARCHIVES)
+SUPPORTED = frozenset(FORMATS)
 ENGINES = ("local", "serial", "dask")
 DEFAULT_TIMEOUT = 120.0          # seconds one document may take
 DEFAULT_MAX_MEMORY_MB = 2048     # resident memory one worker may use (a real document needs well under 1 GB)
@@ -75,7 +78,14 @@ def discover(paths: list[str], exclude: list[str] | None = None,
     rows of what cannot be read as a file: missing paths, FIFOs, devices and
     sockets, broken links and link loops, and (unless ``follow_links``) links
     that lead out of the folder given. Nothing under a folder of ``exclude``
-    (the output folder) or under another tdkt output folder is read."""
+    (the output folder) or under another tdkt output folder is read.
+
+    Every file is accounted for: a file of a kind that is not read (``.xlsx``,
+    no extension) is an errors row, from its name alone (nothing is read).
+    A ``.zip`` stands for the files inside it, listed as virtual paths
+    ``.../a.zip/inner/path.docx`` (``ingest.zip_reader``: what inside it is not
+    read is an errors row of its own). Hidden files and folders (a name
+    starting with ".") are OS junk and skipped without a row."""
     files: list[str] = []
     errors: list[ErrorRow] = []
     skip = {os.path.realpath(p) for p in exclude or []}
@@ -121,7 +131,7 @@ def _walk(top: str, root: str, skip: set[str], follow_links: bool, files: list, 
                 if target not in seen_dirs:      # a loop of links is walked once
                     seen_dirs.add(target)
                     stack.append(entry.path)
-            elif os.path.splitext(entry.name)[1].lower() in SUPPORTED:
+            else:
                 _add_file(entry.path, files, errors)
     files.sort()
 
@@ -152,8 +162,10 @@ _NOT_A_FILE = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a charact
 
 
 def _add_file(path: str, files: list, errors: list) -> None:
-    """A regular file joins the batch; anything else is an errors row (reading a
-    FIFO or /dev/zero would block or never end)."""
+    """A regular file of a kind that is read joins the batch, the files inside
+    a zip archive too; anything else is an errors row (reading a FIFO or
+    /dev/zero would block or never end; another kind is named from its
+    extension, unread)."""
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:
@@ -161,7 +173,17 @@ def _add_file(path: str, files: list, errors: list) -> None:
         errors.append(_input_error(path, f"cannot open file: {why}"))
         return
     if stat.S_ISREG(mode):
-        files.append(path)
+        ext = os.path.splitext(path)[1].lower()
+        if ext in SUPPORTED:
+            files.append(path)
+        elif ext in ARCHIVES:
+            from .ingest import zip_reader
+            inside, problems = zip_reader.list_archive(path)
+            files.extend(inside)
+            errors.extend(_input_error(p, why) for p, why in problems)
+        else:
+            from .ingest import unsupported_message
+            errors.append(_input_error(path, unsupported_message(path)))
         return
     kind = next((what for test, what in _NOT_A_FILE if test(mode)), "not a regular file")
     errors.append(_input_error(path, f"not read: {kind}, not a regular file"))
@@ -181,21 +203,21 @@ def rules_version() -> str:
 
 
 def _doc_id_of(path: str) -> str:
+    """The doc_id of a file on disk or inside a zip archive ("" when unreadable)."""
+    from .ingest.zip_reader import open_input
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
+        with open_input(path) as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 h.update(chunk)
-    except OSError:
+    except Exception:                 # OSError, a damaged zip archive
         return ""
     return h.hexdigest()[:16]
 
 
 def _size_of(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+    from .ingest.zip_reader import size_of
+    return size_of(path)
 
 
 # ----------------------------------------------------------------- the per-file function
@@ -204,18 +226,30 @@ def process_file(path: str, data: bytes | None = None, ocr: bool | None = None) 
     """Extract one file: the function every engine runs.
 
     With ``data`` the file's bytes come from the caller (a cluster worker that
-    cannot see the path); the records still name ``path``. Never raises for a
-    bad file. The normalized text is dropped (it is not stored). ``ocr``: read
-    scanned PDF pages with Tesseract (None: the ``TDKT_OCR=1`` environment
-    variable, which is how worker processes get it)."""
+    cannot see the path); the records still name ``path``. A virtual path
+    ``.../a.zip/inner/x.docx`` (see :func:`discover`) is read from the archive
+    and goes the same way. Never raises for a bad file. The normalized text
+    is dropped (it is not stored). ``ocr``: read scanned PDF pages and images
+    with Tesseract (None: the ``TDKT_OCR=1`` environment variable, which is how
+    worker processes get it)."""
     from .api import extract_file      # here: the parent of the worker processes does not extract
     if ocr is None:
         ocr = os.environ.get("TDKT_OCR") == "1"
     if data is None:
+        from .ingest import zip_reader
+        if zip_reader.is_member(path):
+            try:
+                data = zip_reader.read_member(path)
+            except zip_reader.ZipProblem as exc:
+                return failed_result(path, str(exc), stage="ingest")
+    if data is None:
         result = extract_file(path, ocr=ocr)
     else:
         with tempfile.TemporaryDirectory(prefix="tdkt-") as tmp:
-            local = os.path.join(tmp, os.path.basename(path) or "file")
+            name = os.path.basename(path) or "file"
+            if len(os.fsencode(name)) > 200:         # a long name inside a zip archive: the extension will do
+                name = "file" + os.path.splitext(name)[1][:20]
+            local = os.path.join(tmp, name)
             with open(local, "wb") as f:
                 f.write(data)
             result = extract_file(local, ocr=ocr)
@@ -609,10 +643,10 @@ def _dask_results(files: list[str], scheduler, timeout: float | None, max_memory
                 return False
             data = None
             if not shared_fs:
+                from .ingest.zip_reader import ZipProblem, read_input
                 try:
-                    with open(path, "rb") as f:
-                        data = f.read()
-                except OSError:
+                    data = read_input(path)       # a file inside a zip archive too
+                except (OSError, ZipProblem):
                     data = None                   # the worker reports the reason
             fut = client.submit(process_file_isolated, path, data, timeout, max_memory_mb, ocr, pure=False,
                                 key=f"tdkt-{hashlib.sha1(path.encode('utf-8', 'surrogateescape')).hexdigest()}"

@@ -2,11 +2,14 @@
 
 Formats: .txt/.text/.md (any common encoding, TCVN3 and VNI included), .docx,
 .pdf (text layer; ``ocr=True`` reads scanned pages with Tesseract), .doc/.odt/.rtf
-(through LibreOffice), .html/.htm (article text without the site around it).
+(through LibreOffice), .html/.htm (article text without the site around it),
+scanned images .jpg/.jpeg/.png/.tif/.tiff (``ocr=True``: Tesseract, a TIFF's
+frames as pages; ``needs_ocr`` without).  A ``.zip`` is no document: the batch
+reads the files inside it (``zip_reader``; ``read_source`` of a ``.zip`` says so).
 
 ``read_source(path, ocr=False)`` never raises for a bad file: a file that cannot
 be read comes back with ``status="error"`` and a one-line human-readable
-``error``; a PDF without a text layer comes back with ``status="needs_ocr"``
+``error``; a PDF without a text layer, or an image, comes back with ``status="needs_ocr"``
 (or, with ``ocr=True``, is read by OCR and records ``ocr_confidence``).  A
 format whose program is missing (LibreOffice, Tesseract) is an error that names
 the program and the make target that installs it.
@@ -32,12 +35,12 @@ from ..models import SourceText
 from .common import FORMATS as SUPPORTED_EXTENSIONS
 from .common import doc_id_of, format_of, one_line, sniff_kind
 
-__all__ = ["read_source", "SUPPORTED_EXTENSIONS"]
+__all__ = ["read_source", "SUPPORTED_EXTENSIONS", "unsupported_message"]
 
 
 def read_source(path: str, ocr: bool = False) -> SourceText:
     """Read ``path`` into a SourceText. Never raises for a bad or unreadable file.
-    ``ocr``: read PDF pages without a text layer with Tesseract."""
+    ``ocr``: read PDF pages without a text layer, and images, with Tesseract."""
     path_str = os.fspath(path)
     fmt = format_of(path_str)
     try:
@@ -66,6 +69,9 @@ def read_source(path: str, ocr: bool = False) -> SourceText:
         elif fmt == "pdf":
             from .pdf_reader import read_pdf
             result = read_pdf(data, ocr=ocr)
+        elif fmt == "image":
+            from .image_reader import read_image
+            result = read_image(data, ocr=ocr)
         elif fmt == "html" or sniff_kind(data) == "an HTML page":
             # old sites saved web pages as .doc too
             from .html_reader import read_html
@@ -89,6 +95,11 @@ def _error(path: str, fmt: str, doc_id: str, message: str) -> SourceText:
                       error=one_line(message))
 
 
+def unsupported_message(name: str) -> str:
+    """The errors-row message of a file (its name or path) of a kind that is not read."""
+    return _unsupported_message(os.path.splitext(name)[1].lower())
+
+
 def _unsupported_message(ext: str) -> str:
     if not ext:
         return "unsupported format: file has no extension"
@@ -100,6 +111,11 @@ def _unsupported_message(ext: str) -> str:
         ".docm": "a macro-enabled Word document; save it as .docx",
         ".dot": "a Word template; save it as .doc or .docx",
         ".dotx": "a Word template; save it as .docx",
+        ".zip": "a zip archive: `tdkt extract` reads the files inside it",
+        ".rar": "an archive: only .zip archives are read; unpack it",
+        ".7z": "an archive: only .zip archives are read; unpack it",
+        ".gif": "an image: scans are read from .jpg, .png and .tif",
+        ".bmp": "an image: scans are read from .jpg, .png and .tif",
     }
     hint = hints.get(ext)
     return f"unsupported format: {ext}" + (f" ({hint})" if hint else "")

@@ -6,8 +6,14 @@ import os
 
 from ..models import SourceText
 
+# the one list of what is read as a document: extension -> format family (the
+# batch's discovery takes these; any other kind inside a folder is an errors row)
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf",
-           ".doc": "doc", ".odt": "odt", ".rtf": "rtf", ".html": "html", ".htm": "html"}
+           ".doc": "doc", ".odt": "odt", ".rtf": "rtf", ".html": "html", ".htm": "html",
+           # scanned pages (OCR with --ocr; needs_ocr without)
+           ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image"}
+# read as folders: each file inside is a document of its own (``zip_reader``)
+ARCHIVES = {".zip": "zip"}
 
 
 def doc_id_of(data: bytes) -> str:
@@ -16,8 +22,9 @@ def doc_id_of(data: bytes) -> str:
 
 
 def format_of(path: str) -> str:
-    """Format family from the extension: txt, docx, pdf, doc, odt, rtf, html; else
-    the bare lowercase extension (``xlsx``...) or "" when there is none."""
+    """Format family from the extension: txt, docx, pdf, doc, odt, rtf, html,
+    image; else the bare lowercase extension (``xlsx``, ``zip``...) or "" when
+    there is none."""
     ext = os.path.splitext(path)[1].lower()
     return FORMATS.get(ext, ext.lstrip("."))
 
@@ -48,6 +55,12 @@ def sniff_kind(data: bytes) -> str:
         return "a zip archive"
     if head.startswith(b"{\\rtf"):
         return "an RTF file"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "a JPEG image"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "a PNG image"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return "a TIFF image"
     if data[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html")):
         return "an HTML page"
     return ""

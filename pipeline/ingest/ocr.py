@@ -1,4 +1,4 @@
-"""OCR of scanned PDF pages with Tesseract (``tdkt extract --ocr``).
+"""OCR of scanned PDF pages and image files with Tesseract (``tdkt extract --ocr``).
 
 A page is rendered with pypdfium2 at ``OCR_DPI`` (300) in grey, piped to
 
@@ -7,8 +7,9 @@ A page is rendered with pypdfium2 at ``OCR_DPI`` (300) in grey, piped to
 and read back from its TSV output: one :class:`~.pdf_reader.Line` per text line
 (its box from the word boxes, in PDF points), with Tesseract's paragraph number,
 so the PDF reader's running-head removal and paragraph assembly apply to OCR'd
-pages as to text pages.  The word confidences (0-100; -1 rows are layout, not
-words) are returned for the document's mean ``ocr_confidence``.
+pages as to text pages (a scanned image file's page, ``image_reader``, goes
+through the same :func:`ocr_picture`).  The word confidences (0-100; -1 rows
+are layout, not words) are returned for the document's mean ``ocr_confidence``.
 
 What a reader of the scan sees, and Tesseract alone does not give:
 
@@ -140,7 +141,6 @@ def parse_tsv(tsv: str) -> list[dict]:
 def ocr_page(pdf, index: int):
     """OCR page ``index`` of an open pypdfium2 document.  Returns (Page, word
     confidences) or (None, error message)."""
-    from .pdf_reader import Page
     page = pdf[index]
     try:
         width, height = page.get_size()
@@ -148,6 +148,14 @@ def ocr_page(pdf, index: int):
         image = bitmap.to_pil().convert("RGB").split()[0]     # red channel: red seals fade out
     finally:
         page.close()
+    return ocr_picture(image, width, height)
+
+
+def ocr_picture(image, width: float, height: float):
+    """OCR one page already in pixels at ``OCR_DPI`` (a grey PIL image: a
+    rendered PDF page's red channel, a scanned image file's page) of ``width`` x
+    ``height`` points.  Returns (Page, word confidences) or (None, error message)."""
+    from .pdf_reader import Page
     words, problem = ocr_image(image)
     if words is None:
         return None, problem
