@@ -21,7 +21,7 @@ What is made:
     ``Nội dung | Kết quả`` (exercises table reading).
 
 Forms (``--forms``, default corpus/forms; ``--only rendered|forms``): every seed
-in the forms an archive holds it in, ``<seed>.<form>.<ext>`` (corpus/README
+in the forms an archive holds it in, ``<seed>.<form>.<ext>`` (docs/corpus.md
 lists them): TCVN3 / VNI .txt, NFD and "Unicode tổ hợp" .txt, old tone
 placement .txt, a news page .html; for seeds 000 and 002 also VNI and TCVN3
 Word files (legacy fonts), a Word file with Word's own list numbering, header,
