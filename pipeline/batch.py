@@ -193,8 +193,8 @@ def rules_version() -> str:
     """Changes whenever the code version, the package's code or any rules file
     changes: a store extracted by another build is read again, not kept."""
     h = hashlib.sha256(__version__.encode())
-    for name in rules.rule_files():
-        h.update((rules.RULES_DIR / f"{name}.yaml").read_bytes())
+    for name in rules.rule_files():          # where the extractors read them (rules.RULES_DIR)
+        h.update(rules.rule_bytes(name))
     package = Path(__file__).resolve().parent
     for source in sorted(package.rglob("*.py")):
         h.update(source.relative_to(package).as_posix().encode())
@@ -733,6 +733,7 @@ class BatchSummary:
     bytes: int = 0
     seconds_extracting: float = 0.0     # discovery to the last document stored
     seconds_tables: float = 0.0         # registry tables and the CSV / Parquet / Excel files
+    failures: list = field(default_factory=list)   # (source_path, reason) of each errors row of this run
 
 
 def default_workers() -> int:
@@ -851,6 +852,7 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
             result = _store_safely(con, path, result, version)
             summary.documents += 1
             summary.errors += len(result.errors)
+            summary.failures.extend((e.source_path, e.error) for e in result.errors)
             summary.bytes += sizes.get(path, 0)
             progress.update(result, sizes.get(path, 0), path)
     finally:
@@ -860,6 +862,7 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
         progress.close()
     summary.errors += len(missing)
     _store_missing(con, missing)
+    summary.failures.extend((e.source_path, e.error) for e in missing)
     # copies within the batch, and files of an earlier batch met again under another path
     _record_copies(con, {d: paths for d, paths in copies.items() if len(paths) > 1 or d in known})
     return summary

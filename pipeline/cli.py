@@ -11,8 +11,21 @@ from . import __version__
 from .commands import COMMANDS
 
 
+class _Parser(argparse.ArgumentParser):
+    """Options a subcommand does not know are reported with that subcommand's
+    usage (`tdkt extract --bogus`), not with the top-level one."""
+    command_parsers: dict = {}
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            parser = self.command_parsers.get(getattr(parsed, "command", None), self)
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="tdkt",
         description="Extract tables from Vietnamese reports on thi đua, khen thưởng "
                     "(emulation and commendation): cited documents, movements, money, award counts; "
@@ -27,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
                 continue          # a command not built yet
             raise
         module.register(sub)
+    p.command_parsers = dict(sub.choices)
     return p
 
 

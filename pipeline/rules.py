@@ -3,6 +3,13 @@
 Rules are data a domain expert edits (YAML); the stages compile what they need
 from them once per process through :func:`load`. ``TDKT_RULES`` points to
 another rules folder (for experiments) without touching the code.
+
+Where the rules are (:data:`RULES_DIR`): ``TDKT_RULES`` when set; else, run
+from a source checkout (``pip install -e .``, ``python -m pipeline.cli`` in
+the checkout), its top-level ``rules/`` folder; else the rules installed with
+the package: ``rules/`` is shipped as the package data of ``tdkt_rules``
+(pyproject.toml maps that package name to the folder) and found through
+:mod:`importlib.resources`, so a wheel works from any working directory.
 """
 from __future__ import annotations
 
@@ -14,7 +21,45 @@ from pathlib import Path
 import regex
 import yaml
 
-RULES_DIR = Path(os.environ.get("TDKT_RULES", Path(__file__).resolve().parent.parent / "rules"))
+RULES_PACKAGE = "tdkt_rules"      # the installed name of the top-level rules/ folder (pyproject.toml)
+
+
+def checkout_root() -> Path | None:
+    """The source checkout this package runs from (the folder holding
+    pyproject.toml, ``pipeline/`` and ``rules/``), or None when installed."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "rules" / "citations.yaml").is_file():
+        return root
+    return None
+
+
+def _find_rules_dir():
+    """The rules folder: a :class:`~pathlib.Path`, or an
+    :class:`importlib.resources.abc.Traversable` for an installed package that is
+    not a plain folder (a zip); read it with ``/``, ``iterdir`` and ``read_bytes``."""
+    if os.environ.get("TDKT_RULES"):
+        return Path(os.environ["TDKT_RULES"])
+    root = checkout_root()
+    if root is not None:
+        return root / "rules"
+    installed = _installed_rules()
+    if installed is not None:
+        return installed
+    return Path(__file__).resolve().parent.parent / "rules"   # not installed: load() says where it looked
+
+
+def _installed_rules():
+    """The rules installed as the package data of ``tdkt_rules`` (rules/ with
+    its marker rules/__init__.py), or None."""
+    import importlib.resources
+    try:
+        found = importlib.resources.files(RULES_PACKAGE)
+    except ModuleNotFoundError:
+        return None
+    return found
+
+
+RULES_DIR = _find_rules_dir()
 
 
 # libyaml's parser when PyYAML was built with it: the same documents and values as
@@ -30,17 +75,26 @@ class RuleError(ValueError):
 @functools.lru_cache(maxsize=None)
 def load(name: str) -> dict:
     path = RULES_DIR / f"{name}.yaml"
-    if not path.exists():
-        raise RuleError(f"rules file not found: {path}")
-    with open(path, encoding="utf-8") as f:
-        data = yaml.load(f, Loader=_SAFE_LOADER) or {}
+    if not path.is_file():
+        raise RuleError(f"rules file not found: {path} (TDKT_RULES names another rules folder)")
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
     if not isinstance(data, dict):
         raise RuleError(f"{path}: top level must be a mapping")
     return data
 
 
 def rule_files() -> list[str]:
-    return sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
+    """The names of the rules files (``citations`` for citations.yaml), sorted."""
+    try:
+        entries = list(RULES_DIR.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(p.name[:-len(".yaml")] for p in entries if p.name.endswith(".yaml") and p.is_file())
+
+
+def rule_bytes(name: str) -> bytes:
+    """The bytes of one rules file, read where :func:`load` reads it."""
+    return (RULES_DIR / f"{name}.yaml").read_bytes()
 
 
 def alternation(words, *, boundary: bool = True) -> str:

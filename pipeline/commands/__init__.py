@@ -6,6 +6,145 @@ A module here defines ``register(subparsers)``, which adds its parser and sets
 """
 COMMANDS = ["extract", "registry", "check", "compare", "report", "serve"]
 
+# exit statuses of `tdkt extract` (its --help epilog and the README say the same)
+EXIT_OK = 0              # every file given was read
+EXIT_INPUTS_FAILED = 1   # some files could not be read: errors rows of this run (unless --fail-on none)
+EXIT_USAGE = 2           # usage error, nothing to read, or an output folder / cluster that cannot be used
+EXIT_LOCKED = 3          # another run is writing to the output folder
+
+# What the commands say to the user, in one place so that it can be translated.
+# Placeholders in braces are filled by `say`.
+MESSAGES = {
+    "nothing_to_read": "nothing found to read ({why})",
+    "no_such_path": "no such file or folder: {path}",
+    "no_file_in": "no file in {path}",
+    "out_not_a_folder": "the output folder {out} is a file, not a folder",
+    "out_unusable": "cannot use the output folder {out}: {why}",
+    "failed_files": "{n} file(s) could not be read in this run (errors.csv in {out} lists every reason):",
+    "failed_more": "  ... and {n} more",
+    "dask_missing": "the dask engine needs dask.distributed, which is not installed: {hint}",
+    "scheduler_unreachable": "cannot use the Dask scheduler {address}: {why}",
+    "install_checkout": "{python} -m pip install -e \"{root}[{extra}]\"",
+    "install_package": "{python} -m pip install {requirements}  (the {extra} extra of tdkt)",
+    "program_checkout": "`make {target}` in {root} (Debian packages {packages})",
+    "program_package": "`sudo apt-get install {packages}` (Debian)",
+    "extract_epilog": (
+        "exit status:\n"
+        "  0  every file was read\n"
+        "  1  some files could not be read in this run: each has an errors row, and they are listed on "
+        "stderr (the first 20), also with --quiet; --fail-on none makes this 0\n"
+        "  2  usage error (a wrong option, nothing found to read) or an output folder that cannot be used "
+        "(a file, read-only, disk full), or a Dask scheduler that cannot be reached; no table is written\n"
+        "  3  another tdkt run is writing to the output folder"),
+}
+
+# Debian packages of the programs some formats need, by the make target that installs them
+DEBIAN_PACKAGES = {
+    "ocr-deps": "tesseract-ocr tesseract-ocr-vie",
+    "office-deps": "libreoffice-writer-nogui",
+    "browser-deps": "chromium",
+}
+
+
+def say(key: str, **values) -> str:
+    """The message ``key`` of :data:`MESSAGES`, its placeholders filled."""
+    return MESSAGES[key].format(**values)
+
+
+def _python() -> str:
+    import os
+    import sys
+    exe = os.path.abspath(sys.executable) if sys.executable else "python3"
+    return f'"{exe}"' if " " in exe else exe
+
+
+def install_hint(extra: str) -> str:
+    """The command that installs the optional dependencies ``extra`` (a
+    ``[project.optional-dependencies]`` name) into the Python running tdkt:
+    from a source checkout its editable install with the extra; from an
+    installed package the extra's requirements themselves (they install whether
+    tdkt came from PyPI, a wheel or a checkout)."""
+    from ..rules import checkout_root
+    root = checkout_root()
+    if root is not None:
+        return say("install_checkout", python=_python(), root=root, extra=extra)
+    return say("install_package", python=_python(), requirements=_extra_requirements(extra), extra=extra)
+
+
+_KNOWN_EXTRAS = {"dask": ['"dask[distributed]>=2024.1"']}
+
+
+def _extra_requirements(extra: str) -> str:
+    """The requirements of an extra as the installed metadata lists them
+    (`dask[distributed]>=2024.1; extra == "dask"`), quoted for a shell."""
+    from importlib import metadata
+    try:
+        listed = metadata.requires("tdkt") or []
+    except metadata.PackageNotFoundError:
+        listed = []
+    found = []
+    for req in listed:
+        spec, _, marker = req.partition(";")
+        if marker.replace("'", '"').replace(" ", "") == f'extra=="{extra}"':
+            found.append(f'"{spec.strip()}"')
+    return " ".join(found or _KNOWN_EXTRAS.get(extra, [f'"tdkt[{extra}]"']))
+
+
+def program_hint(target: str) -> str:
+    """How to install the programs a make target of the checkout installs
+    (``ocr-deps``, ``office-deps``, ``browser-deps``): the make target from a
+    source checkout, the Debian packages otherwise (no Makefile is installed)."""
+    from ..rules import checkout_root
+    root = checkout_root()
+    packages = DEBIAN_PACKAGES[target]
+    if root is not None:
+        return say("program_checkout", target=target, root=root, packages=packages)
+    return say("program_package", packages=packages)
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line (whitespace runs as one space), cut at ``limit`` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def list_failures(failures, out, stream=None, limit: int = 20) -> None:
+    """The files that failed in this run with their one-line reasons, the first
+    ``limit`` of them in name order and a count of the rest (to stderr)."""
+    import sys
+    stream = stream or sys.stderr
+    reasons: dict[str, list[str]] = {}
+    for path, why in failures:
+        if why not in reasons.setdefault(path, []):
+            reasons[path].append(why)
+    if not reasons:
+        return
+    print(f"tdkt extract: {say('failed_files', n=len(reasons), out=out)}", file=stream)
+    for path in sorted(reasons)[:limit]:
+        print(f"  {one_line(path, 200)}: {one_line('; '.join(reasons[path]))}", file=stream)
+    if len(reasons) > limit:
+        print(say("failed_more", n=len(reasons) - limit), file=stream)
+    stream.flush()
+
+
+def help_formatter():
+    """An argparse formatter that wraps the description and epilog line by line
+    (their line breaks stay; `  1  text` lines hang under their text)."""
+    import argparse
+    import re
+    import textwrap
+
+    class LineFormatter(argparse.HelpFormatter):
+        def _fill_text(self, text, width, indent):
+            lines = []
+            for line in text.splitlines():
+                hang = " " * len(re.match(r"\s*(?:\d+\s+)?", line).group(0))
+                lines.append(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + hang)
+                             if line.strip() else "")
+            return "\n".join(lines)
+
+    return LineFormatter
+
 
 def open_output_store(out_dir, command: str):
     """The store an extract filled in ``out_dir``, or None after saying in one
