@@ -141,7 +141,8 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
     try:
         cpu0 = _children_cpu()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(TDKT + ["extract", *map(str, paths), "--out", str(out), "--workers", str(workers)],
+        proc = subprocess.Popen(TDKT + ["extract", *map(str, paths), "--out", str(out), "--workers", str(workers),
+                                        "--fail-on", "none"],
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         mon = PeakMemory(proc.pid)
         mon.start()
