@@ -627,7 +627,8 @@ def _dask_results(files: list[str], scheduler, timeout: float | None, max_memory
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise RuntimeError("the dask engine needs dask.distributed: pip install 'tdkt[dask]'") from None
+        raise RuntimeError("the dask engine needs dask.distributed: pip install 'dask[distributed]>=2024.1' "
+                           "(from a checkout: pip install -e '.[dask]')") from None
     own = not hasattr(scheduler, "submit")
     client = Client(scheduler) if own else scheduler
     try:
