@@ -2,15 +2,44 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 
 from . import normalize as normalize_stage
 from . import segment as segment_stage
-from .extract import ParsedDoc, extractors
+from .extract import Deadline, ParsedDoc, TimeLimitExceeded, extractors
 from .models import DocumentInfo, ErrorRow, ExtractionResult, SourceText
 
+log = logging.getLogger(__name__)
 
-def extract_source(source: SourceText, tables=None) -> ExtractionResult:
-    """Run every stage after ingest on one document's text."""
+DEFAULT_TIME_LIMIT = 120.0       # seconds the stages after reading may take, per document
+TIME_LIMIT_ENV = "TDKT_TIME_LIMIT"
+
+
+def time_limit_seconds(time_limit="env") -> float | None:
+    """The time limit in seconds, or None for none. ``"env"``: the
+    TDKT_TIME_LIMIT environment variable when it is set, else 120 s; a number
+    of seconds; None or 0 (or less): no limit."""
+    if isinstance(time_limit, str):
+        if time_limit != "env":
+            raise ValueError(f"time_limit: a number of seconds, None or 'env', not {time_limit!r}")
+        raw = os.environ.get(TIME_LIMIT_ENV, "").strip()
+        if not raw:
+            return DEFAULT_TIME_LIMIT
+        try:
+            time_limit = float(raw)
+        except ValueError:      # a typo in the environment never stops extraction
+            log.warning("%s=%r is not a number of seconds: %g s", TIME_LIMIT_ENV, raw, DEFAULT_TIME_LIMIT)
+            return DEFAULT_TIME_LIMIT
+    return float(time_limit) if time_limit and time_limit > 0 else None
+
+
+def extract_source(source: SourceText, tables=None, time_limit="env") -> ExtractionResult:
+    """Run every stage after ingest on one document's text.
+
+    ``time_limit`` (see :func:`time_limit_seconds`; default TDKT_TIME_LIMIT or
+    120 s): past it the document is abandoned, with status "error" and an
+    errors row, keeping the records of the extractors that had finished."""
     doc = DocumentInfo(doc_id=source.doc_id, source_path=source.source_path, format=source.format,
                        status=source.status, error=source.error, encoding=source.encoding,
                        ocr_confidence=source.ocr_confidence, ocr_repaired=source.ocr_repaired,
@@ -21,23 +50,31 @@ def extract_source(source: SourceText, tables=None) -> ExtractionResult:
         return result
     if source.status == "needs_ocr":
         result.errors.append(ErrorRow(source.source_path, source.doc_id, "ingest", source.error))
+    seconds = time_limit_seconds(time_limit)
+    deadline = Deadline.after(seconds) if seconds else None
     stage = "normalize"
     try:
         norm = normalize_stage.normalize(source)
         doc.n_chars = len(norm.text)
         result.normalized_text = norm.text
         stage = "segment"
-        parsed = ParsedDoc(doc_id=source.doc_id, norm=norm, seg=segment_stage.segment(norm))
+        parsed = ParsedDoc(doc_id=source.doc_id, norm=norm, seg=segment_stage.segment(norm), deadline=deadline)
+        parsed.check_time()
         stage = "extract"
         from .extract import document as document_meta
         document_meta.fill(doc, parsed)
         for name, find in extractors().items():
             if tables is None or name in tables:
                 stage = f"extract:{name}"
+                parsed.check_time()
                 setattr(result, name, find(parsed))
         stage = "resolve"
-        from . import resolve
-        resolve.resolve_document(result, parsed)
+        parsed.check_time()
+        _resolve(result, parsed)
+    except TimeLimitExceeded as exc:
+        _abandon(result, stage, exc.seconds)
+        if stage.startswith("extract:"):
+            _resolve_kept(result, parsed)
     except Exception as exc:  # one bad document never stops a batch
         doc.status = "error"
         doc.error = f"{stage} failed: {type(exc).__name__}: {exc}".splitlines()[0]
@@ -45,14 +82,40 @@ def extract_source(source: SourceText, tables=None) -> ExtractionResult:
     return result
 
 
-def extract_text(text: str, doc_id: str = "", source_path: str = "<text>", tables=None) -> ExtractionResult:
-    """Extract from a string (tests, notebooks)."""
+def _resolve(result: ExtractionResult, parsed: ParsedDoc) -> None:
+    from . import resolve
+    resolve.resolve_document(result, parsed)
+
+
+def _resolve_kept(result: ExtractionResult, parsed: ParsedDoc) -> None:
+    """After a time-out, the records of the extractors that had finished are
+    resolved like any others (keys, jurisdiction: one pass over them)."""
+    parsed.deadline = None
+    try:
+        _resolve(result, parsed)
+    except Exception:  # the document's errors row is written already
+        log.warning("resolving the records kept of %s failed", result.document.doc_id, exc_info=True)
+
+
+def _abandon(result: ExtractionResult, stage: str, seconds: float) -> None:
+    """The document ran past its time limit during ``stage``."""
+    doc = result.document
+    doc.status = "error"
+    doc.error = f"abandoned: took longer than {seconds:g} s (time limit)"
+    result.errors.append(ErrorRow(doc.source_path, doc.doc_id, stage, doc.error))
+
+
+def extract_text(text: str, doc_id: str = "", source_path: str = "<text>", tables=None,
+                 time_limit="env") -> ExtractionResult:
+    """Extract from a string (tests, notebooks). ``time_limit``: as for extract_source."""
     doc_id = doc_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return extract_source(SourceText(doc_id=doc_id, source_path=source_path, format="txt", text=text), tables)
+    return extract_source(SourceText(doc_id=doc_id, source_path=source_path, format="txt", text=text), tables,
+                          time_limit=time_limit)
 
 
-def extract_file(path: str, tables=None, ocr: bool = False) -> ExtractionResult:
+def extract_file(path: str, tables=None, ocr: bool = False, time_limit="env") -> ExtractionResult:
     """Read one file and extract its records. Never raises for a bad file.
-    ``ocr``: read scanned PDF pages with Tesseract."""
+    ``ocr``: read scanned PDF pages with Tesseract. ``time_limit``: as for
+    extract_source; it counts from when the text has been read."""
     from .ingest import read_source
-    return extract_source(read_source(str(path), ocr=ocr), tables)
+    return extract_source(read_source(str(path), ocr=ocr), tables, time_limit=time_limit)

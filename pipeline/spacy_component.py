@@ -17,6 +17,9 @@ on ``doc.text`` and puts every mention in ``doc.spans[spans_key]``, labelled
 CITATION, MOVEMENT, MONEY, AWARD or FIGURE, with the record's normalized values
 as ``span._.tdkt`` (a dict, read-only) and the whole ExtractionResult as
 ``doc._.tdkt``.
+A document past the time limit (``config={"time_limit": ...}``: seconds,
+``null`` or 0 for none, ``"env"`` by default: TDKT_TIME_LIMIT or 120 s) gets
+the mentions found before it, and ``doc._.tdkt.document.status == "error"``.
 Offsets map back from the normalized text to ``doc.text``; a span is widened
 to whole tokens (``alignment_mode="expand"``), so with a whitespace tokenizer
 (``vi`` without pyvi) punctuation glued to a word comes with it, while
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
+from typing import Optional, Union
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -61,12 +65,15 @@ if not Doc.has_extension("tdkt_values"):
 
 
 class TdktComponent:
-    def __init__(self, spans_key: str = "tdkt", tables=tuple(LABELS)):
+    def __init__(self, spans_key: str = "tdkt", tables=tuple(LABELS), time_limit="env"):
         unknown = set(tables) - set(LABELS)
         if unknown:
             raise ValueError(f"tdkt: unknown tables {sorted(unknown)}; choose from {sorted(LABELS)}")
+        from .api import time_limit_seconds
+        time_limit_seconds(time_limit)          # a bad setting fails when the pipeline is built
         self.spans_key = spans_key
         self.tables = list(tables)
+        self.time_limit = time_limit
 
     def __call__(self, doc: Doc) -> Doc:
         from . import normalize as normalize_stage
@@ -74,7 +81,7 @@ class TdktComponent:
         from .models import SourceText
         doc_id = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16]
         source = SourceText(doc_id=doc_id, source_path="<spacy>", format="txt", text=doc.text)
-        result = extract_source(source, tables=self.tables)
+        result = extract_source(source, tables=self.tables, time_limit=self.time_limit)
         to_source = normalize_stage.normalize(source).to_source
         spans, values_by_span = [], {}
         for table in self.tables:
@@ -98,9 +105,11 @@ class TdktComponent:
 
 
 @Language.factory("tdkt", default_config={"spans_key": "tdkt",
-                                          "tables": ["citations", "movements", "money", "awards", "figures"]})
-def make_tdkt(nlp: Language, name: str, spans_key: str, tables: list[str]) -> TdktComponent:
-    return TdktComponent(spans_key=spans_key, tables=tables)
+                                          "tables": ["citations", "movements", "money", "awards", "figures"],
+                                          "time_limit": "env"})
+def make_tdkt(nlp: Language, name: str, spans_key: str, tables: list[str],
+              time_limit: Optional[Union[float, str]]) -> TdktComponent:
+    return TdktComponent(spans_key=spans_key, tables=tables, time_limit=time_limit)
 
 
 def blank_vietnamese() -> Language:

@@ -8,10 +8,39 @@ configuration can choose which to run.
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass, field
+from typing import Optional
 
 from ..models import NormalizedText
 from ..segment import Segmented
+
+
+class TimeLimitExceeded(BaseException):
+    """A document's time limit has passed. A BaseException, like
+    KeyboardInterrupt: the guards that keep one failing field from costing
+    the others (``except Exception``) must not swallow it."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"took longer than {seconds:g} s")
+        self.seconds = seconds
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a document's extraction must stop. Checked between the stages and
+    in the extractors' loops, by the code itself: no signal and no thread, so
+    it works the same in any thread, on any platform, in a library or spaCy."""
+    seconds: float
+    end: float                     # on time.monotonic()'s clock
+
+    @classmethod
+    def after(cls, seconds: float) -> "Deadline":
+        return cls(seconds, time.monotonic() + seconds)
+
+    def check(self) -> None:
+        if time.monotonic() > self.end:
+            raise TimeLimitExceeded(self.seconds)
 
 
 @dataclass
@@ -20,6 +49,13 @@ class ParsedDoc:
     norm: NormalizedText
     seg: Segmented
     found: dict = field(default_factory=dict, repr=False)   # extractor name -> its records
+    deadline: Optional[Deadline] = field(default=None, repr=False)
+
+    def check_time(self) -> None:
+        """Raise TimeLimitExceeded once the document's time limit has passed
+        (cheap: the extractors call it once per candidate)."""
+        if self.deadline is not None:
+            self.deadline.check()
 
     def once(self, name: str, find):
         """The records of one extractor, found once per document (the figures

@@ -41,6 +41,7 @@ class Grammar:
     status: dict
     verbs: str
     list_lead_in: regex.Pattern
+    list_lead_in_reach: int       # characters a match of list_lead_in spans at most (normalized text)
     annex_pointer: regex.Pattern
     annex_heading: regex.Pattern
     not_names: regex.Pattern
@@ -123,7 +124,9 @@ def grammar() -> Grammar:
                    giving_verb=regex.compile(rules.alternation(cfg["giving_verbs"]), regex.IGNORECASE),
                    named_first=regex.compile(rf"^(?:{named_first})(?![\p{{L}}])"),
                    list_lead_in=regex.compile(rf"(?:{rules.alternation(cfg['list_lead_ins'], boundary=False)})"
-                                              r"[ ]*:[ ]*$", regex.IGNORECASE))
+                                              r"[ ]*:[ ]*$", regex.IGNORECASE),
+                   # the words, `:` and a space either side (no runs of white space)
+                   list_lead_in_reach=max(map(len, cfg["list_lead_ins"])) + 3)
 
 
 def _is_condition(text: str, count_start: int, award_end: int, g: Grammar) -> bool:
@@ -202,8 +205,11 @@ def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int
     return clean_phrase(head), text.find(head, clause_start)
 
 
+RECIPIENTS = regex.compile(r"[ ]*\(([^()]{2,400})\)")
+
+
 def _recipients(text: str, pos: int, count, g: Grammar) -> str:
-    m = regex.match(r"[ ]*\(([^()]{2,400})\)", text[pos:])
+    m = RECIPIENTS.match(text, pos)      # (not on text[pos:]: a copy of the rest per award)
     if not m:
         return ""
     inner = m.group(1).strip()
@@ -236,11 +242,17 @@ LIST_ITEM = regex.compile(r"^[ \t]*(?:\d{1,3}[.)]|[a-zđ]\)|[-–+•*])[ \t]+(?
 
 def _listed_recipients(doc: ParsedDoc, g: Grammar, sent_end: int) -> str:
     """The names in the list a sentence ending `gồm:` introduces, one per line."""
-    par = doc.seg.paragraph_at(sent_end - 1)
-    if not g.list_lead_in.search(doc.text, max(par.start, sent_end - 40), par.end):
+    k = doc.seg.paragraph_index(sent_end - 1)
+    par = doc.seg.paragraphs[k]
+    # the lead-in ends the paragraph (`$`), and normalized text has no runs of
+    # white space: it lies in the paragraph's last list_lead_in_reach characters
+    # (searching the paragraph's rest, per award, was quadratic on a long line)
+    if not g.list_lead_in.search(doc.text, max(par.start, sent_end - 40, par.end - g.list_lead_in_reach), par.end):
         return ""
     names = []
-    for nxt in doc.seg.paragraphs[doc.seg.paragraphs.index(par) + 1:]:
+    paragraphs = doc.seg.paragraphs
+    for i in range(k + 1, len(paragraphs)):         # (no copy of the paragraphs after it)
+        nxt = paragraphs[i]
         m = LIST_ITEM.match(nxt.text)
         if not m or " | " in nxt.text:
             break
@@ -263,6 +275,7 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
     cg = citation_grammar()
     header, count_columns, caption = "", {}, ""
     for k, par in enumerate(doc.seg.paragraphs):
+        doc.check_time()
         m = TABLE_ROW.match(par.text)
         if not m:
             if " | " in par.text:
@@ -360,6 +373,7 @@ def find(doc: ParsedDoc) -> list[Award]:
     text = doc.text
     out, table_rows = _table_rows(doc, g)
     for sent in _sentences_naming_awards(doc, g, table_rows):
+        doc.check_time()
         last_conferrer, last_status = "", ""
         for c_start, c_end in _clauses(sent.text, sent.start, g):
             clause = text[c_start:c_end]

@@ -294,7 +294,7 @@ def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> i
     rules/issuers.yaml; a comma continues it only into such a lower-case word
     (`Hội đồng Thi đua, khen thưởng tỉnh`). A short parenthetical note
     (`Bộ Chính trị (Khóa XII)`) belongs to it when ``allow_note``."""
-    line_end = text.find("\n", pos)
+    line_end = text.find("\n", pos, pos + 160)        # (not beyond: a long line was read to its end)
     limit = min(len(text), pos + 160, line_end if line_end >= 0 else len(text))
     end = pos
     pending_comma = False
@@ -379,9 +379,17 @@ QUOTE_COMMA = regex.compile(r"[”\"],")
 SUBJECT_END = regex.compile(r"[;\n]|\.(?:\s|$)|:(?=[ ]+\p{Lu})")
 
 
+SUBJECT_MAX = 400          # characters of a subject
+SUBJECT_READ = 500         # characters read to find where it ends: its marks lie within
+                           # SUBJECT_MAX plus the length of one (a subject stop, `, hiện nay`)
+
+
 def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: int) -> int:
-    """End offset of the subject that starts at pos."""
-    end = min(limit, next_citation if next_citation > pos else limit)
+    """End offset of the subject that starts at pos: at its first end mark,
+    at most SUBJECT_MAX characters on. Only SUBJECT_READ characters are
+    read (reading on to the next mark or citation, however far, was
+    quadratic on a long line of citations with subjects)."""
+    end = min(limit, next_citation if next_citation > pos else limit, pos + SUBJECT_READ)
     m = SUBJECT_END.search(text, pos, end)
     if m:
         end = m.start()
@@ -398,7 +406,7 @@ def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: i
         if i >= 0:
             seg = seg[:i]
     end = pos + len(seg.rstrip(" ,:"))
-    return min(end, pos + 400)
+    return min(end, pos + SUBJECT_MAX)
 
 
 # A word of a name and what separates it from the previous one (a space or a comma).
@@ -546,6 +554,7 @@ GAP_WORD = regex.compile(r"(?P<sep>[ ]*[,:][ ]*|[ ]+)(?P<w>[^\s,;.:()\[\]“”\
 # space, and the marks GAP_WORD's words and separators exclude
 WALK_BARRIER = regex.compile(r"[^\S ]|[;.()\[\]“”\"<>!?…]")
 DIGIT = regex.compile(r"\d")
+WALK_REACH = 400             # characters: beyond what the 25 words of a walk usually span
 AFTER_LINE_BREAK = regex.compile(r"[ \t\n]*")
 
 
@@ -554,8 +563,16 @@ def _number_within_reach(text: str, pos: int, g: Grammar) -> bool:
     before the walk's first barrier or, after a `số` that ends a line, just
     after the line break (`số\n12/QĐ-UBND`); the walk takes it after a number
     word (`số`), or as one of its first four words.  Most capitalised kind
-    words with no number after them fail this: the walk is skipped."""
-    b = WALK_BARRIER.search(text, pos)
+    words with no number after them fail this: the walk is skipped.
+
+    Only WALK_REACH characters are looked at: with no barrier in them (a
+    line of thousands of words) the walk itself decides, as it stops after
+    25 words; scanning to a far barrier at every kind word was quadratic
+    (`Chỉ thị số ` repeated on one line: 80,000 characters took 8 s)."""
+    reach = min(len(text), pos + WALK_REACH)
+    b = WALK_BARRIER.search(text, pos, reach)
+    if b is None and reach < len(text):
+        return True
     end = len(text) if b is None else b.start()
     if end < len(text) and text[end] in "\t\n":
         end = AFTER_LINE_BREAK.match(text, end).end() + 1
@@ -656,6 +673,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
     _SCAN = _Scan(text, starts, [m.end() for m in kind_matches], kind_matches, _kind_breakers(tuple(g.kind_of_word)))
     consumed_to = 0
     for i, km in enumerate(kind_matches):
+        doc.check_time()
         if km.start() < consumed_to:
             continue
         written = km.group()

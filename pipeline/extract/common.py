@@ -1,8 +1,10 @@
 """Small parsers shared by the extractors: dates, integers, word runs."""
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
+import itertools
 
 import regex
 
@@ -89,3 +91,24 @@ def clean_phrase(s: str) -> str:
     if s[:1] in "-–+•*":
         s = LEADING_BULLETS.sub("", s)
     return s.strip(" ,;:-–")
+
+
+class Spans:
+    """A set of (start, end) spans asked whether one of them overlaps or
+    contains a span, by bisection: a check against every span, once per
+    candidate, was quadratic on a document of thousands of mentions."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.max_end = list(itertools.accumulate((e for _, e in spans), max))   # of the spans up to each
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span has s < end and start < e."""
+        k = bisect.bisect_left(self.starts, end)            # the spans with s < end
+        return k > 0 and self.max_end[k - 1] > start
+
+    def contains(self, start: int, end: int) -> bool:
+        """Some span has s <= start and end <= e."""
+        k = bisect.bisect_right(self.starts, start)         # the spans with s <= start
+        return k > 0 and self.max_end[k - 1] >= end

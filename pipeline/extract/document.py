@@ -111,6 +111,7 @@ class Grammar:
     subject_lead: regex.Pattern
     body_start: regex.Pattern
     authority: regex.Pattern
+    authority_reach: int           # characters an authority match reads (with the one after it)
     place_date: regex.Pattern
     news_date: regex.Pattern
     news_date_prefix: regex.Pattern
@@ -185,6 +186,8 @@ def grammar() -> Grammar:
         subject_lead=regex.compile(cfg["subject_lead"]),
         body_start=regex.compile("^(?:" + "|".join(f"(?:{p})" for p in cfg["body_starts"]) + ")"),
         authority=regex.compile(r"^\s*" + _alt(cfg["authority_starts"])),
+        # a spaced dash (`\s*-\s*`) may triple a character of a phrase
+        authority_reach=3 * max(map(len, cfg["authority_starts"])) + 1,
         place_date=regex.compile(place),
         news_date=regex.compile(cfg["news_date_line"]),
         news_date_prefix=regex.compile(cfg["news_date_prefix"]),
@@ -405,14 +408,40 @@ def _title_lines(lay: Layout, g: Grammar, first: int, first_text: str = "") -> s
 
 def _drop_repeated_authority(title: str, g: Grammar) -> str:
     """`... CỦA ỦY BAN NHÂN DÂN TỈNH VĨNH LONG ỦY BAN NHÂN DÂN TỈNH VĨNH LONG`: the
-    authority line under the title was run into it; drop the repeat."""
+    authority line under the title was run into it; drop the repeat: the longest
+    run of the last words that the words before it end with and that starts
+    with an authority.
+
+    Linear in the title's length (a title line can be a whole one-line file):
+    where the last m words repeat is read off one Z-array, and the authority is
+    matched on a few characters, not on the rest of the title."""
     words = title.split()
-    for k in range(len(words) // 2, len(words) - 1):
-        tail = " ".join(words[k:])
-        head = " ".join(words[:k])
-        if head.endswith(" " + tail) and g.authority.match(tail):
-            return head
+    n = len(words)
+    joined = " ".join(words)
+    starts = list(itertools.accumulate((len(w) + 1 for w in words), initial=0))   # of each word in joined
+    repeats = _z_array(words[::-1])
+    for m in range((n + 1) // 2, 1, -1):      # the longest repeat first
+        k = n - m
+        if k > m and repeats[m] >= m and g.authority.match(joined[starts[k]:starts[k] + g.authority_reach]):
+            return joined[:starts[k] - 1]
     return title
+
+
+def _z_array(items: list) -> list[int]:
+    """z[i]: how many items from i on equal those from 0 on (z[0] = len(items))."""
+    n = len(items)
+    z = [0] * n
+    if n:
+        z[0] = n
+    left = right = 0
+    for i in range(1, n):
+        if i < right:
+            z[i] = min(right - i, z[i - left])
+        while i + z[i] < n and items[z[i]] == items[i + z[i]]:
+            z[i] += 1
+        if i + z[i] > right:
+            left, right = i, i + z[i]
+    return z
 
 
 def _clean_title(title: str) -> str:
@@ -820,11 +849,15 @@ def _province(text: str, lay: Layout, issuer: str, header: list, g: Grammar, dat
 
 # --------------------------------------------------------------------------- period
 
-# A number with a year in it (`12/2021/NĐ-CP`) is tried only where a token starts (or
-# where the last match ended) and its digits only where a run of digits starts: the
-# same matches as a bare `\S*\d+/...`, in linear time on a long token without spaces
+# A number with a year in it (`12/2021/NĐ-CP`) takes its whole token: tried only where a
+# token starts (or where the last match ended), its digits only where a run of digits
+# starts, and looked for by a lazy look-ahead: the same matches as a bare
+# `\S*\d+/(?:19|20)...\S*`, in linear time on a long token without spaces (the greedy
+# `\S*` backtracking into `/(?:19|20)` was quadratic in the regex engine even at one
+# position: `12/` repeated, 160,000 characters took 2 s)
 CITED_DATE = regex.compile(r"(?i)ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm\s*\d{4}|/\s*\d{1,2}\s*/\s*\d{4})"
-                           r"|\b\d{1,2}/\d{1,2}/\d{4}\b|(?:(?<!\S)|\G)\S*(?<!\d)\d+/(?:19|20)\d{2}/\S*")
+                           r"|\b\d{1,2}/\d{1,2}/\d{4}\b"
+                           r"|(?:(?<!\S)|\G)(?=\S*?(?<!\d)\d+/(?:19|20)\d{2}/)\S+")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 

@@ -26,7 +26,7 @@ import regex
 from .. import rules
 from ..models import Figure
 from . import ParsedDoc
-from .common import clean_phrase
+from .common import Spans, clean_phrase
 
 # a count or measure: `1.902`, `49.424`, `1,2` (with a multiplier), `03`
 NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
@@ -151,6 +151,7 @@ def _figure_matches(doc: ParsedDoc, g: Grammar) -> tuple[list, list, list, list]
     found: tuple[list, list, list, list] = ([], [], [], [])
     ends = [-1, -1, -1, -1]             # each pattern's matches do not overlap, as finditer's
     for hit in g.number_trigger.finditer(doc.lower):
+        doc.check_time()
         pos = hit.start()
         for pattern, k in tries[hit.lastgroup]:
             if pos >= ends[k]:
@@ -251,8 +252,8 @@ def find(doc: ParsedDoc) -> list[Figure]:
     from . import awards, money
     g = grammar()
     text = doc.text
-    taken = [(r.start, r.end) for r in doc.once("money", money.find)] + \
-            [(r.start, r.end) for r in doc.once("awards", awards.find)]
+    taken = Spans([(r.start, r.end) for r in doc.once("money", money.find)]
+                  + [(r.start, r.end) for r in doc.once("awards", awards.find)])
     cands: list[tuple[int, int, dict, tuple[int, int] | None]] = []   # start, end, fields, inner phrase span
     percents, ratios, measures, counts = _figure_matches(doc, g)
 
@@ -314,14 +315,15 @@ def find(doc: ParsedDoc) -> list[Figure]:
                       dict(kind="count", value=_number(value), unit=unit), None))
 
     # a count inside a ratio's or percentage's phrase belongs to that phrase
-    inner = [span for *_, span in cands if span]
+    inner = Spans(span for *_, span in cands if span)
     cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     out: list[Figure] = []
     last_end = -1
     for start, end, fields, _ in cands:
-        if any(s < end and start < e for s, e in taken):
+        doc.check_time()
+        if taken.overlaps(start, end):
             continue
-        if fields["kind"] == "count" and any(s <= start and end <= e for s, e in inner):
+        if fields["kind"] == "count" and inner.contains(start, end):
             continue
         if start < last_end:
             continue                         # overlaps a longer or earlier figure

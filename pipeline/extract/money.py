@@ -220,7 +220,9 @@ def _money_matches(doc: ParsedDoc, g: Grammar, pattern):
     ends there, as in every amount that is not a bare number."""
     for k in doc.seg.paragraphs_hit(g.amount_trigger, doc.lower):
         par = doc.seg.paragraphs[k]
-        yield from pattern.finditer(doc.text, par.start, par.end)
+        for m in pattern.finditer(doc.text, par.start, par.end):
+            doc.check_time()
+            yield m
 
 
 def find(doc: ParsedDoc) -> list[Money]:

@@ -368,6 +368,7 @@ def find(doc: ParsedDoc) -> list[Movement]:
     prev: Optional[Quote] = None
     prev_state = None          # (accepted, chain_kind, title_excluded)
     for idx, q in enumerate(quotes):
+        doc.check_time()
         sent = doc.seg.sentence_at(q.open)
         par = pars.at(q.open)
         same_par = prev is not None and prev.close_end > par.start
