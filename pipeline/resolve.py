@@ -204,12 +204,14 @@ def resolve_document(result: ExtractionResult, parsed=None) -> None:
                 c.key = next(iter(keys))
         if c.code and c.serial is not None:
             full.setdefault((c.doc_type, c.serial), []).append(c)
+    # the one document a kind and serial name, where it names one (computed once
+    # per kind and serial: a document of many bare references stays linear)
+    only = {ks: cands[0] for ks, cands in full.items() if len({x.key for x in cands}) == 1}
     for c in result.citations:
         if c.code or c.serial is None:
             continue
-        candidates = full.get((c.doc_type, c.serial), [])
-        if candidates and len({x.key for x in candidates}) == 1:
-            target = candidates[0]
+        target = only.get((c.doc_type, c.serial))
+        if target is not None:
             c.resolved_from = target.start
             c.key = target.key
             c.issuer_resolved = c.issuer_resolved or target.issuer_resolved
