@@ -370,9 +370,9 @@ class Worker:
         env["TDKT_OCR"] = "1" if ocr else "0"      # read by process_file in the worker
         # the office converter's own limit stays below this one (ingest.office_reader)
         env["TDKT_DOC_TIMEOUT"] = f"{timeout:g}" if timeout else "0"
-        # the extraction's own cap a little inside the batch's, so a document past it keeps
-        # the records of the extractors that finished instead of being killed with none
-        env["TDKT_TIME_LIMIT"] = f"{0.9 * timeout:g}" if timeout else "0"
+        # the extraction's own cap (api.time_limit_seconds) is the batch's: this
+        # process's watch over the worker, which counts the reading too, decides
+        env["TDKT_TIME_LIMIT"] = f"{timeout:g}" if timeout else "0"
         self.ocr = ocr
         self.timeout = timeout
         root = str(Path(__file__).resolve().parent.parent)
