@@ -7,7 +7,8 @@ CR, LF or CRLF), starts, after any spaces and tabs, with ``=``, ``+``, ``-`` or
 ``@``, unless the whole field is a plain decimal number (``-29.0``, a change
 in compare.csv, which a spreadsheet reads as the number). A neutralized line
 starts with an apostrophe instead. An XLSX cell is live when its data type is
-``f`` (a formula)."""
+``f`` (a formula); a string cell is never run, so the workbooks carry no
+apostrophe."""
 import csv
 import re
 from pathlib import Path
@@ -16,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import batch, export
+from pipeline import batch, export, labels
 from pipeline.audit import compare
 from pipeline.cli import main
 from pipeline.models import Award, DocumentInfo, ExtractionResult, Figure
@@ -171,15 +172,23 @@ def test_line_breaks_become_spaces_in_csv_and_stay_in_parquet(stored):
 
 def test_xlsx_text_cells_are_strings(stored):
     """In every workbook a text cell is a string cell (openpyxl makes a formula
-    of text starting with `=` unless told otherwise); the apostrophe of the
-    CSV is kept there too, for now."""
+    of text starting with `=` unless told otherwise), which a spreadsheet
+    never runs: the apostrophe of the CSV would only show there, so the
+    workbook has none (line breaks are still spaces)."""
     for path in (stored / "compare.xlsx", stored / "tables.xlsx"):
         wb = openpyxl.load_workbook(path)
         texts = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
         assert texts and all(c.data_type == "s" for c in texts), path
+        assert not [c.value for c in texts if c.value.startswith("'")], path
     wb = openpyxl.load_workbook(stored / "compare.xlsx")
-    header = [c.value for c in wb["compare"][1]]
-    assert f"'{HYPERLINK} (Cao Bằng) | 2022" in header
+    header = [c.value for c in wb[labels.sheet_name("compare")][1]]
+    assert f"{HYPERLINK} (Cao Bằng) | 2022" in header
+    wb = openpyxl.load_workbook(stored / "tables.xlsx")
+    ws = wb[labels.sheet_name("documents")]
+    at = [c.value for c in ws[1]].index(labels.header("documents", "issuer"))
+    issuers = [row[at] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in issuers] == [HYPERLINK, HYPERLINK, "UBND huyện A -2+3"]
+    assert all(c.data_type == "s" for c in issuers)
 
 
 @pytest.mark.parametrize("dtype", ["object", "str", "string", "category"])

@@ -269,8 +269,9 @@ def _agree(group: list[Claim], docs: dict) -> tuple[float, str]:
 
 
 def write(comp: Comparison, out_dir, con=None) -> list[str]:
-    """compare.csv (UTF-8 with BOM), compare.parquet, compare.xlsx (frozen
-    headers) and, given the store, its `compare` table (long form)."""
+    """compare.csv (UTF-8 with BOM), compare.parquet, compare.xlsx (sheets
+    `So sánh` and `So sánh (dạng dọc)`, formatted as tables.xlsx) and, given
+    the store, its `compare` table (long form)."""
     import os
     from pathlib import Path
 
@@ -290,22 +291,10 @@ def write(comp: Comparison, out_dir, con=None) -> list[str]:
     atomic("compare.parquet", lambda p: wide.to_parquet(p, index=False))
 
     def xlsx(p):
-        # openpyxl directly, not pandas' to_excel: every text cell a string cell
-        # (export.fill_worksheet), never a formula
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        wb = Workbook()
-        wb.remove(wb.active)
-        for name, df in (("compare", wide), ("compare_long", comp.long)):
-            ws = wb.create_sheet(name)
-            export.fill_worksheet(ws, df)
-            for c in ws[1]:
-                c.font = Font(bold=True)
-            ws.freeze_panes = ws.cell(row=2, column=len(LABEL_COLUMNS) + 1 if name == "compare" else 1)
-            for i, col in enumerate(df.columns, 1):
-                width = min(45, max(10, len(str(col)) + 2, *(len(str(v)) + 2 for v in df.iloc[:200, i - 1])))
-                ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
-        wb.save(p)
+        # by the writer of tables.xlsx (one for every workbook): Vietnamese sheet
+        # names, headers and labels, the header bold and frozen (the label columns
+        # too), filter, widths, numbers formatted, every text cell a string cell
+        export.write_frames_workbook(p, [("compare", wide, len(LABEL_COLUMNS)), ("compare_long", comp.long, 0)])
     atomic("compare.xlsx", xlsx)
     if con is not None:
         with con:

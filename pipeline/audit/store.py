@@ -69,22 +69,22 @@ def tables_of_results(results) -> dict[str, list[dict]]:
 
 
 def write_sheet(out_dir: str | os.PathLike, name: str, df: pd.DataFrame) -> None:
-    """Replace one sheet of the folder's workbook tables.xlsx (written by
-    extract), so the workbook carries the derived table too."""
-    from openpyxl import load_workbook
-    path = Path(out_dir) / "tables.xlsx"
-    if not path.exists():
+    """Rewrite the folder's workbook tables.xlsx (written by extract) with
+    ``df`` as the sheet of table ``name``, so the workbook carries the derived
+    table and its summary counts it. The workbook is written again from the
+    store by the writer of extract (export.write_workbook: the same sheets,
+    labels and formats; seconds where reading and saving it with openpyxl took
+    minutes). A folder without tables.xlsx is left without."""
+    from urllib.parse import quote
+    path = Path(out_dir) / export.WORKBOOK
+    db = Path(out_dir) / export.DB_NAME
+    if not path.exists() or not db.exists():
         return
-    wb = load_workbook(path)
-    index = wb.sheetnames.index(name) if name in wb.sheetnames else len(wb.sheetnames)
-    if name in wb.sheetnames:
-        del wb[name]
-    ws = wb.create_sheet(name, index)
-    export.fill_worksheet(ws, df)          # every text cell a string cell: never a formula
-    ws.freeze_panes = "A2"
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    wb.save(tmp)
-    os.replace(tmp, path)
+    con = sqlite3.connect(f"file:{quote(str(db.resolve()))}?mode=ro", uri=True, timeout=60)    # read only
+    try:
+        export.write_workbook(con, out_dir, frames={name: df})
+    finally:
+        con.close()
 
 
 # --- the report's reads: one document at a time, bounded ---------------------
