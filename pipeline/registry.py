@@ -203,19 +203,26 @@ def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     return len(directives), len(conflicts)
 
 
-def describe_conflicts(con: sqlite3.Connection) -> str:
-    """The conflicts, readably: one block per key."""
+def describe_conflicts(con: sqlite3.Connection, lang: str = "vi") -> str:
+    """The conflicts, readably, in ``lang`` (Vietnamese by default): one block
+    per conflict, what differs (named by its Vietnamese label, dates written
+    dd/mm/yyyy) and where each side is cited."""
+    from . import messages as msg
     df = export.read_table(con, "conflicts")
     docs = export.read_table(con, "documents").set_index("doc_id")
     name = lambda d: docs.at[d, "source_path"] if d in docs.index else d
-    labels = {"issued_date": "dates differ", "issuer_resolved": "issuers differ", "doc_type": "kinds differ",
-              "dated_after_citing_report": "cited document dated after the report citing it",
-              "impossible_date": "date that does not exist"}
+    dated = {"issued_date", "dated_after_citing_report", "impossible_date"}
     lines = []
     for row in df.itertuples():
-        lines.append(f"{row.key or '(no key)'}: {labels.get(row.field, row.field)}: "
-                     f"{row.value_a!s} vs {row.value_b!s}")
-        lines.append(f"    {name(row.doc_id_a)} @{row.start_a}: {row.sentence_a}")
+        a, b = ("" if v is None or v != v else str(v) for v in (row.value_a, row.value_b))
+        if row.field in dated:
+            word = row.field == "dated_after_citing_report"
+            a, b = msg.date(a, lang, word), msg.date(b, lang, word)
+        kind = {"dated_after_citing_report": "conflict_dated_after", "impossible_date": "conflict_impossible_date"}
+        lines.append(msg.t(kind.get(row.field, "conflict_differ"), lang, key=row.key or msg.t("no_key", lang),
+                           what=msg.conflict_kind(row.field, lang), a=a, b=b))
+        lines.append(msg.t("conflict_at", lang, path=name(row.doc_id_a), start=row.start_a, sentence=row.sentence_a))
         if (row.doc_id_b, row.start_b) != (row.doc_id_a, row.start_a):
-            lines.append(f"    {name(row.doc_id_b)} @{row.start_b}: {row.sentence_b}")
-    return "\n".join(lines) if lines else "No conflicts."
+            lines.append(msg.t("conflict_at", lang, path=name(row.doc_id_b), start=row.start_b,
+                               sentence=row.sentence_b))
+    return "\n".join(lines) if lines else msg.t("no_conflicts", lang)

@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import batch, rules
+from pipeline import batch, messages, rules
 from pipeline.audit import checks, store
+from pipeline.audit import numbers as num
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def test_seed_quotas_are_evaluated_and_pass(seeds_store, monkeypatch):
     monkeypatch.setattr(checks, "config", lambda: cfg.__class__(**{**cfg.__dict__, "quotas": strict}))
     found = [f for f in checks.run_checks(tables) if f.rule_id == "quota_cstdcs_15pct"]
     assert [(f.values.split("year=")[1].split(";")[0]) for f in found] == ["2021"]
-    assert "73/1015 = 7,19%" in found[0].basis and "Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3" in found[0].basis
+    assert "73/1.015 = 7,19%" in found[0].basis and "Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3" in found[0].basis
 
 
 QUOTA_SENTENCE = ("- Kết quả khen thưởng năm {year}: 74 Tập thể lao động tiên tiến, {cstdcs} Chiến sĩ thi đua cơ sở, "
@@ -86,7 +87,8 @@ def test_cstdcs_quota_by_year(year, cstdcs, ldtt, want):
     found = checks.check_text(QUOTA_SENTENCE.format(year=year, cstdcs=cstdcs, ldtt=ldtt))
     assert [(f.rule_id, f.severity) for f in found] == [(r, s) for r, s, _ in want]
     for f, (_, _, basis) in zip(found, want):
-        assert basis in f.basis and f"{cstdcs}/{ldtt}" in f.basis
+        # Vietnamese numbers in what people read (`173/1.015`); the values column keeps the digits
+        assert basis in f.basis and f"{num.vn(cstdcs, 0)}/{num.vn(ldtt, 0)}" in f.basis
         assert f"year={year}" in f.values and f"cstdcs={cstdcs}" in f.values and f"ldtt={ldtt}" in f.values
         if f.severity == "warning":
             assert "chưa được xác minh" in f.basis
@@ -100,7 +102,7 @@ ALTERATIONS = [
     (TRUNG_KHANH, "đạt 9,1%", "đạt 19,1%", "percent_vs_ratio", "2/22 = 9,09%"),
     (TRUNG_KHANH, "02 Phó Chủ tịch và 14 ủy viên", "02 Phó Chủ tịch và 15 ủy viên", "total_vs_parts", "= 18 ≠ 17"),
     (TRUNG_KHANH, "73 Chiến sĩ thi đua cơ sở", "173 Chiến sĩ thi đua cơ sở", "quota_cstdcs_15pct",
-     "173/1015 = 17,04% > 15%"),
+     "173/1.015 = 17,04% > 15%"),
     (TRUNG_KHANH, "44 Chiến sĩ thi đua cơ sở", "150 Chiến sĩ thi đua cơ sở", "quota_cstdcs_15pct",
      "150/950 = 15,79% > 15%"),
     (TRUNG_KHANH, "44 Chiến sĩ thi đua cơ sở", "960 Chiến sĩ thi đua cơ sở", "cstdcs_exceeds_ldtt", "960/950"),
@@ -108,7 +110,7 @@ ALTERATIONS = [
      "count_vs_names", "3 ≠ 2 tên"),
     (CUM_IV, "(đạt 88,4%)", "(đạt 98,4%)", "percent_vs_amounts", "321 đơn / 363 đơn KNTC = 88,43%"),
     (CUM_IV, "(đạt 89,72% tỷ lệ thu hồi)", "(đạt 95,5% tỷ lệ thu hồi)", "percent_vs_amounts",
-     "trên 64.2 tỷ / hơn 71.5 tỷ đồng = 89,66–89,93%"),
+     "trên 64,2 tỷ đồng / hơn 71,5 tỷ đồng = 89,66–89,93%"),
 ]
 
 
@@ -181,7 +183,11 @@ def test_registry_conflicts_become_findings():
     assert [f.rule_id for f in found] == ["registry_conflict"]
     f = found[0]
     assert (f.doc_id, f.start, f.end, f.spans) == ("d1", 10, 30, "d2:50-70")
-    assert "2022-01-27" in f.message and "2022-01-28" in f.message
+    # the checks table holds the Vietnamese message: the column by its label, dates dd/mm/yyyy
+    assert f.message == "Văn bản số 45/KH-UBND được trích dẫn với ngày ban hành khác nhau: 27/01/2022 và 28/01/2022."
+    assert "issued_date" not in f.message and "issued_date" in f.values            # the values keep the data
+    assert checks.message(f, "en") == ("Document 45/KH-UBND is cited with different issue dates: "
+                                       "2022-01-27 and 2022-01-28.")
 
 
 def test_check_command_writes_every_format(tmp_path, capsys):
@@ -192,12 +198,14 @@ def test_check_command_writes_every_format(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--quiet", "--workers", "1"]) == 0
     assert main(["check", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "percent_vs_ratio" in printed and "3/19 = 15,79%" in printed and "1 finding(s): 1 error" in printed
+    assert "Tỷ lệ nêu 18,5% không khớp với 3/19 xã = 15,79%." in printed and "Căn cứ: 3/19 = 15,79%" in printed
+    assert "1 phát hiện: 1 lỗi" in printed and "percent_vs_ratio" not in printed
     df = pd.read_csv(out / "checks.csv", encoding="utf-8-sig")
     assert list(df["rule_id"]) == ["percent_vs_ratio"]
     for col in ("rule_id", "severity", "message", "basis", "values", "doc_id", "start", "end", "sentence", "spans"):
         assert col in df.columns
     assert len(pd.read_parquet(out / "checks.parquet")) == 1
-    assert len(pd.read_excel(out / "tables.xlsx", sheet_name="checks")) == 1
+    # the workbook's sheet by its name there (Vietnamese when pipeline.labels names it)
+    assert len(pd.read_excel(out / "tables.xlsx", sheet_name=messages.sheet_name("checks"))) == 1
     assert main(["check", "--out", str(out), "--fail-on", "error", "--quiet"]) == 1
     assert main(["check", "--out", str(tmp_path / "nothing-here")]) == 2

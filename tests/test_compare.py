@@ -5,7 +5,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import batch
+from pipeline import batch, messages
 from pipeline.audit import compare, store
 from pipeline.cli import main
 
@@ -125,12 +125,14 @@ def test_compare_command(out, capsys):
     assert "Chiến sĩ thi đua cơ sở (cá nhân)" in printed and "-29" in printed and TK in printed
     assert main(["compare", "--out", str(out), "--quiet"]) == 0       # as `make run` calls it: the files only
     quiet = capsys.readouterr().out.strip().splitlines()
-    assert len(quiet) == 1 and quiet[0].startswith("Wrote ") and "compare.xlsx" in quiet[0]
+    assert len(quiet) == 1 and quiet[0].startswith("Đã ghi ") and "compare.xlsx" in quiet[0]
     csv = pd.read_csv(out / "compare.csv", encoding="utf-8-sig")
     assert f"{TK} | Δ 2021→2022" in csv.columns
     assert len(pd.read_parquet(out / "compare.parquet")) == len(csv)
     wb = openpyxl.load_workbook(out / "compare.xlsx")
-    assert wb["compare"].freeze_panes == "F2" and wb["compare_long"].freeze_panes == "A2"
+    # the sheets by their names in the workbook (Vietnamese when pipeline.labels names them)
+    wide, long = wb[messages.sheet_name("compare")], wb[messages.sheet_name("compare_long")]
+    assert wide.freeze_panes == "F2" and long.freeze_panes == "A2"
     con = store.open_store(out)
     n = con.execute("SELECT COUNT(*) FROM compare WHERE period = '2021'").fetchone()[0]
     con.close()

@@ -84,7 +84,7 @@ def test_a_changed_date_is_exactly_one_conflict(tmp_path):
     assert {row.value_a, row.value_b} == {"2021-12-29", "2021-12-30"}
     listing = subprocess.run([sys.executable, "-m", "pipeline.cli", "registry", "--out", str(tmp_path / "out"),
                               "--conflicts"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert "dates differ" in listing and "2021-12-30" in listing
+    assert "ngày ban hành khác nhau: 29/12/2021 và 30/12/2021" in listing and "issued_date" not in listing
 
 
 def test_cited_document_dated_after_the_report(tmp_path):

@@ -14,7 +14,10 @@ and returns :class:`~pipeline.models.Check` rows. Families:
 - a cited document dated after the document citing it; registry conflicts.
 
 Every finding carries the values involved, the basis (legal text or the
-arithmetic) and the span(s) it is about.
+arithmetic) and the span(s) it is about. Its message and basis are written
+from the rule's templates (rules/checks.yaml) in Vietnamese, the language the
+checks table stores; :func:`message` and :func:`basis` give them in another
+language (``tdkt check --lang en``), :func:`format_findings` the listing.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .. import messages as msg
 from .. import rules
 from ..models import Check
 from . import numbers as num
@@ -74,15 +78,175 @@ def _enabled(rule_id: str) -> bool:
     return config().rules.get(rule_id, {}).get("enabled", True)
 
 
-def _finding(rule_id: str, values: dict, basis: str, spans: list[tuple[str, int, int]], sentence: str = "",
-             severity: str | None = None) -> Check:
+# --------------------------------------------------------------------------- messages
+# A finding's fields are filled into its rule's templates per language: a
+# number, a range, a date or an amount is written the language's way when
+# the message is written; text (a unit's name, an award) is shown as it is.
+def _qualifier(qualifier: str, written: str, lang: str) -> str:
+    """The word before a number: in Vietnamese as the document wrote it (``hơn``), else translated."""
+    if qualifier not in ("over", "under", "approx"):
+        return ""
+    return (written if written and lang == msg.VI else msg.t(f"qualifier_{qualifier}", lang)) + " "
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number a person reads: ``1.015``, ``15,79%``, ``trên 64,2``; ``unit`` after it."""
+    value: float
+    decimals: int = 2
+    suffix: str = ""
+    unit: str = ""
+    qualifier: str = ""
+    written: str = ""           # the qualifier's word in the document (`hơn`)
+
+    def render(self, lang: str) -> str:
+        return (_qualifier(self.qualifier, self.written, lang) + msg.number(self.value, lang, self.decimals)
+                + self.suffix + (f" {self.unit}" if self.unit else ""))
+
+
+@dataclass(frozen=True)
+class Range:
+    """A computed value that rounding leaves as a range: ``15,79%``, ``89,66–89,93%``."""
+    bounds: tuple[float, float]
+    decimals: int = 2
+    suffix: str = ""
+
+    def render(self, lang: str) -> str:
+        return msg.number_range(self.bounds[0], self.bounds[1], lang, self.decimals, self.suffix)
+
+
+@dataclass(frozen=True)
+class Date:
+    """An ISO date: vi ``29/12/2021`` (``word``: ``ngày 29/12/2021``, ``tháng 4/2022``), en as it is."""
+    iso: str
+    word: bool = False
+
+    def render(self, lang: str) -> str:
+        return msg.date(self.iso, lang, self.word)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount of đồng with its qualifier: ``trên 64,2 tỷ đồng``."""
+    amount: float
+    qualifier: str = ""
+    written: str = ""
+
+    def render(self, lang: str) -> str:
+        return _qualifier(self.qualifier, self.written, lang) + msg.money(self.amount, lang)
+
+
+class Lazy:
+    """Any other text that depends on the language: ``Lazy(lambda lang: ...)``."""
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def render(self, lang: str) -> str:
+        return self.fn(lang)
+
+
+def _render(v, lang: str) -> str:
+    if hasattr(v, "render"):
+        return v.render(lang)
+    if isinstance(v, bool) or v is None:
+        return "" if v is None else str(v)
+    if isinstance(v, (int, float)):
+        return msg.number(v, lang, 0 if isinstance(v, int) else 2)
+    return str(v)
+
+
+class _Fields(dict):
+    """The fields of a template in one language; a name not given is empty."""
+
+    def __init__(self, fields: dict, lang: str):
+        super().__init__()
+        self.fields, self.lang = fields, lang
+
+    def __missing__(self, key):
+        return _render(self.fields[key], self.lang) if key in self.fields else ""
+
+
+def _text(entry, lang: str) -> str:
+    """One language of a text given per language (``{vi: ..., en: ...}``; a plain string is Vietnamese)."""
+    if isinstance(entry, dict):
+        return str(entry.get(lang) or entry.get(msg.DEFAULT) or "")
+    return "" if entry is None else str(entry)
+
+
+def _phrase(name: str, lang: str, **fields) -> str:
+    text = _text((rules.load("checks").get("phrases") or {}).get(name), lang)
+    return text.format(**fields) if fields else text
+
+
+def _templates(rule_id: str, variant: str = "") -> dict:
     rc = config().rules.get(rule_id, {})
-    message = rc.get("message", rule_id).format_map(defaultdict(str, {k: v for k, v in values.items()}))
+    return (rc.get("variants") or {}).get(variant) or rc if variant else rc
+
+
+def _fill(rule_id: str, what: str, fields: dict, lang: str, variant: str = "") -> str:
+    entry = _templates(rule_id, variant).get(what)
+    if entry is None and variant:
+        entry = config().rules.get(rule_id, {}).get(what)
+    template = _text(entry, lang) or (rule_id if what == "message" else "")
+    return template.format_map(_Fields(fields, lang))
+
+
+def _finding(rule_id: str, values: dict, fields: dict, spans: list[tuple[str, int, int]], sentence: str = "",
+             severity: str | None = None, variant: str = "") -> Check:
+    """A finding: ``values`` (text) is the values column as stored; ``fields``
+    fill the rule's message and basis templates (stored in Vietnamese; kept on
+    the finding so that :func:`message` can write them in another language)."""
+    rc = config().rules.get(rule_id, {})
     first = spans[0] if spans else ("", None, None)
     rest = "; ".join(f"{d}:{s}-{e}" for d, s, e in spans[1:])
-    return Check(rule_id=rule_id, severity=severity or rc.get("severity", "warning"), message=message, basis=basis,
-                 values="; ".join(f"{k}={v}" for k, v in values.items()), doc_id=first[0], start=first[1],
-                 end=first[2], sentence=sentence, spans=rest)
+    check = Check(rule_id=rule_id, severity=severity or rc.get("severity", "warning"),
+                  message=_fill(rule_id, "message", fields, msg.DEFAULT, variant),
+                  basis=_fill(rule_id, "basis", fields, msg.DEFAULT, variant),
+                  values="; ".join(f"{k}={v}" for k, v in values.items()), doc_id=first[0], start=first[1],
+                  end=first[2], sentence=sentence, spans=rest)
+    check._fields = (fields, variant)        # not a column: the message in other languages
+    return check
+
+
+def message(f: Check, lang: str = msg.DEFAULT) -> str:
+    """The finding's message in ``lang`` (as stored when it was read back from a table)."""
+    kept = getattr(f, "_fields", None)
+    if lang == msg.DEFAULT or kept is None:
+        return f.message
+    return _fill(f.rule_id, "message", kept[0], lang, kept[1])
+
+
+def basis(f: Check, lang: str = msg.DEFAULT) -> str:
+    """The finding's basis in ``lang`` (as stored when it was read back from a table)."""
+    kept = getattr(f, "_fields", None)
+    if lang == msg.DEFAULT or kept is None:
+        return f.basis
+    return _fill(f.rule_id, "basis", kept[0], lang, kept[1])
+
+
+def _quantity(q: "Quantity"):
+    """A quantity of a sentence as a message writes it: ``trên 64,2 tỷ đồng``, ``3/19 xã``, ``17 thành viên``."""
+    first = num.TOKEN.search(q.text)
+    written = " ".join(q.text[:first.start()].split()) if first and q.qualifier != "exact" else ""
+    if q.kind == "money":
+        return Money(q.value, q.qualifier, written)
+    if q.kind == "percent":
+        return Num(q.value, 3, "%", qualifier=q.qualifier, written=written)
+    if q.kind == "ratio" and q.denominator:
+        return Lazy(lambda lang: f"{msg.number(q.value, lang, 0)}/{msg.number(q.denominator, lang, 0)}"
+                                 + (f" {q.unit}" if q.unit else ""))
+    return Num(q.value, 3, unit=q.unit, qualifier=q.qualifier, written=written)
+
+
+def _document(doc_type: str, number: str, key: str = ""):
+    """A cited document by its kind and number: ``Kế hoạch số 99/KH-UBND``."""
+    def name(lang):
+        if number:
+            return _phrase("document", lang, doc_type=doc_type or _phrase("document_kind", lang), number=number)
+        return _phrase("document_by_key", lang, key=key)
+    return Lazy(name)
 
 
 # --------------------------------------------------------------------------- sentences
@@ -188,7 +352,9 @@ def _percent_checks(sv: SentenceView) -> list[Check]:
             rule = "percent_vs_ratio"
             ratio_txt = f"{num.vn(q.value, 0)}/{num.vn(q.denominator, 0)}"
             values = dict(stated=p.text, ratio=ratio_txt, unit=q.unit, computed=num.vn_range(computed, 2, "%"))
-            basis = f"{ratio_txt} = {num.vn_range(computed, 2, '%')}"
+            fields = dict(stated=_quantity(p), unit=q.unit, computed=Range(computed, 2, "%"),
+                          ratio=Lazy(lambda lang, q=q: f"{msg.number(q.value, lang, 0)}/"
+                                                       f"{msg.number(q.denominator, lang, 0)}"))
             spans = [(sv.doc_id, q.start, p.end), (sv.doc_id, q.start, q.end), (sv.doc_id, p.start, p.end)]
         else:
             whole = _whole_of(sv, i - 1)
@@ -197,13 +363,14 @@ def _percent_checks(sv: SentenceView) -> list[Check]:
             computed = num.ratio_interval(q.range(), whole.range())
             rule = "percent_vs_amounts"
             values = dict(stated=p.text, part=q.text, whole=whole.text, computed=num.vn_range(computed, 2, "%"))
-            basis = f"{q.text} / {whole.text} = {num.vn_range(computed, 2, '%')}"
+            fields = dict(stated=_quantity(p), part=_quantity(q), whole=_quantity(whole),
+                          computed=Range(computed, 2, "%"))
             spans = [(sv.doc_id, q.start, p.end), (sv.doc_id, whole.start, whole.end), (sv.doc_id, p.start, p.end)]
         off = num.gap(stated, computed)
         if off <= 1e-9 or not _enabled(rule):
             continue
         severity = "warning" if off < pc["minor_points"] else None
-        out.append(_finding(rule, values, basis, spans, sv.text, severity))
+        out.append(_finding(rule, values, fields, spans, sv.text, severity))
     return out
 
 
@@ -252,13 +419,13 @@ def _total_checks(sv: SentenceView) -> list[Check]:
         t = total.range()
         parts_txt = " + ".join(num.vn(p.value) for p in parts)
         values = dict(total=total.text, parts=parts_txt, sum=num.vn_range(s))
+        fields = dict(total=_quantity(total), total_number=Range(t), sum=Range(s),
+                      parts=Lazy(lambda lang, parts=parts: " + ".join(msg.number(p.value, lang) for p in parts)))
         spans = [(sv.doc_id, total.start, parts[-1].end)] + [(sv.doc_id, p.start, p.end) for p in [total] + parts]
         if partition and num.gap(s, t) > 0 and _enabled("total_vs_parts"):
-            out.append(_finding("total_vs_parts", values, f"{parts_txt} = {num.vn_range(s)} ≠ {num.vn_range(t)}",
-                                spans, sv.text))
+            out.append(_finding("total_vs_parts", values, fields, spans, sv.text))
         elif not partition and s[0] > t[1] and _enabled("parts_exceed_total"):
-            out.append(_finding("parts_exceed_total", values, f"{parts_txt} = {num.vn_range(s)} > {num.vn_range(t)}",
-                                spans, sv.text))
+            out.append(_finding("parts_exceed_total", values, fields, spans, sv.text))
     return out
 
 
@@ -298,7 +465,8 @@ def _names_checks(sv: SentenceView) -> list[Check]:
             continue
         if len(names) != int(q.value) and _enabled("count_vs_names"):
             values = dict(count=q.text, n_names=len(names), names=", ".join(names))
-            out.append(_finding("count_vs_names", values, f"{int(q.value)} ≠ {len(names)} tên",
+            fields = dict(count=_quantity(q), count_number=int(q.value), n_names=len(names), names=values["names"])
+            out.append(_finding("count_vs_names", values, fields,
                                 [(sv.doc_id, q.start, sv.base + close + 1), (sv.doc_id, q.start, q.end)], sv.text))
     return out
 
@@ -325,7 +493,11 @@ def _recipient_checks(tables: dict) -> list[Check]:
         if len(names) != int(r["count"]):
             values = dict(count=f"{r['count']} {r.get('recipient_type') or ''} ({r['award']})".strip(),
                           n_names=len(names), names=", ".join(names))
-            out.append(_finding("count_vs_names", values, f"{r['count']} ≠ {len(names)} tên",
+            fields = dict(count=Lazy(lambda lang, r=r: f"{msg.number(int(r['count']), lang, 0)} "
+                                                       f"{r.get('recipient_type') or ''} ({r['award']})"
+                                                       .replace("  ", " ")),
+                          count_number=int(r["count"]), n_names=len(names), names=values["names"])
+            out.append(_finding("count_vs_names", values, fields,
                                 [(r["doc_id"], r["start"], r["end"])], r.get("sentence") or ""))
     return out
 
@@ -381,14 +553,19 @@ def _quota_checks(tables: dict, docs: dict) -> list[Check]:
             share = a / b
             if share <= quota["max_share"] + 1e-12:
                 continue
-            unit = _unit(docs.get(doc_id)) or "(đơn vị không rõ)"
+            known = _unit(docs.get(doc_id))
+            unit = known or _phrase("unknown_unit", msg.VI)
             values = dict(unit=unit, year=year, cstdcs=a, ldtt=b, share=f"{num.vn(share * 100)}%",
                           limit=f"{num.vn(quota['max_share'] * 100)}%")
-            text = basis["basis"] + ("" if basis.get("verified", False) else " (điều khoản chưa được xác minh)")
-            arith = f"{a}/{b} = {num.vn(share * 100)}% > {num.vn(quota['max_share'] * 100)}%"
+            verified = basis.get("verified", False)
+            fields = dict(unit=Lazy(lambda lang, u=known: u or _phrase("unknown_unit", lang)), year=str(year),
+                          cstdcs=a, ldtt=b, cstdcs_number=a, ldtt_number=b,
+                          share=Num(share * 100, 2, "%"), limit=Num(quota["max_share"] * 100, 2, "%"),
+                          legal=Lazy(lambda lang, b=basis: _text(b["basis"], lang)),
+                          unverified=Lazy(lambda lang, v=verified: "" if v else _phrase("unverified", lang)))
             spans = [(r["doc_id"], r["start"], r["end"]) for r in a_rows + b_rows]
-            out.append(_finding(qid, values, f"{text}; {arith}", spans, a_rows[0].get("sentence") or "",
-                                None if basis.get("verified", False) else "warning"))
+            out.append(_finding(qid, values, fields, spans, a_rows[0].get("sentence") or "",
+                                None if verified else "warning"))
             fired.add(qid)
             fired.update(quota.get("supersedes", []))
     return out
@@ -415,9 +592,15 @@ def _disagreement_checks(tables: dict, docs: dict) -> list[Check]:
         counts = "; ".join(f"{totals[d]} ({docs.get(d, {}).get('source_path') or d})" for d in order)
         name = award + (f" của {conferrer}" if conferrer else "")
         values = dict(unit=unit, year=year, award=name, recipient_type=rt, counts=counts)
+        fields = dict(unit=unit, year=str(year),
+                      award=Lazy(lambda lang, a=award, c=conferrer:
+                                 _phrase("award_of", lang, award=a, conferrer=c) if c else a),
+                      recipient_type=Lazy(lambda lang, rt=rt: str(msg.value("awards", "recipient_type", rt, lang))),
+                      counts=Lazy(lambda lang, order=order, totals=totals: "; ".join(
+                          f"{msg.number(totals[d], lang, 0)} ({docs.get(d, {}).get('source_path') or d})"
+                          for d in order)))
         spans = [(d, by_doc[d][0]["start"], by_doc[d][0]["end"]) for d in order]
-        out.append(_finding("claims_disagree", values, "cùng đơn vị, cùng năm, cùng danh hiệu: số liệu phải bằng nhau",
-                            spans, by_doc[order[0]][0].get("sentence") or ""))
+        out.append(_finding("claims_disagree", values, fields, spans, by_doc[order[0]][0].get("sentence") or ""))
     return out
 
 
@@ -443,21 +626,29 @@ def _citation_checks(tables: dict, docs: dict) -> list[Check]:
                 f.spans = "; ".join(x for x in (f.spans, f"{r['doc_id']}:{r['start']}-{r['end']}") if x)
                 continue
             values = dict(cited=r.get("number") or r["text"], cited_date=cited, doc_date=citing)
-            f = _finding("cited_after_report", values, f"{cited} > {citing}", [(r["doc_id"], r["start"], r["end"])],
+            document = _document(r.get("doc_type") or "", r.get("number") or "") if r.get("number") else r["text"]
+            fields = dict(document=document, cited_date=Date(cited, True), doc_date=Date(citing, True),
+                          cited_date_short=Date(cited), doc_date_short=Date(citing))
+            f = _finding("cited_after_report", values, fields, [(r["doc_id"], r["start"], r["end"])],
                          r.get("sentence") or "")
             seen[key] = f
             out.append(f)
     if _enabled("registry_conflict"):
-        ends = {(r["doc_id"], r["start"]): r["end"] for r in tables.get("citations", [])}
+        cited_at = {(r["doc_id"], r["start"]): r for r in tables.get("citations", [])}
         for r in tables.get("conflicts", []):
             spans = []
             for side in ("a", "b"):
                 d, s = r.get(f"doc_id_{side}"), r.get(f"start_{side}")
                 if d and s is not None:
-                    spans.append((d, int(s), ends.get((d, int(s)), int(s))))
+                    spans.append((d, int(s), (cited_at.get((d, int(s))) or {}).get("end", int(s))))
             values = dict(key=r["key"], field=r["field"], value_a=r.get("value_a") or "", value_b=r.get("value_b") or "")
-            out.append(_finding("registry_conflict", values, "một khóa đăng ký, hai giá trị", spans,
-                                r.get("sentence_a") or ""))
+            cited = cited_at.get((r.get("doc_id_a"), int(r["start_a"]) if r.get("start_a") is not None else None)) or {}
+            fields = dict(document=_document("", cited.get("number") or "", r["key"] or ""),
+                          field=Lazy(lambda lang, c=r["field"]: msg.field_name(c, lang)),
+                          value_a=Date(values["value_a"]), value_b=Date(values["value_b"]),
+                          date_a=Date(values["value_a"], True), date_b=Date(values["value_b"], True))
+            out.append(_finding("registry_conflict", values, fields, spans, r.get("sentence_a") or "",
+                                variant=r["field"]))
     return out
 
 
@@ -505,27 +696,72 @@ def _excerpt(f: Check, width: int = 200) -> str:
     return ("…" if start else "") + s[start:start + width] + ("…" if start + width < len(s) else "")
 
 
-def format_findings(findings: list[Check], docs: dict) -> str:
-    """The readable list `tdkt check` prints."""
+_VALUE_KEY = regex.compile(r"(?:^|(?<=; ))([a-z_]+)=")
+
+
+def _value_pairs(values: str) -> list[tuple[str, str]]:
+    """The values column (``stated=18,5%; ratio=3/19; counts=1015 (a.txt); 1020 (b.txt)``) as pairs."""
+    marks = list(_VALUE_KEY.finditer(values or ""))
+    out = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() - 2 if i + 1 < len(marks) else len(values)
+        out.append((m.group(1), values[m.end():end]))
+    return out
+
+
+def _values_line(f: Check, lang: str) -> str:
+    """The finding's values as a person of ``lang`` reads them: Vietnamese names and dates."""
+    names = rules.load("checks").get("value_names") or {}
+    pairs = []
+    for key, v in _value_pairs(f.values):
+        if not v:
+            continue
+        name = _text(names.get(key), lang) or key
+        if lang == msg.VI and key in ("cited_date", "doc_date", "value_a", "value_b"):
+            v = msg.date(v, lang)
+        elif key != "year" and v.isdigit():
+            v = msg.number(int(v), lang, 0)
+        if key == "field":
+            v = msg.field_name(v, lang) if v in ("issued_date", "issuer_resolved", "doc_type") \
+                else msg.conflict_kind(v, lang)
+        pairs.append(msg.t("check_value", lang, name=name, value=v))
+    return "; ".join(pairs)
+
+
+def _rule_title(rule_id: str, lang: str) -> str:
+    """A rule as a person reads it: vi its label (rules/labels.yaml), en its id."""
+    if lang == msg.VI:
+        return str(msg.value("checks", "rule_id", rule_id, lang))
+    return rule_id
+
+
+def format_findings(findings: list[Check], docs: dict, lang: str = msg.DEFAULT) -> str:
+    """The readable list `tdkt check` prints, in ``lang`` (Vietnamese by default)."""
     if not findings:
-        return "No findings."
+        return msg.t("check_no_findings", lang)
+    width = max(len(msg.severity(s, lang)) for s in SEVERITY_ORDER)
     lines = []
     current = None
     for f in findings:
         if f.doc_id != current:
             current = f.doc_id
             lines.append("")
-            lines.append(f"== {docs.get(f.doc_id, {}).get('source_path') or f.doc_id or '(registry)'}")
-        where = f"@{f.start}-{f.end}" if f.start is not None else ""
-        lines.append(f"[{f.severity.upper():7}] {f.rule_id} {where}")
-        lines.append(f"    {f.message}")
-        lines.append(f"    basis:  {f.basis}")
-        lines.append(f"    values: {f.values}")
+            where = docs.get(f.doc_id, {}).get("source_path") or f.doc_id or msg.t("check_no_document", lang)
+            lines.append(f"== {where}")
+        where = msg.t("check_where", lang, start=f.start, end=f.end) if f.start is not None else ""
+        level = msg.severity(f.severity, lang)
+        level = level.upper() if lang == msg.EN else level
+        lines.append(f"[{level:{width}}] {_rule_title(f.rule_id, lang)} {where}".rstrip())
+        lines.append(f"    {message(f, lang)}")
+        lines.append("    " + msg.t("check_basis", lang, basis=basis(f, lang)))
+        lines.append("    " + msg.t("check_values", lang, values=_values_line(f, lang) if lang == msg.VI else f.values))
         if f.sentence:
             lines.append(f"    «{_excerpt(f)}»")
     counts = defaultdict(int)
     for f in findings:
         counts[f.severity] += 1
+    by_level = ", ".join(msg.t("check_count", lang, n=counts[s], severity=msg.severity(s, lang).lower()
+                               if lang == msg.VI else s) for s in SEVERITY_ORDER if counts[s])
     lines.append("")
-    lines.append(f"{len(findings)} finding(s): " + ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts[s]))
+    lines.append(msg.t("check_total", lang, n=len(findings), counts=by_level))
     return "\n".join(lines).lstrip("\n")

@@ -303,11 +303,27 @@ def write(comp: Comparison, out_dir, con=None) -> list[str]:
     return written
 
 
-def format_table(comp: Comparison, max_label: int = 46) -> str:
-    """The table `tdkt compare` prints: one line per claim, one column per unit × period."""
+_FIGURE_KIND = regex.compile(r"^(area|length|weight|volume|count|ratio|percent|[a-z_]+): ")
+
+
+def _item_label(item: str, lang: str) -> str:
+    """A claim's name as printed: a figure's kind (`area: m2 đất`) by its Vietnamese label in Vietnamese."""
+    from .. import messages as msg
+    m = _FIGURE_KIND.match(item)
+    if m and lang == msg.VI:
+        kind = msg.value("figures", "kind", m.group(1), lang)
+        if kind != m.group(1):
+            return f"{kind}: {item[m.end():]}"
+    return item
+
+
+def format_table(comp: Comparison, max_label: int = 46, lang: str = "vi") -> str:
+    """The table `tdkt compare` prints, in ``lang`` (Vietnamese by default):
+    one line per claim, one column per unit × period."""
+    from .. import messages as msg
     wide = comp.wide
     if wide.empty:
-        return "Nothing to compare (no award counts with a year, no figures) for these filters."
+        return msg.t("compare_nothing", lang)
     value_cols = [c for c in wide.columns if " | " in c]
     lines = []
     units = []
@@ -316,17 +332,21 @@ def format_table(comp: Comparison, max_label: int = 46) -> str:
         if u not in units:
             units.append(u)
     for i, u in enumerate(units, 1):
-        lines.append(f"U{i} = {u}")
-    short = {c: f"U{units.index(c.split(' | ')[0]) + 1} {c.split(' | ')[1]}" for c in value_cols}
+        lines.append(msg.t("compare_unit", lang, i=i, unit=u))
+    short = {c: msg.t("compare_column", lang, i=units.index(c.split(" | ")[0]) + 1, period=c.split(" | ")[1])
+             for c in value_cols}
     widths = {c: max(len(short[c]), 7) for c in value_cols}
-    header = f"{'claim':<{max_label}}  " + "  ".join(f"{short[c]:>{widths[c]}}" for c in value_cols)
+    header = f"{msg.t('compare_claim', lang):<{max_label}}  " + "  ".join(f"{short[c]:>{widths[c]}}"
+                                                                         for c in value_cols)
     lines += ["", header, "-" * len(header)]
+    sections = {SECTION_AWARDS: msg.t("compare_section_awards", lang),
+                SECTION_FIGURES: msg.t("compare_section_figures", lang)}
     section = None
     for _, r in wide.iterrows():
         if r["section"] != section:
             section = r["section"]
-            lines.append(f"[{section}]")
-        label = r["item"]
+            lines.append(f"[{sections.get(section, section)}]")
+        label = _item_label(r["item"], lang)
         extra = ", ".join(x for x in (r["recipient_type"], r["conferrer"]) if x)
         if extra:
             label += f" ({extra})"
@@ -335,12 +355,12 @@ def format_table(comp: Comparison, max_label: int = 46) -> str:
         cells = []
         for c in value_cols:
             v = r[c]
-            s = "" if pd.isna(v) else (("+" if "Δ" in c and v > 0 else "") + num.vn(float(v)))
+            s = "" if pd.isna(v) else (("+" if "Δ" in c and v > 0 else "") + msg.number(float(v), lang))
             cells.append(f"{s:>{widths[c]}}")
         lines.append(f"{label:<{max_label}}  " + "  ".join(cells) + ("  *" if r["note"] else ""))
     if (wide["note"] != "").any():
         lines.append("")
-        lines.append("* documents disagree on this claim: see the note column of compare.csv")
+        lines.append(msg.t("compare_disagree", lang))
     if comp.skipped_awards:
-        lines.append(f"({comp.skipped_awards} award count(s) without a year or unit were left out)")
+        lines.append(msg.t("compare_skipped", lang, n=msg.number(comp.skipped_awards, lang, 0)))
     return "\n".join(lines)

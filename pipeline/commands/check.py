@@ -9,7 +9,9 @@ FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning
 
 def run(args) -> int:
     from .. import export
+    from .. import messages as msg
     from ..audit import checks, store
+    lang = msg.lang_of(getattr(args, "lang", None))
     con = open_output_store(args.out, "check")
     if con is None:
         return 2
@@ -18,30 +20,23 @@ def run(args) -> int:
         findings = checks.run_checks(tables)
         if not args.quiet:        # shown before the files are written: a read-only folder is still read
             docs = {d["doc_id"]: d for d in tables["documents"]}
-            show(checks.format_findings(findings, docs))
+            show(checks.format_findings(findings, docs, lang))
         export.replace_table(con, "checks", findings)
         export.write_files(con, args.out, tables=["checks"])
         store.write_sheet(args.out, "checks", export.read_table(con, "checks"))
     finally:
         con.close()
     if not args.quiet:
-        print(f"Wrote {args.out}/checks.csv, checks.parquet, the checks sheet of tables.xlsx "
-              f"and the checks table of registry.sqlite")
+        print(msg.t("check_wrote", lang, out=args.out, sheet=msg.sheet_name("checks", lang), db=export.DB_NAME))
     return 1 if any(f.severity in FAIL_LEVELS[args.fail_on] for f in findings) else 0
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "check", help="check the extracted claims: percentages, totals, quotas, dates, conflicts",
-        description="Check the claims that `tdkt extract` wrote into DIR: stated percentages against "
-                    "their own ratio or amounts, totals against their parts, counts against the names "
-                    "listed, award quotas (Chiến sĩ thi đua cơ sở against Lao động tiên tiến, by unit and "
-                    "year, with the legal basis in force), claims of one unit and year that differ between "
-                    "documents, cited documents dated after the report citing them, and registry conflicts. "
-                    "The rules are data in rules/checks.yaml. Writes the checks table to DIR (CSV, "
-                    "Parquet, the workbook and the SQLite store) and prints the findings.")
-    p.add_argument("--out", required=True, metavar="DIR", help="the output folder `tdkt extract` filled")
-    p.add_argument("--fail-on", choices=sorted(FAIL_LEVELS), default="never",
-                   help="exit with status 1 when a finding of this severity or worse exists (default: never)")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    from .. import messages as msg
+    lang = msg.default_lang()        # help is read before any option: TDKT_LANG decides its language
+    p = sub.add_parser("check", help=msg.t("check_help", lang), description=msg.t("check_description", lang))
+    p.add_argument("--out", required=True, metavar="DIR", help=msg.t("out_help", lang))
+    p.add_argument("--fail-on", choices=sorted(FAIL_LEVELS), default="never", help=msg.t("check_fail_on_help", lang))
+    p.add_argument("--quiet", action="store_true", help=msg.t("quiet_help", lang))
+    msg.add_lang_option(p)
     p.set_defaults(func=run)

@@ -12,8 +12,19 @@ def _split(values):
     return out
 
 
+def _written(path: str, lang: str) -> str:
+    """A file compare wrote, as printed (the store's table named in the reader's language)."""
+    from .. import messages as msg
+    suffix = " (table compare)"
+    if path.endswith(suffix):
+        return msg.t("compare_db_table", lang, db=path[:-len(suffix)])
+    return path
+
+
 def run(args) -> int:
+    from .. import messages as msg
     from ..audit import compare, store
+    lang = msg.lang_of(getattr(args, "lang", None))
     con = open_output_store(args.out, "compare")
     if con is None:
         return 2
@@ -22,29 +33,24 @@ def run(args) -> int:
         comp = compare.compare(tables, units=_split(args.unit), periods=_split(args.period),
                                provinces=_split(args.province), figures=not args.no_figures)
         if not args.quiet:    # shown before the files are written: a read-only folder is still read
-            show(compare.format_table(comp) + "\n")
+            show(compare.format_table(comp, lang=lang) + "\n")
         written = compare.write(comp, args.out, con)
     finally:
         con.close()
-    print("Wrote " + ", ".join(written))       # even with --quiet: `make run` names every file it wrote
+    # even with --quiet: `make run` names every file it wrote
+    print(msg.t("compare_wrote", lang, files=", ".join(_written(w, lang) for w in written)))
     return 0
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "compare", help="put units' claims side by side: award counts and figures by unit and period",
-        description="Put the claims that `tdkt extract` wrote into DIR side by side: rows are award counts "
-                    "(award, conferrer, recipient type) and figures (counts, ratios, percentages of a named "
-                    "thing, areas), columns are units (the issuer of each document) × periods (an award "
-                    "count's achievement year, a figure's document period), then the change between a "
-                    "unit's consecutive periods. Writes compare.csv, compare.parquet, compare.xlsx (frozen "
-                    "headers) and the store's compare table to DIR, and prints the table.")
-    p.add_argument("--out", required=True, metavar="DIR", help="the output folder `tdkt extract` filled")
-    p.add_argument("--unit", action="append", metavar="TEXT",
-                   help="only units whose name contains TEXT (repeat or comma-separate for several)")
-    p.add_argument("--period", action="append", metavar="P",
-                   help="only these periods: a year `2022` also takes `2022-H1`, `2022-Q3` (repeatable)")
-    p.add_argument("--province", action="append", metavar="TEXT", help="only units of this province (repeatable)")
-    p.add_argument("--no-figures", action="store_true", help="award counts only")
-    p.add_argument("--quiet", action="store_true", help="do not print the table, only the files written")
+    from .. import messages as msg
+    lang = msg.default_lang()        # help is read before any option: TDKT_LANG decides its language
+    p = sub.add_parser("compare", help=msg.t("compare_help", lang), description=msg.t("compare_description", lang))
+    p.add_argument("--out", required=True, metavar="DIR", help=msg.t("out_help", lang))
+    p.add_argument("--unit", action="append", metavar="TEXT", help=msg.t("compare_unit_help", lang))
+    p.add_argument("--period", action="append", metavar="P", help=msg.t("compare_period_help", lang))
+    p.add_argument("--province", action="append", metavar="TEXT", help=msg.t("compare_province_help", lang))
+    p.add_argument("--no-figures", action="store_true", help=msg.t("compare_no_figures_help", lang))
+    p.add_argument("--quiet", action="store_true", help=msg.t("compare_quiet_help", lang))
+    msg.add_lang_option(p)
     p.set_defaults(func=run)

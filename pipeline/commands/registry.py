@@ -1,10 +1,27 @@
 """`tdkt registry --out DIR`: the registry of cited documents, and its conflicts."""
 from __future__ import annotations
 
+# the directives' columns printed, and how: dates and counts the reader's way
+SHOWN = ["doc_type", "number", "issued_date", "issuer_resolved", "n_citations", "n_documents"]
+
+
+def _readable(df, lang: str):
+    """The directives as printed: Vietnamese headers, dates dd/mm/yyyy and
+    counts with `.` in Vietnamese; machine names and ISO dates in English."""
+    from .. import messages as msg
+    shown = df[SHOWN].copy()
+    shown["issued_date"] = [msg.date(v, lang) if isinstance(v, str) else "" for v in shown["issued_date"]]
+    for c in ("n_citations", "n_documents"):
+        shown[c] = [msg.number(int(v), lang, 0) if v == v and v is not None else "" for v in shown[c]]
+    shown.columns = [msg.header("directives", c, lang) for c in SHOWN]
+    return shown
+
 
 def run(args) -> int:
     from .. import export, registry
+    from .. import messages as msg
     from . import open_output_store, show
+    lang = msg.lang_of(getattr(args, "lang", None))
     con = open_output_store(args.out, "registry")
     if con is None:
         return 2
@@ -12,29 +29,26 @@ def run(args) -> int:
         n_directives, n_conflicts = registry.rebuild(con)
         # shown before the files are written: a read-only folder is still read
         if args.conflicts:
-            show(registry.describe_conflicts(con))
+            show(registry.describe_conflicts(con, lang))
         else:
             df = export.read_table(con, "directives")
-            show(f"{n_directives} cited documents, {n_conflicts} conflict(s)")
-            cols = ["doc_type", "number", "issued_date", "issuer_resolved", "n_citations", "n_documents"]
+            show(msg.t("registry_summary", lang, n_directives=msg.number(n_directives, lang, 0),
+                       n_conflicts=msg.number(n_conflicts, lang, 0)))
             with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
                                                      "display.max_colwidth", 40):
-                show(df[cols].to_string(index=False))
+                show(_readable(df, lang).to_string(index=False))
         export.write_files(con, args.out)
-        print(f"Wrote {args.out}/directives.csv, conflicts.csv (and every table's .csv and .parquet), "
-              f"tables.xlsx and {export.DB_NAME}")
+        print(msg.t("registry_wrote", lang, out=args.out, db=export.DB_NAME))
     finally:
         con.close()
     return 0
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "registry", help="the registry of cited documents and where citations disagree",
-        description="Rebuild the directives table (one row per real cited document, keyed by code, "
-                    "serial, year and, for local codes, province) and the conflicts table (citations of "
-                    "one key that disagree on date, issuer or kind; cited documents dated after the "
-                    "report citing them; impossible dates) from what `extract` stored in DIR.")
-    p.add_argument("--out", required=True, metavar="DIR", help="the folder `tdkt extract` wrote")
-    p.add_argument("--conflicts", action="store_true", help="list the conflicts readably")
+    from .. import messages as msg
+    lang = msg.default_lang()        # help is read before any option: TDKT_LANG decides its language
+    p = sub.add_parser("registry", help=msg.t("registry_help", lang), description=msg.t("registry_description", lang))
+    p.add_argument("--out", required=True, metavar="DIR", help=msg.t("out_help", lang))
+    p.add_argument("--conflicts", action="store_true", help=msg.t("registry_conflicts_help", lang))
+    msg.add_lang_option(p)
     p.set_defaults(func=run)
