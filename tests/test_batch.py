@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import batch, export
+from pipeline import batch, export, labels
 from pipeline.models import Citation, DocumentInfo, ErrorRow, ExtractionResult
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -301,12 +301,12 @@ def test_formulas_are_neutralized_in_csv_and_excel_only(tmp_path):
     export.write_files(con, tmp_path)
     csv = pd.read_csv(tmp_path / "citations.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(csv.text) == ["'" + v for v in hostile[:5]] + ["plain"]
-    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")["citations"]
+    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")[labels.sheet_name("citations")]
     header = [c.value for c in ws[1]]
-    col = header.index("subject")
+    col = header.index(labels.header("citations", "subject"))
     cells = [row[col] for row in ws.iter_rows(min_row=2)]
     assert all(c.data_type == "s" for c in cells)                 # text, never a formula
-    assert [c.value for c in cells][:4] == ["'" + v for v in hostile[:4]]
+    assert [c.value for c in cells] == hostile                     # as it is: a string cell is never run
     raw = pd.read_parquet(tmp_path / "citations.parquet")
     assert list(raw.text) == hostile                             # the raw value stays in Parquet
     assert [r[0] for r in con.execute("SELECT text FROM citations ORDER BY doc_id")] == hostile
@@ -321,8 +321,8 @@ def test_excel_cells_are_cut_to_what_excel_holds(tmp_path):
     doc = DocumentInfo(doc_id="d", source_path="/x/long.txt", format="txt", title=long)
     export.store(con, ExtractionResult(document=doc), "v")
     export.write_files(con, tmp_path)
-    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")["documents"]
-    col = [c.value for c in ws[1]].index("title")
+    ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")[labels.sheet_name("documents")]
+    col = [c.value for c in ws[1]].index(labels.header("documents", "title"))
     assert len(ws[2][col].value) == export.EXCEL_MAX_CELL
     assert pd.read_parquet(tmp_path / "documents.parquet").title.iloc[0] == long
 
