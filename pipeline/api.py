@@ -1,4 +1,9 @@
-"""The pipeline for one document: ingest -> normalize -> segment -> extract -> resolve."""
+"""The pipeline for one document: ingest -> normalize -> segment -> extract -> resolve.
+
+The public functions (re-exported by ``pipeline``): :func:`extract_text`,
+:func:`extract_file`, :func:`extract_source` and :func:`check_text`;
+``pipeline.annotate`` marks the mentions in the text.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,7 +13,7 @@ import os
 from . import normalize as normalize_stage
 from . import segment as segment_stage
 from .extract import Deadline, ParsedDoc, TimeLimitExceeded, extractors
-from .models import DocumentInfo, ErrorRow, ExtractionResult, SourceText
+from .models import Check, DocumentInfo, ErrorRow, ExtractionResult, SourceText
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +112,60 @@ def _abandon(result: ExtractionResult, stage: str, seconds: float) -> None:
 
 def extract_text(text: str, doc_id: str = "", source_path: str = "<text>", tables=None,
                  time_limit="env") -> ExtractionResult:
-    """Extract from a string (tests, notebooks). ``time_limit``: as for extract_source."""
+    """Extract from a string (tests, notebooks). ``tables``: the names of the
+    tables to fill (all by default); ``time_limit``: as for extract_source.
+    Offsets (``start``, ``end``) point into ``result.normalized_text``.
+
+    >>> result = extract_text("Năm 2021, 21 tập thể được tặng Bằng khen của Chủ tịch UBND tỉnh.")
+    >>> [(a.award, a.recipient_type, a.count, a.conferrer) for a in result.awards]
+    [('Bằng khen', 'tập thể', 21, 'Chủ tịch UBND tỉnh')]
+    >>> money = extract_text("Đã chi trên 14 triệu đồng mua thẻ BHYT.").money[0]
+    >>> money.text, money.amount_vnd, money.qualifier
+    ('trên 14 triệu đồng', 14000000, 'over')
+    """
     doc_id = doc_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     return extract_source(SourceText(doc_id=doc_id, source_path=source_path, format="txt", text=text), tables,
                           time_limit=time_limit)
 
 
 def extract_file(path: str, tables=None, ocr: bool = False, time_limit="env") -> ExtractionResult:
-    """Read one file and extract its records. Never raises for a bad file.
+    """Read one file and extract its records. Never raises for a bad file: it
+    comes back with ``result.document.status == "error"`` and an errors row.
     ``ocr``: read scanned PDF pages with Tesseract. ``time_limit``: as for
-    extract_source; it counts from when the text has been read."""
+    extract_source; it counts from when the text has been read.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "bao_cao.txt"
+    ...     _ = path.write_text("Căn cứ Luật Thi đua, khen thưởng năm 2022.", encoding="utf-8")
+    ...     result = extract_file(path)
+    ...     missing = extract_file(pathlib.Path(folder) / "missing.txt")
+    >>> result.document.status, [c.doc_type for c in result.citations]
+    ('ok', ['Luật'])
+    >>> missing.document.status, missing.errors[0].stage
+    ('error', 'ingest')
+    """
     from .ingest import read_source
     return extract_source(read_source(str(path), ocr=ocr), tables, time_limit=time_limit)
+
+
+def check_text(text: str, time_limit="env") -> list[Check]:
+    """Extract a string and run the auditor's checks on it (those of ``tdkt
+    check``, rules/checks.yaml): the findings, as Check records whose
+    ``start``/``end`` point into the normalized text.
+
+    >>> found = check_text("Có 03/19 xã đạt 19 tiêu chí, chiếm 18,5% (gồm các xã Phong Châu, Cao Chương, Ngọc Côn).")
+    >>> [(c.rule_id, c.severity) for c in found]
+    [('percent_vs_ratio', 'error')]
+    >>> found[0].message
+    'Tỷ lệ nêu 18,5% không khớp với 3/19 xã = 15,79%.'
+    >>> check_text("Có 03/19 xã đạt 19 tiêu chí, chiếm 15,8%.")
+    []
+
+    The string is one document: the checks that compare documents (claims of
+    one unit and year that differ between reports, the registry's conflicts)
+    need them all, ``tdkt check --out DIR``.
+    """
+    from .audit.checks import run_checks
+    from .audit.store import tables_of_results
+    return run_checks(tables_of_results([extract_text(text, time_limit=time_limit)]))
