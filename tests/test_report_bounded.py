@@ -133,7 +133,7 @@ def test_a_store_without_texts_shows_the_rows_and_says_so(extracted, tmp_path, m
         assert NO_TEXT.replace("`", "&#x27;") in sec or NO_TEXT in sec
         assert 'class="text"' not in sec
         assert "12/CT-UBND" in sec and "trên 14 triệu đồng" in sec            # the rows are listed
-    assert "3 document(s) without their text in the store" in html
+    assert "3 văn bản không có nội dung trong cơ sở dữ liệu" in html
 
 
 def test_failed_documents_are_listed_not_read(extracted, monkeypatch):
@@ -144,7 +144,7 @@ def test_failed_documents_are_listed_not_read(extracted, monkeypatch):
     assert sorted(Path(p).name for p in failed) == ["bomb.docx", "random.pdf"], failed
     html = build_report(extracted, extracted / "r2.html").read_text(encoding="utf-8")     # nothing re-read
     assert len(sections(html)) == 3                       # no section for a failed document
-    listed = re.search(r'<h2 id="failed">Not read \(2\)</h2>.*?</table>', html, re.S).group(0)
+    listed = re.search(r'<h2 id="failed">Không đọc được \(2\)</h2>.*?</table>', html, re.S).group(0)
     for path, error in failed.items():
         assert error and path in listed and error.replace("'", "&#x27;").replace('"', "&quot;") in listed
 
@@ -155,10 +155,10 @@ def test_a_long_text_is_cut(extracted, monkeypatch):
     for sec in sections(html).values():
         text = re.search(r'<div class="text" id="text-\d+">(.*?)</div>', sec, re.S).group(1)
         assert len(re.sub(r"<[^>]+>", "", text)) == 120
-        assert "text cut at 120 of" in sec and "beyond the cut are listed but not highlighted" in sec
+        assert "Nội dung chỉ hiển thị 120 trên" in sec and "nằm sau chỗ cắt được liệt kê nhưng không tô sáng" in sec
         # the award and money rows lie beyond the cut: listed, not linked
         assert "trên 14 triệu đồng</td>" in sec
-        assert re.search(r'<span class="small" title="not highlighted[^"]*">\d+</span></td><td>trên 14 triệu đồng',
+        assert re.search(r'<span class="small" title="[^"]*">\d+</span></td><td>trên 14 triệu đồng',
                          sec)
 
 

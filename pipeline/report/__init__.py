@@ -16,6 +16,17 @@ document's text is shown up to a bound (``--max-chars``), and above a few
 hundred documents the sections go to pages ``report/0001.html`` ... linked
 from the main page, so an archive's report stays within bounded memory and
 each page within what a browser opens.
+
+The page is written for officials: in Vietnamese (``--lang en`` for
+English; the words are in ``i18n.py``, the names of tables, columns and
+values come from ``pipeline.labels``, the workbook's labels), the summary
+first with each file's status (read, needs OCR, error) and the totals, each
+document's section collapsed until opened so that the page stays short, a
+search box over every table on the page, sortable columns, status, kind and
+severity filters, tables that wrap rather than run off a 1280 px screen, and
+a print layout (no sidebar or toolbar, every section open, the documents'
+texts left out unless asked for). The CSS and the small script are in
+``assets.py``.
 """
 
 

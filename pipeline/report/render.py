@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import re
 import shutil
 import sqlite3
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -19,6 +20,8 @@ from ..audit import numbers as num
 from ..audit import store
 from ..models import Check
 from . import charts
+from .assets import CSS, JS, PAGE_HEAD, PAGE_TAIL
+from .i18n import DEFAULT, JS_KEYS, STRINGS, Names, strings
 from .limits import (MAX_BARS, MAX_CHARS, MAX_CHARTS, MAX_CHECKS, MAX_FAILED, MAX_ROWS, ONE_PAGE, PAGE_CHARS,
                      PER_PAGE, ROW_CHARS)
 
@@ -31,8 +34,6 @@ KINDS = {
     "awards": "award",
     "figures": "figure",
 }
-LABELS = {"citation": "trích dẫn văn bản", "movement": "phong trào", "money": "tiền", "award": "khen thưởng",
-          "figure": "số liệu", "check": "kiểm tra"}
 # the normalized values shown on hover and in the tables
 VALUE_COLUMNS = {
     "citations": ["doc_type", "number", "issued_date", "issuer", "issuer_resolved", "subject", "key"],
@@ -41,11 +42,17 @@ VALUE_COLUMNS = {
     "awards": ["award", "conferrer", "recipient_type", "count", "year", "status", "recipients"],
     "figures": ["kind", "value", "denominator", "unit", "of_what"],
 }
+# columns left out of the printed page (machine keys an official does not read on paper)
+NOT_PRINTED = {("citations", "key")}
 DOC_FIELDS = ["doc_kind", "number", "issuer", "province", "place", "issued_date", "period", "format", "status",
               "error"]
+# the status of a file: read, a scan awaiting OCR, not read
+UNREAD = ("needs_ocr", "error")
+STATUSES = ("ok", "needs_ocr", "error")
+BOX_ROWS = 30             # a table of more rows scrolls in its own box (the page stays short)
+OPEN_CHARTS = 3           # up to this many units' charts are shown open
 
-NO_TEXT = ("text not stored (the store was written by an older tdkt): run `tdkt extract --fresh` "
-           "to see it with its highlights")
+NO_TEXT = STRINGS[DEFAULT]["no_text"]
 
 
 class ReportError(RuntimeError):
@@ -82,12 +89,6 @@ class Limits:
     max_checks: int = MAX_CHECKS
     max_failed: int = MAX_FAILED
     max_charts: int = MAX_CHARTS
-
-
-def _tip(kind: str, row: dict, cols: list[str]) -> str:
-    parts = [f"{c}: {num.vn(row[c], 6) if isinstance(row[c], float) else row[c]}" for c in cols
-             if row.get(c) not in (None, "")]
-    return f"[{LABELS.get(kind, kind)}] " + " · ".join(parts)
 
 
 def render_text(text: str, spans: list[Span]) -> str:
@@ -181,9 +182,11 @@ def _remove_stale(parent: Path, names: list[str]) -> None:
 
 def build_report(out_dir: str | os.PathLike, path: str | os.PathLike | None = None,
                  only: list[str] | None = None, *, max_chars: int = MAX_CHARS, per_page: int = PER_PAGE,
-                 one_page: int = ONE_PAGE, max_rows: int = MAX_ROWS, page_chars: int = PAGE_CHARS) -> Path:
+                 one_page: int = ONE_PAGE, max_rows: int = MAX_ROWS, page_chars: int = PAGE_CHARS,
+                 lang: str = DEFAULT) -> Path:
     """Write report.html into the output folder (or ``path``); returns its path.
-    ``only``: the documents whose source path contains one of these texts.
+    ``only``: the documents whose source path contains one of these texts;
+    ``lang``: the language of the page's words (``vi``, the default, or ``en``).
 
     Everything comes from the store that `tdkt extract` filled (each
     document's normalized text, its rows, the checks table): no source file
@@ -191,29 +194,52 @@ def build_report(out_dir: str | os.PathLike, path: str | os.PathLike | None = No
     go; above ``one_page`` documents (or ``page_chars`` of text and rows) the
     sections go to pages ``report/0001.html`` ... of ``per_page`` documents
     each, linked from the main page's summary."""
+    strings(lang)                                   # an unknown language fails before anything is read
     out_dir = Path(out_dir)
     target = Path(path) if path else out_dir / "report.html"
     limits = Limits(max_chars=max(1, max_chars), max_rows=max(1, max_rows), per_page=max(1, per_page),
                     one_page=max(0, one_page), page_chars=max(1, page_chars))
     con = store.open_store(out_dir)
     try:
-        _Report(con, out_dir, only, limits, pages_folder(target).name).write(target)
+        _Report(con, out_dir, only, limits, pages_folder(target).name, lang).write(target)
     finally:
         con.close()
     return target
 
 
+def _status(doc: dict) -> str:
+    s = doc.get("status") or "ok"
+    return s if s in STATUSES else "ok"
+
+
+def _th(label: str, cls: str = "", title: str = "") -> str:
+    attrs = (f' class="{cls}"' if cls else "") + (f' title="{_e(title)}"' if title else "")
+    return f"<th{attrs}>{_e(label)}</th>"
+
+
+def _cols(widths: list[str]) -> str:
+    return "<colgroup>" + "".join(f'<col style="width:{w}">' for w in widths) + "</colgroup>"
+
+
+def _boxed(table: str, n_rows: int) -> str:
+    """A long table scrolls in a box of its own (its header stays in view)."""
+    return f'<div class="tablebox">{table}</div>' if n_rows > BOX_ROWS else table
+
+
 class _Report:
-    def __init__(self, con: sqlite3.Connection, out_dir: Path, only, limits: Limits, folder: str):
+    def __init__(self, con: sqlite3.Connection, out_dir: Path, only, limits: Limits, folder: str, lang: str):
         self.con, self.out_dir, self.limits, self.folder = con, out_dir, limits, folder
+        self.lang, self.t, self.names = lang, strings(lang), Names(lang)
         docs = store.select_rows(con, "documents")
         docs.sort(key=lambda d: (d.get("source_path") or "", d["doc_id"]))
         if only:
             docs = [d for d in docs if any(t in (d.get("source_path") or "") for t in only)]
         self.by_id = {d["doc_id"]: d for d in docs}
-        # a document that could not be read is listed with its error: no section, nothing read
-        self.failed = [d for d in docs if d.get("status") == "error"]
-        self.docs = [d for d in docs if d.get("status") != "error"]
+        self.all_docs = docs
+        # a file not read (an error, a scan awaiting OCR) is listed with its status and reason: no section
+        self.unread = [d for d in docs if _status(d) in UNREAD]
+        self.unread_index = {d["doc_id"]: k for k, d in enumerate(self.unread)}
+        self.docs = [d for d in docs if _status(d) not in UNREAD]
         self.index = {d["doc_id"]: i for i, d in enumerate(self.docs)}
         self.counts = {t: store.counts_by_doc(con, t) for t in KINDS}
         self.columns = {t: store.table_columns(con, t) for t in KINDS}
@@ -236,7 +262,44 @@ class _Report:
         for p, (a, b) in enumerate(self.pages or [], 1):
             for i in range(a, b):
                 self.page_of[i] = p
-        self.generated = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        self.common = _common_folder([d.get("source_path") or "" for d in docs])
+        self.generated = _dt.datetime.now().strftime("%d/%m/%Y %H:%M" if lang == "vi" else "%Y-%m-%d %H:%M")
+
+    # --- words -------------------------------------------------------------------
+    def w(self, key: str, **fields) -> str:
+        """A message of the page in its language, fields filled, HTML-escaped."""
+        text = self.t[key]
+        return _e(text.format(**fields) if fields else text)
+
+    def n(self, x) -> str:
+        """A count written the page's way (1.234 or 1,234)."""
+        return _e(self.names.number(x, 0))
+
+    def kind_label(self, kind: str) -> str:
+        return self.t.get(f"k_{kind}", kind)
+
+    def status_cell(self, doc: dict) -> str:
+        s = _status(doc)
+        return (f'<td data-sort="{STATUSES.index(s)}"><span class="st st-{s}" title="{self.w("st_" + s + "_long")}">'
+                f'{self.w("st_" + s)}</span></td>')
+
+    def cell(self, table: str, column: str, v, cls: str = "") -> str:
+        shown, key = self.names.value(table, column, v)
+        if key is not None and isinstance(v, str):         # a date: never cut in two
+            cls = f"{cls} nw".strip()
+        attrs = (f' class="{cls}"' if cls else "") + (f' data-sort="{_e(key)}"' if key is not None else "")
+        return f"<td{attrs}>{_e(shown)}</td>"
+
+    def tip(self, kind: str, table: str, row: dict) -> str:
+        parts = []
+        for c in VALUE_COLUMNS[table]:
+            if row.get(c) in (None, ""):
+                continue
+            parts.append(f"{self.names.header(table, c)}: {self.names.value(table, c, row[c])[0]}")
+        return f"[{self.kind_label(kind)}] " + " · ".join(parts)
+
+    def rule_label(self, rule_id: str) -> str:
+        return self.names.value("checks", "rule_id", rule_id)[0] if rule_id else ""
 
     # --- where things are ------------------------------------------------------
     def _paginate(self) -> list[tuple[int, int]] | None:
@@ -278,6 +341,11 @@ class _Report:
         if i is None or start is None or end is None:
             return None
         return (self._page_link(self.page_of[i], here) if self.pages else "") + "#" + self.key(doc_id, start, end)
+
+    def shown_path(self, doc: dict) -> str:
+        """A source path below the folder every source lies in."""
+        path = doc.get("source_path") or doc["doc_id"]
+        return os.path.relpath(path, self.common) if self.common else path
 
     def name(self, doc_id: str) -> str:
         d = self.by_id.get(doc_id)
@@ -322,12 +390,36 @@ class _Report:
             if tmpdir.exists():
                 shutil.rmtree(tmpdir, ignore_errors=True)
 
-    def _head(self, f, title: str, nav_top: str, nav_list_title: str, nav_list: str) -> None:
+    # --- the frame of a page ---------------------------------------------------
+    def _head(self, f, title: str, nav_top: str, nav_list_title: str, nav_list: str, sections: bool) -> None:
         legend = "".join(f'<label class="legend-item"><input type="checkbox" checked data-kind="{k}"> '
-                         f'<mark class="hl p-{k} k-{k}">{_e(k)}</mark> {_e(LABELS[k])}</label>'
+                         f'<mark class="hl p-{k} k-{k}">{_e(self.kind_label(k))}</mark></label>'
                          for k in list(KINDS.values()) + ["check"])
-        f.write(PAGE_HEAD.format(css=CSS, title=_e(title), nav_top=nav_top, legend=legend,
-                                 nav_list_title=_e(nav_list_title), nav=nav_list, generated=_e(self.generated)))
+        f.write(PAGE_HEAD.format(lang=self.t["html_lang"], css=CSS, title=_e(title), nav_head=self.w("nav_head"),
+                                 nav_top=nav_top, nav_highlights=self.w("nav_highlights"), legend=legend,
+                                 nav_list_title=_e(nav_list_title), nav=nav_list,
+                                 generated=self.w("generated", when=self.generated),
+                                 toolbar=self._toolbar(sections)))
+
+    def _toolbar(self, sections: bool) -> str:
+        """Search (every table on the page), open/close every document, print."""
+        out = [f'<div class="toolbar" role="search"><label for="q">{self.w("search")}</label>'
+               f'<input type="search" id="q" name="q" placeholder="{self.w("search_ph")}" autocomplete="off">'
+               f'<span class="count" id="q-count" aria-live="polite"></span>']
+        if sections:
+            out.append(f'<button type="button" data-act="expand">{self.w("expand_all")}</button>'
+                       f'<button type="button" data-act="collapse">{self.w("collapse_all")}</button>')
+        out.append(f'<button type="button" data-act="print">{self.w("print")}</button>')
+        modes = ["tables", "summary"] + (["texts"] if sections else [])
+        opts = "".join(f'<option value="{m}">{self.w("print_" + m)}</option>' for m in modes)
+        out.append(f'<label>{self.w("print_what")} <select id="print-mode" name="print">{opts}</select></label>')
+        out.append(f'</div><p id="q-none" class="note" hidden>{self.w("no_match")}</p>')
+        return "".join(out)
+
+    def _tail(self, f) -> None:
+        words = {k: self.t[k] for k in JS_KEYS}
+        f.write(PAGE_TAIL.format(js=JS.replace("__STRINGS__", json.dumps(words, ensure_ascii=False)
+                                               .replace("</", "<\\/"))))
 
     def _nav_docs(self, a: int, b: int, here: int) -> str:
         return "".join(f'<li><a href="{self.doc_href(i, here)}" title="{_e(d.get("source_path"))}">'
@@ -336,109 +428,198 @@ class _Report:
                        for i, d in zip(range(a, b), self.docs[a:b]))
 
     def _write_main(self, f) -> None:
-        title = f"tdkt — {self.out_dir}"
-        top = '<li><a href="#summary">Summary</a></li><li><a href="#checks">Checks</a></li>' \
-              '<li><a href="#charts">Charts</a></li>'
+        title = self.t["title"].format(out=self.out_dir)
+        top = f'<li><a href="#summary">{self.w("summary")}</a></li>'
+        if self.unread:
+            top += f'<li><a href="#failed">{self.w("unread_n", n=len(self.unread))}</a></li>'
+        top += (f'<li><a href="#checks">{self.w("checks")}</a></li>'
+                f'<li><a href="#charts">{self.w("charts")}</a></li>')
         if self.pages:
             nav = "".join(f'<li><a href="{self._page_link(p, 0)}">{a + 1}–{b}: '
                           f'{_e(self.name(self.docs[a]["doc_id"]))}</a></li>'
                           for p, (a, b) in enumerate(self.pages, 1))
-            self._head(f, title, top, f"Pages ({len(self.pages)})", nav)
+            self._head(f, title, top, self.t["nav_pages"].format(n=len(self.pages)), nav, sections=False)
         else:
-            self._head(f, title, top, "Documents", self._nav_docs(0, len(self.docs), 0))
+            top += f'<li><a href="#docs">{self.w("documents_n", n=len(self.docs))}</a></li>'
+            self._head(f, title, top, self.t["nav_documents"], self._nav_docs(0, len(self.docs), 0),
+                       sections=bool(self.docs))
         f.write(self._summary())
         f.write("\n")
         f.write(self._checks_section())
         f.write("\n")
         f.write(self._charts_section())
         f.write("\n")
-        if not self.pages:
+        if not self.pages and self.docs:
+            f.write(f'<h2 class="group" id="docs">{self.w("documents_n", n=len(self.docs))}</h2>\n')
             for i, doc in enumerate(self.docs):
                 f.write(self._doc_section(i, doc, 0))
                 f.write("\n")
-        f.write(PAGE_TAIL.format(js=JS))
+        self._tail(f)
 
     def _write_page(self, f, p: int, a: int, b: int) -> None:
         n = len(self.pages)
-        top = f'<li><a href="{self._page_link(0, p)}">← main report</a></li><li><a href="#summary">Summary</a></li>'
+        top = (f'<li><a href="{self._page_link(0, p)}">← {self.w("main_page")}</a></li>'
+               f'<li><a href="#summary">{self.w("summary")}</a></li>')
         if p > 1:
-            top += f'<li><a href="{self._page_link(p - 1, p)}">← page {p - 1}</a></li>'
+            top += f'<li><a href="{self._page_link(p - 1, p)}">{self.w("prev_page", p=p - 1)}</a></li>'
         if p < n:
-            top += f'<li><a href="{self._page_link(p + 1, p)}">page {p + 1} →</a></li>'
-        self._head(f, f"tdkt — {self.out_dir} — page {p} of {n}", top, "Documents", self._nav_docs(a, b, p))
-        f.write(f'<section id="summary"><h1>Review: {_e(self.out_dir)} — page {p} of {n}</h1>'
-                f'<p>Documents {a + 1}–{b} of {len(self.docs)}. <a href="{self._page_link(0, p)}">The main report</a> '
-                f'has the summary of every page, the checks and the charts. Click a row link (↗) to see a value in '
-                f'its sentence; hover a highlight for its normalized values.</p>'
-                f'{self._docs_table(a, b, p)}</section>\n')
+            top += f'<li><a href="{self._page_link(p + 1, p)}">{self.w("next_page", p=p + 1)}</a></li>'
+        top += f'<li><a href="#docs">{self.w("documents_n", n=b - a)}</a></li>'
+        self._head(f, self.t["title_page"].format(out=self.out_dir, p=p, n=n), top, self.t["nav_documents"],
+                   self._nav_docs(a, b, p), sections=True)
+        entries = self.docs[a:b]
+        f.write(f'<section id="summary"><h1>{self.w("summary_page", p=p, n=n)}</h1>'
+                f'<p class="path">{self.w("folder", out=self.out_dir)}</p>'
+                f'<p>{self.w("intro_page", a=a + 1, b=b, n=len(self.docs))} '
+                f'<a href="{self._page_link(0, p)}">{self.w("main_page")}</a>. {self.w("intro")} '
+                f'{self.w("intro_docs")}</p>'
+                f'{self._doc_filters(entries, "docs-table")}{self._docs_table(entries, p)}</section>\n')
+        f.write(f'<h2 class="group" id="docs">{self.w("documents_n", n=b - a)}</h2>\n')
         for i in range(a, b):
             f.write(self._doc_section(i, self.docs[i], p))
             f.write("\n")
-        f.write(PAGE_TAIL.format(js=JS))
+        self._tail(f)
 
-    # --- the main page's sections -------------------------------------------
-    def _docs_table(self, a: int, b: int, here: int) -> str:
-        head = "".join(f"<th>{_e(t)}</th>" for t in ["document", "kind", "issuer", "date", "period"] + list(KINDS) +
-                       ["checks"])
+    # --- the summary -----------------------------------------------------------
+    def _sources(self) -> str:
+        return f' · {self.w("sources", folder=self.common)}' if self.common not in ("", ".") else ""
+
+    def _totals(self) -> str:
+        by_status = Counter(_status(d) for d in self.all_docs)
+        items = [(self.t["t_files"], self.n(len(self.all_docs)), "")]
+        items += [(self.t["t_" + s], self.n(by_status.get(s, 0)), "") for s in STATUSES]
+        if self.pages:
+            items.append((self.t["t_pages"], self.n(len(self.pages)), ""))
+        rows = {t: sum(self.counts[t].get(d["doc_id"], 0) for d in self.docs) for t in KINDS}
+        parts = " · ".join(f"{_e(self.kind_label(k))} {self.n(rows[t])}" for t, k in KINDS.items())
+        items.append((self.t["t_rows"], self.n(sum(rows.values())), parts))
+        sev = Counter(f.severity for f in self.findings)
+        parts = " · ".join(f"{_e(self.names.value('checks', 'severity', s)[0])} {self.n(c)}"
+                           for s, c in sorted(sev.items(), key=lambda x: _severity_rank(x[0])))
+        items.append((self.t["t_findings"], self.n(len(self.findings)), parts))
+        return '<dl class="totals">' + "".join(
+            f'<div><dt>{_e(label)}</dt><dd>{value}{f" <small>{more}</small>" if more else ""}</dd></div>'
+            for label, value, more in items) + "</dl>"
+
+    def _doc_filters(self, entries: list[dict], table: str) -> str:
+        """The status and kind selects over the table of documents."""
+        statuses = Counter(_status(d) for d in entries)
+        kinds = Counter(d.get("doc_kind") or "-" for d in entries)
+        opts = "".join(f'<option value="{s}">{self.w("st_" + s)} ({statuses[s]})</option>'
+                       for s in STATUSES if statuses.get(s))
+        status = (f'<label>{self.w("filter_status")} <select class="filter" name="status" data-table="{table}" '
+                  f'data-attr="status"><option value="">{self.w("filter_status_all")}</option>{opts}</select></label>')
+        opts = "".join(f'<option value="{_e(k)}">{_e(k) if k != "-" else self.w("filter_kind_none")} ({c})</option>'
+                       for k, c in sorted(kinds.items(), key=lambda x: (x[0] == "-", x[0])))
+        kind = (f'<label>{self.w("filter_kind")} <select class="filter" name="kind" data-table="{table}" '
+                f'data-attr="kind"><option value="">{self.w("filter_kind_all")}</option>{opts}</select></label>')
+        return f'<div class="filters noprint">{status} {kind}</div>'
+
+    def _docs_table(self, entries: list[dict], here: int) -> str:
+        """One row per file: its status, what it is, its rows per kind, its
+        findings; a file not read says so (its counts are not zeros)."""
+        nm = self.names
+        head = (_th(self.t["col_document"]) + _th(self.t["col_status"]) +
+                "".join(_th(nm.header("documents", c)) for c in ("doc_kind", "issuer", "issued_date", "period")) +
+                "".join(_th(self.kind_label(k), "num") for k in KINDS.values()) + _th(self.kind_label("check"), "num"))
         rows = []
-        for i, d in zip(range(a, b), self.docs[a:b]):
-            counts = "".join(f'<td class="num">{self.counts[t].get(d["doc_id"], 0)}</td>' for t in KINDS)
-            rows.append(f'<tr><td><a href="{self.doc_href(i, here)}">{_e(d.get("source_path"))}</a></td>'
-                        f'<td>{_e(d.get("doc_kind"))}</td><td>{_e(d.get("issuer"))}</td>'
-                        f'<td>{_e(d.get("issued_date"))}</td><td>{_e(d.get("period"))}</td>'
-                        f'{counts}<td class="num">{len(self.checks_by_doc.get(d["doc_id"], []))}</td></tr>')
-        return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        for d in entries:
+            doc_id, path = d["doc_id"], d.get("source_path") or d["doc_id"]
+            s = _status(d)
+            i = self.index.get(doc_id)
+            href = self.doc_href(i, here) if i is not None else f"#unread-{self.unread_index.get(doc_id, 0)}"
+            folder = _relative(str(Path(path).parent), self.common)
+            where = f'<div class="small">{_e(folder)}</div>' if folder else ""
+            doc_attr = f' data-doc="{i}"' if i is not None else ""
+            cells = [f'<td data-sort="{_e(Path(path).name)}"><a href="{href}" title="{_e(path)}">'
+                     f'{_e(Path(path).name)}</a>{where}</td>', self.status_cell(d)]
+            cells += [self.cell("documents", c, d.get(c), "nw" if c == "period" and len(d.get(c) or "") <= 9 else "")
+                      for c in ("doc_kind", "issuer", "issued_date", "period")]
+            if i is None:
+                na = f'<td class="na" data-sort="" title="{self.w("not_counted")}">—</td>'
+                cells += [na] * (len(KINDS) + 1)
+            else:
+                cells += [f'<td class="num" data-sort="{c}">{self.n(c)}</td>'
+                          for c in (self.counts[t].get(doc_id, 0) for t in KINDS)]
+                c = len(self.checks_by_doc.get(doc_id, []))
+                cells.append(f'<td class="num" data-sort="{c}">{self.n(c)}</td>')
+            rows.append(f'<tr{doc_attr} data-status="{s}" data-kind="{_e(d.get("doc_kind") or "-")}">'
+                        f'{"".join(cells)}</tr>')
+        table = (f'<table class="data fixed docs" id="docs-table">'
+                 f'{_cols(["21%", "8%", "8%", "13%", "8.5%", "8.5%"] + ["5.5%"] * (len(KINDS) + 1))}'
+                 f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        return _boxed(table, len(rows))
 
     def _pages_table(self) -> str:
-        head = "".join(f"<th>{_e(t)}</th>" for t in ["page", "documents", "from", "to"] + list(KINDS) + ["checks"])
+        head = (_th(self.t["col_page"]) + _th(self.t["col_documents"]) + _th(self.t["col_from"]) +
+                _th(self.t["col_to"]) + "".join(_th(self.kind_label(k), "num") for k in KINDS.values()) +
+                _th(self.kind_label("check"), "num"))
         rows = []
         for p, (a, b) in enumerate(self.pages, 1):
             ids = [d["doc_id"] for d in self.docs[a:b]]
-            counts = "".join(f'<td class="num">{sum(self.counts[t].get(x, 0) for x in ids)}</td>' for t in KINDS)
+            counts = "".join(f'<td class="num" data-sort="{c}">{self.n(c)}</td>'
+                             for c in (sum(self.counts[t].get(x, 0) for x in ids) for t in KINDS))
             n_checks = sum(len(self.checks_by_doc.get(x, [])) for x in ids)
-            rows.append(f'<tr><td class="nw"><a href="{self._page_link(p, 0)}">page {p}</a></td>'
-                        f'<td class="num nw">{a + 1}–{b}</td><td>{_e(self.docs[a].get("source_path"))}</td><td>{_e(self.docs[b - 1].get("source_path"))}'
-                        f'</td>{counts}<td class="num">{n_checks}</td></tr>')
-        return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+            rows.append(f'<tr><td class="nw" data-sort="{p}"><a href="{self._page_link(p, 0)}">'
+                        f'{self.w("page_n", p=p)}</a></td><td class="num nw" data-sort="{a + 1}">{a + 1}–{b}</td>'
+                        f'<td>{_e(self.shown_path(self.docs[a]))}</td><td>{_e(self.shown_path(self.docs[b - 1]))}'
+                        f'</td>{counts}<td class="num" data-sort="{n_checks}">{self.n(n_checks)}</td></tr>')
+        table = (f'<table class="data" id="pages-table"><thead><tr>{head}</tr></thead>'
+                 f'<tbody>{"".join(rows)}</tbody></table>')
+        return _boxed(table, len(rows))
 
-    def _failed_table(self) -> str:
-        if not self.failed:
+    def _unread_table(self) -> str:
+        if not self.unread:
             return ""
         lim = self.limits.max_failed
+        nm = self.names
         rows = []
-        for d in self.failed[:lim]:
+        for k, d in enumerate(self.unread[:lim]):
+            s = _status(d)
             error = d.get("error") or ""
-            if not error:
+            if not error and s == "error":
                 first = store.select_rows(self.con, "errors", "doc_id = ?", (d["doc_id"],), "rowid", 1)
                 error = first[0]["error"] if first else ""
-            rows.append(f'<tr class="sev-error"><td>{_e(d.get("source_path"))}</td><td>{_e(d.get("format"))}</td>'
-                        f'<td><code>{_e(d["doc_id"])}</code></td><td>{_e(error)}</td></tr>')
-        more = (f'<p class="note">… and {len(self.failed) - lim} more: errors.csv lists every one.</p>'
-                if len(self.failed) > lim else "")
-        return (f'<h2 id="failed">Not read ({len(self.failed)})</h2><p class="small">Documents '
-                f'<code>tdkt extract</code> could not read (status error): listed with their error, nothing else shown.</p><table class="data failed">'
-                f'<thead><tr><th>document</th><th>format</th><th>doc_id</th><th>error</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>{more}')
+            reason = (f'<td title="{_e(error)}">{self.w("needs_ocr_reason")}</td>' if s == "needs_ocr"
+                      else f'<td>{_e(error)}</td>')
+            rows.append(f'<tr id="unread-{k}" class="sev-{"error" if s == "error" else "warning"}" data-status="{s}">'
+                        f'<td>{_e(d.get("source_path"))}</td>{self.status_cell(d)}'
+                        f'<td>{_e(d.get("format"))}</td><td><code>{_e(d["doc_id"])}</code></td>{reason}</tr>')
+        more = (f'<p class="note">{self.w("unread_more", n=len(self.unread) - lim)}</p>'
+                if len(self.unread) > lim else "")
+        head = (_th(self.t["col_document"]) + _th(self.t["col_status"]) + _th(nm.header("documents", "format")) +
+                _th(nm.header("documents", "doc_id")) + _th(self.t["col_reason"]))
+        table = (f'<table class="data fixed failed" id="unread-table">{_cols(["34%", "10%", "8%", "15%", "33%"])}'
+                 f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+        return (f'<h2 id="failed">{self.w("unread_n", n=len(self.unread))}</h2>'
+                f'<p class="small">{self.w("unread_intro")}</p>{_boxed(table, len(rows))}{more}')
 
     def _summary(self) -> str:
-        n, nf = len(self.docs), len(self.failed)
-        said = f"{n + nf} document(s)" + (f", {nf} not read (status error)" if nf else "")
-        if self.pages:
-            said += (f". The sections of the {n} document(s) read are on {len(self.pages)} pages of up to "
-                     f"{self.limits.per_page} documents, in the folder {_e(self.folder)}/ beside this page")
+        n = len(self.docs)
+        said = self.w("intro")
+        if not self.pages:
+            said += " " + self.w("intro_docs")
+        else:
+            said += " " + self.w("intro_pages", n=n, pages=len(self.pages), per=self.limits.per_page,
+                                 folder=self.folder)
         missing = sum(1 for d in self.docs if d["doc_id"] not in self.with_text)
-        notes = (f'<p class="note">{missing} document(s) without their text in the store (it was written by an '
-                 f'older tdkt): run <code>tdkt extract --fresh</code> to see their texts with highlights.</p>'
-                 if missing else "")
-        table = self._pages_table() if self.pages else self._docs_table(0, n, 0)
-        return (f'<section id="summary"><h1>Review: {_e(self.out_dir)}</h1>'
-                f'<p>{said}. Click a row link (↗) to see a value in its sentence; hover a highlight '
-                f'for its normalized values.</p>{notes}{table}{self._failed_table()}</section>')
+        notes = f'<p class="note">{self.w("missing_texts", n=missing)}</p>' if missing else ""
+        if self.pages:
+            table = self._pages_table()
+        else:
+            table = self._doc_filters(self.all_docs, "docs-table") + self._docs_table(self.all_docs, 0)
+        return (f'<section id="summary"><h1>{self.w("summary")}</h1>'
+                f'<p class="path">{self.w("folder", out=self.out_dir)}{self._sources()} · '
+                f'{self.w("generated", when=self.generated)}</p>{self._totals()}<p>{said}</p>{notes}{table}'
+                f'{self._unread_table()}</section>')
 
+    # --- the checks and the charts -----------------------------------------------
     def _checks_section(self) -> str:
+        title = f'<h2>{self.w("checks")} ({self.n(len(self.findings))})</h2>'
+        basis = f'<p class="small">{self.w("findings_from")}</p>'
         if not self.findings:
-            return ('<section id="checks"><h2>Checks</h2><p class="ok">No findings.</p><p class="small">'
-                    'The findings are those <code>tdkt check --out DIR</code> stored at its last run.</p></section>')
+            return f'<section id="checks">{title}<p class="ok">{self.w("no_findings")}</p>{basis}</section>'
+        nm = self.names
         lim = self.limits.max_checks
         rows = []
         for n, f in enumerate(self.findings[:lim]):
@@ -448,14 +629,27 @@ class _Report:
                 label = f"{_e(self.name(d))} @{s}–{e}"
                 links.append(f'<a class="go" href="{_e(href)}">↗ {label}</a>' if href else
                              f'<span class="small">{label}</span>')
-            rows.append(f'<tr id="check-{n}" class="sev-{_e(f.severity)}"><td>{_e(f.severity)}</td><td><code>'
-                        f'{_e(f.rule_id)}</code></td><td>{_e(f.message)}</td><td>{_e(f.basis)}</td>'
-                        f'<td class="small">{_e(f.values)}</td><td>{"<br>".join(links)}</td></tr>')
-        more = (f'<p class="note">The first {lim} of {len(self.findings)} findings; checks.csv lists every one, and '
-                f'each document\'s section its own.</p>' if len(self.findings) > lim else "")
-        return ('<section id="checks"><h2>Checks</h2><table class="data"><thead><tr><th>severity</th><th>rule</th>'
-                '<th>message</th><th>basis</th><th>values</th><th>where</th></tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table>{more}</section>')
+            values = "<br>".join(_e(v) for v in self.names.check_values(f.values))
+            rows.append(f'<tr id="check-{n}" class="sev-{_e(f.severity)}" data-severity="{_e(f.severity)}">'
+                        f'<td data-sort="{_severity_rank(f.severity)}">'
+                        f'{_e(nm.value("checks", "severity", f.severity)[0])}'
+                        f'</td><td data-rule="{_e(f.rule_id)}" title="{_e(f.rule_id)}">{_e(self.rule_label(f.rule_id))}'
+                        f'</td><td>{_e(f.message)}</td><td>{_e(f.basis)}</td>'
+                        f'<td class="small">{values}</td><td>{"<br>".join(links)}</td></tr>')
+        more = (f'<p class="note">{self.w("findings_more", lim=lim, n=len(self.findings))}</p>'
+                if len(self.findings) > lim else "")
+        sev = Counter(f.severity for f in self.findings[:lim])
+        opts = "".join(f'<option value="{_e(s)}">{_e(nm.value("checks", "severity", s)[0])} ({c})</option>'
+                       for s, c in sorted(sev.items(), key=lambda x: _severity_rank(x[0])))
+        filters = (f'<div class="filters noprint"><label>{self.w("filter_severity")} <select class="filter" '
+                   f'name="severity" data-table="checks-table" data-attr="severity"><option value="">'
+                   f'{self.w("filter_severity_all")}</option>{opts}</select></label></div>')
+        head = "".join(_th(nm.header("checks", c)) for c in ("severity", "rule_id", "message", "basis", "values"))
+        head += _th(self.t["col_where"])
+        table = (f'<table class="data fixed checks" id="checks-table">'
+                 f'{_cols(["8%", "15%", "29%", "15%", "16%", "17%"])}<thead><tr>{head}</tr></thead>'
+                 f'<tbody>{"".join(rows)}</tbody></table>')
+        return f'<section id="checks">{title}{basis}{filters}{_boxed(table, len(rows))}{more}</section>'
 
     def _award_counts(self) -> dict[str, list[tuple[str, dict[str, float]]]]:
         """Per unit, its chart's rows (label -> period -> count): what `tdkt
@@ -503,41 +697,45 @@ class _Report:
         return out
 
     def _charts_section(self) -> str:
-        title = "<h2>Award counts per unit and year</h2>"
+        title = f'<h2>{self.w("charts_title")}</h2>'
         units = self._award_counts()
         if not units:
-            return f'<section id="charts">{title}<p>No award counts with a year.</p></section>'
+            return f'<section id="charts">{title}<p>{self.w("no_charts")}</p></section>'
         picked = sorted(units)
         notes = ""
         if len(picked) > self.limits.max_charts:
             most = sorted(picked, key=lambda u: -sum(len(v) for _, v in units[u]))[:self.limits.max_charts]
             picked = sorted(most)
-            notes = (f'<p class="note">The {len(picked)} units of {len(units)} with the most award counts; '
-                     f'<code>tdkt compare --no-figures</code> gives every unit.</p>')
+            notes = f'<p class="note">{self.w("charts_some", k=len(picked), n=len(units))}</p>'
+        is_open = " open" if len(picked) <= OPEN_CHARTS else ""
         svgs = []
         for unit in picked:
             groups = units[unit]
             periods = sorted({p for _, vals in groups for p in vals})
-            more = (f'<p class="small">{_e(unit)}: the first {MAX_BARS} of {len(groups)} rows.</p>'
+            more = (f'<p class="small">{self.w("chart_more", unit=unit, k=MAX_BARS, n=len(groups))}</p>'
                     if len(groups) > MAX_BARS else "")
-            svgs.append(f'<figure>{charts.bars(unit, groups[:MAX_BARS], periods)}</figure>{more}')
+            svgs.append(f'<details class="chart"{is_open}><summary>{_e(unit)} <span class="small">'
+                        f'({self.w("chart_rows", n=len(groups))})</span></summary>'
+                        f'<figure>{charts.bars(unit, groups[:MAX_BARS], periods)}</figure>{more}</details>')
         return f'<section id="charts">{title}{notes}{"".join(svgs)}</section>'
 
     # --- one document ----------------------------------------------------------
     def _doc_section(self, i: int, doc: dict, here: int) -> str:
-        """The document's section: its text (the first ``max_chars``) with
-        every span highlighted, its checks and its rows. Read, rendered and
-        returned for writing; nothing of it is kept."""
+        """The document's section, collapsed: a line saying what it is; open,
+        its text (the first ``max_chars``) with every span highlighted, its
+        checks and its rows. Read, rendered and returned for writing;
+        nothing of it is kept."""
         lim = self.limits
+        nm = self.names
         doc_id = doc["doc_id"]
         notes = []
         try:
             text, cut = store.read_text_head(self.con, doc_id, lim.max_chars)
             if text is None:
-                notes.append(NO_TEXT)
+                notes.append(self.t["no_text"])
         except (zlib.error, UnicodeDecodeError, sqlite3.Error) as exc:
             text, cut = None, False
-            notes.append(f"the stored text cannot be read: {type(exc).__name__}: {exc}")
+            notes.append(self.t["text_unreadable"].format(error=f"{type(exc).__name__}: {exc}"))
         rows = {t: store.doc_rows(self.con, t, doc_id, lim.max_rows, self.columns[t]) if self.counts[t].get(doc_id)
                 else [] for t in KINDS}
         n = len(text) if text is not None else 0
@@ -554,37 +752,45 @@ class _Report:
                 elif text[s:e] != r["text"]:
                     bad += 1
                 else:
-                    spans.append(Span(s, e, kind, self.key(doc_id, s, e), _tip(kind, r, VALUE_COLUMNS[table])))
+                    spans.append(Span(s, e, kind, self.key(doc_id, s, e), self.tip(kind, table, r)))
                     lit.add(id(r))
         if text is not None:
             for s, e, f in self.check_spans.get(doc_id, []):
                 if e <= n:
                     spans.append(Span(s, e, "check", self.key(doc_id, s, e),
-                                      f"[{LABELS['check']}] {f.rule_id}: {f.message}"))
+                                      f"[{self.kind_label('check')}] {self.rule_label(f.rule_id)}: {f.message}"))
         if cut:
             total = doc.get("n_chars")
-            notes.append(f"text cut at {lim.max_chars:,} of {total:,} characters" if total else
-                         f"text cut at {lim.max_chars:,} characters")
+            notes.append(self.t["text_cut_of"].format(shown=self.names.number(lim.max_chars, 0),
+                                                      total=self.names.number(total, 0)) if total else
+                         self.t["text_cut"].format(shown=self.names.number(lim.max_chars, 0)))
             if beyond:
-                notes[-1] += f": {beyond} row(s) beyond the cut are listed but not highlighted"
+                notes[-1] += self.t["beyond_cut"].format(n=beyond)
+            notes[-1] += "."
         if bad:
-            notes.append(f"{bad} row(s) whose text does not match the stored text were not highlighted")
+            notes.append(self.t["not_matching"].format(n=bad))
         for table in KINDS:
             total = self.counts[table].get(doc_id, 0)
             if total > lim.max_rows:
-                notes.append(f"{table}: the first {lim.max_rows:,} of {total:,} rows are listed "
-                             f"({table}.csv has every one)")
-        meta = "".join(f"<dt>{_e(f)}</dt><dd>{_e(doc.get(f))}</dd>" for f in DOC_FIELDS
-                       if doc.get(f) not in (None, ""))
-        parts = [f'<section class="doc" id="doc-{i}"><h2>'
-                 f'{_e(doc.get("title") or Path(doc.get("source_path") or "").name)}</h2>',
+                notes.append(self.t["rows_capped"].format(table=nm.table(table), shown=nm.number(lim.max_rows, 0),
+                                                          total=nm.number(total, 0), file=f"{table}.csv"))
+        meta = "".join(f"<dt>{_e(nm.header('documents', f))}</dt><dd>{_e(nm.value('documents', f, doc.get(f))[0])}</dd>"
+                       for f in DOC_FIELDS if doc.get(f) not in (None, ""))
+        name = Path(doc.get("source_path") or doc_id).name
+        title = doc.get("title") or name
+        sub = " · ".join(_e(x) for x in [name if title != name else "", doc.get("doc_kind"), doc.get("issuer"),
+                                         nm.value("documents", "issued_date", doc.get("issued_date"))[0]] if x)
+        doc_checks = self.checks_by_doc.get(doc_id, [])
+        parts = [f'<section class="doc" id="doc-{i}">'
+                 f'<details data-status="{_status(doc)}" data-kind="{_e(doc.get("doc_kind") or "-")}">'
+                 f'<summary class="dochead"><h2>{_e(title)}</h2><span class="sub">{sub}</span>'
+                 f'{_badge(len(doc_checks))}<span class="hits"></span></summary>',
                  f'<p class="path">{_e(doc.get("source_path"))} · <code>{_e(doc_id)}</code></p>',
                  f'<dl class="meta">{meta}</dl>']
         parts += [f'<p class="note">{_e(x)}</p>' for x in notes]
         if text is not None:
             parts.append(f'<div class="text" id="text-{i}">{render_text(text, spans)}</div>')
         del text, spans
-        doc_checks = self.checks_by_doc.get(doc_id, [])
         if doc_checks:
             items = []
             for f in doc_checks:
@@ -592,123 +798,62 @@ class _Report:
                     continue
                 href = self.href(f.doc_id, f.start, f.end, here)
                 go = f'<a class="go" href="{_e(href)}">↗</a>' if href else "↗"
-                items.append(f'<li class="sev-{_e(f.severity)}">{go} <code>{_e(f.rule_id)}</code> {_e(f.message)} '
+                items.append(f'<li class="sev-{_e(f.severity)}">{go} <span class="rule" title="{_e(f.rule_id)}">'
+                             f'{_e(self.rule_label(f.rule_id))}</span>: {_e(f.message)} '
                              f'<span class="small">({_e(f.basis)})</span></li>')
-            parts.append(f'<h3>Checks</h3><ul class="checks">{"".join(items)}</ul>')
+            parts.append(f'<h3>{self.w("doc_checks")}</h3><ul class="checks">{"".join(items)}</ul>')
         for table, kind in KINDS.items():
             trs = rows[table]
             if not trs:
                 continue
             cols = VALUE_COLUMNS[table]
-            head = "".join(f"<th>{_e(c)}</th>" for c in ["", "text"] + cols)
+            head = (_th(self.t["col_position"], "c-go") + _th(nm.header(table, "text")) +
+                    "".join(_th(nm.header(table, c), "noprint" if (table, c) in NOT_PRINTED else "") for c in cols))
             body = []
             for k, r in enumerate(trs):
                 if id(r) in lit:
-                    link = (f'<a class="go" href="#{_e(self.key(doc_id, r["start"], r["end"]))}" '
-                            f'title="show in the text">↗ {r["start"]}</a>')
+                    link = (f'<a class="go pos" href="#{_e(self.key(doc_id, r["start"], r["end"]))}" '
+                            f'title="{self.w("show_in_text")}">↗ {r["start"]}</a>')
                 else:
-                    link = f'<span class="small" title="not highlighted in the text shown">{_e(r.get("start"))}</span>'
-                cells = "".join(f"<td>{_e(r.get(c))}</td>" for c in cols)
-                body.append(f'<tr id="r-{kind}-{i}-{k}" data-kind="{kind}"><td>{link}</td><td>{_e(r["text"])}</td>'
-                            f'{cells}</tr>')
+                    link = f'<span class="small" title="{self.w("not_highlighted")}">{_e(r.get("start"))}</span>'
+                cells = "".join(self.cell(table, c, r.get(c), "noprint" if (table, c) in NOT_PRINTED else "")
+                                for c in cols)
+                body.append(f'<tr id="r-{kind}-{i}-{k}" data-kind="{kind}">'
+                            f'<td class="c-go" data-sort="{_e(r.get("start"))}">{link}</td>'
+                            f'<td>{_e(r["text"])}</td>{cells}</tr>')
             shown = len(trs)
             total = self.counts[table].get(doc_id, shown)
-            count = f"{shown}" if total <= shown else f"{shown} of {total}"
-            parts.append(f'<details open><summary>{_e(table)} ({count})</summary><table class="data t-{kind}">'
+            count = self.n(shown) if total <= shown else self.w("rows_of", shown=nm.number(shown, 0),
+                                                                 total=nm.number(total, 0))
+            parts.append(f'<details open><summary>{_e(nm.table(table))} ({count})</summary>'
+                         f'<table class="data t-{kind}">'
                          f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></details>')
-        parts.append("</section>")
+        parts.append("</details></section>")
         return "".join(parts)
+
+
+def _common_folder(paths: list[str]) -> str:
+    """The folder every source lies in ("" when none is common)."""
+    parents = [os.path.dirname(p) for p in paths if p]
+    if not parents:
+        return ""
+    try:
+        return os.path.commonpath(parents)
+    except ValueError:                  # absolute and relative paths mixed
+        return ""
+
+
+def _relative(folder: str, common: str) -> str:
+    """``folder`` below ``common`` ("" when it is ``common`` itself)."""
+    if not common:
+        return "" if folder in ("", ".") else folder
+    rel = os.path.relpath(folder, common) if folder else "."
+    return "" if rel == "." else rel
+
+
+def _severity_rank(severity: str) -> int:
+    return {"error": 0, "warning": 1, "info": 2}.get(severity, 3)
 
 
 def _badge(n: int) -> str:
     return f' <span class="badge">{n}</span>' if n else ""
-
-
-CSS = """
-:root{--citation:#cfe2ff;--movement:#e9d7fe;--money:#c9f2d0;--award:#ffe0b3;--figure:#b9ece8;--check:#d93025}
-*{box-sizing:border-box}
-body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif;color:#1d1d1f;background:#f6f7f9}
-nav{position:fixed;top:0;left:0;bottom:0;width:250px;overflow:auto;background:#1f2937;color:#e5e7eb;padding:12px}
-nav a{color:#e5e7eb;text-decoration:none}nav a:hover{text-decoration:underline}
-nav ul{list-style:none;padding:0;margin:4px 0 12px}nav li{padding:2px 0;font-size:13px;word-break:break-all}
-nav h2{font-size:13px;text-transform:uppercase;letter-spacing:.05em;color:#9ca3af;margin:12px 0 4px}
-main{margin-left:250px;padding:16px 24px;max-width:1500px}
-section{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:12px 18px;margin:0 0 18px}
-h1{font-size:20px;margin:4px 0}h2{font-size:17px;margin:4px 0 6px}h3{font-size:15px;margin:12px 0 4px}
-.path{color:#6b7280;margin:0 0 6px;font-size:12px}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:0 12px;margin:4px 0 8px;font-size:13px}
-dl.meta dt{color:#6b7280}dl.meta dd{margin:0}
-.text{white-space:pre-wrap;font:14px/1.65 Georgia,"Noto Serif","DejaVu Serif",serif;max-height:30em;overflow:auto;
- border:1px solid #e5e7eb;border-radius:6px;padding:10px 14px;background:#fcfcfd}
-mark.hl{border-radius:3px;padding:0 1px;color:#111;cursor:help}
-mark.p-citation{background:var(--citation)}mark.p-movement{background:var(--movement)}
-mark.p-money{background:var(--money)}mark.p-award{background:var(--award)}mark.p-figure{background:var(--figure)}
-mark.p-check{background:#fde2e1}
-mark.k-check{text-decoration:underline wavy var(--check);text-underline-offset:3px}
-mark.flash{outline:2px solid #d93025;background:#fff176!important}
-body.hide-citation mark.p-citation,body.hide-movement mark.p-movement,body.hide-money mark.p-money,
-body.hide-award mark.p-award,body.hide-figure mark.p-figure,body.hide-check mark.p-check{background:none}
-body.hide-check mark.k-check{text-decoration:none}
-.legend-item{display:block;font-size:13px;margin:2px 0}.legend-item mark{font-size:12px}
-table.data{border-collapse:collapse;width:100%;font-size:12.5px;margin:4px 0 8px}
-table.data th,table.data td{border-bottom:1px solid #eef0f3;padding:3px 6px;text-align:left;vertical-align:top}
-table.data th{background:#f3f4f6;position:sticky;top:0}
-td.num{text-align:right}.nw{white-space:nowrap}.small{font-size:11.5px;color:#4b5563}
-tr.sev-error td:first-child,li.sev-error code{color:#b91c1c;font-weight:600}
-tr.sev-warning td:first-child,li.sev-warning code{color:#b45309;font-weight:600}
-a.go{white-space:nowrap;text-decoration:none;color:#2563eb}
-details>summary{cursor:pointer;font-weight:600;margin:8px 0 2px}
-.badge{background:#d93025;color:#fff;border-radius:9px;padding:0 6px;font-size:11px}
-.note{color:#b45309}.ok{color:#15803d}
-figure{margin:6px 0 14px}svg.chart{max-width:100%;height:auto;font:12px system-ui,"DejaVu Sans",sans-serif}
-.chart-title{font-weight:600;font-size:13px}.chart-label,.chart-value,.chart-legend{font-size:11.5px;fill:#374151}
-.anchor{scroll-margin-top:30vh}
-"""
-
-JS = """
-(function(){
-  function flash(){
-    document.querySelectorAll('mark.flash').forEach(function(m){m.classList.remove('flash');});
-    var id = decodeURIComponent(location.hash.slice(1));
-    if(!id || id.charAt(0) !== 's') return;
-    var first = null;
-    document.querySelectorAll('mark[data-spans]').forEach(function(m){
-      if((' '+m.getAttribute('data-spans')+' ').indexOf(' '+id+' ') >= 0){ m.classList.add('flash'); first = first || m; }
-    });
-    if(first && first.scrollIntoView) first.scrollIntoView({block: 'center'});
-  }
-  window.addEventListener('hashchange', flash);
-  flash();
-  document.querySelectorAll('input[data-kind]').forEach(function(cb){
-    cb.addEventListener('change', function(){ document.body.classList.toggle('hide-'+cb.getAttribute('data-kind'), !cb.checked); });
-  });
-})();
-"""
-
-PAGE_HEAD = """<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<nav>
-<h2>tdkt review</h2>
-<ul>{nav_top}</ul>
-<h2>Highlights</h2>
-{legend}
-<h2>{nav_list_title}</h2>
-<ul>{nav}</ul>
-<p class="small">generated {generated}</p>
-</nav>
-<main>
-"""
-
-PAGE_TAIL = """</main>
-<script>{js}</script>
-</body>
-</html>
-"""
