@@ -57,8 +57,9 @@ def main(argv=None) -> int:
         from .export import cannot_write
         if not cannot_write(exc):
             raise
-        where = getattr(args, "out", None) or getattr(exc, "filename", None) or "the output folder"
-        print(f"tdkt {args.command}: cannot write to {where}: {getattr(exc, 'strerror', None) or exc}",
+        from .commands import say
+        where = getattr(args, "out", None) or getattr(exc, "filename", None) or "--out"
+        print(f"tdkt {args.command}: {say('cannot_write', out=where, why=getattr(exc, 'strerror', None) or exc)}",
               file=sys.stderr)
         return 2
 

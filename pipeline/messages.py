@@ -29,6 +29,35 @@ ENV = "TDKT_LANG"
 
 STRINGS: dict[str, dict[str, str]] = {
     VI: {
+        # tdkt extract (pipeline/commands/extract.py) and the messages every command shares
+        "nothing_to_read": "không tìm thấy tệp nào để đọc ({why})",
+        "no_such_path": "không có tệp hoặc thư mục: {path}",
+        "no_file_in": "không có tệp nào trong {path}",
+        "out_not_a_folder": "thư mục kết quả {out} là một tệp, không phải thư mục",
+        "out_unusable": "không dùng được thư mục kết quả {out}: {why}",
+        "cannot_write": "không ghi được vào {out}: {why}",
+        "no_store": "{out}: chưa có {db}; hãy chạy `tdkt extract ĐƯỜNG_DẪN... --out {out}` trước",
+        "failed_files": "{n} tệp không đọc được trong lần chạy này (errors.csv trong {out} ghi đủ lý do):",
+        "failed_more": "  ... và {n} tệp nữa",
+        "dask_missing": "chế độ dask cần gói dask.distributed, chưa được cài: {hint}",
+        "scheduler_unreachable": "không dùng được bộ điều phối Dask {address}: {why}",
+        "install_checkout": "{python} -m pip install -e \"{root}[{extra}]\"",
+        "install_package": "{python} -m pip install {requirements}  (phần bổ sung {extra} của tdkt)",
+        "program_checkout": "`make {target}` trong {root} (gói Debian {packages})",
+        "program_package": "`sudo apt-get install {packages}` (Debian)",
+        "extract_summary": "Đã đọc {documents} văn bản ({skipped} văn bản không đổi được bỏ qua{extra}) trong {seconds} "
+                           "({rate} MB/s; đọc {reading}, ghi bảng {tables}) vào {out}",
+        "extract_duplicates": ", {n} bản trùng với tệp khác",
+        "extract_rows": "  {name:<26} {n:>7} dòng",
+        "extract_errors": "  lỗi trong lần chạy này: {n}",
+        "extract_epilog": (
+            "mã thoát:\n"
+            "  0  đọc được mọi tệp\n"
+            "  1  có tệp không đọc được trong lần chạy này: mỗi tệp có một dòng trong bảng errors và được liệt kê "
+            "trên stderr (20 tệp đầu), kể cả khi có --quiet; --fail-on none cho mã 0\n"
+            "  2  dùng lệnh sai (tùy chọn sai, không có gì để đọc), thư mục kết quả không dùng được (là tệp, chỉ "
+            "đọc, đầy đĩa), hoặc không kết nối được bộ điều phối Dask; không bảng nào được ghi\n"
+            "  3  một lần chạy tdkt khác đang ghi vào thư mục kết quả"),
         # the --lang option of each command
         "lang_help": "ngôn ngữ của kết quả in ra: vi (tiếng Việt) hoặc en (tiếng Anh); "
                      "mặc định theo biến môi trường TDKT_LANG, nếu không có thì vi",
@@ -116,6 +145,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "compare_db_table": "{db} (bảng compare)",
     },
     EN: {
+        "nothing_to_read": "nothing found to read ({why})",
+        "no_such_path": "no such file or folder: {path}",
+        "no_file_in": "no file in {path}",
+        "out_not_a_folder": "the output folder {out} is a file, not a folder",
+        "out_unusable": "cannot use the output folder {out}: {why}",
+        "cannot_write": "cannot write to {out}: {why}",
+        "no_store": "{out}: no {db} here; run `tdkt extract PATH... --out {out}` first",
+        "failed_files": "{n} file(s) could not be read in this run (errors.csv in {out} lists every reason):",
+        "failed_more": "  ... and {n} more",
+        "dask_missing": "the dask engine needs dask.distributed, which is not installed: {hint}",
+        "scheduler_unreachable": "cannot use the Dask scheduler {address}: {why}",
+        "install_checkout": "{python} -m pip install -e \"{root}[{extra}]\"",
+        "install_package": "{python} -m pip install {requirements}  (the {extra} extra of tdkt)",
+        "program_checkout": "`make {target}` in {root} (Debian packages {packages})",
+        "program_package": "`sudo apt-get install {packages}` (Debian)",
+        "extract_summary": "Read {documents} document(s) ({skipped} unchanged, skipped{extra}) in {seconds} "
+                           "({rate} MB/s; reading {reading}, tables {tables}) into {out}",
+        "extract_duplicates": ", {n} duplicate(s) of another file",
+        "extract_rows": "  {name:<26} {n:>7} rows",
+        "extract_errors": "  errors in this run: {n}",
+        "extract_epilog": (
+            "exit status:\n"
+            "  0  every file was read\n"
+            "  1  some files could not be read in this run: each has an errors row, and they are listed on "
+            "stderr (the first 20), also with --quiet; --fail-on none makes this 0\n"
+            "  2  usage error (a wrong option, nothing found to read) or an output folder that cannot be used "
+            "(a file, read-only, disk full), or a Dask scheduler that cannot be reached; no table is written\n"
+            "  3  another tdkt run is writing to the output folder"),
         "lang_help": "language of what is printed: vi (Vietnamese) or en (English); "
                      "default from the environment variable TDKT_LANG, else vi",
         "out_help": "the output folder `tdkt extract` filled",

@@ -17,6 +17,14 @@ import pytest
 from pipeline import batch, export, labels
 from pipeline.models import Citation, DocumentInfo, ErrorRow, ExtractionResult
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """These tests read the English messages (TDKT_LANG=en); Vietnamese is the
+    default, tested in tests/test_cli_exit.py and tests/test_messages.py."""
+    monkeypatch.setenv("TDKT_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
 TABLES = ["documents", "citations", "movements", "money", "awards", "figures", "errors", "directives",
@@ -331,6 +339,7 @@ def test_excel_cells_are_cut_to_what_excel_holds(tmp_path):
 
 SITECUSTOMIZE = '''
 import os, socket
+
 _log = os.environ["TDKT_NET_LOG"]
 def _refuse(*args, **kwargs):
     with open(_log, "a") as f:

@@ -12,6 +12,14 @@ import pytest
 from pipeline import batch, commands
 from pipeline.cli import main
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """These tests read the English messages (TDKT_LANG=en); Vietnamese is the
+    default, tested in tests/test_cli_exit.py and tests/test_messages.py."""
+    monkeypatch.setenv("TDKT_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh.\n"
 
@@ -183,3 +191,16 @@ def test_the_dask_engine_without_dask_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)           # `import distributed` fails
     said = extract_command._connect("tcp://127.0.0.1:8786")
     assert said == f"the dask engine needs dask.distributed, which is not installed: {commands.install_hint('dask')}"
+
+
+def test_messages_are_vietnamese_by_default(reports, tmp_path, capsys, monkeypatch):
+    """What an official reads is Vietnamese unless TDKT_LANG says otherwise."""
+    monkeypatch.delenv("TDKT_LANG")
+    code, out, err = extract(capsys, "/no/such/path", "--out", tmp_path / "none")
+    assert code == 2 and err == ("tdkt extract: không tìm thấy tệp nào để đọc "
+                                 "(không có tệp hoặc thư mục: /no/such/path)\n")
+    (reports / "empty.txt").write_bytes(b"")
+    code, out, err = extract(capsys, reports, "--out", tmp_path / "vi")
+    assert code == 1
+    assert out.startswith("Đã đọc ") and "Trích dẫn văn bản" in out and "lỗi trong lần chạy này: 1" in out
+    assert any(line.startswith("tdkt extract: 1 tệp không đọc được trong lần chạy này") for line in err.splitlines())

@@ -11,6 +11,14 @@ import pytest
 
 from pipeline import labels
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """These tests read the English messages (TDKT_LANG=en); Vietnamese is the
+    default, tested in tests/test_cli_exit.py and tests/test_messages.py."""
+    monkeypatch.setenv("TDKT_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ["documents", "citations", "movements", "money", "awards", "errors"]
 

@@ -29,6 +29,14 @@ from pipeline.cli import build_parser, main
 from pipeline.commands import serve as serve_cmd
 from pipeline.report.browser import Chromium, find_chromium
 
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """These tests read the English messages (TDKT_LANG=en); Vietnamese is the
+    default, tested in tests/test_cli_exit.py and tests/test_messages.py."""
+    monkeypatch.setenv("TDKT_LANG", "en")
+
+
 try:
     importlib.import_module("datasette.app")
     HAVE_DATASETTE = True

@@ -23,7 +23,8 @@ class StoreError(RuntimeError):
 def open_store(out_dir: str | os.PathLike) -> sqlite3.Connection:
     db = Path(out_dir) / export.DB_NAME
     if not db.exists():
-        raise StoreError(f"{out_dir}: no {export.DB_NAME} here; run `tdkt extract PATH... --out {out_dir}` first")
+        from ..messages import default_lang, t
+        raise StoreError(t("no_store", default_lang(), out=out_dir, db=export.DB_NAME))
     if not (os.access(out_dir, os.W_OK) and os.access(db, os.W_OK)):
         # a read-only folder (an archive's copy, a read-only mount): read into memory,
         # where the command may rebuild its tables; writing the files then fails in one line

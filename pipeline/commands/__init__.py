@@ -12,32 +12,6 @@ EXIT_INPUTS_FAILED = 1   # some files could not be read: errors rows of this run
 EXIT_USAGE = 2           # usage error, nothing to read, or an output folder / cluster that cannot be used
 EXIT_LOCKED = 3          # another run is writing to the output folder
 
-# What the commands say to the user, in one place so that it can be translated.
-# Placeholders in braces are filled by `say`.
-MESSAGES = {
-    "nothing_to_read": "nothing found to read ({why})",
-    "no_such_path": "no such file or folder: {path}",
-    "no_file_in": "no file in {path}",
-    "out_not_a_folder": "the output folder {out} is a file, not a folder",
-    "out_unusable": "cannot use the output folder {out}: {why}",
-    "failed_files": "{n} file(s) could not be read in this run (errors.csv in {out} lists every reason):",
-    "failed_more": "  ... and {n} more",
-    "dask_missing": "the dask engine needs dask.distributed, which is not installed: {hint}",
-    "scheduler_unreachable": "cannot use the Dask scheduler {address}: {why}",
-    "install_checkout": "{python} -m pip install -e \"{root}[{extra}]\"",
-    "install_package": "{python} -m pip install {requirements}  (the {extra} extra of tdkt)",
-    "program_checkout": "`make {target}` in {root} (Debian packages {packages})",
-    "program_package": "`sudo apt-get install {packages}` (Debian)",
-    "extract_epilog": (
-        "exit status:\n"
-        "  0  every file was read\n"
-        "  1  some files could not be read in this run: each has an errors row, and they are listed on "
-        "stderr (the first 20), also with --quiet; --fail-on none makes this 0\n"
-        "  2  usage error (a wrong option, nothing found to read) or an output folder that cannot be used "
-        "(a file, read-only, disk full), or a Dask scheduler that cannot be reached; no table is written\n"
-        "  3  another tdkt run is writing to the output folder"),
-}
-
 # Debian packages of the programs some formats need, by the make target that installs them
 DEBIAN_PACKAGES = {
     "ocr-deps": "tesseract-ocr tesseract-ocr-vie",
@@ -47,8 +21,10 @@ DEBIAN_PACKAGES = {
 
 
 def say(key: str, **values) -> str:
-    """The message ``key`` of :data:`MESSAGES`, its placeholders filled."""
-    return MESSAGES[key].format(**values)
+    """The message ``key`` (pipeline/messages.py) in the language of TDKT_LANG
+    (Vietnamese unless it says otherwise), its placeholders filled."""
+    from ..messages import default_lang, t
+    return t(key, default_lang(), **values)
 
 
 def _python() -> str:

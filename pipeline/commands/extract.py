@@ -36,18 +36,25 @@ def run(args) -> int:
         if client is not None:
             client.close()
     if not args.quiet:
-        extra = f", {summary.duplicates} duplicate(s) of another file" if summary.duplicates else ""
-        rate = summary.bytes / 1e6 / summary.seconds if summary.seconds else 0.0
-        print(f"Read {summary.documents} document(s) ({summary.skipped} unchanged, skipped{extra}) "
-              f"in {summary.seconds:.1f}s ({rate:.2f} MB/s; reading {summary.seconds_extracting:.1f}s, "
-              f"tables {summary.seconds_tables:.1f}s) into {args.out}")
-        for name, n in summary.rows.items():
-            print(f"  {name:<10} {n:>6} rows")
-        print(f"  errors in this run: {summary.errors}", flush=True)
+        _print_summary(summary, args.out)
     list_failures(summary.failures, args.out)          # errors are shown, --quiet or not
     if summary.errors and getattr(args, "fail_on", "error") != "none":
         return EXIT_INPUTS_FAILED
     return EXIT_OK
+
+
+def _print_summary(summary, out: str) -> None:
+    from ..messages import default_lang, number, sheet_name
+    lang = default_lang()
+    extra = say("extract_duplicates", n=summary.duplicates) if summary.duplicates else ""
+    rate = summary.bytes / 1e6 / summary.seconds if summary.seconds else 0.0
+    print(say("extract_summary", documents=summary.documents, skipped=summary.skipped, extra=extra,
+              seconds=f"{number(summary.seconds, lang, 1)} s", rate=number(rate, lang),
+              reading=f"{number(summary.seconds_extracting, lang, 1)} s",
+              tables=f"{number(summary.seconds_tables, lang, 1)} s", out=out))
+    for name, n in summary.rows.items():
+        print(say("extract_rows", name=sheet_name(name, lang), n=n))
+    print(say("extract_errors", n=summary.errors), flush=True)
 
 
 def _fail(message: str) -> int:
