@@ -23,7 +23,7 @@ browser-deps:
 	fi
 
 browser-test: $(STAMP) browser-deps
-	$(PY) -m pytest -q tests/test_report.py tests/test_serve.py
+	$(PY) -m pytest -q tests/test_report.py tests/test_report_ui.py tests/test_serve.py
 
 serve: $(STAMP)
 	@$(PY) -c "import datasette" 2>/dev/null || $(PY) -m pip install --quiet -e '.[serve]'
