@@ -1,13 +1,13 @@
 """Hostile input: each bad file gives an errors row with a clear reason, never a
 crash, a hang or a lost batch; the good files around them keep their rows."""
 import random
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from pipeline import batch
+from builders import zip_bomb
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERED = ROOT / "corpus" / "rendered"
@@ -18,17 +18,6 @@ SENTENCE = ("Ủy ban nhân dân tỉnh đã tổ chức hội nghị tổng k�
 
 def read(out: Path, table: str) -> pd.DataFrame:
     return pd.read_csv(out / f"{table}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-
-
-def zip_bomb(path: Path, megabytes: int = 300) -> None:
-    """A docx whose document.xml unpacks to ``megabytes`` MB (about 0.3 MB on disk)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
-        with z.open("word/document.xml", "w", force_zip64=True) as f:
-            block = b" " * (1 << 20)
-            for _ in range(megabytes):
-                f.write(block)
 
 
 def encrypted_pdf(path: Path) -> None:

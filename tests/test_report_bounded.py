@@ -8,7 +8,6 @@ import os
 import re
 import sqlite3
 import tracemalloc
-import zipfile
 import zlib
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +21,7 @@ from pipeline.cli import main
 from pipeline.models import Check
 from pipeline.report import build_report
 from pipeline.report.render import NO_TEXT
+from builders import zip_bomb
 
 SENTENCE = ("Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh, năm 2022 có 21 tập thể và "
             "25 cá nhân được tặng Bằng khen của Chủ tịch UBND tỉnh, kinh phí trên 14 triệu đồng.")
@@ -30,17 +30,6 @@ SENTENCE = ("Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Ch
 def report_text(n: int) -> str:
     return (f"UBND TỈNH TÂY NINH\nBÁO CÁO SỐ {n}\nKết quả công tác thi đua, khen thưởng năm 2022\n\n"
             f"- {SENTENCE}\n- Đơn vị số {n} đã tổ chức hội nghị tổng kết phong trào.\n")
-
-
-def zip_bomb(path: Path, megabytes: int = 20) -> None:
-    """A docx whose document.xml unpacks to ``megabytes`` MB (tests/test_hostile.py's builder)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
-        with z.open("word/document.xml", "w", force_zip64=True) as f:
-            block = b" " * (1 << 20)
-            for _ in range(megabytes):
-                f.write(block)
 
 
 def no_source_reading(monkeypatch):
@@ -88,7 +77,7 @@ def extracted(tmp_path_factory):
     for n in range(3):
         (src / f"report_{n}.txt").write_text(report_text(n), encoding="utf-8")
     (src / "random.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(20_000))
-    zip_bomb(src / "bomb.docx")
+    zip_bomb(src / "bomb.docx", megabytes=20)
     out = base / "out"
     batch.run([str(src)], str(out), workers=1, quiet=True)
     for p in src.iterdir():

@@ -129,14 +129,8 @@ def gap(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def vn(x: float, decimals: int = 2) -> str:
     """Vietnamese number: `.` groups thousands, `,` marks decimals; trailing zeros dropped."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    if x in (math.inf, -math.inf):
-        return "∞" if x > 0 else "-∞"
-    s = f"{x:,.{decimals}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return s.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    from ..messages import VI, number
+    return number(x, VI, decimals)
 
 
 def vn_range(r: tuple[float, float], decimals: int = 2, suffix: str = "") -> str:
