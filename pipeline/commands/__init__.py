@@ -144,3 +144,20 @@ def show(text: str) -> None:
         print(text, flush=True)
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def whole_number(low: int, high: int | None = None):
+    """An argparse ``type``: a whole number from ``low`` to ``high`` (no upper
+    bound when None), with a one-line message otherwise."""
+    import argparse
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if n < low or (high is not None and n > high):
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}: {value}" if high is not None
+                                             else f"must be at least {low}: {value}")
+        return n
+    return parse

@@ -31,18 +31,8 @@ def run(args) -> int:
     return 0
 
 
-def _positive(value: str) -> int:
-    import argparse
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
-    return n
-
-
 def register(sub) -> None:
+    from . import whole_number
     from ..report import limits as render
     p = sub.add_parser(
         "report", help="write DIR/report.html: texts with highlighted spans, tables, checks, charts",
@@ -62,12 +52,12 @@ def register(sub) -> None:
                         "of the same name without .html)")
     p.add_argument("--doc", action="append", metavar="TEXT", default=None,
                    help="only documents whose path contains TEXT (repeatable); the whole folder otherwise")
-    p.add_argument("--max-chars", type=_positive, default=render.MAX_CHARS, metavar="N",
+    p.add_argument("--max-chars", type=whole_number(1), default=render.MAX_CHARS, metavar="N",
                    help=f"show at most N characters of each document's text (default {render.MAX_CHARS:,}); "
                         "the rows beyond are listed, not highlighted")
     p.add_argument("--one-page", type=int, default=render.ONE_PAGE, metavar="N",
                    help=f"one page for up to N documents (default {render.ONE_PAGE}); more go to pages")
-    p.add_argument("--per-page", type=_positive, default=render.PER_PAGE, metavar="N",
+    p.add_argument("--per-page", type=whole_number(1), default=render.PER_PAGE, metavar="N",
                    help=f"documents per page when split (default {render.PER_PAGE})")
     p.add_argument("--lang", choices=LANGS, default=None,
                    help="the language of the page's headings, labels, notes and buttons: vi (Vietnamese, the "

@@ -128,18 +128,8 @@ def run(args) -> int:
     return 0
 
 
-def _port(value: str) -> int:
-    import argparse
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
-    if not 1 <= n <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 1 to 65535: {value}")
-    return n
-
-
 def register(sub) -> None:
+    from . import whole_number
     p = sub.add_parser(
         "serve", help="browse, search and facet DIR's tables in a web browser (Datasette)",
         description="Open the tables `tdkt extract` wrote to DIR in Datasette, in your browser: Vietnamese "
@@ -151,7 +141,7 @@ def register(sub) -> None:
                     "changed: restart `tdkt serve` after an extract to see its rows. Listens on 127.0.0.1 (this machine only) unless --host says otherwise. "
                     "Needs the optional extra: pip install 'tdkt[serve]'.")
     p.add_argument("--out", required=True, metavar="DIR", help="the output folder `tdkt extract` filled")
-    p.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
+    p.add_argument("--port", type=whole_number(1, 65535), default=DEFAULT_PORT, metavar="N",
                    help=f"the port to listen on (default {DEFAULT_PORT})")
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it "
