@@ -118,12 +118,12 @@ def test_the_spacy_component_takes_the_limit():
     nlp = sc.blank_vietnamese()
     nlp.add_pipe("tdkt", config={"time_limit": 0.1})
     doc = nlp(MANY_CITATIONS)
-    assert doc._.tdkt.document.status == "error"
-    assert doc._.tdkt.errors[0].error == "abandoned: took longer than 0.1 s (time limit)"
+    assert doc._.tdkt["document"]["status"] == "error"
+    assert doc._.tdkt["errors"][0]["error"] == "abandoned: took longer than 0.1 s (time limit)"
     nlp = sc.blank_vietnamese()
     nlp.add_pipe("tdkt")                          # by default: TDKT_TIME_LIMIT or 120 s
     doc = nlp(CITATION)
-    assert doc._.tdkt.document.status == "ok" and len(doc.spans["tdkt"]) == 1
+    assert doc._.tdkt["document"]["status"] == "ok" and len(doc.spans["tdkt"]) == 1
     with pytest.raises(ValueError):
         sc.blank_vietnamese().add_pipe("tdkt", config={"time_limit": "forever"})
 
