@@ -143,7 +143,8 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
         t0 = time.perf_counter()
         proc = subprocess.Popen(TDKT + ["extract", *map(str, paths), "--out", str(out), "--workers", str(workers),
                                         "--fail-on", "none"],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                env={**os.environ, "TDKT_LANG": "en"})     # the summary line parsed below
         mon = PeakMemory(proc.pid)
         mon.start()
         stdout = proc.communicate()[0]
@@ -151,7 +152,7 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
         seconds = time.perf_counter() - t0
         cpu_seconds = _children_cpu() - cpu0
         import re
-        m = re.search(r"reading ([\d.]+)s, tables ([\d.]+)s", stdout)
+        m = re.search(r"reading ([\d.]+) ?s, tables ([\d.]+) ?s", stdout)
         reading, tables = (float(m.group(1)), float(m.group(2))) if m else (None, None)
         mon.stop.set()
         mon.join()

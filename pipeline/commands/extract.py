@@ -44,7 +44,8 @@ def run(args) -> int:
 
 
 def _print_summary(summary, out: str) -> None:
-    from ..messages import default_lang, number, sheet_name
+    from ..labels import sheet_name
+    from ..messages import default_lang, number
     lang = default_lang()
     extra = say("extract_duplicates", n=summary.duplicates) if summary.duplicates else ""
     rate = summary.bytes / 1e6 / summary.seconds if summary.seconds else 0.0
@@ -53,7 +54,7 @@ def _print_summary(summary, out: str) -> None:
               reading=f"{number(summary.seconds_extracting, lang, 1)} s",
               tables=f"{number(summary.seconds_tables, lang, 1)} s", out=out))
     for name, n in summary.rows.items():
-        print(say("extract_rows", name=sheet_name(name, lang), n=n))
+        print(say("extract_rows", name=sheet_name(name, lang=lang), n=n))
     print(say("extract_errors", n=summary.errors), flush=True)
 
 
