@@ -323,12 +323,15 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
     return out, rows_at
 
 
+COUNT_WORD = regex.compile(r"(?i)^(?:số|số lượng)[ ]+")     # `Số tập thể`: the count's own word
+
+
 def _count_columns(header: str, g: Grammar) -> dict[int, str]:
     """Column index -> recipient type, for a header row whose cells are recipient
     words (`Tập thể`, `Cá nhân`, `Số tập thể`); empty when it has none."""
     cols = {}
     for j, cell in enumerate(header.split("|")):
-        word = regex.sub(r"(?i)^(?:số|số lượng)[ ]+", "", cell.strip()).casefold()
+        word = COUNT_WORD.sub("", cell.strip()).casefold()
         if word in g.recipient_of_word:
             cols[j] = g.recipient_of_word[word]
     return cols

@@ -142,6 +142,7 @@ def _is_money(m, g: Grammar) -> bool:
 
 
 CELL_NUMBER = regex.compile(rf"[ ]*(?P<n>{NUM})[ ]*")
+HAS_LETTER = regex.compile(r"\p{L}")
 
 
 def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
@@ -166,7 +167,7 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                 money_columns = {j: (g.multipliers.get((hm.group("mult") or "").casefold(), 1),
                                      clean_phrase(cells[j][1][:hm.start()])) for j, hm in header.items()}
                 continue
-            labels = [c.strip(" -–+•*") for _, c in cells if regex.search(r"\p{L}", c)]
+            labels = [c.strip(" -–+•*") for _, c in cells if HAS_LETTER.search(c)]
             for j, (factor, head) in money_columns.items():
                 if j >= len(cells):
                     continue
