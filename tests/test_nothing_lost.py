@@ -226,3 +226,10 @@ def test_a_docx_whose_xml_would_take_gigabytes_is_refused_at_once(tmp_path):
     result = extract_file(str(path))
     assert result.document.status == "error"
     assert "XML would uncompress to" in result.document.error     # refused before parsing
+
+
+def test_the_failed_file_list_shows_a_name_that_is_not_utf8_readably(tmp_path, capsys):
+    from pipeline.commands import list_failures
+    stored = table_path(os.fsdecode(b"/in/b\xe1o c\xe1o.pdf"))
+    list_failures([(stored, "not a valid PDF")], "out")
+    assert "  /in/báo cáo.pdf: not a valid PDF" in capsys.readouterr().err

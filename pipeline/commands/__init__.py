@@ -95,9 +95,10 @@ def list_failures(failures, out, stream=None, limit: int = 20) -> None:
             reasons[path].append(why)
     if not reasons:
         return
+    from ..ingest.common import readable_path      # a name that is not UTF-8, as Windows wrote it
     print(f"tdkt extract: {say('failed_files', n=len(reasons), out=out)}", file=stream)
     for path in sorted(reasons)[:limit]:
-        print(f"  {one_line(path, 200)}: {one_line('; '.join(reasons[path]))}", file=stream)
+        print(f"  {one_line(readable_path(path), 200)}: {one_line('; '.join(reasons[path]))}", file=stream)
     if len(reasons) > limit:
         print(say("failed_more", n=len(reasons) - limit), file=stream)
     stream.flush()
