@@ -10,5 +10,6 @@ SHARED = Path(os.environ.get("TDKT_SHARED", ROOT.parent / "shared"))
 @pytest.fixture(scope="session")
 def shared() -> Path:
     if not (SHARED / "gold").is_dir():
-        pytest.fail(f"the shared folder with the gold set is missing: {SHARED} (set TDKT_SHARED)")
+        # a checkout on its own (a fresh clone, an installed copy) has no gold set: skip, never fail
+        pytest.skip(f"the shared folder with the gold set is absent: {SHARED} (set TDKT_SHARED)")
     return SHARED
