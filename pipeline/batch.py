@@ -138,7 +138,11 @@ def _walk(top: str, root: str, skip: set[str], follow_links: bool, files: list, 
 
 def _link_target(entry: os.DirEntry, root: str, follow_links: bool, errors: list) -> str | None:
     """The real path of a folder entry, or None (with an errors row for a link
-    that is broken, loops or leads out of the folder given)."""
+    that is broken, loops, or leads out of the folder given to anything but a
+    report file). A folder of links to reports kept elsewhere is how an archive
+    stages a selection: those are read. A link out of the folder to a folder, or
+    to a file whose own name is no report's (`x.txt -> /etc/passwd`), is not,
+    unless ``follow_links``."""
     real = os.path.realpath(entry.path)
     if not entry.is_symlink():
         return real
@@ -150,11 +154,17 @@ def _link_target(entry: os.DirEntry, root: str, follow_links: bool, errors: list
             why = "symbolic link loop" if exc.errno == errno.ELOOP else "broken symbolic link"
         errors.append(_input_error(entry.path, f"not read: {why}"))
         return None
-    if not follow_links and os.path.commonpath([real, root]) != root:
-        errors.append(_input_error(entry.path, "not read: a symbolic link leading out of the folder given "
-                                               "(--follow-links reads it)"))
+    if not follow_links and os.path.commonpath([real, root]) != root and not _is_report_file(real):
+        errors.append(_input_error(entry.path, "not read: a symbolic link leading out of the folder given to "
+                                               "a folder or a file that is no report (--follow-links reads it)"))
         return None
     return real
+
+
+def _is_report_file(real: str) -> bool:
+    """A regular file whose own name (not the link's) has a kind the batch reads."""
+    ext = os.path.splitext(real)[1].lower()
+    return os.path.isfile(real) and (ext in SUPPORTED or ext in ARCHIVES)
 
 
 _NOT_A_FILE = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),

@@ -25,7 +25,7 @@ def sample_out(tmp_path_factory):
     for f in files:                                   # links: the sample is read where it lies
         (src / f.name).symlink_to(f)
     out = tmp_path_factory.mktemp("archive_out")
-    summary = batch.run([str(src)], str(out), workers=2, quiet=True, follow_links=True)
+    summary = batch.run([str(src)], str(out), workers=2, quiet=True)      # links to reports are read
     return files, src, out, summary
 
 

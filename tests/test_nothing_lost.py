@@ -138,9 +138,9 @@ def test_fifos_devices_and_links_get_an_errors_row_and_are_not_read(tmp_path):
     os.symlink("/dev/zero", src / "zero.txt")            # reading it would never end
     os.symlink(src / "loop_b.txt", src / "loop_a.txt")
     os.symlink(src / "loop_a.txt", src / "loop_b.txt")
-    outside = tmp_path / "secret.txt"
+    outside = tmp_path / "secret"                        # a file that is no report (as /etc/passwd)
     outside.write_text(GOOD.replace("12/CT-UBND", "77/CT-UBND"), encoding="utf-8")
-    os.symlink(outside, src / "leak.txt")
+    os.symlink(outside, src / "leak.txt")                # named as a report: still not read
     out = tmp_path / "out"
     batch.run([str(src)], str(out), workers=1, quiet=True, timeout=30)
     errors = read(out, "errors").set_index(read(out, "errors").source_path.map(lambda s: Path(s).name))
@@ -154,6 +154,27 @@ def test_fifos_devices_and_links_get_an_errors_row_and_are_not_read(tmp_path):
     assert "77/CT-UBND" in set(read(out, "citations").number)
     errors = read(out, "errors").set_index(read(out, "errors").source_path.map(lambda s: Path(s).name))
     assert "device" in errors.loc["zero.txt", "error"]   # followed, and still not read
+
+
+def test_a_folder_of_links_to_reports_kept_elsewhere_is_read(tmp_path):
+    """How an archive stages a selection: links to the reports, not copies."""
+    kept = tmp_path / "archive"
+    kept.mkdir()
+    (kept / "a.md").write_text(GOOD, encoding="utf-8")
+    (kept / "sub").mkdir()
+    (kept / "sub" / "b.txt").write_text(GOOD.replace("12/CT-UBND", "13/CT-UBND"), encoding="utf-8")
+    src = tmp_path / "selection"
+    src.mkdir()
+    os.symlink(kept / "a.md", src / "a.md")
+    os.symlink(kept / "sub", src / "sub")                # a folder out of the selection: not walked
+    out = tmp_path / "out"
+    batch.run([str(src)], str(out), workers=1, quiet=True)
+    docs = read(out, "documents")
+    assert [Path(p).name for p in docs.source_path] == ["a.md"] and list(docs.status) == ["ok"]
+    assert set(read(out, "citations").number) == {"12/CT-UBND"}
+    errors = read(out, "errors")
+    assert [Path(p).name for p in errors.source_path] == ["sub"]
+    assert "out of the folder" in errors.error.iloc[0]
 
 
 def _unshare_ok() -> bool:
