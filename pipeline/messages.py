@@ -408,17 +408,19 @@ def field_name(column: str, lang: str = DEFAULT) -> str:
 
 def conflict_kind(field: str, lang: str = DEFAULT) -> str:
     """What a conflict of ``field`` is: vi ``ngày ban hành khác nhau``, en ``dates differ``."""
-    if lang == VI:
-        shown = value("conflicts", "field", field, VI)
-        if shown != field:
-            return str(shown)
-    return CONFLICT_KINDS.get(lang, CONFLICT_KINDS[DEFAULT]).get(field, field)
+    return _value_label("conflicts", "field", field, lang, CONFLICT_KINDS)
 
 
 def severity(level: str, lang: str = DEFAULT) -> str:
     """A severity's name: vi ``Lỗi``, ``Cảnh báo``; en ``error``, ``warning``."""
+    return _value_label("checks", "severity", level, lang, SEVERITIES)
+
+
+def _value_label(table: str, column: str, v: str, lang: str, words: dict) -> str:
+    """An enumerated value's label: in Vietnamese the labels' (rules/labels.yaml),
+    else this module's words for ``lang``, else the value itself."""
     if lang == VI:
-        shown = value("checks", "severity", level, VI)
-        if shown != level:
+        shown = value(table, column, v, VI)
+        if shown != v:
             return str(shown)
-    return SEVERITIES.get(lang, SEVERITIES[DEFAULT]).get(level, level)
+    return words.get(lang, words[DEFAULT]).get(v, v)
