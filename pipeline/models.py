@@ -66,6 +66,8 @@ class Mention:
     text: str
     page: Optional[int]
     sentence: str
+    # the id of the named rule in rules/ that made the row (`citations.numbered`)
+    rule: str = ""
 
 
 @dataclass
