@@ -314,8 +314,8 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
             only_people = "cá nhân" in header.casefold() and "tập thể" not in header.casefold()
             kind = "cá nhân" if _person().match(name) or only_people else "tập thể"
         start = par.start + len(par.text) - len(par.text.lstrip())
-        out.append(Award(**doc.provenance(start, par.end), award=_award_name(am, g), conferrer=conferrer,
-                         recipient_type=kind, count=1,
+        out.append(Award(**doc.provenance(start, par.end), rule="awards.table_row", award=_award_name(am, g),
+                         conferrer=conferrer, recipient_type=kind, count=1,
                          year=_year(par.text, 0, 0, len(par.text), doc.seg.sentence_at(par.start)),
                          status=_status(g, par.text, 0, 0, len(par.text), doc.seg.sentence_at(par.start), False),
                          recipients=name))
@@ -352,8 +352,9 @@ def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption
     for j, rt in sorted(count_columns.items()):
         if j >= len(row_cells) or not regex.fullmatch(COUNT, row_cells[j]):
             continue
-        out.append(Award(**doc.provenance(start, par.end), award=award, conferrer=conferrer, recipient_type=rt,
-                         count=count_value(row_cells[j]), year=year, status=status, recipients=""))
+        out.append(Award(**doc.provenance(start, par.end), rule="awards.table_counts", award=award,
+                         conferrer=conferrer, recipient_type=rt, count=count_value(row_cells[j]), year=year,
+                         status=status, recipients=""))
     return out
 
 
@@ -399,19 +400,23 @@ def find(doc: ParsedDoc) -> list[Award]:
                 window_base = max(c_start, am.start() - 160)
                 if pm and pm.group("counts") and _is_condition(text, window_base + pm.start("counts"), am.end(), g):
                     continue        # `từ 02 cá nhân đạt danh hiệu ... trở lên`: a rule's threshold, no count
+                rule = ""
                 if pm and pm.group("counts"):
+                    rule = "awards.count_before"
                     counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                               for m in g.count_rt.finditer(pm.group("counts"))]
                     span_start = window_base + pm.start("counts")
                     if pm.group("by") and not conferrer:
                         conferrer = clean_phrase(pm.group("by"))
                 elif pm and pm.group("bare"):
+                    rule = "awards.bare_count_before"
                     rt = g.recipient_of_title.get(award, "") or "tập thể"
                     counts = [(parse_int(pm.group("bare")), rt)]
                     span_start = window_base + (pm.start("verb") if pm.group("verb") else pm.start("bare"))
                 else:
                     qm = g.post.match(text, after, c_end) or g.post_quota.match(text, after, c_end)
                     if qm:
+                        rule = "awards.count_after"
                         counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                                   for m in g.count_rt.finditer(qm.group("counts"))]
                         quota = bool(qm.group("quota"))
@@ -420,6 +425,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                     else:
                         nm = g.post_named.match(text, after, c_end)
                         if nm:
+                            rule = "awards.named_after"
                             named = _named_recipients(nm.group("names"), g)
                             counts = [(len(named), _recipient_kind(named[0]))]
                             named_recipients = "; ".join(named)
@@ -452,14 +458,15 @@ def find(doc: ParsedDoc) -> list[Award]:
                     ym = YEAR.search(text, am.end(), c_end)
                     span_end = max(span_end, ym.end()) if ym else span_end
                     counts = [(None, g.recipient_of_title.get(award, "") or "tập thể")]
+                    rule = "awards.without_count"
                 recip = _recipients(text, after, counts[0][0] if len(counts) == 1 else None, g) \
                     if len(counts) == 1 else ""
                 recip = recip or named_recipients
                 if not recip and len(counts) == 1 and counts[0][0] and c_end == sent.end:
                     recip = _listed_recipients(doc, g, sent.end)
                 for n, rt in counts:
-                    out.append(Award(**doc.provenance(span_start, span_end), award=award, conferrer=conferrer,
-                                     recipient_type=rt, count=n, year=year, status=status,
+                    out.append(Award(**doc.provenance(span_start, span_end), rule=rule, award=award,
+                                     conferrer=conferrer, recipient_type=rt, count=n, year=year, status=status,
                                      recipients=recip))
     _recipients_from_annex(doc, g, out)
     out.sort(key=lambda a: a.start)

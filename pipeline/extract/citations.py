@@ -666,7 +666,7 @@ def _kind_words(doc: ParsedDoc, g: Grammar) -> list:
 def find(doc: ParsedDoc) -> list[Citation]:
     g = grammar()
     text = doc.text
-    found: list[tuple[int, int, dict]] = []       # (start, end, fields)
+    found: list[tuple[int, int, str, dict]] = []       # (start, end, rule id, fields)
     global _SCAN
     kind_matches = _kind_words(doc, g)
     starts = [m.start() for m in kind_matches]
@@ -682,11 +682,13 @@ def find(doc: ParsedDoc) -> list[Citation]:
         capital = written[0].isupper()
         named = kind in g.named_kinds
         nm = _number_at(text, km.end(), g)
+        rule = "citations.numbered"
         if not nm and capital:
             nm = _number_after_name(text, km.end(), kind, written, g, named)
+            rule = "citations.number_after_name"
         if nm:
-            for start, end, rec in _numbered(text, km, nm, kind, written, g, next_kind):
-                found.append((start, end, rec))
+            for start, end, item_rule, rec in _numbered(text, km, nm, kind, written, g, next_kind, rule):
+                found.append((start, end, item_rule, rec))
                 consumed_to = max(consumed_to, end)
             continue
         if named and capital and not g.named_not_after.search(text, max(0, km.start() - 12), km.start()):
@@ -702,22 +704,22 @@ def find(doc: ParsedDoc) -> list[Citation]:
                 if dm:
                     _set_date(rec, dm)
                     end = dm.end()
-                found.append((km.start(), end, rec))
+                found.append((km.start(), end, "citations.named_law", rec))
                 consumed_to = end
                 continue
         if capital:
             bm = g.bare_serial.match(text, km.end())
             if bm and not (1900 <= int(bm.group("serial")) <= 2100):
                 end = bm.end()
-                found.append((km.start(), end, dict(doc_type=kind, number=bm.group("serial"),
-                                                     serial=int(bm.group("serial")))))
+                found.append((km.start(), end, "citations.back_reference",
+                              dict(doc_type=kind, number=bm.group("serial"), serial=int(bm.group("serial")))))
                 consumed_to = end
-    return [Citation(**doc.provenance(s, e), **f) for s, e, f in found]
+    return [Citation(**doc.provenance(s, e), rule=rule, **f) for s, e, rule, f in found]
 
 
-def _numbered(text, km, nm, kind, written, g: Grammar, next_kind):
-    """The citation at km with its number nm, and those of a list of numbers
-    sharing its kind word: `Nghị định số 91/2017/NĐ-CP và 98/2023/NĐ-CP`."""
+def _numbered(text, km, nm, kind, written, g: Grammar, next_kind, rule: str):
+    """The citation at km with its number nm (made by ``rule``), and those of a
+    list of numbers sharing its kind word: `Nghị định số 91/2017/NĐ-CP và 98/2023/NĐ-CP`."""
     items = [(km.start(), nm)]
     pos = nm.end()
     while True:
@@ -730,13 +732,13 @@ def _numbered(text, km, nm, kind, written, g: Grammar, next_kind):
     for j, (start, m) in enumerate(items):
         nxt = items[j + 1][0] if j + 1 < len(items) else next_kind
         rec, end = _parse_tail(text, start, m, kind, written, g, nxt)
-        out.append((start, end, rec))
+        out.append((start, end, rule if j == 0 else "citations.number_list", rec))
     # `Quyết định số 12/QĐ-UBND, 13/QĐ-UBND và 14/QĐ-UBND ... của UBND huyện`: the
     # issuer after the last number is that of the numbers of the same code before it
     # (their dates are not shared: each may have its own)
-    last = out[-1][2] if len(out) > 1 else {}
+    last = out[-1][3] if len(out) > 1 else {}
     if last.get("issuer"):
-        for _, _, rec in out[:-1]:
+        for _, _, _, rec in out[:-1]:
             if not rec.get("issuer") and fold_code(rec["code"]) == fold_code(last["code"]):
                 rec["issuer"] = last["issuer"]
     return out

@@ -263,7 +263,8 @@ def find(doc: ParsedDoc) -> list[Figure]:
         of_what, ws, we = _percent_of_what(text, m, cs, ce, g)
         start = _qualified_start(text, m.start(), g)
         end = m.end()
-        cands.append((start, end, dict(kind="percent", value=_number(parse_percent(m.group("num"))),
+        cands.append((start, end, dict(rule="figures.percent", kind="percent",
+                                       value=_number(parse_percent(m.group("num"))),
                                        of_what=of_what), (ws, we) if of_what else None))
 
     for m in ratios:
@@ -284,8 +285,8 @@ def find(doc: ParsedDoc) -> list[Figure]:
             of_what, ws, we = _phrase_after(text, end, sent.end, g, allow_lead_stop=True)
             if of_what and not LETTER.match(of_what):
                 of_what = ""
-        cands.append((m.start(), end, dict(kind="ratio", value=num, denominator=den, unit=clean_phrase(unit),
-                                           of_what=of_what), (ws, we) if of_what else None))
+        cands.append((m.start(), end, dict(rule="figures.ratio", kind="ratio", value=num, denominator=den,
+                                           unit=clean_phrase(unit), of_what=of_what), (ws, we) if of_what else None))
 
     for m in measures:
         if _blocked(text, m.start(), g):
@@ -293,7 +294,8 @@ def find(doc: ParsedDoc) -> list[Figure]:
         unit = m.group("unit")
         end = m.end("noun") if m.group("noun") else m.end("unit")
         cands.append((_qualified_start(text, m.start(), g), end,
-                      dict(kind=g.measure_kind[unit.casefold()], value=_number(parse_count(m.group("num"))),
+                      dict(rule="figures.measure", kind=g.measure_kind[unit.casefold()],
+                           value=_number(parse_count(m.group("num"))),
                            unit=unit, of_what=m.group("noun") or ""), None))
 
     for m in counts:
@@ -312,7 +314,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
             unit += "/" + m.group("per")
             end = m.end("per")
         cands.append((_qualified_start(text, m.start(), g), end,
-                      dict(kind="count", value=_number(value), unit=unit), None))
+                      dict(rule="figures.count", kind="count", value=_number(value), unit=unit), None))
 
     # a count inside a ratio's or percentage's phrase belongs to that phrase
     inner = Spans(span for *_, span in cands if span)

@@ -175,7 +175,7 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                 if not nm:
                     continue
                 s, e = cells[j][0] + nm.start("n"), cells[j][0] + nm.end("n")
-                out.append(Money(**doc.provenance(s, e),
+                out.append(Money(**doc.provenance(s, e), rule="money.table_unit_header",
                                  amount_vnd=int(round(parse_number(nm.group("n"), factor == 1) * factor)),
                                  qualifier="exact", purpose=" ".join(x for x in (labels[:1] + [head]) if x)))
             continue
@@ -187,8 +187,8 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
             if not nm:
                 continue
             s, e = start + nm.start("n"), start + nm.end("n")
-            out.append(Money(**doc.provenance(s, e), amount_vnd=int(round(parse_number(nm.group("n"), factor == 1)
-                                                                           * factor)),
+            out.append(Money(**doc.provenance(s, e), rule="money.table_unit_cell",
+                             amount_vnd=int(round(parse_number(nm.group("n"), factor == 1) * factor)),
                              qualifier="exact", per_unit=um.group("per") or "",
                              purpose=labels[-1] if labels else ""))
     return out
@@ -209,8 +209,8 @@ def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
         for name in ("part", "whole"):
             value = _value(f"{m.group(name)} {unit}", g, True)
             start, end = m.start(name), (m.end(name) if name == "part" else m.end())
-            out.append(Money(**doc.provenance(start, end), amount_vnd=int(round(value)), qualifier="exact",
-                             purpose=shared))
+            out.append(Money(**doc.provenance(start, end), rule="money.part_of_whole", amount_vnd=int(round(value)),
+                             qualifier="exact", purpose=shared))
     return out
 
 
@@ -287,7 +287,8 @@ def find(doc: ParsedDoc) -> list[Money]:
             if am and tu:       # `từ 6.600.000 đồng/m² trở lên`
                 qualifier = g.qualifier_after_kind[am.group(1).casefold()]
                 start, end = start - (len(text[max(0, start - 6):start]) - tu.start()), am.end()
-        rec = Money(**doc.provenance(start, end), amount_vnd=int(round(amount)), qualifier=qualifier,
+        rule = "money.range" if m.group("low") else "money.per_unit" if per else "money.amount"
+        rec = Money(**doc.provenance(start, end), rule=rule, amount_vnd=int(round(amount)), qualifier=qualifier,
                     amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
                     per_unit=per, purpose=purpose(text, start, end, sentence, g))
         out.append(rec)

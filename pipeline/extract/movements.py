@@ -352,7 +352,7 @@ def _title_movements(doc: ParsedDoc, g: Grammar) -> list[Movement]:
         start, end = par.start + m.start("name"), par.start + m.end("name")
         name = _sentence_case(clean_name(doc.text[start:end]), g)
         entry, sim = canonical(name)
-        out.append(Movement(**doc.provenance(start, end), name=name,
+        out.append(Movement(**doc.provenance(start, end), rule="movements.title_line", name=name,
                             canonical=entry.name if entry and sim >= g.threshold else "",
                             kind=g.head_kind[_fold(m.group("head"))],
                             period=_period(name, Quote(0, 0, 0, 0), name, g, 0)))
@@ -409,7 +409,9 @@ def find(doc: ParsedDoc) -> list[Movement]:
                 start, end = q.start, q.end
                 limit = min(sent.end if sent.end > q.close_end else par.end,
                             quotes[idx + 1].open if idx + 1 < len(quotes) else len(text))
-                out.append(Movement(**doc.provenance(start, end), name=name,
+                rule = ("movements.quoted_after_head" if head else "movements.quoted_in_list" if chain
+                        else "movements.catalog_name")
+                out.append(Movement(**doc.provenance(start, end), rule=rule, name=name,
                                     canonical=entry.name if entry else "", kind=kind,
                                     period=_period(text, q, name, g, limit)))
                 state = (True, chain, False)
