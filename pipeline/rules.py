@@ -10,12 +10,23 @@ the checkout), its top-level ``rules/`` folder; else the rules installed with
 the package: ``rules/`` is shipped as the package data of ``tdkt_rules``
 (pyproject.toml maps that package name to the folder) and found through
 :mod:`importlib.resources`, so a wheel works from any working directory.
+
+Every rules file declares its keys at the top, under ``keys:`` (each with its
+``type`` and a line ``about`` it, for the expert who edits the file), and
+:func:`load` checks the file against them: a key not declared, a declared key
+missing, or a value of another type is a :class:`RuleError` of one line naming
+the file and the key. :func:`prepare` loads every file and compiles what the
+extractors compile from them, so that a broken rules file stops a batch once,
+before any document is read.
 """
 from __future__ import annotations
 
+import difflib
 import functools
+import importlib
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import regex
@@ -69,18 +80,176 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(ValueError):
-    """A rules file is missing or malformed."""
+    """A rules file is missing or malformed (the message: one line naming the file and the key)."""
+
+
+# the types a key may declare, and the Python values of each (YAML's
+# whole numbers are floats too: `threshold: 1`)
+KEY_TYPES = {"str": (str,), "int": (int,), "float": (float, int), "bool": (bool,), "list": (list,),
+             "map": (dict,)}
+DECLARATION_FIELDS = {"type", "about", "optional"}
+_TYPE_NAMES = {str: "str", int: "int", float: "float", bool: "bool", list: "list", dict: "map",
+               type(None): "empty"}
+
+
+class Rules(Mapping):
+    """A rules file's data, read-only, without its ``keys:`` section. Reading
+    a key the file does not declare (``rules.load("citations")["nope"]``)
+    raises RuleError naming the file and the key; ``get`` answers for any key
+    (optional keys, ``examples`` that only some files have)."""
+
+    __slots__ = ("file", "_data", "_declared")
+
+    def __init__(self, file: str, data: dict, declared: dict):
+        self.file = file                 # as the messages name it: rules/citations.yaml
+        self._data = data
+        self._declared = declared
+
+    def __getitem__(self, key):
+        if key in self._data:
+            return self._data[key]
+        if key in self._declared:
+            raise KeyError(key)          # declared optional, not set in this file
+        raise RuleError(f'{self.file}: key "{key}" is read by the code but not declared under keys:'
+                        f'{_did_you_mean(key, self._declared)}')
+
+    def get(self, key, default=None):
+        return self._data.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        return key in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"<Rules {self.file}: {', '.join(self._data)}>"
+
+
+def _did_you_mean(key, candidates) -> str:
+    close = difflib.get_close_matches(str(key), [str(c) for c in candidates], n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _shown(path) -> str:
+    """A rules file's path as a message names it: relative to the working
+    folder when inside it (``rules/citations.yaml``), else in full."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError, TypeError):
+        return str(path)
 
 
 @functools.lru_cache(maxsize=None)
-def load(name: str) -> dict:
+def load(name: str) -> Rules:
+    """The data of ``rules/<name>.yaml``, checked against its ``keys:``."""
     path = RULES_DIR / f"{name}.yaml"
     if not path.is_file():
         raise RuleError(f"rules file not found: {path} (TDKT_RULES names another rules folder)")
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
+    file = _shown(path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{file}: not valid YAML: {_yaml_problem(exc)}") from None
     if not isinstance(data, dict):
-        raise RuleError(f"{path}: top level must be a mapping")
-    return data
+        raise RuleError(f"{file}: top level must be a mapping")
+    declared = _declarations(file, data.pop("keys", None))
+    _check_keys(file, data, declared)
+    return Rules(file, data, declared)
+
+
+def _yaml_problem(exc: "yaml.YAMLError") -> str:
+    """One line: what the YAML parser found wrong, and on which line."""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    mark = getattr(exc, "problem_mark", None)
+    return f"{problem} (line {mark.line + 1})" if mark is not None else problem
+
+
+def _declarations(file: str, keys) -> dict:
+    """The file's ``keys:`` section, each declaration checked."""
+    if keys is None:
+        raise RuleError(f"{file}: no keys: section (every rules file declares its keys at the top)")
+    if not isinstance(keys, dict):
+        raise RuleError(f"{file}: keys: must map each key to its type and about")
+    for key, spec in keys.items():
+        if not isinstance(spec, dict):
+            raise RuleError(f'{file}: key "{key}" under keys: needs {{type: ..., about: "..."}}')
+        unknown = set(spec) - DECLARATION_FIELDS
+        if unknown:
+            field = sorted(map(str, unknown))[0]
+            raise RuleError(f'{file}: key "{key}" under keys: has "{field}", not one of type, about, optional'
+                            f"{_did_you_mean(field, DECLARATION_FIELDS)}")
+        if spec.get("type") not in KEY_TYPES:
+            raise RuleError(f'{file}: key "{key}" under keys: has type "{spec.get("type")}", '
+                            f"not one of {', '.join(KEY_TYPES)}")
+        if not isinstance(spec.get("about"), str) or not spec["about"].strip():
+            raise RuleError(f'{file}: key "{key}" under keys: needs an about: "..." saying what it is')
+        if not isinstance(spec.get("optional", False), bool):
+            raise RuleError(f'{file}: key "{key}" under keys: optional must be true or false')
+    return keys
+
+
+def _check_keys(file: str, data: dict, declared: dict) -> None:
+    """Every key declared, every declared key present (unless optional), each of its type."""
+    for key in data:
+        if key not in declared:
+            raise RuleError(f'{file}: key "{key}" is not declared under keys:{_did_you_mean(key, declared)}')
+    for key, spec in declared.items():
+        if key not in data:
+            if not spec.get("optional", False):
+                raise RuleError(f'{file}: key "{key}" is declared under keys: but missing'
+                                f"{_did_you_mean(key, [k for k in data if k not in declared])}")
+            continue
+        value, wanted = data[key], spec["type"]
+        if not isinstance(value, KEY_TYPES[wanted]) or (isinstance(value, bool) and wanted != "bool"):
+            got = _TYPE_NAMES.get(type(value), type(value).__name__)
+            raise RuleError(f'{file}: key "{key}" must be a {wanted}, not a {got}')
+
+
+# -- compiling the rules before any document -------------------------------
+
+# The modules that compile patterns from the rules for every document: each
+# marks its compiling functions with @compiled. Named, not imported, here
+# (they import this module); prepare() imports them.
+COMPILING_MODULES = ("pipeline.normalize", "pipeline.extract.document", "pipeline.extract.citations",
+                     "pipeline.extract.movements", "pipeline.extract.money", "pipeline.extract.awards",
+                     "pipeline.extract.figures", "pipeline.resolve")
+_COMPILERS: list = []          # (rules files, the cached function)
+
+
+def compiled(*files: str):
+    """Decorate a function without arguments that compiles what a stage needs
+    from these rules files: it runs once (its result is cached), and
+    :func:`prepare` runs it before any document is read."""
+    def register(fn):
+        cached = functools.lru_cache(maxsize=None)(fn)
+        _COMPILERS.append((files, cached))
+        return cached
+    return register
+
+
+def prepare() -> None:
+    """Load every rules file (its keys checked) and compile what the stages
+    compile from them, now: a broken rules file raises one RuleError here,
+    naming the file, instead of failing every document."""
+    names = rule_files()
+    for name in names or ["citations"]:            # no rules at all: load() says where it looked
+        load(name)
+    for module in COMPILING_MODULES:
+        importlib.import_module(module)
+    for files, compile_rules in list(_COMPILERS):
+        try:
+            compile_rules()
+        except RuleError:
+            raise
+        except Exception as exc:   # a pattern that does not compile, an entry without its fields
+            shown = ", ".join(load(f).file for f in files) or "rules"
+            why = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            raise RuleError(f"{shown}: cannot be compiled ({compile_rules.__module__}.{compile_rules.__name__}): "
+                            f"{why}") from exc
 
 
 def rule_files() -> list[str]:
