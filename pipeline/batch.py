@@ -771,6 +771,7 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
         raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     if engine == "dask" and scheduler is None:
         raise ValueError("the dask engine needs a scheduler address (--scheduler tcp://HOST:8786)")
+    rules.prepare()              # a broken rules file: one RuleError now, not an error per document
     t0 = time.time()
     out = Path(out_dir)
     try:

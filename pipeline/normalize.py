@@ -15,7 +15,6 @@ split a sentence (page breaks); runs of spaces.
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -60,7 +59,7 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, np.ndarray]:
     return "".join(out_parts), np.concatenate(map_parts)
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("normalize")
 def _compiled():
     cfg = rules.load("normalize")
     item = regex.compile("|".join(f"(?:{p})" for p in cfg["item_starts"]))
@@ -81,7 +80,7 @@ TRAILING_SPACE = regex.compile(r"(?m)(?<![ ])[ ]++$|^[ ]++")   # from the run's 
 WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("normalize")
 def _odd_characters() -> tuple[re.Pattern, dict]:
     """One character class for the invisible characters of rules/normalize.yaml
     (``U+200B`` or a range ``U+202A-U+202E`` each: removed) and its look-alike
@@ -155,7 +154,7 @@ def _starts_item(line: str) -> bool:
     return bool(item.match(line))
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("normalize")
 def _sentence_opener() -> regex.Pattern:
     patterns = rules.load("normalize").get("sentence_openers") or ["(?!)"]
     return regex.compile("|".join(f"(?:{p})" for p in patterns))
@@ -209,7 +208,7 @@ def _join_lines(prev: str, nxt: str, wrapped: bool) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("normalize")
 def _quotation() -> tuple[re.Pattern, int]:
     cfg = rules.load("normalize")
     return re.compile(f"[{re.escape(cfg['quotation_marks'])}]"), int(cfg["quotation_window"])

@@ -23,19 +23,19 @@ from .extract.document import proper_case
 from .models import Citation, DocumentInfo, ExtractionResult
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("issuers")
 def _central() -> frozenset:
     return frozenset(fold_code(c) for c in rules.load("issuers")["central_issuers"])
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("issuers")
 def _abbreviations() -> list[tuple[regex.Pattern, str]]:
     table = rules.load("issuers")["abbreviations"]
     return [(regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v)
             for k, v in sorted(table.items(), key=lambda kv: -len(kv[0]))]
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("issuers", "citations")
 def _leading_abbreviation() -> regex.Pattern:
     """The known abbreviation a code written without hyphens starts with: a
     kind (`QĐUBND` = `QĐ-UBND`) or an issuer (`UBNDNCKSTTHC` = `UBND-NCKSTTHC`,
@@ -47,14 +47,14 @@ def _leading_abbreviation() -> regex.Pattern:
     return regex.compile(rf"^({alt})(?=[A-Z]{{2}})")
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("issuers")
 def _whole_abbreviations() -> frozenset:
     """Codes that are one known abbreviation (`BCĐTW`, `HĐTĐKT`): never split."""
     cfg = rules.load("issuers")
     return frozenset(fold_code(x) for x in set(cfg["abbreviations"]) | set(cfg["central_issuers"]))
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("citations")
 def _kind_abbreviations() -> frozenset:
     return frozenset(fold_code(a) for k in rules.load("citations")["doc_kinds"] for a in k.get("abbr") or [])
 
@@ -151,7 +151,7 @@ def _fold(s: str) -> str:
     return regex.sub(r"[\s,–—-]+", " ", s).strip().casefold()
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("issuers")
 def _office_holders() -> list[tuple[str, str]]:
     """(title words, body words), folded, longest title first."""
     table = rules.load("issuers").get("office_holders") or {}

@@ -10,7 +10,6 @@ clause's words.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -55,7 +54,7 @@ class Grammar:
     named_first: regex.Pattern
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("awards")
 def grammar() -> Grammar:
     cfg = rules.load("awards")
     title_of, recipient_of_title = {}, {}
@@ -261,7 +260,7 @@ def _listed_recipients(doc: ParsedDoc, g: Grammar, sent_end: int) -> str:
 
 
 TABLE_ROW = regex.compile(r"^\s*(\d{1,4})\.?\s*\|(.+)$")
-@functools.lru_cache(maxsize=1)
+@rules.compiled("awards")
 def _person() -> regex.Pattern:
     """A name that starts with a person's title (`ông`, `bà`, `đồng chí`: rules/awards.yaml)."""
     return regex.compile(rf"^(?:{rules.alternation(rules.load('awards')['recipient_person_titles'], boundary=False)})\s",

@@ -69,7 +69,7 @@ class Grammar:
     bare_serial: regex.Pattern
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("citations", "issuers")
 def grammar() -> Grammar:
     cfg = rules.load("citations")
     iss = rules.load("issuers")

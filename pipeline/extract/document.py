@@ -15,7 +15,6 @@ a field it cannot tell is left empty.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import logging
 import re
@@ -145,7 +144,7 @@ class Grammar:
     body_share: float
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("document", "issuers")
 def grammar() -> Grammar:
     cfg = rules.load("document")
     iss = rules.load("issuers")

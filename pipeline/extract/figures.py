@@ -17,7 +17,6 @@ the mention's text, as in the money table, so checks can widen tolerances.
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -69,7 +68,7 @@ class Grammar:
     number_trigger: re.Pattern
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("figures", "citations")
 def grammar() -> Grammar:
     cfg = rules.load("figures")
     units = rules.alternation(cfg["units"], boundary=False)

@@ -1,7 +1,6 @@
 """Money amounts (table: money), as integer đồng with qualifier and purpose."""
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -38,7 +37,7 @@ class Grammar:
     qualifier_after_kind: dict
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("money")
 def grammar() -> Grammar:
     cfg = rules.load("money")
     mult = {k.casefold(): int(v) for k, v in cfg["multipliers"].items()}

@@ -85,7 +85,7 @@ def _words_or_marks(items) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("movements")
 def grammar() -> Grammar:
     cfg = rules.load("movements")
     head_kind = {}
