@@ -129,9 +129,8 @@ def grammar() -> Grammar:
         task_place_end=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['place_words'], boundary=False)}"
                                      r"(?:[ ]+\p{Lu}[\p{L}\d]*)*[ ,]*$"),
         subject_stop_comma=regex.compile(r",[ ]+(?:" + rules.alternation(cfg["subject_stops_after_comma"])
-                                         + r"|(?:Thanh tra|Sở|UBND|Ủy ban|Uỷ ban|Ban|Phòng|Hội đồng|Trung tâm|"
-                                           r"Bộ|Cục|Chi cục|Văn phòng|Đảng ủy|Công an|Huyện|Tỉnh|Thành phố|Các|"
-                                           r"Chúng tôi|Trường|Công ty|Đoàn|Hội|Liên đoàn|Mặt trận)\b)"),
+                                         + "|(?:" + "|".join(map(regex.escape, cfg["subject_stop_starts"]))
+                                         + r")\b)"),
         subject_stops=tuple(cfg["subject_stops"]),
         embedding=regex.compile(rf"(?<![\p{{L}}])(?:{rules.alternation(cfg['cited_inside_subject_after'], boundary=False)})"
                                 r"[ ]+$", regex.IGNORECASE),
