@@ -276,6 +276,13 @@ def alternation(words, *, boundary: bool = True) -> str:
     return f"(?:{body})"
 
 
+def as_written(words) -> str:
+    """A regex alternation of literal words in the order given, each matched
+    as written (a space matches one space, case as the pattern's flags say):
+    the words of a rules file set into a pattern around them."""
+    return "(?:" + "|".join(regex.escape(w) for w in words) + ")"
+
+
 def literal_trigger(words, *, boundary: bool = False, cross_lines: bool = False,
                     before: str = "", after: str = "") -> "re.Pattern":
     """The words as a case-sensitive pattern of the standard ``re`` engine, to

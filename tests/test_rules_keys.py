@@ -146,7 +146,7 @@ def _python(code: str, rules_dir: Path) -> subprocess.CompletedProcess:
 
 
 def test_prepare_compiles_the_patterns_and_names_the_file_of_one_that_does_not(rules_copy):
-    rules_copy("citations", r"^month_pattern: \|\n", "month_pattern: |\n  (\n")
+    rules_copy("citations", r"^law_amendment_pattern: \|\n", "law_amendment_pattern: |\n  (\n")
     run = _python("from pipeline import rules\ntry:\n    rules.prepare()\nexcept rules.RuleError as exc:\n"
                   "    print(exc)\n", rules_copy.folder)
     said = run.stdout.strip()

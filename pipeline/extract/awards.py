@@ -52,6 +52,16 @@ class Grammar:
     sentence_year: regex.Pattern
     post_named: regex.Pattern
     named_first: regex.Pattern
+    # the words of rules/awards.yaml set into small patterns, as written
+    threshold_range: regex.Pattern      # `từ` before a count that is a threshold
+    conferrer_subject_lead: regex.Pattern
+    conferrer_aux: regex.Pattern        # `đang xem xét` ending a conferrer subject
+    conferrer_of: regex.Pattern         # ` của ` after an award
+    conferred_by_end: regex.Pattern     # `được ` before a conferrer subject
+    conferral_opener: regex.Pattern
+    not_proposed_after: regex.Pattern
+    proposal_context: regex.Pattern
+    count_column: regex.Pattern         # `Số ` of a header cell `Số tập thể`
 
 
 @rules.compiled("awards")
@@ -64,7 +74,8 @@ def grammar() -> Grammar:
         recipient_of_title[t["name"]] = t.get("recipient") or ""
     orders = rules.alternation(cfg["orders"], boundary=False)
     classes = "|".join(regex.escape(str(k)) for k in cfg["order_classes"])
-    award = (rf"(?<![\p{{L}}])(?:Huân[ ]chương[ ]+(?P<order>{orders})(?:[ ]+hạng[ ]+(?P<cls>{classes}))?(?![\p{{L}}])"
+    order_word, class_word = rules.as_written([cfg["order_word"]]), rules.as_written([cfg["order_class_word"]])
+    award = (rf"(?<![\p{{L}}])(?:{order_word}[ ]+(?P<order>{orders})(?:[ ]+{class_word}[ ]+(?P<cls>{classes}))?(?![\p{{L}}])"
              rf"|(?P<title>{rules.alternation(title_of.keys(), boundary=False)})(?![\p{{L}}]))")
     recipient_of_word = {k.casefold(): v for k, v in cfg["recipient_words"].items()}
     rt = rules.alternation(recipient_of_word.keys(), boundary=False)
@@ -78,26 +89,28 @@ def grammar() -> Grammar:
     nouns = rules.alternation(cfg["award_nouns"], boundary=False)
     quota = rules.alternation(cfg["status_words"]["quota"], boundary=False)
     # `03 tập thể được Thủ tướng Chính phủ tặng Bằng khen`: the conferrer between count and verb
-    by = r"(?:được[ ]+(?P<by>(?-i:\p{Lu})[\p{L}\- –]{1,60}?)[ ]+)?"      # capitalised: a name
+    by_words = rules.as_written(cfg["conferred_by_words"])
+    by = rf"(?:{by_words}[ ]+(?P<by>(?-i:\p{{Lu}})[\p{{L}}\- –]{{1,60}}?)[ ]+)?"      # capitalised: a name
     pre = regex.compile(
         rf"(?:(?P<counts>{group})[ ]+{by}(?:(?:{verbs})[ ]+)?(?:(?:{nouns})[ ]+)?"
         rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)[“\"«]?$", regex.IGNORECASE)
     # between the award and what follows it: a closing quote, the year or round
     # (`danh hiệu “Tập thể lao động xuất sắc” năm 2023 cho 15 tập thể`)
-    between = r"[”\"»’]?(?:[ ]*,?[ ]*(?:năm[ ]+(?:19|20)\d{2}|đợt[ ]+[\p{L}\d]+))*"
-    post = regex.compile(rf"{between}[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:cho[ ]+)?(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
+    between = r"[”\"»’]?(?:[ ]*,?[ ]*(?:năm[ ]+(?:19|20)\d{2}|" + rules.as_written(cfg["round_words"]) + r"[ ]+[\p{L}\d]+))*"
+    post = regex.compile(rf"{between}[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:{rules.as_written(cfg['count_recipient_leads'])}[ ]+)?"
+                         rf"(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
                          regex.IGNORECASE)
     post_quota = regex.compile(rf"[^;.:]{{0,80}}?(?P<quota>{quota})[ ]+(?P<counts>{group})", regex.IGNORECASE)
     # one named recipient, or a few joined by `và` / `,`: `Tặng Bằng khen ... cho
     # ông Nguyễn Văn An, Trưởng phòng ...`, `cho Phòng Tư pháp huyện Lệ Thủy`
     named_first = rules.alternation(list(cfg["recipient_person_titles"]) + list(cfg["recipient_unit_starts"]),
                                     boundary=False)
-    post_named = regex.compile(rf"{between}[ ]*(?:cho|đối với)[ ]+(?P<names>(?:{named_first})(?![\p{{L}}])"
+    post_named = regex.compile(rf"{between}[ ]*{rules.as_written(cfg['named_recipient_leads'])}[ ]+(?P<names>(?:{named_first})(?![\p{{L}}])"
                                rf"[^;.()]*?)(?=,?[ ]+(?:{rules.alternation(cfg['recipient_name_ends'], boundary=False)})"
                                rf"(?![\p{{L}}])|[;.(]|$)")
     status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
     return Grammar(award=regex.compile(award, regex.IGNORECASE), title_of=title_of,
-                   award_trigger=rules.literal_trigger(["Huân chương"] + list(title_of)),
+                   award_trigger=rules.literal_trigger([cfg["order_word"]] + list(title_of)),
                    recipient_of_title=recipient_of_title,
                    order_class={str(k).casefold(): v for k, v in cfg["order_classes"].items()},
                    recipient_of_word=recipient_of_word, count_rt=regex.compile(count_rt, regex.IGNORECASE),
@@ -125,7 +138,18 @@ def grammar() -> Grammar:
                    list_lead_in=regex.compile(rf"(?:{rules.alternation(cfg['list_lead_ins'], boundary=False)})"
                                               r"[ ]*:[ ]*$", regex.IGNORECASE),
                    # the words, `:` and a space either side (no runs of white space)
-                   list_lead_in_reach=max(map(len, cfg["list_lead_ins"])) + 3)
+                   list_lead_in_reach=max(map(len, cfg["list_lead_ins"])) + 3,
+                   threshold_range=regex.compile(rf"(?i)(?<![\p{{L}}]){rules.as_written(cfg['threshold_range_words'])}[ ]+$"),
+                   conferrer_subject_lead=regex.compile(
+                       rf"(?i)(?:^|[ ,(]){rules.as_written(cfg['conferrer_subject_leads'])}[ ]+"),
+                   conferrer_aux=regex.compile(rf"(?i)(?:[ ]+{rules.as_written(cfg['conferrer_aux_words'])})+$"),
+                   conferrer_of=regex.compile(rf"[ ]+{rules.as_written(cfg['conferrer_leads'])}[ ]+"),
+                   conferred_by_end=regex.compile(rf"(?i){by_words}[ ]+$"),
+                   conferral_opener=regex.compile(rf"[\s\-–+•*]*{rules.as_written(cfg['conferral_openers'])}",
+                                                  regex.IGNORECASE),
+                   not_proposed_after=regex.compile(rf"(?i){rules.as_written(cfg['not_proposed_after'])}[ ]+$"),
+                   proposal_context=regex.compile(rf"(?i){rules.as_written(cfg['proposal_context_words'])}"),
+                   count_column=regex.compile(rf"(?i)^{rules.as_written(cfg['count_column_words'])}[ ]+"))
 
 
 def _is_condition(text: str, count_start: int, award_end: int, g: Grammar) -> bool:
@@ -134,7 +158,7 @@ def _is_condition(text: str, count_start: int, award_end: int, g: Grammar) -> bo
     before = text[max(0, count_start - 20):count_start]
     if g.threshold_before.search(before):
         return True
-    return bool(regex.search(r"(?i)(?<![\p{L}])từ[ ]+$", before)
+    return bool(g.threshold_range.search(before)
                 and g.threshold_after.match(text, award_end))
 
 
@@ -160,21 +184,19 @@ def count_value(written: str):
 
 def _award_name(m, g: Grammar) -> str:
     if m.group("order"):
-        name = "Huân chương " + regex.sub(r"\s+", " ", m.group("order"))
+        cfg = rules.load("awards")
+        name = cfg["order_word"] + " " + regex.sub(r"\s+", " ", m.group("order"))
         # capitalise as the law writes it: `Huân chương Lao động hạng Ba`
-        for canon in rules.load("awards")["orders"]:
+        for canon in cfg["orders"]:
             if canon.casefold() == m.group("order").casefold():
-                name = "Huân chương " + canon
+                name = cfg["order_word"] + " " + canon
         if m.group("cls"):
-            name += " hạng " + g.order_class[m.group("cls").casefold()]
+            name += f" {cfg['order_class_word']} " + g.order_class[m.group("cls").casefold()]
         return name
     return g.title_of[regex.sub(r"\s+", " ", m.group("title")).casefold()]
 
 
 YEAR = regex.compile(r"(?i)năm[ ]+((?:19|20)\d{2})(?![ ]*[,–-][ ]*(?:19|20)\d{2})(?!\d)")
-AUX_TAIL = regex.compile(r"(?i)(?:[ ]+(?:đang xem xét|đang|đã|sẽ|vừa|xét|quyết định|đồng ý))+$")
-
-
 def _clauses(sentence_text: str, base: int, g: Grammar):
     """Clauses of a sentence: split at `;` and after a lead-in colon, except a
     colon after an award name (`Chiến sĩ thi đua cơ sở: 25 cá nhân`)."""
@@ -190,14 +212,15 @@ def _clauses(sentence_text: str, base: int, g: Grammar):
 def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int]:
     """`Chánh Thanh tra tỉnh tặng ...`, `Được Tổng Thanh tra Chính phủ tặng ...`:
     the capitalised subject of the last conferral verb before pos."""
-    verbs = list(grammar().giving_verb.finditer(text, clause_start, pos))
+    g = grammar()
+    verbs = list(g.giving_verb.finditer(text, clause_start, pos))
     if not verbs:
         return "", -1
     v = verbs[-1]
     head = text[clause_start:v.start()]
-    head = regex.split(r"(?i)(?:^|[ ,(])(?:được|đề nghị|theo đề nghị của)[ ]+", head)[-1]
+    head = g.conferrer_subject_lead.split(head)[-1]
     head = head.rstrip(" ,").split(", ")[-1]      # `Năm 2023, Chủ tịch UBND huyện tặng ...`
-    head = AUX_TAIL.sub("", head.rstrip())
+    head = g.conferrer_aux.sub("", head.rstrip())
     head = regex.sub(r"^[\s\-–+•*]+", "", head)
     if not head or not head[0].isupper() or regex.search(r"\d", head) or len(head.split()) > 9:
         return "", -1
@@ -232,8 +255,13 @@ def _named_recipients(names: str, g: Grammar) -> list[str]:
     return [names.strip()]
 
 
+def _recipient_type(person: bool) -> str:
+    """A person's recipient type or a unit's, as the table writes it (rules/awards.yaml recipient_types)."""
+    return rules.load("awards")["recipient_types"]["person" if person else "unit"]
+
+
 def _recipient_kind(name: str) -> str:
-    return "cá nhân" if _person().match(name) else "tập thể"
+    return _recipient_type(bool(_person().match(name)))
 
 
 LIST_ITEM = regex.compile(r"^[ \t]*(?:\d{1,3}[.)]|[a-zđ]\)|[-–+•*])[ \t]+(?P<item>\S.*?)[ \t]*[;.,]?[ \t]*$")
@@ -260,6 +288,8 @@ def _listed_recipients(doc: ParsedDoc, g: Grammar, sent_end: int) -> str:
 
 
 TABLE_ROW = regex.compile(r"^\s*(\d{1,4})\.?\s*\|(.+)$")
+
+
 @rules.compiled("awards")
 def _person() -> regex.Pattern:
     """A name that starts with a person's title (`ông`, `bà`, `đồng chí`: rules/awards.yaml)."""
@@ -305,13 +335,14 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
         name = max(names, key=len)
         cell = cells[i]
         conferrer = ""
-        cm = regex.match(r"[ ]+của[ ]+", cell[am.end():])
+        cm = g.conferrer_of.match(cell[am.end():])
         if cm:
             conferrer = clean_phrase(cell[am.end() + cm.end():issuer_extent(cell, am.end() + cm.end(), cg, False)])
         kind = g.recipient_of_title.get(_award_name(am, g), "")
         if not kind:
-            only_people = "cá nhân" in header.casefold() and "tập thể" not in header.casefold()
-            kind = "cá nhân" if _person().match(name) or only_people else "tập thể"
+            person, unit = _recipient_type(True), _recipient_type(False)
+            only_people = person in header.casefold() and unit not in header.casefold()
+            kind = person if _person().match(name) or only_people else unit
         start = par.start + len(par.text) - len(par.text.lstrip())
         out.append(Award(**doc.provenance(start, par.end), rule="awards.table_row", award=_award_name(am, g),
                          conferrer=conferrer, recipient_type=kind, count=1,
@@ -322,15 +353,12 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
     return out, rows_at
 
 
-COUNT_WORD = regex.compile(r"(?i)^(?:số|số lượng)[ ]+")     # `Số tập thể`: the count's own word
-
-
 def _count_columns(header: str, g: Grammar) -> dict[int, str]:
     """Column index -> recipient type, for a header row whose cells are recipient
     words (`Tập thể`, `Cá nhân`, `Số tập thể`); empty when it has none."""
     cols = {}
     for j, cell in enumerate(header.split("|")):
-        word = COUNT_WORD.sub("", cell.strip()).casefold()
+        word = g.count_column.sub("", cell.strip()).casefold()     # `Số tập thể`: the count's own word
         if word in g.recipient_of_word:
             cols[j] = g.recipient_of_word[word]
     return cols
@@ -339,7 +367,7 @@ def _count_columns(header: str, g: Grammar) -> dict[int, str]:
 def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption, cg) -> list[Award]:
     award = _award_name(am, g)
     conferrer = ""
-    cm = regex.match(r"[ ]+của[ ]+", award_cell[am.end():])
+    cm = g.conferrer_of.match(award_cell[am.end():])
     if cm:
         conferrer = clean_phrase(award_cell[am.end() + cm.end():issuer_extent(award_cell, am.end() + cm.end(), cg, False)])
     sent = doc.seg.sentence_at(par.start)
@@ -385,7 +413,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 span_start, span_end = am.start(), am.end()
                 conferrer = ""
                 after = am.end()
-                cm = regex.match(r"[ ]+của[ ]+", text[after:c_end]) or g.bare_conferrer.match(text[after:c_end])
+                cm = g.conferrer_of.match(text[after:c_end]) or g.bare_conferrer.match(text[after:c_end])
                 if cm:
                     iend = issuer_extent(text, after + cm.end(), cg, allow_note=False)
                     if iend > after + cm.end():
@@ -409,7 +437,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                         conferrer = clean_phrase(pm.group("by"))
                 elif pm and pm.group("bare"):
                     rule = "awards.bare_count_before"
-                    rt = g.recipient_of_title.get(award, "") or "tập thể"
+                    rt = g.recipient_of_title.get(award, "") or _recipient_type(False)
                     counts = [(parse_int(pm.group("bare")), rt)]
                     span_start = window_base + (pm.start("verb") if pm.group("verb") else pm.start("bare"))
                 else:
@@ -434,10 +462,10 @@ def find(doc: ParsedDoc) -> list[Award]:
                     conferrer = subj
                     if subj_pos >= 0:
                         span_start = min(span_start, subj_pos)
-                        lead = regex.search(r"(?i)được[ ]+$", text[c_start:span_start])
+                        lead = g.conferred_by_end.search(text[c_start:span_start])
                         if lead:
                             span_start = c_start + lead.start()
-                if not conferrer and regex.match(r"[\s\-–+•*]*(?:tặng|trao tặng)", clause, regex.IGNORECASE):
+                if not conferrer and g.conferral_opener.match(clause):
                     conferrer = last_conferrer
                 if conferrer:
                     last_conferrer = conferrer
@@ -456,7 +484,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                         continue
                     ym = YEAR.search(text, am.end(), c_end)
                     span_end = max(span_end, ym.end()) if ym else span_end
-                    counts = [(None, g.recipient_of_title.get(award, "") or "tập thể")]
+                    counts = [(None, g.recipient_of_title.get(award, "") or _recipient_type(False))]
                     rule = "awards.without_count"
                 recip = _recipients(text, after, counts[0][0] if len(counts) == 1 else None, g) \
                     if len(counts) == 1 else ""
@@ -537,8 +565,8 @@ def _status(g: Grammar, text: str, c_start: int, pos: int, c_end: int, sent, quo
         return "pending"
     before = text[c_start:pos]
     for m in g.status["proposed"].finditer(before):
-        if not regex.search(r"(?i)(?:theo|của)[ ]+$", before[:m.start()]):
+        if not g.not_proposed_after.search(before[:m.start()]):
             return "proposed"
-    if g.status["proposed"].search(sent.context or "") and regex.search(r"(?i)đề nghị", sent.context or ""):
+    if g.status["proposed"].search(sent.context or "") and g.proposal_context.search(sent.context or ""):
         return "proposed"
     return "awarded"
