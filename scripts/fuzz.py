@@ -71,7 +71,8 @@ def seed_corpus(corpus: Path) -> None:
         lines = [ln for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
         pieces += lines[:60]
     for p in sorted((ROOT / "rules").glob("*.yaml")):
-        examples = (yaml.safe_load(p.read_text(encoding="utf-8")) or {}).get("examples") or []
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        examples = [data.get("examples") or [], data.get("rules") or []]     # the named rules hold theirs
 
         def strings(v):
             if isinstance(v, str):

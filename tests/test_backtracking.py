@@ -129,6 +129,8 @@ def vocabulary() -> list[str]:
     for name in rules.rule_files():
         data = yaml.safe_load((rules.RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8")) or {}
         data.pop("examples", None)
+        if isinstance(data.get("rules"), list):      # named rules: ids, abouts and examples, no vocabulary
+            data.pop("rules")
         _strings(data, words)
     # rule fragments that are regex syntax are not words
     return sorted({w for w in words if not set(w) & set("\\[](){}?*+|^$")})

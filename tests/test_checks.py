@@ -1,11 +1,12 @@
-"""`tdkt check`: rule examples, the seeds, altered copies of seed sentences, dates, conflicts."""
+"""`tdkt check`: the seeds, altered copies of seed sentences, dates, conflicts (each check's
+own examples, in rules/checks.yaml, run in test_rules_examples.py)."""
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from pipeline import batch, messages, rules
+from pipeline import batch, messages
 from pipeline.audit import checks, store
 from pipeline.audit import numbers as num
 from pipeline.cli import main
@@ -14,17 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
 TRUNG_KHANH = SEEDS / "002_03026f8b928707b4.txt"
 CUM_IV = SEEDS / "003_98235f30ad968d9c.txt"
-
-
-def _examples():
-    for i, ex in enumerate(rules.load("checks")["check_examples"]):
-        yield pytest.param(ex, id=f"checks-{i}")
-
-
-@pytest.mark.parametrize("example", list(_examples()))
-def test_check_example(example):
-    got = [c.rule_id for c in checks.check_text(example["text"])]
-    assert got == example["expect"]
 
 
 def _extract(paths, out: Path):

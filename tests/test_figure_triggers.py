@@ -4,8 +4,9 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rule_examples import example_texts
 
-from pipeline import normalize, rules
+from pipeline import normalize
 from pipeline.extract import ParsedDoc, figures
 from pipeline.ingest import read_source
 
@@ -39,8 +40,8 @@ def test_the_trigger_finds_the_full_scans_matches_on_the_corpus():
 
 def test_the_trigger_finds_the_full_scans_matches_in_the_rule_examples():
     g = figures.grammar()
-    for example in rules.load("figures")["examples"]:
-        assert _at_triggers(example["text"], g) == _full_scans(example["text"], g)
+    for text in example_texts("figures"):
+        assert _at_triggers(text, g) == _full_scans(text, g)
 
 
 @settings(max_examples=500, deadline=None)

@@ -7,9 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import rules
-from pipeline.resolve import issuer_identity
-
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
 TAY_NINH = ["000_749e481ad73445fb.txt", "001_0aa874c50ecccc5d.txt"]
@@ -117,20 +114,6 @@ def test_impossible_date_is_reported(tmp_path):
     c = t["citations"].iloc[0]
     assert (c.issued_date, c.date_written) == ("", "31/02/2022")
     assert list(t["conflicts"].field) == ["impossible_date"]
-
-
-def _issuer_example_pairs(kind):
-    return [pytest.param(a, b, id=f"{kind}:{a}|{b}") for a, b in rules.load("issuers")["issuer_examples"][kind]]
-
-
-@pytest.mark.parametrize("a,b", _issuer_example_pairs("same"))
-def test_issuers_the_rules_call_one_issuer(a, b):
-    assert issuer_identity(a) == issuer_identity(b)
-
-
-@pytest.mark.parametrize("a,b", _issuer_example_pairs("different"))
-def test_issuers_the_rules_call_two_issuers(a, b):
-    assert issuer_identity(a) != issuer_identity(b)
 
 
 def test_a_left_out_hyphen_is_the_same_document():

@@ -84,11 +84,7 @@ def test_quotation_window_is_bounded():
 
 
 # ------------------------------------------------------------------ OCR forms
-
-@pytest.mark.parametrize("example", rules.load("ocr_repair")["form_examples"], ids=lambda e: e["text"][:30])
-def test_ocr_form_examples(example):
-    assert fix_forms(example["text"]) == example["fixed"]
-
+# (the forms' examples, rule ocr_repair.forms of rules/ocr_repair.yaml, run in test_rules_examples.py)
 
 OCR_TEXT = ("Năm 2022, tỉnh tiếp tục đẩy mạnh phong trào thi đua “Dân vận khéo“ trong toàn tỉnh, "
             "thực hiện Quyết định số 2871/QĐÐ-UBND ngày 24/10/2022 của Chủ tịch UBND tỉnh.")
