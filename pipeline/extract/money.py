@@ -35,6 +35,14 @@ class Grammar:
     unit_cell: regex.Pattern
     unit_in_header: regex.Pattern
     qualifier_after_kind: dict
+    letter_currency: frozenset        # `đ`: no currency with a letter after it
+    qualifier_after_lead: regex.Pattern   # `từ ` before an amount `... trở lên`
+    qualifier_after_reach: int        # characters before the amount it is looked for in
+    purpose_mark: regex.Pattern       # `để ` (in order to) before a purpose
+    purpose_after_leads: tuple
+    given_count: regex.Pattern        # ` được 20`: a purpose ends before it
+    loose_number: regex.Pattern       # a number a purpose drops (not a year)
+    date_word_tail: regex.Pattern     # `năm`, `số` left at a purpose's end
 
 
 @rules.compiled("money")
@@ -46,7 +54,8 @@ def grammar() -> Grammar:
     # one number-with-multiplier piece; pieces chain: `2 tỷ 500 triệu đồng`
     piece = rf"(?:{NUM})[ ]?(?:{mult_alt})(?:[ ](?:{mult_alt}))?"
     amount = (rf"(?<![\p{{L}}\p{{N}}.,/])"
-              rf"(?:(?P<lowword>từ|trên|hơn)[ ]+(?P<low>{NUM})(?:[ ]?(?P<lowmult>{mult_alt}))?[ ]*(?:đến|tới|-|–)[ ]*)?"
+              rf"(?:(?P<lowword>{rules.as_written(cfg['range_low_words'])})[ ]+(?P<low>{NUM})(?:[ ]?(?P<lowmult>{mult_alt}))?"
+              rf"[ ]*(?:{rules.as_written(cfg['range_links'])}|-|–)[ ]*)?"
               rf"(?P<value>(?:{piece})(?:[ ]+(?:{piece}))*|{NUM})"
               rf"(?:[ ]?(?P<currency>{cur_alt}))?"
               rf"(?![\p{{L}}\p{{N}}])"
@@ -58,7 +67,8 @@ def grammar() -> Grammar:
     after_kind = {w.casefold(): kind for kind, words in (cfg.get("qualifiers_after") or {}).items()
                   for w in words}
     return Grammar(
-        unit_in_header=regex.compile(rf"\([ ]*(?:đơn vị(?: tính)?[ ]*:[ ]*)?(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})[ ]*\)",
+        unit_in_header=regex.compile(rf"\([ ]*(?:{rules.as_written(cfg['unit_note_leads'])}[ ]*:[ ]*)?"
+                                     rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})[ ]*\)",
                                      regex.IGNORECASE),
         unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
                                 regex.IGNORECASE),
@@ -71,6 +81,18 @@ def grammar() -> Grammar:
         qualifier_after=regex.compile(r"[ ]+(" + rules.alternation(after_kind.keys(), boundary=False)
                                       + r")(?![\p{L}])", regex.IGNORECASE),
         qualifier_after_kind=after_kind,
+        letter_currency=frozenset(w.casefold() for w in cfg["letter_currency_words"]),
+        qualifier_after_lead=regex.compile(rf"(?<![\p{{L}}]){rules.as_written(cfg['qualifier_after_leads'])}[ ]+$",
+                                           regex.IGNORECASE),
+        qualifier_after_reach=max(map(len, cfg["qualifier_after_leads"])) + 4,
+        purpose_mark=regex.compile(rf"(?<![\p{{L}}]){rules.as_written(cfg['purpose_marks'])}\s+"),
+        purpose_after_leads=tuple(cfg["purpose_after_leads"]),
+        given_count=regex.compile(rf"\s+{rules.as_written(cfg['purpose_count_words'])}\s+\d"),
+        # counts go (`mua 20 thẻ BHYT`), a year stays (`Quỹ thi đua, khen thưởng năm 2023`),
+        # a number glued to its unit (`1.000m`, `500m2`) is a measure and stays whole
+        loose_number=regex.compile(rf"(?<![\p{{L}}\d.,])(?<!(?i:{rules.as_written(cfg['purpose_year_words'])})[ ]+)"
+                                   r"\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)"),
+        date_word_tail=regex.compile(rf"(?:\s+{rules.as_written(cfg['purpose_tail_words'])})+$"),
         amount=regex.compile(amount, regex.IGNORECASE),
         # (a multiplier run into the currency, `5 triệuđồng`, is one word)
         # the unit after a per-unit lead: one or two words, not running into `và`
@@ -242,7 +264,7 @@ def find(doc: ParsedDoc) -> list[Money]:
                 continue                 # `2 triệu lượt khách`
             if not g.context.search(sentence.text):
                 continue
-        if m.group("currency") and m.group("currency").casefold() in ("đ",) and m.group("per") is None:
+        if m.group("currency") and m.group("currency").casefold() in g.letter_currency and m.group("per") is None:
             nxt = text[m.end():m.end() + 1]
             if nxt.isalpha():
                 continue
@@ -282,10 +304,11 @@ def find(doc: ParsedDoc) -> list[Money]:
             end = m.end("currency") if m.group("currency") else m.end("value")
         if qualifier == "exact":
             am = g.qualifier_after.match(text, end)
-            tu = regex.search(r"(?<![\p{L}])từ[ ]+$", text[max(0, start - 6):start], regex.IGNORECASE)
+            reach = g.qualifier_after_reach
+            tu = g.qualifier_after_lead.search(text[max(0, start - reach):start])
             if am and tu:       # `từ 6.600.000 đồng/m² trở lên`
                 qualifier = g.qualifier_after_kind[am.group(1).casefold()]
-                start, end = start - (len(text[max(0, start - 6):start]) - tu.start()), am.end()
+                start, end = start - (len(text[max(0, start - reach):start]) - tu.start()), am.end()
         rule = "money.range" if m.group("low") else "money.per_unit" if per else "money.amount"
         rec = Money(**doc.provenance(start, end), rule=rule, amount_vnd=int(round(amount)), qualifier=qualifier,
                     amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
@@ -332,7 +355,7 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
                     if t.group()[0].islower() or not before[c.start():t.start()].strip()]
         if triggers:
             begin = triggers[0].start()
-            purpose_mark = list(regex.finditer(r"(?<![\p{L}])để\s+", before[begin:c.end()]))
+            purpose_mark = list(g.purpose_mark.finditer(before[begin:c.end()]))
             if purpose_mark:
                 begin += purpose_mark[-1].end()
             phrase, found = before[begin:], True
@@ -351,7 +374,7 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
         clause_end = regex.search(r"[,;.()]|$", text[tail_start:sentence.end]).start()
         after = _tidy(text[tail_start:tail_start + clause_end], g)
         after = regex.sub(r"^và(?![\p{L}]).*", "", after)
-        if after.startswith(("cho", "để", "vào")) or not phrase:
+        if after.startswith(g.purpose_after_leads) or not phrase:
             phrase = (phrase + " " + after).strip()
     return phrase
 
@@ -367,20 +390,15 @@ def _without_linker(phrase: str, g: Grammar, keep_space: bool = False) -> str:
 
 DECIMAL_SAFE_CHUNK = regex.compile(r"(?:[^,]|(?<=\d),(?=\d))+")
 PARENTHESIS = regex.compile(r"\([^()]*\)")
-GIVEN_COUNT = regex.compile(r"\s+được\s+\d")
 PERCENTAGE = regex.compile(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*[ ]?%")
-# counts go (`mua 20 thẻ BHYT`), a year stays (`Quỹ thi đua, khen thưởng năm 2023`),
-# a number glued to its unit (`1.000m`, `500m2`) is a measure and stays whole
-LOOSE_NUMBER = regex.compile(r"(?<![\p{L}\d.,])(?<!(?i:năm)[ ]+)\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)")
-DATE_WORD_TAIL = regex.compile(r"(?:\s+(?:năm|tháng|ngày|số))+$")
 
 
 def _tidy(phrase: str, g: Grammar) -> str:
     phrase = PARENTHESIS.sub(" ", phrase)
-    phrase = GIVEN_COUNT.split(phrase)[0]
+    phrase = g.given_count.split(phrase)[0]
     phrase = PERCENTAGE.sub(" ", phrase)
-    phrase = LOOSE_NUMBER.sub(" ", phrase)
+    phrase = g.loose_number.sub(" ", phrase)
     phrase = clean_phrase(phrase)
     phrase = _without_linker(phrase, g)
-    phrase = DATE_WORD_TAIL.sub("", phrase)
+    phrase = g.date_word_tail.sub("", phrase)
     return clean_phrase(phrase)
