@@ -80,6 +80,20 @@ def test_rerun_adds_no_duplicate_rows(seeds_out):
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
 
 
+def test_every_row_names_the_rule_that_made_it(seeds_out):
+    """The `rule` column, in every table file: the id of the named rule of
+    rules/ that made the row (the Tây Ninh seeds' Chỉ thị 12/CT-UBND is a
+    numbered citation; `Chỉ thị 12` in the Cao Bằng seed, a back-reference)."""
+    cites = pd.read_csv(seeds_out / "citations.csv", encoding="utf-8-sig", dtype=str).fillna("")
+    assert set(cites[cites.number == "12/CT-UBND"].rule) == {"citations.numbered"}
+    assert set(cites[cites.number == "12"].rule) == {"citations.back_reference"}
+    for table in ("citations", "movements", "money", "awards", "figures"):
+        rules_made = pd.read_parquet(seeds_out / f"{table}.parquet").rule
+        assert len(rules_made) and rules_made.str.startswith(f"{table}.").all(), (table, set(rules_made))
+    con = sqlite3.connect(seeds_out / "registry.sqlite")
+    assert ("citations.numbered",) in con.execute("SELECT DISTINCT rule FROM citations").fetchall()
+
+
 def test_money_amounts_are_integers(seeds_out):
     with open(seeds_out / "money.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
