@@ -18,7 +18,8 @@ import functools
 import regex
 
 from . import rules
-from .extract.common import fold_code
+from .extract.parts.issuers import district_pattern
+from .extract.parts.text import fold, fold_code
 from .extract.document import proper_case
 from .models import Citation, DocumentInfo, ExtractionResult
 
@@ -112,13 +113,12 @@ def citation_key(c: Citation, jurisdiction: str) -> str:
 
 
 UNIT_TAIL = regex.compile(r"(?i)(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
-DISTRICT = regex.compile(r"(?i)(?<![\p{L}])(huyện|quận|thị xã|thành phố)\s+((?:\p{Lu}[\p{L}]*)(?:\s+\p{Lu}[\p{L}]*){0,3})")
 
 
 def district_of(doc: DocumentInfo) -> str:
     """`huyện Trùng Khánh` from the issuer (`UBND huyện Trùng Khánh`), else none."""
     for source in (doc.issuer, doc.title):
-        m = DISTRICT.search(source or "")
+        m = district_pattern(any_case=True).search(source or "")
         if m and m.group(2) != doc.province:
             return f"{m.group(1).lower()} {m.group(2)}"
     return ""
@@ -147,8 +147,8 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
 
 
 def _fold(s: str) -> str:
-    s = s.replace("Uỷ", "Ủy").replace("uỷ", "ủy")
-    return regex.sub(r"[\s,–—-]+", " ", s).strip().casefold()
+    """Commas and dashes as spaces, then :func:`fold` (case, tone placement)."""
+    return fold(regex.sub(r"[\s,–—-]+", " ", s))
 
 
 @rules.compiled("issuers")

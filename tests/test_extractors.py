@@ -2,7 +2,7 @@
 import pytest
 
 from pipeline import extract_text
-from pipeline.extract.money import parse_number
+from pipeline.extract.parts.numbers import read_number as parse_number
 
 
 def rows(text, table):

@@ -24,7 +24,7 @@ from pipeline import extract_file
 from pipeline.api import extract_source
 from pipeline.ingest import read_source
 from rowkeys import row_keys
-from pipeline.ingest.unicode_forms import new_tone, old_tone
+from pipeline.extract.parts.text import new_tone, old_tone
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"

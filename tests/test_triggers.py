@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from pipeline import normalize, rules
 from pipeline.extract import ParsedDoc, citations
-from pipeline.extract.common import finditer_at_triggers, lowered
+from pipeline.extract.common import finditer_at_triggers
+from pipeline.extract.parts.text import lowered
 from pipeline.ingest import read_source
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"

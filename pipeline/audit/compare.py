@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import regex
 
-from ..ingest.unicode_forms import new_tone
+from ..extract.parts.text import new_tone
 from . import numbers as num
 from .checks import _unit
 

@@ -19,11 +19,9 @@ import math
 import regex
 
 from .. import rules
-from ..extract.money import parse_number
+from ..extract.parts.numbers import multiplier_after, read_number
 
 TOKEN = regex.compile(r"\d[\d.,]*\d|\d")
-MULT = regex.compile(r"(?i)^[ ]?(nghìn|ngàn|triệu|tỷ|tỉ)\b")
-MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 
 
 @functools.lru_cache(maxsize=1)
@@ -54,7 +52,7 @@ def qualifier_of(text: str) -> str:
 def _decimals(tok: str, whole_units: bool) -> int:
     """How many decimals the writer gave (`64.2` -> 1, `41,288` -> 3, `1.500` -> 0)."""
     plain = float(regex.sub(r"[.,]", "", tok))
-    value = parse_number(tok, whole_units=whole_units)
+    value = read_number(tok, whole_units=whole_units)
     if value == plain:
         return 0
     last = max(tok.rfind("."), tok.rfind(","))
@@ -76,8 +74,7 @@ def interval(value: float, text: str, qualifier: str | None = None, *, whole: bo
     if not toks:
         return (value, value)
     tok = toks[-1]
-    mm = MULT.match(text[tok.end():])
-    factor = MULTIPLIERS[mm.group(1).casefold()] if mm else 1.0
+    factor = float(multiplier_after(text[tok.end():]))
     dec = _decimals(tok.group(), whole_units=factor == 1.0)
     if dec:
         ulp = 10.0 ** -dec * factor

@@ -70,8 +70,8 @@ class ParsedDoc:
 
     @functools.cached_property
     def lower(self) -> str:
-        """The text lower-cased, offset for offset (common.lowered)."""
-        from .common import lowered
+        """The text lower-cased, offset for offset (parts.text.lowered)."""
+        from .parts.text import lowered
         return lowered(self.norm.text)
 
     def provenance(self, start: int, end: int) -> dict:

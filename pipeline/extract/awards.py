@@ -18,11 +18,9 @@ import regex
 from .. import rules
 from ..models import Award
 from . import ParsedDoc
-from .citations import grammar as citation_grammar
-from .citations import issuer_extent
-from .common import clean_phrase, parse_int
-
-COUNT = r"\d{1,3}(?:\.\d{3})+|\d{1,5}"
+from .parts import dates, issuers, numbers
+from .parts.numbers import WHOLE as COUNT
+from .parts.text import clean_phrase
 
 
 @dataclass(frozen=True)
@@ -50,6 +48,8 @@ class Grammar:
     threshold_before: regex.Pattern
     threshold_after: regex.Pattern
     sentence_year: regex.Pattern
+    year: regex.Pattern            # `năm 2023`, not a year of a list or period (`năm 2020, 2021`)
+    years_listed: regex.Pattern    # `năm 2020, ...`, `năm 2019-2025`
     post_named: regex.Pattern
     named_first: regex.Pattern
     # the words of rules/awards.yaml set into small patterns, as written
@@ -80,7 +80,7 @@ def grammar() -> Grammar:
     recipient_of_word = {k.casefold(): v for k, v in cfg["recipient_words"].items()}
     rt = rules.alternation(recipient_of_word.keys(), boundary=False)
     # a count in digits, maybe glossed in words (`05 (năm) tập thể`), or in words (`hai tập thể`)
-    words = rules.alternation(cfg["count_words"].keys(), boundary=False)
+    words = rules.alternation(numbers.number_words().keys(), boundary=False)
     spoken = rf"(?<![\p{{L}}])(?:{words})(?:[ ]+(?:{words})){{0,2}}(?![\p{{L}}])"
     counted = rf"(?:(?:{COUNT})(?:[ ]*\([ ]*\p{{L}}[\p{{L}} ]{{0,40}}\))?|{spoken})"
     count_rt = rf"(?P<n>{counted})[ ]+(?P<rt>{rt})(?![\p{{L}}])"
@@ -96,7 +96,9 @@ def grammar() -> Grammar:
         rf"|(?:(?P<verb>{verbs})[ ]+)?(?P<bare>{COUNT})[ ]+(?:(?:{nouns})[ ]+)?)[“\"«]?$", regex.IGNORECASE)
     # between the award and what follows it: a closing quote, the year or round
     # (`danh hiệu “Tập thể lao động xuất sắc” năm 2023 cho 15 tập thể`)
-    between = r"[”\"»’]?(?:[ ]*,?[ ]*(?:năm[ ]+(?:19|20)\d{2}|" + rules.as_written(cfg["round_words"]) + r"[ ]+[\p{L}\d]+))*"
+    ds = dates.sources()
+    year_of = rf"{ds.year_word}[ ]+({ds.year})"          # `năm 2023`, the year its group
+    between = rf"[”\"»’]?(?:[ ]*,?[ ]*(?:{ds.year_word}[ ]+{ds.year}|{rules.as_written(cfg['round_words'])}[ ]+[\p{{L}}\d]+))*"
     post = regex.compile(rf"{between}[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:{rules.as_written(cfg['count_recipient_leads'])}[ ]+)?"
                          rf"(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
                          regex.IGNORECASE)
@@ -130,7 +132,9 @@ def grammar() -> Grammar:
                                                  r"(?![\p{L}])", regex.IGNORECASE),
                    # `Năm 2023, ...` opening a sentence
                    sentence_year=regex.compile(rf"^[-–+•*\s]*(?:(?:{rules.alternation(cfg['sentence_year_leads'], boundary=False)})"
-                                               r"[ ]+)?năm[ ]+((?:19|20)\d{2})[ ]*,", regex.IGNORECASE),
+                                               rf"[ ]+)?{year_of}[ ]*,", regex.IGNORECASE),
+                   year=regex.compile(rf"(?i){year_of}(?![ ]*[,–-][ ]*{ds.year})(?!\d)"),
+                   years_listed=regex.compile(rf"(?i){ds.year_word}[ ]+{ds.year}[ ]*[,–-]"),
                    bare_conferrer=regex.compile(rf"[ ]+(?=(?:{rules.alternation(cfg['conferrers_without_cua'], boundary=False)})"
                                                 rf"(?![\p{{L}}]))"),
                    giving_verb=regex.compile(rules.alternation(cfg["giving_verbs"]), regex.IGNORECASE),
@@ -162,26 +166,6 @@ def _is_condition(text: str, count_start: int, award_end: int, g: Grammar) -> bo
                 and g.threshold_after.match(text, award_end))
 
 
-def count_value(written: str):
-    """`05` -> 5, `1.015` -> 1015, `05 (năm)` -> 5, `hai` -> 2, `mười hai` -> 12,
-    `hai mươi lăm` -> 25 (the number words are rules/awards.yaml `count_words`)."""
-    digits = regex.match(r"[\d.]+", written)
-    if digits:
-        return parse_int(digits.group())
-    value = rules.load("awards")["count_words"]
-    total, unit = 0, 0
-    for w in written.casefold().split():
-        n = value.get(w)
-        if n is None:
-            return None
-        if n == 10:                      # `mười` (ten) or `mươi` (tens): what came before counts tens
-            total += (unit or 1) * 10
-            unit = 0
-        else:
-            unit = n
-    return total + unit or None
-
-
 def _award_name(m, g: Grammar) -> str:
     if m.group("order"):
         cfg = rules.load("awards")
@@ -196,7 +180,6 @@ def _award_name(m, g: Grammar) -> str:
     return g.title_of[regex.sub(r"\s+", " ", m.group("title")).casefold()]
 
 
-YEAR = regex.compile(r"(?i)năm[ ]+((?:19|20)\d{2})(?![ ]*[,–-][ ]*(?:19|20)\d{2})(?!\d)")
 def _clauses(sentence_text: str, base: int, g: Grammar):
     """Clauses of a sentence: split at `;` and after a lead-in colon, except a
     colon after an award name (`Chiến sĩ thi đua cơ sở: 25 cá nhân`)."""
@@ -301,7 +284,6 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
     """Award lists in tables (`TT | Tên tập thể/cá nhân | Hình thức khen thưởng`):
     each numbered row is one award to the recipient named in its other cell."""
     out, rows_at = [], set()
-    cg = citation_grammar()
     header, count_columns, caption = "", {}, ""
     for k, par in enumerate(doc.seg.paragraphs):
         doc.check_time()
@@ -323,7 +305,7 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
         if count_columns:
             # a summary table: `STT | Hình thức khen thưởng | Tập thể | Cá nhân` with counts in the columns
             row_cells = [c.strip() for c in par.text.split("|")]
-            found = _table_counts(doc, g, par, row_cells, count_columns, am, cells[i], caption, cg)
+            found = _table_counts(doc, g, par, row_cells, count_columns, am, cells[i], caption)
             if found:
                 out.extend(found)
                 rows_at.add(par.start)
@@ -337,7 +319,7 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
         conferrer = ""
         cm = g.conferrer_of.match(cell[am.end():])
         if cm:
-            conferrer = clean_phrase(cell[am.end() + cm.end():issuer_extent(cell, am.end() + cm.end(), cg, False)])
+            conferrer = clean_phrase(cell[am.end() + cm.end():issuers.extent(cell, am.end() + cm.end(), False)])
         kind = g.recipient_of_title.get(_award_name(am, g), "")
         if not kind:
             person, unit = _recipient_type(True), _recipient_type(False)
@@ -364,14 +346,14 @@ def _count_columns(header: str, g: Grammar) -> dict[int, str]:
     return cols
 
 
-def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption, cg) -> list[Award]:
+def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption) -> list[Award]:
     award = _award_name(am, g)
     conferrer = ""
     cm = g.conferrer_of.match(award_cell[am.end():])
     if cm:
-        conferrer = clean_phrase(award_cell[am.end() + cm.end():issuer_extent(award_cell, am.end() + cm.end(), cg, False)])
+        conferrer = clean_phrase(award_cell[am.end() + cm.end():issuers.extent(award_cell, am.end() + cm.end(), False)])
     sent = doc.seg.sentence_at(par.start)
-    ym = YEAR.search(caption) if caption else None
+    ym = g.year.search(caption) if caption else None
     year = int(ym.group(1)) if ym else _year(par.text, 0, 0, len(par.text), sent)
     status = _status(g, caption + " " + par.text, 0, 0, len(caption) + 1 + len(par.text), sent, False)
     start = par.start + len(par.text) - len(par.text.lstrip())
@@ -380,7 +362,7 @@ def _table_counts(doc, g, par, row_cells, count_columns, am, award_cell, caption
         if j >= len(row_cells) or not regex.fullmatch(COUNT, row_cells[j]):
             continue
         out.append(Award(**doc.provenance(start, par.end), rule="awards.table_counts", award=award,
-                         conferrer=conferrer, recipient_type=rt, count=count_value(row_cells[j]), year=year,
+                         conferrer=conferrer, recipient_type=rt, count=numbers.read_spoken(row_cells[j]), year=year,
                          status=status, recipients=""))
     return out
 
@@ -400,7 +382,6 @@ def _sentences_naming_awards(doc: ParsedDoc, g, table_rows):
 
 def find(doc: ParsedDoc) -> list[Award]:
     g = grammar()
-    cg = citation_grammar()
     text = doc.text
     out, table_rows = _table_rows(doc, g)
     for sent in _sentences_naming_awards(doc, g, table_rows):
@@ -415,7 +396,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 after = am.end()
                 cm = g.conferrer_of.match(text[after:c_end]) or g.bare_conferrer.match(text[after:c_end])
                 if cm:
-                    iend = issuer_extent(text, after + cm.end(), cg, allow_note=False)
+                    iend = issuers.extent(text, after + cm.end(), allow_note=False)
                     if iend > after + cm.end():
                         conferrer = clean_phrase(text[after + cm.end():iend])
                         after = iend
@@ -430,7 +411,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 rule = ""
                 if pm and pm.group("counts"):
                     rule = "awards.count_before"
-                    counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+                    counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                               for m in g.count_rt.finditer(pm.group("counts"))]
                     span_start = window_base + pm.start("counts")
                     if pm.group("by") and not conferrer:
@@ -438,13 +419,13 @@ def find(doc: ParsedDoc) -> list[Award]:
                 elif pm and pm.group("bare"):
                     rule = "awards.bare_count_before"
                     rt = g.recipient_of_title.get(award, "") or _recipient_type(False)
-                    counts = [(parse_int(pm.group("bare")), rt)]
+                    counts = [(numbers.read_int(pm.group("bare")), rt)]
                     span_start = window_base + (pm.start("verb") if pm.group("verb") else pm.start("bare"))
                 else:
                     qm = g.post.match(text, after, c_end) or g.post_quota.match(text, after, c_end)
                     if qm:
                         rule = "awards.count_after"
-                        counts = [(count_value(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+                        counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
                                   for m in g.count_rt.finditer(qm.group("counts"))]
                         quota = bool(qm.group("quota"))
                         span_end = qm.end()
@@ -482,7 +463,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                     # `Chính phủ đang xem xét tặng Cờ thi đua năm 2021`
                     if not (year and (subj or status == "pending") and g.giving_verb.search(text, c_start, am.start())):
                         continue
-                    ym = YEAR.search(text, am.end(), c_end)
+                    ym = g.year.search(text, am.end(), c_end)
                     span_end = max(span_end, ym.end()) if ym else span_end
                     counts = [(None, g.recipient_of_title.get(award, "") or _recipient_type(False))]
                     rule = "awards.without_count"
@@ -537,21 +518,22 @@ def _year(text: str, pos: int, clause_start: int, clause_end: int, sent) -> int 
     """The achievement year: `năm YYYY` in the clause after the award, else in
     the lead-in or heading the sentence sits under. Two years (`năm 2020,
     2021`) or a period (`giai đoạn 2019-2025`) give none."""
-    m = YEAR.search(text, pos, clause_end)
+    g = grammar()
+    m = g.year.search(text, pos, clause_end)
     if m:
         return int(m.group(1))
-    if regex.search(r"(?i)năm[ ]+(?:19|20)\d{2}[ ]*[,–-]", text[pos:clause_end]):
+    if g.years_listed.search(text[pos:clause_end]):
         return None
     # `Năm 2021, có 45 tập thể đạt danh hiệu ...`
-    before = list(YEAR.finditer(text, clause_start, pos))
+    before = list(g.year.finditer(text, clause_start, pos))
     if len(before) == 1:
         return int(before[0].group(1))
     # a year opening the sentence holds for all its clauses:
     # `Năm 2023, toàn tỉnh có ... ; 45 tập thể được tặng Cờ thi đua`
-    m = grammar().sentence_year.match(sent.text)
+    m = g.sentence_year.match(sent.text)
     if m:
         return int(m.group(1))
-    m = YEAR.search(sent.context or "")
+    m = g.year.search(sent.context or "")
     return int(m.group(1)) if m else None
 
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..ingest.unicode_forms import new_tone
-
-from .. import rules, underthesea_files
+from .. import rules
 from ..models import Citation
 from . import ParsedDoc
-from .common import clean_phrase, fold_code, iso_date
+from .parts import dates, issuers
+from .parts.text import clean_phrase, fold_code
 
 V = regex.VERBOSE
 
@@ -41,15 +40,6 @@ class Grammar:
     issuer_before_link: regex.Pattern
     subject_lead: regex.Pattern
     subject_verb: regex.Pattern
-    issuer_lower: frozenset
-    issuer_vocab: frozenset
-    issuer_vocab_max: int
-    issuer_stop: regex.Pattern
-    issuer_names: regex.Pattern
-    task_head: regex.Pattern
-    task_lead: regex.Pattern
-    task_stop: regex.Pattern
-    task_place_end: regex.Pattern
     subject_stop_comma: regex.Pattern
     subject_stops: tuple
     embedding: regex.Pattern
@@ -72,7 +62,6 @@ class Grammar:
 @rules.compiled("citations", "issuers")
 def grammar() -> Grammar:
     cfg = rules.load("citations")
-    iss = rules.load("issuers")
     kind_of_word, kind_of_abbr, abbrs_of_kind = {}, {}, {}
     for k in cfg["doc_kinds"]:
         for w in k["words"]:
@@ -84,7 +73,7 @@ def grammar() -> Grammar:
     lead = rules.alternation(cfg["number_lead"], boundary=False)
     leads = rules.alternation(cfg["issuer_leads"], boundary=False)
     links = rules.alternation(cfg["issuer_before_links"], boundary=False)
-    date = cfg["date_pattern"]
+    ds = dates.sources()
     return Grammar(
         kind_word=regex.compile(rules.alternation(kind_of_word.keys()), regex.IGNORECASE),
         kind_trigger=rules.literal_trigger(kind_of_word.keys(), boundary=True, cross_lines=True),
@@ -96,8 +85,8 @@ def grammar() -> Grammar:
         lead_number=regex.compile(rf"[ \t\n]*(?:{lead}[ \t\n]*)?(?:{number})", V),
         list_number=regex.compile(rf"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]*;[ ]*)(?:{lead}[ ]*)?(?:{number})", V),
         # `ngày` may be left out before a full numeric date (`Tờ trình số 2753/TTr-STP 28/9/2022`)
-        date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:ban[ ]hành[ ]+)?ngày[ \n]+|(?=\d{{1,2}}/\d{{1,2}}/(?:19|20)\d{{2}}(?!\d)))"
-                           rf"(?:{date})|[ ]*,?[ \n]*(?:{cfg['month_pattern']})", V | regex.IGNORECASE),
+        date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:ban[ ]hành[ ]+)?{ds.day_word}[ \n]+|(?=\d{{1,2}}/\d{{1,2}}/{ds.year}(?!\d)))"
+                           rf"(?:{ds.numeric}|{ds.words})|[ ]*,?[ \n]*{ds.month_year}", V | regex.IGNORECASE),
         issuer_lead=regex.compile(rf"[ ,]*{leads}[ \n]+", regex.IGNORECASE),
         issuer_in_name=regex.compile(rf"[ ]+{leads}[ ]+", regex.IGNORECASE),
         issuer_before=regex.compile(rf"(?:^|(?<=[\s,(])){leads}[ ]+(?=[^,;:.]{{2,160}}?[ ]+{links}[ ]+$)",
@@ -107,27 +96,6 @@ def grammar() -> Grammar:
                                    + ")", regex.IGNORECASE),
         subject_lead=regex.compile(r"[ ,]*(?:" + rules.alternation(cfg["subject_leads"], boundary=False)
                                    + r")[ :\n]+", regex.IGNORECASE),
-        issuer_lower=frozenset(w.casefold() for w in iss["lowercase_words"]),
-        # the words that tell where a lower-case word ends: the institution words
-        # and the words that start like one but are none (`ban hành`)
-        issuer_vocab=_dictionary() | frozenset(new_tone(w).casefold() for w in iss["lowercase_words"]
-                                               + iss["not_institution_words"]),
-        issuer_vocab_max=4,
-        issuer_stop=regex.compile(rules.alternation(iss["stop_words"])),
-        issuer_names=regex.compile(rules.alternation(iss["names"]).replace(r"\s+\-\s+", r"\s*[-–]\s*")
-                                   .replace(",", r"\s*,"), regex.IGNORECASE),
-        # `Ban Chỉ đạo [Trung ương]` ending an issuer; `về` then the task; where the task's words stop
-        task_head=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['task_named_heads'], boundary=False)}"
-                                rf"(?:[ ]+(?P<national>{rules.alternation(iss['task_named_national'], boundary=False)}))?$",
-                                regex.IGNORECASE),
-        task_lead=regex.compile(rf"[ ]+{rules.alternation(iss['task_leads'], boundary=False)}[ ]+"
-                                rf"(?!{rules.alternation(iss['task_lead_not_before'], boundary=False)}(?![\p{{L}}]))(?=\p{{L}})"),
-        task_stop=regex.compile(r"[;:(\n]|\.(?:\s|$)|[ ]+(?:(?P<subject>"
-                                + rules.alternation(list(iss["task_leads"]) + list(cfg.get("subject_verbs") or []),
-                                                    boundary=False)
-                                + r")|" + rules.alternation(iss["task_name_stops"], boundary=False) + r")(?![\p{L}])"),
-        task_place_end=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['place_words'], boundary=False)}"
-                                     r"(?:[ ]+\p{Lu}[\p{L}\d]*)*[ ,]*$"),
         subject_stop_comma=regex.compile(r",[ ]+(?:" + rules.alternation(cfg["subject_stops_after_comma"])
                                          + "|(?:" + "|".join(map(regex.escape, cfg["subject_stop_starts"]))
                                          + r")\b)"),
@@ -170,208 +138,12 @@ def _clean_number(raw: str) -> str:
     return "".join(raw.split()).replace("–", "-")
 
 
-def _date_from(m) -> str:
-    if m.group("day"):
-        return iso_date(m.group("day"), m.group("month"), m.group("year"))
-    if m.group("day2"):
-        return iso_date(m.group("day2"), m.group("month2"), m.group("year2"))
-    # a month without a day: `YYYY-MM`
-    month, year = int(m.group("month")), int(m.group("year"))
-    return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else ""
-
-
 def _set_date(rec: dict, m) -> None:
-    """The ISO date, and the date as written (kept so that an impossible date,
-    `31/02/2022`, can be reported rather than lost)."""
-    rec["issued_date"] = _date_from(m)
-    day = m.group("day") or m.group("day2")
-    rec["date_written"] = WHITESPACE.sub(" ", m.group()[m.group().find(day):]).strip() if day else ""
-
-
-ABBR_WITH_DOT = frozenset({"TP", "Tp", "TX", "Tx", "TT", "Q", "P"})   # `UBND TP. Hồ Chí Minh`
-PAREN_NOTE = regex.compile(r"[ ]*\(\s*[\p{Lu}\d][^()\n]{0,40}\)")
-
-
-@functools.lru_cache(maxsize=1)
-def _dictionary() -> frozenset:
-    """The words of underthesea's Vietnamese dictionary (Viet74K, shipped with
-    the package), casefolded: where a word ends, for reading issuers by
-    longest match instead of a statistical segmenter per citation."""
-    # (an underthesea without it: the rules' words alone)
-    return frozenset(w.casefold() for w in underthesea_files.dictionary_words() if " " in w and len(w.split()) <= 4)
-
-
-# an abbreviation with its joints (`HĐTĐ-KT`, `TP.HCM`), a syllable, or a mark
-SYLLABLE = regex.compile(r"[\p{Lu}\p{N}]+(?:[./&-][\p{Lu}\p{N}]+)+\.?|[\p{L}\p{N}]+\.?|[^\s\p{L}\p{N}]")
-
-
-def _issuer_tokens(text: str, pos: int, limit: int):
-    for m in SYLLABLE.finditer(text, pos, limit):
-        s, e = m.span()
-        if e - s > 1 and text[e - 1] == "." and text[s:e - 1] not in ABBR_WITH_DOT:
-            yield s, e - 1                     # `tỉnh.`: the sentence ends
-            yield e - 1, e
-        else:
-            yield s, e
-
-
-def _issuer_words(text: str, pos: int, limit: int, g: Grammar):
-    """Words of text[pos:limit] for reading an issuer, with their offsets: each
-    capitalised syllable or abbreviation alone, lower-case syllables grouped
-    into the longest institution word of rules/issuers.yaml (`ban nhân dân`,
-    `thi đua`), punctuation alone. The vocabulary decides where lower-case
-    words end, so no statistical word segmentation is needed (it cost most of
-    the extraction time: one call per citation).
-
-    A generator: an issuer usually ends after a few words, so the window is
-    read only as far as the reader asks."""
-    # the words looked up in the new tone placement, casefolded once for the
-    # window (new_tone keeps every offset)
-    folded = new_tone(text[pos:limit]).casefold()
-    if len(folded) != limit - pos:
-        folded = text[pos:limit].casefold()
-    vmax = g.issuer_vocab_max
-    vocab = g.issuer_vocab
-    src = _issuer_tokens(text, pos, limit)
-    toks: list[tuple[int, int]] = []
-    i = 0
-    while True:
-        while len(toks) < i + vmax:
-            t = next(src, None)
-            if t is None:
-                break
-            toks.append(t)
-        if i >= len(toks):
-            return
-        s, e = toks[i]
-        if text[s].isalpha():
-            # the rest of a word is written in lower case (`Chính phủ`, `Hội đồng`):
-            # how many tokens after this one could continue it
-            top = min(vmax, len(toks) - i)
-            k = 1
-            while k < top and text[toks[i + k][0]].isalpha() and text[toks[i + k][0]].islower():
-                k += 1
-            for n in range(k, 1, -1):
-                group = toks[i:i + n]
-                key = folded[group[0][0] - pos:group[-1][1] - pos]
-                if key.count(" ") != n - 1:     # a gap other than one space
-                    key = " ".join(folded[a - pos:b - pos] for a, b in group)
-                if key in vocab:
-                    e = group[-1][1]
-                    i += n - 1
-                    break
-        yield s, e
-        i += 1
-
-
-class _Lazy:
-    """The items of an iterator, read as far as asked."""
-    __slots__ = ("items", "src")
-
-    def __init__(self, src):
-        self.items: list = []
-        self.src = src
-
-    def has(self, k: int) -> bool:
-        items = self.items
-        while len(items) <= k:
-            t = next(self.src, None)
-            if t is None:
-                return False
-            items.append(t)
-        return True
-
-
-ISSUER_TAIL = regex.compile(r"(?:[ ]*(?:và|-|–|&|,|\.))+$")
-
-
-def issuer_extent(text: str, pos: int, g: Grammar, allow_note: bool = True) -> int:
-    """End offset of the issuer that starts at pos (after `của`), or pos if none.
-
-    An issuer is a run of words (underthesea word segmentation) that are
-    capitalised, abbreviations, or lower-case words of institution names from
-    rules/issuers.yaml; a comma continues it only into such a lower-case word
-    (`Hội đồng Thi đua, khen thưởng tỉnh`). A short parenthetical note
-    (`Bộ Chính trị (Khóa XII)`) belongs to it when ``allow_note``."""
-    line_end = text.find("\n", pos, pos + 160)        # (not beyond: a long line was read to its end)
-    limit = min(len(text), pos + 160, line_end if line_end >= 0 else len(text))
-    end = pos
-    pending_comma = False
-    lazy = _Lazy(_issuer_words(text, pos, limit, g))
-    words = lazy.items
-    has = lazy.has
-    i = 0
-    while has(i):
-        s, e = words[i]
-        w = text[s:e]
-        if w == "(" and end > pos:
-            pm = PAREN_NOTE.match(text, end) if allow_note else None
-            if not pm:
-                break
-            end = pm.end()
-            while has(i) and words[i][0] < end:
-                i += 1
-            continue
-        if w in ("-", "–", "&"):
-            i += 1
-            continue
-        if w == ",":
-            pending_comma = True
-            i += 1
-            continue
-        lower_ok = w != "và" and (w.casefold() in g.issuer_lower or (" " in w and all(
-            p[0].isupper() or p.casefold() in g.issuer_lower for p in w.split())))   # `ban Thường vụ Quốc hội`
-        if end == pos:
-            if not w[0].isupper():
-                break
-        elif g.issuer_stop.match(text, s) or w[0].isdigit():
-            break
-        elif pending_comma and not (w[0].islower() and lower_ok):
-            break
-        elif not (w[0].isupper() or lower_ok or (w == "và" and has(i + 1)
-                                                  and text[words[i + 1][0]].isupper())):
-            break
-        pending_comma = False
-        end = e
-        i += 1
-        if len(w) > 1 and w.endswith(".") and w[:-1] not in ABBR_WITH_DOT:
-            end = e - 1                        # `của UBND. Tiếp theo ...`: the sentence ends
-            break
-    # a known name runs over what the words above miss: a comma or a line break
-    # inside it (`Bộ Văn hóa, Thể thao và Du lịch`, `Bộ Lao động\n- Thương binh và Xã hội`)
-    j = 0
-    while has(j):
-        s = words[j][0]
-        j += 1
-        if s >= end:
-            break
-        km = g.issuer_names.match(text, s)
-        if km and km.end() > end:
-            end = km.end()
-            break
-    tail = ISSUER_TAIL.search(text[pos:end])
-    if tail:
-        end = pos + tail.start()
-    return _task_name_end(text, pos, end, g)
-
-
-def _task_name_end(text: str, pos: int, end: int, g: Grammar) -> int:
-    """The end of an issuer named by its task (rules/issuers.yaml,
-    task_named_heads): `Ban Chỉ đạo` + `về phòng, chống tham nhũng tỉnh`, when
-    the document's subject is shown to be elsewhere; else ``end``."""
-    head = g.task_head.search(text, pos, end)
-    if not head:
-        return end
-    lead = g.task_lead.match(text, end)
-    if not lead:
-        return end
-    stop = g.task_stop.search(text, lead.end(), min(len(text), lead.end() + 200))
-    if not stop:
-        return end
-    words = text[lead.end():stop.start()].rstrip(" ,")
-    if not words or not (g.task_place_end.search(words) or stop.group("subject") or head.group("national")):
-        return end
-    return lead.end() + len(words)
+    """The ISO date, and the date as written from its day on (kept so that an
+    impossible date, `31/02/2022`, can be reported rather than lost)."""
+    date = dates.date_of(m)
+    rec["issued_date"] = date.iso
+    rec["date_written"] = date.written if date.day is not None else ""
 
 
 QUOTE_COMMA = regex.compile(r"[”\"],")
@@ -766,7 +538,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
         end = dm.end()
     im = g.issuer_lead.match(text, end)
     if im:
-        iend = _no_repeat(text, im.end(), issuer_extent(text, im.end(), g))
+        iend = _no_repeat(text, im.end(), issuers.extent(text, im.end()))
         if iend > im.end():
             rec["issuer"] = clean_phrase(text[im.end():iend])
             end = iend
@@ -803,7 +575,7 @@ def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> 
     if not m:
         return ""
     pos = kind_end + m.end()
-    iend = issuer_extent(text, pos, g, allow_note=False)
+    iend = issuers.extent(text, pos, allow_note=False)
     if iend > pos and BEFORE_NUMBER.fullmatch(text[iend:number_start]):
         return clean_phrase(text[pos:iend])
     return ""
@@ -816,7 +588,7 @@ def _issuer_before(text: str, start: int, g: Grammar) -> str:
     m = g.issuer_before.search(text, base, start)
     if not m:
         return ""
-    iend = issuer_extent(text, m.end(), g, allow_note=False)
+    iend = issuers.extent(text, m.end(), allow_note=False)
     if iend > m.end() and g.issuer_before_link.fullmatch(text[iend:start]):
         return clean_phrase(text[m.end():iend])
     return ""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -26,27 +25,14 @@ import regex
 
 from .. import rules
 from ..models import DocumentInfo
-from .common import finditer_at_triggers, iso_date
+from .common import finditer_at_triggers
+from .parts import dates, issuers
+from .parts.text import SPACES as _SPACES
+from .parts.text import TOKEN, WORD, fold, phrase_pattern, phrases_pattern, unmarked
 
 log = logging.getLogger(__name__)
 
-WORD = regex.compile(r"[\p{L}\p{N}]+")
-TOKEN = regex.compile(r"[\p{L}\p{N}]+|[^\s\p{L}\p{N}]")
 DASH = "-–—"
-
-
-def _flex(phrase: str) -> str:
-    """Regex for a literal phrase: any run of spaces between words, any dash
-    with or without spaces around it."""
-    pieces = _DASH_SPACED.split(phrase.strip())
-    return r"\s*[-–—]\s*".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in pieces)
-
-
-def _alt(phrases, boundary=True) -> str:
-    body = "|".join(_flex(p) for p in sorted(set(phrases), key=len, reverse=True) if p)
-    if boundary:
-        return rf"(?<![\p{{L}}\p{{N}}])(?:{body})(?![\p{{L}}\p{{N}}])"
-    return f"(?:{body})"
 
 
 def _is_caps(s: str) -> bool:
@@ -60,8 +46,6 @@ def _is_caps(s: str) -> bool:
     return letters >= 2
 
 
-_DASH_SPACED = regex.compile(r"\s*[-–—]\s*")
-_SPACES = regex.compile(r"\s+")
 # patterns of one step each, compiled once (the module-level regex functions look each up in a cache)
 _NOT_LETTER_OR_SPACE = regex.compile(r"[^\p{L} ]")
 _LETTER = regex.compile(r"\p{L}")
@@ -76,7 +60,6 @@ _MARKUP = regex.compile(r"[_*#|]+")
 _SECTION_IN_TITLE = regex.compile(r"(?<=\S{2})\s+(?:[IVX]{1,4}\.|Kính gửi\s*:)\s*\p{Lu}")
 _BREADCRUMB = regex.compile(r"\s[>»/|]\s")
 _NAME_DASH = regex.compile(r"\s*[–—]\s*|\s+-\s*|\s*-\s+")
-_TRAILING_JOINERS = regex.compile(r"(?:\s*(?:và|[-–,&]))+$")
 _SENTENCE_END = regex.compile(r"\./\.|\.\s+(?=\p{Lu})|\.$")
 _OF = regex.compile(r"(?<![\p{L}])của\s+")
 _CLAUSE_CUT = regex.compile(r"[,;:.]\s*")
@@ -85,15 +68,6 @@ _PROVINCE_LEAD = regex.compile(r"^(?:TP|Tp|T\.P)\s*\.\s*|^(?:Thành phố|Tỉnh
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _CITING_LEAD = regex.compile(r"(?:[-–+•]\s*)?(?:Căn cứ|Thực hiện|Theo)\b")
 _YEAR_AFTER_NAM = regex.compile(r"(?<![\p{L}])[Nn]ăm\s+((?:19|20)\d{2})(?!\d)")
-
-
-def _fold(s: str) -> str:
-    """Case-fold and unify the old/new tone placement (`Hoà`/`Hòa`, `uỷ`/`ủy`)."""
-    s = unicodedata.normalize("NFC", _DASH_SPACED.sub(" - ", s.strip())).casefold()
-    for old, new in (("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"),
-                     ("uỷ", "ủy"), ("uý", "úy"), ("uỳ", "ùy"), ("uỹ", "ũy"), ("uỵ", "ụy")):
-        s = s.replace(old, new)
-    return _SPACES.sub(" ", s)
 
 
 @dataclass(frozen=True)
@@ -122,8 +96,6 @@ class Grammar:
     agency_start: regex.Pattern
     agency_start_caps: regex.Pattern   # the same, for a header line in capitals
     central: tuple
-    issuer_lower: tuple            # lower-case words of institution names (folded, longest first)
-    issuer_stop: regex.Pattern
     casing: dict                   # folded phrase -> (category, canonical)
     casing_max: int
     upper: frozenset
@@ -148,43 +120,41 @@ class Grammar:
 def grammar() -> Grammar:
     cfg = rules.load("document")
     iss = rules.load("issuers")
-    kinds = {_fold(k): v for k, v in cfg["doc_kinds"].items()}
+    kinds = {fold(k): v for k, v in cfg["doc_kinds"].items()}
     cas = cfg["casing"]
     casing = {}
     for cat in ("plain", "agency", "committee", "admin_units", "lower", "fixed"):
         for w in cas.get(cat) or []:
-            casing[_fold(w)] = (cat, w)
+            casing[fold(w)] = (cat, w)
     prov = cfg["provinces"]
     provinces = {}
     for name in list(prov["before_2025"]) + list(prov["after_2025"]):
-        provinces[_fold(name)] = name
+        provinces[fold(name)] = name
     for variant, name in (prov.get("variants") or {}).items():
-        provinces[_fold(variant)] = name
+        provinces[fold(variant)] = name
     names = set(prov["before_2025"]) | set(prov["after_2025"]) | set(prov.get("variants") or {})
-    prov_alt = _alt(names)
-    places = {_fold(k): v for k, v in (prov.get("places") or {}).items()}
-    blank = cfg["date_blank"]
+    prov_alt = phrases_pattern(names)
+    places = {fold(k): v for k, v in (prov.get("places") or {}).items()}
+    ds = dates.sources()
     word = r"\p{Lu}\p{Ll}*"
     place = (rf"(?<![\p{{L}}\p{{N}}/\-.])(?P<place>{cfg['place_prefix']}{word}"
-             rf"(?:(?:[ ]+|[ ]*[-–][ ]*){word}){{0,4}})[ ]*,[ ]*ngày[ ]*"
-             rf"(?:(?P<d2>\d{{1,2}})[ ]*/[ ]*(?P<m2>\d{{1,2}})[ ]*/[ ]*(?P<y2>(?:19|20)\d{{2}})"
-             rf"|(?P<d>\d{{1,2}})?{blank}(?:tháng{blank}(?P<m>\d{{1,2}})?{blank})?"
-             rf"(?:năm[ ]*(?P<y>(?:19|20)\d{{2}}))?)")
+             rf"(?:(?:[ ]+|[ ]*[-–][ ]*){word}){{0,4}})[ ]*,[ ]*{ds.day_word}[ ]*"
+             rf"(?:{ds.numeric}|{ds.draft})")
     periods = tuple((regex.compile(p["pattern"], regex.IGNORECASE), p["value"]) for p in cfg["periods"])
     return Grammar(
         kinds=kinds,
-        kinds_unmarked={_unmarked(k).upper(): v for k, v in cfg["doc_kinds"].items()},
-        kind_heading=regex.compile(r"^[#>*\s]*(" + _alt(cfg["doc_kinds"].keys(), boundary=False)
+        kinds_unmarked={unmarked(k).upper(): v for k, v in cfg["doc_kinds"].items()},
+        kind_heading=regex.compile(r"^[#>*\s]*(" + phrases_pattern(cfg["doc_kinds"].keys(), boundary=False)
                                    + r")(?![\p{L}\p{N}])\s*(?P<rest>.*)$", regex.IGNORECASE),
         letter_kind=cfg["letter_kind"],
         news_kind=cfg["news_kind"],
-        motto=regex.compile(_alt(cfg["motto"])),
+        motto=regex.compile(phrases_pattern(cfg["motto"])),
         header_lines=int(cfg.get("header_lines", 16)),
         number=regex.compile(rf"{cfg['number_lead']}(?P<num>{cfg['number']})?"),
         number_alone=regex.compile(rf"^\s*(?P<num>{cfg['number']})\s*$"),
         subject_lead=regex.compile(cfg["subject_lead"]),
         body_start=regex.compile("^(?:" + "|".join(f"(?:{p})" for p in cfg["body_starts"]) + ")"),
-        authority=regex.compile(r"^\s*" + _alt(cfg["authority_starts"])),
+        authority=regex.compile(r"^\s*" + phrases_pattern(cfg["authority_starts"])),
         # a spaced dash (`\s*-\s*`) may triple a character of a phrase
         authority_reach=3 * max(map(len, cfg["authority_starts"])) + 1,
         place_date=regex.compile(place),
@@ -192,24 +162,22 @@ def grammar() -> Grammar:
         news_date_prefix=regex.compile(cfg["news_date_prefix"]),
         # searched one by one: each has a literal the engine scans for, an alternation of them has none
         news_marks=tuple(regex.compile(p, regex.MULTILINE) for p in cfg["news_marks"]),
-        chrome=frozenset(_fold(c) for c in cfg["news_chrome"]),
+        chrome=frozenset(fold(c) for c in cfg["news_chrome"]),
         news_footer=regex.compile(cfg["news_footer"]),
         closing_lead=regex.compile(cfg["closing_lead"]),
         subject_verbs=regex.compile("|".join(f"(?:{p})" for p in cfg["subject_verbs"])),
-        agency_start=regex.compile(r"^" + _alt(cfg["agency_starts"])),
-        agency_start_caps=regex.compile(r"^" + _alt(list(cfg["agency_starts"]) + list(cas["agency"])
+        agency_start=issuers.grammar().agency_start,
+        agency_start_caps=regex.compile(r"^" + phrases_pattern(list(cfg["agency_starts"]) + list(cas["agency"])
                                                     + list(cas["committee"])
                                                     + list(cfg["header_split_before"])), regex.IGNORECASE),
-        central=tuple(_fold(c) for c in cfg["central_issuers"]),
-        issuer_lower=tuple(sorted({_fold(w) for w in iss["lowercase_words"]}, key=len, reverse=True)),
-        issuer_stop=regex.compile(r"^" + _alt(iss["stop_words"])),
+        central=tuple(fold(c) for c in cfg["central_issuers"]),
         casing=casing,
         casing_max=max(len(k.split()) for k in casing),
         upper=frozenset(w.upper() for w in list(cas.get("upper") or []) + list(iss.get("abbreviations") or {})),
-        split_always=tuple(tuple(_fold(p).split()) for p in cfg["header_split_before"]),
-        split_after_place=tuple(tuple(_fold(p).split()) for p in cfg["header_split_after_place"]),
-        no_split_after=frozenset(_fold(p) for p in cfg["header_no_split_after"]),
-        noise=regex.compile(_alt(cfg["header_noise"])),
+        split_always=tuple(tuple(fold(p).split()) for p in cfg["header_split_before"]),
+        split_after_place=tuple(tuple(fold(p).split()) for p in cfg["header_split_after_place"]),
+        no_split_after=frozenset(fold(p) for p in cfg["header_no_split_after"]),
+        noise=regex.compile(phrases_pattern(cfg["header_noise"])),
         periods=periods,
         provinces=provinces,
         province_pattern=regex.compile(prov_alt, regex.IGNORECASE),
@@ -219,11 +187,11 @@ def grammar() -> Grammar:
         # a second `t`, no hit inside a word hides one at a word's start.
         province_in_body_trigger=rules.literal_trigger(["tỉnh", "thành phố", "tp"], cross_lines=True),
         province_in_body=regex.compile(r"(?<![\p{L}\p{N}])(?:tỉnh|thành\s+phố|TP\s*\.?)\s+(?P<p>"
-                                       + _alt(names, boundary=False) + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
+                                       + phrases_pattern(names, boundary=False) + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
         after_2025=frozenset(prov["after_2025"]),
         merged=dict(prov.get("merged_2025") or {}),
         places=places,
-        place_pattern=regex.compile(_alt((prov.get("places") or {}).keys()), regex.IGNORECASE),
+        place_pattern=regex.compile(phrases_pattern((prov.get("places") or {}).keys()), regex.IGNORECASE),
         body_min=int(cfg["body_province"]["min"]),
         body_share=float(cfg["body_province"]["share"]),
     )
@@ -252,12 +220,6 @@ class Layout:
     news_lead: str = ""                # what follows the date on its line, if anything
 
 
-def _unmarked(s: str) -> str:
-    """Letters without their tone and vowel marks, in capitals (`BIẾN BẢN` -> `BIEN BAN`)."""
-    d = unicodedata.normalize("NFD", s.replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in d if not unicodedata.combining(ch)).upper()
-
-
 def _layout(text: str, g: Grammar) -> Layout:
     lines = text.split("\n")
     # the first non-empty lines, without stripping every line of a long text
@@ -279,12 +241,12 @@ def _layout(text: str, g: Grammar) -> Layout:
             continue
         m = g.kind_heading.match(stripped)
         if m:
-            lay.heading, lay.kind = i, g.kinds.get(_fold(m.group(1)), "")
+            lay.heading, lay.kind = i, g.kinds.get(fold(m.group(1)), "")
             lay.heading_rest = m.group("rest").strip(" :.-–")
             break
         # a scan's OCR may misread a tone mark (`BIẾN BẢN` for `BIÊN BẢN`): a
         # heading line that is a kind but for its marks is that kind
-        bare = _unmarked(_NOT_LETTER_OR_SPACE.sub("", stripped)).strip()
+        bare = unmarked(_NOT_LETTER_OR_SPACE.sub("", stripped)).upper().strip()
         if bare in g.kinds_unmarked:
             lay.heading, lay.kind, lay.heading_rest = i, g.kinds_unmarked[bare], ""
             break
@@ -310,7 +272,8 @@ def _layout(text: str, g: Grammar) -> Layout:
             if m:
                 lay.place_line = i
                 lay.place = _clean_place(m.group("place"))
-                lay.date = _date_of(m)
+                date = dates.date_of(m)
+                lay.date = date.iso if date else ""
         if lay.subject_line is None:
             m = _SUBJECT_LINE.search(ln)
             if m and (m.start(1) == 0 or g.number.search(ln[: m.start(1)])):
@@ -320,13 +283,13 @@ def _layout(text: str, g: Grammar) -> Layout:
         m = g.news_date.match(s)
         if m:
             lay.news_date_line = i
-            lay.news_date = iso_date(m.group("d"), m.group("m"), m.group("y"))
+            lay.news_date = dates.iso_date(m.group("d"), m.group("m"), m.group("y"))
             break
         m = g.news_date_prefix.match(s)
         if m:
             lay.news_date_line = i
-            lay.news_date = (iso_date(m.group("d"), m.group("m"), m.group("y"))
-                             or iso_date(m.group("d2"), m.group("m2"), m.group("y2")))
+            lay.news_date = (dates.iso_date(m.group("d"), m.group("m"), m.group("y"))
+                             or dates.iso_date(m.group("d2"), m.group("m2"), m.group("y2")))
             lay.news_lead = s[m.end():].strip()
             break
     return lay
@@ -339,21 +302,6 @@ def _clean_number(num: str) -> str:
 
 def _clean_place(place: str) -> str:
     return _SPACES.sub(" ", place).strip()
-
-
-def _date_of(m) -> str:
-    if m.group("y2"):
-        return iso_date(m.group("d2"), m.group("m2"), m.group("y2"))
-    y, mo, d = m.group("y"), m.group("m"), m.group("d")
-    if not y:
-        return ""
-    if mo and d:
-        full = iso_date(d, mo, y)
-        if full:
-            return full
-    if mo and 1 <= int(mo) <= 12:
-        return f"{int(y):04d}-{int(mo):02d}"
-    return f"{int(y):04d}"
 
 
 # --------------------------------------------------------------------------- kind and title
@@ -460,7 +408,7 @@ def _headline(lay: Layout, g: Grammar) -> str:
         if i >= stop or len(content) >= 8:
             break
         s = ln.strip()
-        if not s or _fold(s) in g.chrome or _is_caps(s) or _is_english(s) or _BREADCRUMB.search(s):
+        if not s or fold(s) in g.chrome or _is_caps(s) or _is_english(s) or _BREADCRUMB.search(s):
             continue
         content.append(s)
     if not content:
@@ -501,8 +449,7 @@ def _title(text: str, lay: Layout, kind: str, g: Grammar) -> str:
 # --------------------------------------------------------------------------- casing
 
 def _vowel(word: str) -> bool:
-    base = unicodedata.normalize("NFD", word.casefold())
-    return any(c in "aeiouy" for c in base)
+    return any(c in "aeiouy" for c in unmarked(word).casefold())
 
 
 def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
@@ -529,7 +476,7 @@ def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
             span = toks[i:i + n]
             if not all(WORD.fullmatch(x[2]) for x in span):
                 continue
-            key = _fold(" ".join(x[2] for x in span))
+            key = fold(" ".join(x[2] for x in span))
             if key in g.casing:
                 hit = (n, *g.casing[key])
                 break
@@ -546,7 +493,7 @@ def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
                 out.append((s, e, _case_word(t, caps_of[k] if k < len(caps_of) else False)))
             i += n
             mode = {"agency": "field", "committee": "place", "admin_units": "place",
-                    "lower": "field" if _fold(canon) == "và" else "rest"}.get(cat, "rest")
+                    "lower": "field" if fold(canon) == "và" else "rest"}.get(cat, "rest")
             continue
         if t.upper() in g.upper or not _vowel(t) or t.isdigit():
             out.append((s, e, t if t.isdigit() else t.upper()))
@@ -574,60 +521,6 @@ def _case_word(w: str, capital: bool) -> str:
 
 # --------------------------------------------------------------------------- issuer
 
-def _agency_run(text: str, pos: int, g: Grammar) -> str:
-    """The agency name starting at pos: capitalised words, abbreviations and the
-    lower-case words of institution names (rules/issuers.yaml); a comma
-    continues it only into such a lower-case word."""
-    toks = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, pos, min(len(text), pos + 200))]
-    end = pos
-    i = 0
-    comma = False
-    prev_agency = False
-    while i < len(toks):
-        s, e, t = toks[i]
-        if t in DASH or t == "&":
-            i += 1
-            continue
-        if t == ",":
-            comma = True
-            i += 1
-            continue
-        if not WORD.fullmatch(t):
-            break
-        # a lower-case phrase of institution names, several words long
-        n = _lower_phrase(toks, i, g)
-        if end > pos and not prev_agency and g.issuer_stop.match(text[s:]) and t[0].isupper():
-            break
-        if n and (t[0].islower() or not comma):
-            if t[0].isupper() and end == pos and n and not g.agency_start.match(text[s:]):
-                break
-            end = toks[i + n - 1][1]
-            prev_agency = bool(g.agency_start.match(text[s:]))
-            i += n
-            comma = False
-            continue
-        if comma or not (t[0].isupper() or t[0].isdigit() and end > pos):
-            break
-        prev_agency = bool(g.agency_start.match(text[s:]))
-        end = e
-        i += 1
-    name = text[pos:end]
-    name = _TRAILING_JOINERS.sub("", name)
-    return _SPACES.sub(" ", name).strip()
-
-
-def _lower_phrase(toks, i, g: Grammar) -> int:
-    words = []
-    for k in range(i, min(len(toks), i + 6)):
-        if not WORD.fullmatch(toks[k][2]):
-            break
-        words.append(toks[k][2])
-    for n in range(len(words), 0, -1):
-        if _fold(" ".join(words[:n])) in g.issuer_lower and words[0] != "và":
-            return n
-    return 0
-
-
 def _is_agency(name: str, g: Grammar) -> bool:
     return bool(name) and bool(g.agency_start.match(name)) and len(name) <= 120
 
@@ -644,7 +537,7 @@ def _issuer_from_closing(lines: list, g: Grammar) -> str:
         for m in _OF.finditer(first):
             if CITATION_BEFORE.search(first[max(0, m.start() - 60):m.start()]):
                 continue    # `Chỉ thị số 12/CT-UBND ngày ... của Chủ tịch UBND tỉnh`: a cited document's issuer
-            name = _agency_run(first, m.end(), g)
+            name = issuers.agency_run(first, m.end())
             if _is_agency(name, g):
                 return name
         return ""
@@ -686,7 +579,7 @@ def _header_agencies(lay: Layout, g: Grammar) -> list:
 
 def _split_header(frag: str, g: Grammar) -> list:
     words = frag.split()
-    folded = [_fold(w) for w in words]
+    folded = [fold(w) for w in words]
     cuts = [0]
     k = 1
     after_place = False
@@ -728,7 +621,7 @@ def _issuer_from_subject(lay: Layout, g: Grammar, after: int) -> str:
             cut = [x.end() for x in _CLAUSE_CUT.finditer(before)]
             for start in reversed([0] + cut[-3:]):
                 cand = before[start:].strip()
-                name = _agency_run(cand, 0, g)
+                name = issuers.agency_run(cand, 0)
                 if name and name == cand and _is_agency(name, g):
                     return name
     return ""
@@ -755,7 +648,7 @@ def _body_spelling(name: str, text: str) -> str:
     """The body's own spelling of a name cased from capitals, when the body
     writes it (`Tổ giúp việc về Cải cách hành chính`, not `... về cải cách ...`)."""
     try:
-        pattern = regex.compile(r"(?<![\p{L}\p{N}])" + _flex(name) + r"(?![\p{L}\p{N}])", regex.IGNORECASE)
+        pattern = regex.compile(r"(?<![\p{L}\p{N}])" + phrase_pattern(name) + r"(?![\p{L}\p{N}])", regex.IGNORECASE)
     except regex.error:
         return name
     for m in pattern.finditer(text):
@@ -781,7 +674,7 @@ def _issuer(text: str, lay: Layout, kind: str, g: Grammar) -> str:
 
 def _canonical_province(name: str, g: Grammar) -> str:
     name = _PROVINCE_LEAD.sub("", name or "").strip()
-    return g.provinces.get(_fold(name), "")
+    return g.provinces.get(fold(name), "")
 
 
 def _province_named(text: str, g: Grammar) -> str:
@@ -795,7 +688,7 @@ def _province_named(text: str, g: Grammar) -> str:
 def _place_province(text: str, g: Grammar, date: str) -> str:
     """The province of a known place below province level named in text."""
     for m in g.place_pattern.finditer(text or ""):
-        prov = g.places.get(_fold(m.group()))
+        prov = g.places.get(fold(m.group()))
         if prov:
             return _as_of(prov, date, g)
     return ""
@@ -808,7 +701,7 @@ def _as_of(prov: str, date: str, g: Grammar) -> str:
 
 
 def _is_central(issuer: str, g: Grammar) -> bool:
-    f = _fold(issuer)
+    f = fold(issuer)
     return any(f == c or f.startswith(c + " ") for c in g.central)
 
 
@@ -928,7 +821,6 @@ def read_meta(text: str) -> dict:
     return out
 
 
-DISTRICT_UNIT = regex.compile(r"(?<![\p{L}])(huyện|quận|thị xã|thành phố)\s+((?:\p{Lu}[\p{L}]*)(?:\s+\p{Lu}[\p{L}]*){0,3})")
 
 
 def _district(header: list, issuer: str, g: Grammar) -> str:
@@ -936,7 +828,7 @@ def _district(header: list, issuer: str, g: Grammar) -> str:
     HUYỆN ĐỨC HÒA / PHÒNG NỘI VỤ`) or the issuer; a `thành phố` that is a
     province (Cần Thơ) is no district."""
     for name in [issuer] + [proper_case(h, g) for h in reversed(header)]:
-        m = DISTRICT_UNIT.search(name or "")
+        m = issuers.district_pattern().search(name or "")
         if m and not (m.group(1) == "thành phố" and _canonical_province(m.group(2), g)):
             return f"{m.group(1)} {m.group(2)}"
     return ""

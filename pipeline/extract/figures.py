@@ -25,12 +25,12 @@ import regex
 from .. import rules
 from ..models import Figure
 from . import ParsedDoc
-from .common import Spans, clean_phrase
-
-# a count or measure: `1.902`, `49.424`, `1,2` (with a multiplier), `03`
-NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
-# a percentage: `15,8`, `89.72` (some documents write a decimal point), `100`
-PNUM = r"\d{1,3}(?:[.,]\d{1,3})?|\d{4,}"
+from .common import Spans
+from .parts import numbers
+from .parts.numbers import COUNT as NUM
+from .parts.numbers import PERCENT as PNUM
+from .parts.numbers import read_count, read_percent
+from .parts.text import clean_phrase
 BEFORE = r"(?<![\p{L}\p{N}.,/\-–])"
 AFTER = r"(?![\p{L}\p{N}])"
 
@@ -72,7 +72,7 @@ class Grammar:
 def grammar() -> Grammar:
     cfg = rules.load("figures")
     units = rules.alternation(cfg["units"], boundary=False)
-    mult = {k.casefold(): int(v) for k, v in cfg["multipliers"].items()}
+    mult = numbers.multipliers()
     mult_alt = rules.alternation(mult, boundary=False)
     kinds = {}
     for kind, words in cfg["measures"].items():
@@ -159,17 +159,6 @@ def _figure_matches(doc: ParsedDoc, g: Grammar) -> tuple[list, list, list, list]
                     ends[k] = m.end()
                     found[k].append(m)
     return found
-
-
-def parse_count(s: str) -> float:
-    """`1.902` -> 1902, `1,2` -> 1.2 (a decimal comma), `03` -> 3."""
-    s = s.replace(".", "")
-    return float(s.replace(",", "."))
-
-
-def parse_percent(s: str) -> float:
-    """`15,8` -> 15.8, `89.72` -> 89.72 (a percentage's separator is a decimal mark)."""
-    return float(s.replace(",", "."))
 
 
 def _number(value: float):
@@ -263,7 +252,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
         start = _qualified_start(text, m.start(), g)
         end = m.end()
         cands.append((start, end, dict(rule="figures.percent", kind="percent",
-                                       value=_number(parse_percent(m.group("num"))),
+                                       value=_number(read_percent(m.group("num"))),
                                        of_what=of_what), (ws, we) if of_what else None))
 
     for m in ratios:
@@ -294,7 +283,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
         end = m.end("noun") if m.group("noun") else m.end("unit")
         cands.append((_qualified_start(text, m.start(), g), end,
                       dict(rule="figures.measure", kind=g.measure_kind[unit.casefold()],
-                           value=_number(parse_count(m.group("num"))),
+                           value=_number(read_count(m.group("num"))),
                            unit=unit, of_what=m.group("noun") or ""), None))
 
     for m in counts:
@@ -302,7 +291,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
             continue
         if RANGE_BEFORE.search(text[max(0, m.start() - 8):m.start()]):
             continue                         # the upper end of a range `50 - 100 lượt`
-        value = parse_count(m.group("num"))
+        value = read_count(m.group("num"))
         if m.group("mult"):
             value *= g.multipliers[m.group("mult").casefold()]
         elif not value.is_integer():

@@ -9,9 +9,10 @@ import regex
 from .. import rules
 from ..models import Money
 from . import ParsedDoc
-from .common import clean_phrase
-
-NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+from .parts import numbers
+from .parts.numbers import AMOUNT as NUM
+from .parts.numbers import read_number
+from .parts.text import clean_phrase
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Grammar:
 @rules.compiled("money")
 def grammar() -> Grammar:
     cfg = rules.load("money")
-    mult = {k.casefold(): int(v) for k, v in cfg["multipliers"].items()}
+    mult = numbers.multipliers()
     mult_alt = rules.alternation(mult.keys(), boundary=False)
     cur_alt = rules.alternation(cfg["currency_words"], boundary=False)
     # one number-with-multiplier piece; pieces chain: `2 tỷ 500 triệu đồng`
@@ -122,41 +123,6 @@ def grammar() -> Grammar:
 
 
 
-def parse_number(s: str, whole_units: bool = False) -> float:
-    """Read digits with `.`/`,` separators.
-
-    Both present: the last one is the decimal mark. One kind, repeated: it groups
-    thousands. One kind, once: followed by exactly three digits it groups
-    thousands (`1.015`, and `2,500 đồng` when the unit has no fractions), else it
-    is a decimal mark (`41,288 tỷ` is the Vietnamese decimal comma; `71.5 tỷ`)."""
-    if "." in s and "," in s:
-        dec = "." if s.rfind(".") > s.rfind(",") else ","
-        grp = "," if dec == "." else "."
-        return float(s.replace(grp, "").replace(dec, "."))
-    for sep in ".,":
-        if sep in s:
-            parts = s.split(sep)
-            if len(parts) > 2:
-                return float(s.replace(sep, ""))
-            if len(parts[1]) == 3 and (sep == "." or whole_units):
-                return float(s.replace(sep, ""))
-            return float(s.replace(sep, "."))
-    return float(s)
-
-
-def _value(text: str, g: Grammar, has_multiplier_unit: bool) -> float:
-    """`2 tỷ 500 triệu` -> 2.5e9; `41,288 tỷ` -> 4.1288e10; `1.500.000` -> 1.5e6."""
-    total = 0.0
-    pieces = list(regex.finditer(rf"({NUM})[ ]?([\p{{L}}]+(?:[ ][\p{{L}}]+)?)?", text))
-    for m in pieces:
-        words = (m.group(2) or "").casefold().split()
-        factor = 1
-        for w in words:
-            factor *= g.multipliers.get(w, 1)
-        total += parse_number(m.group(1), whole_units=factor == 1) * factor
-    return total
-
-
 def _is_money(m, g: Grammar) -> bool:
     """An amount match with a currency word or a multiplier, not a bare number."""
     return bool(m.group("currency")) or any(w in g.multipliers for w in m.group("value").casefold().split())
@@ -197,7 +163,7 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                     continue
                 s, e = cells[j][0] + nm.start("n"), cells[j][0] + nm.end("n")
                 out.append(Money(**doc.provenance(s, e), rule="money.table_unit_header",
-                                 amount_vnd=int(round(parse_number(nm.group("n"), factor == 1) * factor)),
+                                 amount_vnd=int(round(read_number(nm.group("n"), factor == 1) * factor)),
                                  qualifier="exact", purpose=" ".join(x for x in (labels[:1] + [head]) if x)))
             continue
         um = g.unit_cell.fullmatch(cells[unit_at][1].strip())
@@ -209,7 +175,7 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                 continue
             s, e = start + nm.start("n"), start + nm.end("n")
             out.append(Money(**doc.provenance(s, e), rule="money.table_unit_cell",
-                             amount_vnd=int(round(parse_number(nm.group("n"), factor == 1) * factor)),
+                             amount_vnd=int(round(read_number(nm.group("n"), factor == 1) * factor)),
                              qualifier="exact", per_unit=um.group("per") or "",
                              purpose=labels[-1] if labels else ""))
     return out
@@ -228,7 +194,7 @@ def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
             continue
         shared = purpose(doc.text, m.start(), m.end(), sentence, g)
         for name in ("part", "whole"):
-            value = _value(f"{m.group(name)} {unit}", g, True)
+            value = numbers.read_amount(f"{m.group(name)} {unit}")
             start, end = m.start(name), (m.end(name) if name == "part" else m.end())
             out.append(Money(**doc.provenance(start, end), rule="money.part_of_whole", amount_vnd=int(round(value)),
                              qualifier="exact", purpose=shared))
@@ -273,7 +239,7 @@ def find(doc: ParsedDoc) -> list[Money]:
             per = m.group("per")
         else:
             per = ""
-        amount = _value(value_text, g, has_mult)
+        amount = numbers.read_amount(value_text)
         qualifier = "exact"
         amount_max = None
         if m.group("low"):
@@ -283,7 +249,7 @@ def find(doc: ParsedDoc) -> list[Money]:
                 mult_words = [w for w in value_text.casefold().split() if w in g.multipliers]
                 low_text += (" " + mult_words[-1]) if mult_words else ""
             amount_max = amount
-            amount = _value(low_text, g, has_mult)
+            amount = numbers.read_amount(low_text)
             # `từ 500 - 1.500.000 đồng`: the low end leaves out the thousands the high end writes
             if not m.group("lowmult") and not regex.search(r"[.,]", m.group("low")) and regex.search(r"\.\d{3}$", value_text.split()[0]):
                 while amount and amount * 1000 <= amount_max:

@@ -29,6 +29,7 @@ import regex
 from .. import rules
 from ..models import Movement
 from . import ParsedDoc
+from .parts.text import fold, new_tone
 
 YEAR = r"(?:19|20)\d{2}"
 DASH = r"[-‐-―−]"
@@ -63,8 +64,6 @@ class Grammar:
     period_strip: regex.Pattern
     places: regex.Pattern
     scope: regex.Pattern
-    tones: regex.Pattern
-    tone_map: dict
     catalog: tuple
     threshold: float
     catalog_only_threshold: float
@@ -91,7 +90,7 @@ def grammar() -> Grammar:
     head_kind = {}
     for kind, words in cfg["heads"].items():
         for w in words:
-            head_kind[_fold(w)] = kind
+            head_kind[fold(w)] = kind
     head_alt = rules.alternation(head_kind.keys())
     mods = rules.alternation(cfg["modifiers"])
     clauses = "|".join(f"(?:{c})" for c in cfg.get("modifier_clauses") or [])
@@ -105,8 +104,6 @@ def grammar() -> Grammar:
     gap_words = int(cfg.get("period_max_gap_words", 5))
     prefixes = rules.alternation(cfg["place_prefixes"], boundary=False)
     places = rules.alternation(cfg["places"], boundary=False)
-    tone_map = {unicodedata.normalize("NFC", k): unicodedata.normalize("NFC", v)
-                for k, v in cfg["tone_variants"].items()}
     g = Grammar(
         head=regex.compile(head_alt, regex.IGNORECASE),
         head_kind=head_kind,
@@ -130,10 +127,7 @@ def grammar() -> Grammar:
                                    regex.IGNORECASE),
         places=regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{prefixes}\s+)?({places})(?![\p{{L}}\p{{N}}])",
                              regex.IGNORECASE),
-        scope=regex.compile(rules.alternation([_fold(w) for w in cfg["scope_words"]])),
-        tones=regex.compile("(" + "|".join(regex.escape(k) for k in tone_map) + r")(?![\p{L}])",
-                            regex.IGNORECASE),
-        tone_map=tone_map,
+        scope=regex.compile(rules.alternation([fold(w) for w in cfg["scope_words"]])),
         catalog=(),
         threshold=float(cfg.get("canonical_threshold", 0.75)),
         catalog_only_threshold=float(cfg.get("catalog_only_threshold", 0.85)),
@@ -144,7 +138,7 @@ def grammar() -> Grammar:
             rf"(?>(?P<head>{head_alt})(?P<mods>(?:\s+(?:{mods}))*))\s+(?P<name>\p{{L}}.*?)[\s.*]*$",
             regex.IGNORECASE),
         title_max_chars=int(cfg.get("title_max_chars", 400)),
-        place_spelling={_fold(p): p for p in cfg["places"]},
+        place_spelling={fold(p): p for p in cfg["places"]},
     )
     entries = []
     for item in cfg["catalog"]:
@@ -162,10 +156,6 @@ HYPHEN_SPACED = regex.compile(r"\s+-\s*|\s*-\s+")
 WORDS = regex.compile(r"[\p{L}\p{N}]+")
 
 
-def _fold(s: str) -> str:
-    return SPACES.sub(" ", unicodedata.normalize("NFC", s)).strip().casefold()
-
-
 def clean_name(s: str) -> str:
     """NFC, quotes and surrounding space removed, whitespace collapsed, dashes
     unified to ` - `."""
@@ -179,19 +169,13 @@ def clean_name(s: str) -> str:
 def _key(name: str, g: Grammar) -> frozenset:
     """The word set a name is compared by: casefolded, without punctuation,
     places (with their `tỉnh`/`huyện` prefix), scope words and periods."""
-    s = unicodedata.normalize("NFC", name)
-    s = g.tones.sub(lambda m: _tone(m.group(1), g), s)
+    s = new_tone(unicodedata.normalize("NFC", name))
     s = g.period_strip.sub(" ", s)
     # a place is written with capitals; `hòa bình` (peace) is not `Hòa Bình`
     s = g.places.sub(lambda m: " " if m.group(1)[:1].isupper() else m.group(), s)
-    s = _fold(s)
+    s = fold(s)
     s = g.scope.sub(" ", s)
     return frozenset(WORDS.findall(s))
-
-
-def _tone(s: str, g: Grammar) -> str:
-    new = g.tone_map.get(s.lower(), s)
-    return new.upper() if s.isupper() else (new[0].upper() + new[1:] if s[0].isupper() else new)
 
 
 @functools.lru_cache(maxsize=8192)     # a report names its movements again and again
@@ -304,7 +288,7 @@ def _direct_head(window: str, g: Grammar) -> Optional[str]:
     gap = window[last.end():]
     if _word_count(gap) > g.modifier_max_words or not g.modifier_gap.fullmatch(gap):
         return None
-    return g.head_kind[_fold(last.group())]
+    return g.head_kind[fold(last.group())]
 
 
 def _stretch_head(gap: str, g: Grammar) -> Optional[str]:
@@ -316,7 +300,7 @@ def _stretch_head(gap: str, g: Grammar) -> Optional[str]:
     heads = list(g.head.finditer(gap))
     if not heads:
         return None
-    return g.head_kind[_fold(heads[-1].group())]
+    return g.head_kind[fold(heads[-1].group())]
 
 
 def _period(text: str, q: Quote, name: str, g: Grammar, limit: int) -> str:
@@ -334,7 +318,7 @@ def _sentence_case(caps: str, g: Grammar) -> str:
 
     def place(m):
         written = m.group(1)
-        canon = g.place_spelling.get(_fold(written), written)
+        canon = g.place_spelling.get(fold(written), written)
         return m.group()[: m.start(1) - m.start()] + canon
     return g.places.sub(place, low)
 
@@ -354,7 +338,7 @@ def _title_movements(doc: ParsedDoc, g: Grammar) -> list[Movement]:
         entry, sim = canonical(name)
         out.append(Movement(**doc.provenance(start, end), rule="movements.title_line", name=name,
                             canonical=entry.name if entry and sim >= g.threshold else "",
-                            kind=g.head_kind[_fold(m.group("head"))],
+                            kind=g.head_kind[fold(m.group("head"))],
                             period=_period(name, Quote(0, 0, 0, 0), name, g, 0)))
     return out
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import regex
 
 from .. import rules, underthesea_files
-from .unicode_forms import MODIFIERS, TONES, new_tone
+from ..extract.parts.text import MODIFIERS, TONES, new_tone
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[-/.&][\p{L}\p{M}\p{N}]+)*")
 _LETTERS = regex.compile(r"[\p{L}\p{M}]+")
