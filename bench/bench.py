@@ -101,7 +101,7 @@ def _children(pid: int) -> list[int]:
 
 def _is_worker(pid: int) -> bool:
     """An extraction worker (``python -m pipeline.batch --worker``), not a helper
-    such as the workbook writer (``python -m pipeline.export --workbook``)."""
+    such as a file writer (``python -m pipeline.export --helper``)."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             return b"pipeline.batch" in f.read()

@@ -31,16 +31,14 @@ the rules) loads on the first extraction.
 # Mark` still reaches the module)
 from .annotate import Mark, annotate
 
-__version__ = "0.1.0"
+from .version import __version__
 
-# name -> the module that defines it, imported on first use: the batch parent
-# and the file-writing helpers never extract and need not load the NLP stack
-# (underthesea, its models) that the API imports
-_LAZY = {
-    "extract_text": "api", "extract_file": "api", "extract_source": "api", "check_text": "api",
-    "ExtractionResult": "models", "Citation": "models", "Movement": "models", "Money": "models",
-    "Award": "models", "Figure": "models", "Check": "models", "DocumentInfo": "models",
-}
+# the names imported on first use, by the module that defines them: the batch
+# parent and the file-writing helpers never extract and need not load the NLP
+# stack (underthesea, its models) that the API imports
+_FROM_API = frozenset({"extract_text", "extract_file", "extract_source", "check_text"})
+_FROM_MODELS = frozenset({"ExtractionResult", "Citation", "Movement", "Money", "Award", "Figure", "Check",
+                          "DocumentInfo"})
 
 __all__ = [
     "extract_text", "extract_file", "extract_source", "annotate", "check_text",
@@ -54,13 +52,16 @@ if TYPE_CHECKING:  # what type checkers and IDEs see (py.typed)
 
 
 def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is not None:
-        import importlib
-        value = getattr(importlib.import_module(f".{module}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # each import written out (not computed from a name) so that the import graph sees it
+    if name in _FROM_API:
+        from . import api as module
+    elif name in _FROM_MODELS:
+        from . import models as module
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
 
 
 def __dir__():

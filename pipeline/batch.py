@@ -23,7 +23,7 @@ and a Dask cluster produce the same rows:
     ``shared_fs=True`` the workers read the paths themselves.
 
 Results are stored document by document as they arrive, each in one SQLite
-transaction (:func:`export.store`): a batch killed at any point and run again
+transaction (:func:`store.store_document`): a batch killed at any point and run again
 skips what was stored and ends with exactly the tables of an uninterrupted run.
 A lock file in the output folder keeps a second run from writing to it at the
 same time (:class:`OutputLocked`).
@@ -49,10 +49,11 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__, export, rules
+from . import export, processes, rules, store
 from .ingest.common import ARCHIVES, FORMATS
 from .models import DocumentInfo, ErrorRow, ExtractionResult
 from .progress import Progress
+from .version import __version__
 
 # what is read as a document: the ingest's one list (ingest.common.FORMATS); a .zip
 # stands for the files inside it (ingest.common.ARCHIVES)
@@ -104,7 +105,7 @@ def _input_error(path: str, why: str) -> ErrorRow:
 
 
 def _is_output_folder(real: str, skip: set[str]) -> bool:
-    return real in skip or os.path.exists(os.path.join(real, export.DB_NAME))
+    return real in skip or os.path.exists(os.path.join(real, store.DB_NAME))
 
 
 def _walk(top: str, root: str, skip: set[str], follow_links: bool, files: list, errors: list) -> None:
@@ -315,22 +316,10 @@ def _recv(stream):
     return pickle.loads(_read_exact(stream, n))
 
 
-def _die_with_parent() -> None:
-    """Linux: have the kernel kill this worker when its parent dies (SIGKILL included)."""
-    try:
-        import ctypes
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)          # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
 def _worker_main() -> int:
     """``python -m pipeline.batch --worker``: read (task, path, data) frames on
     stdin, answer (task, result) frames on the original stdout."""
-    parent = os.getppid()
-    _die_with_parent()
-    if os.getppid() != parent:
+    if not processes.die_with_parent():
         return 0
     signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent decides when to stop
     proto_in = sys.stdin.buffer
@@ -355,23 +344,6 @@ def _worker_main() -> int:
             return 0
 
 
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def _signal_name(code: int) -> str:
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
-
-
 class Worker:
     """One worker process: start it, give it files, kill it when it overruns."""
 
@@ -385,12 +357,9 @@ class Worker:
         env["TDKT_TIME_LIMIT"] = f"{timeout:g}" if timeout else "0"
         self.ocr = ocr
         self.timeout = timeout
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self._log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen([sys.executable, "-m", "pipeline.batch", "--worker"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log,
-                                     env=env, close_fds=True)
+        self.proc = processes.start_python_module("pipeline.batch", "--worker", env=env, stdin=subprocess.PIPE,
+                                                  stdout=subprocess.PIPE, stderr=self._log, close_fds=True)
         self.ready = False
         self.started = time.monotonic()
         self.task = None            # (task_id, path) being read
@@ -437,26 +406,13 @@ class Worker:
             tail = lines[-1].strip() if lines else ""
         except (OSError, ValueError):
             pass
-        return _signal_name(code) + (f" ({tail[:200]})" if tail else "")
+        return processes.exit_reason(code) + (f" ({tail[:200]})" if tail else "")
 
     def rss_mb(self) -> float:
-        return _rss_mb(self.proc.pid)
+        return processes.resident_mb(self.proc.pid)
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.proc.kill()
-            except OSError:
-                pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        for s in (self.proc.stdin, self.proc.stdout):
-            try:
-                s.close()
-            except OSError:
-                pass
+        processes.end(self.proc)
         self._log.close()
         # what a killed worker's office conversion left (soffice processes, temp folders)
         from .ingest.office_reader import cleanup_after_worker
@@ -750,13 +706,6 @@ class BatchSummary:
     failures: list = field(default_factory=list)   # (source_path, reason) of each errors row of this run
 
 
-def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
 def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool = False,
         quiet: bool = False, engine: str = "local", scheduler=None, timeout: float | None = DEFAULT_TIMEOUT,
         max_memory_mb: float | None = DEFAULT_MAX_MEMORY_MB, max_tasks: int | None = DEFAULT_MAX_TASKS,
@@ -771,16 +720,17 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
         raise ValueError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
     if engine == "dask" and scheduler is None:
         raise ValueError("the dask engine needs a scheduler address (--scheduler tcp://HOST:8786)")
-    rules.prepare()              # a broken rules file: one RuleError now, not an error per document
     t0 = time.time()
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
         with _Lock(out):
+            # once the lock is held: a second run into the folder hears at once that it is taken
+            rules.prepare()      # a broken rules file: one RuleError now, not an error per document
             return _run_locked(paths, out, t0, workers, fresh, quiet, engine, scheduler, timeout,
                                max_memory_mb, max_tasks, shared_fs, progress_stream, ocr, follow_links)
     except (sqlite3.OperationalError, OSError) as exc:
-        if export.cannot_write(exc):
+        if store.cannot_write(exc):
             raise OutputUnwritable(f"cannot write to {out}: {getattr(exc, 'strerror', None) or exc}") from None
         raise
 
@@ -790,18 +740,18 @@ def _run_locked(paths, out: Path, t0: float, workers, fresh, quiet, engine, sche
     _remove_stale_temporaries(out)
     if fresh:
         for suffix in ("", "-wal", "-shm"):
-            p = out / (export.DB_NAME + suffix)
+            p = out / (store.DB_NAME + suffix)
             if p.exists():
                 p.unlink()
     files, missing = discover(paths, exclude=[str(out)], follow_links=follow_links)
     # the workers start now: they take seconds to import and warm up, while
     # this process hashes the files and opens the store
-    early = [Worker(ocr, timeout) for _ in range(min(workers or default_workers(), len(files)))] \
+    early = [Worker(ocr, timeout) for _ in range(min(workers or processes.available_cores(), len(files)))] \
         if engine == "local" else []
     spawned = list(early)         # _run hands them to the pool; any left over are killed below
     # and the processes that will write files beside this one at the end
-    helpers = export.start_helpers(default_workers() - 1)
-    con = export.connect(out)
+    helpers = export.start_helpers(processes.available_cores() - 1)
+    con = store.connect(out)
     try:
         summary = _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb,
                        max_tasks, shared_fs, quiet, progress_stream, ocr, early)
@@ -818,9 +768,7 @@ def _run_locked(paths, out: Path, t0: float, workers, fresh, quiet, engine, sche
         for w in spawned:
             w.kill()              # a no-op for those already ended
         for proc in helpers:      # ended by write_files, unless it never ran
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
+            processes.end(proc, wait=None)
     summary.seconds = time.time() - t0
     return summary
 
@@ -828,7 +776,7 @@ def _run_locked(paths, out: Path, t0: float, workers, fresh, quiet, engine, sche
 def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb, max_tasks, shared_fs,
          quiet, progress_stream, ocr=False, early: list[Worker] | None = None) -> BatchSummary:
     version = rules_version()
-    known = export.known_documents(con, version)
+    known = store.known_documents(con, version)
     if ocr:   # scanned documents stored without OCR are read again, with it
         known -= {r[0] for r in con.execute("SELECT doc_id FROM documents WHERE status = 'needs_ocr'")}
     summary = BatchSummary()
@@ -855,7 +803,7 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
         started = []
         while early and len(started) < len(todo):
             started.append(early.pop())       # the local pool takes the workers it needs
-        results = _local_results(todo, workers or default_workers(), timeout, max_memory_mb, max_tasks, ocr,
+        results = _local_results(todo, workers or processes.available_cores(), timeout, max_memory_mb, max_tasks, ocr,
                                  started)
     if todo:
         # what the tables at the end import (the extraction rules behind issuer
@@ -892,10 +840,10 @@ def _store_safely(con, path: str, result: ExtractionResult, version: str) -> Ext
     an errors row and the batch goes on. Returns what was stored."""
     _paths_for_tables(result)
     try:
-        export.store(con, result, version)
+        store.store_document(con, result, version)
         return result
     except sqlite3.OperationalError as exc:
-        if export.cannot_write(exc):
+        if store.cannot_write(exc):
             raise OutputUnwritable(f"cannot write the store: {exc}") from None
         why = exc
     except Exception as exc:                    # noqa: BLE001 - one document never stops the batch
@@ -903,7 +851,7 @@ def _store_safely(con, path: str, result: ExtractionResult, version: str) -> Ext
     failed = failed_result(path, f"its rows could not be stored: {type(why).__name__}: {why}", stage="store",
                            doc_id=result.document.doc_id)
     _paths_for_tables(failed)
-    export.store(con, failed, version)
+    store.store_document(con, failed, version)
     return failed
 
 

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import sys
 
-from . import __version__
+from .version import __version__
 from .commands import COMMANDS
 
 
@@ -54,7 +54,7 @@ def main(argv=None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141                        # 128 + SIGPIPE, as a shell reports it
     except (OSError, sqlite3.OperationalError) as exc:
-        from .export import cannot_write
+        from .store import cannot_write
         if not cannot_write(exc):
             raise
         from .commands import say

@@ -1,234 +1,28 @@
-"""Stage 6: write the tables.
+"""Stage 7: the files a person opens, written from the store (:mod:`pipeline.store`).
 
-The output folder's ``registry.sqlite`` is the store: each document's rows are
-replaced in one transaction (re-running a file never duplicates rows, a batch
-killed midway leaves whole documents only). The CSV (UTF-8 with BOM), Parquet
-and Excel files are then written from the store, each to a temporary name and
-renamed, so a reader never sees half a file.
+Every table as CSV (UTF-8 with BOM) and Parquet, and all of them in one Excel
+workbook, each file written to a temporary name and renamed, so a reader never
+sees half a file. With cores to spare, helper processes
+(``python -m pipeline.export --helper``) write some of the files at the same
+time as this process.
 """
 from __future__ import annotations
 
 import dataclasses
-import errno
 import functools
-import operator
 import os
 import re
 import sqlite3
 import typing
-import zlib
 from pathlib import Path
 
 import regex
 
-from .models import DERIVED_TABLE_TYPES, TABLE_TYPES, ExtractionResult
+from . import processes
+from .store import column_kinds, columns, open_read_only, path_of, row_chunks, table_types
 
 if typing.TYPE_CHECKING:      # annotations only: the batch and its file writers do without pandas
     import pandas as pd
-
-DB_NAME = "registry.sqlite"
-TEXTS_TABLE = "texts"        # not a table of the contract: no file is written from it
-MENTION_TABLES = ("citations", "movements", "money", "awards")
-# Derived tables, rebuilt from the whole store (registry, conflicts, checks).
-EXTRA_TABLES: dict[str, type] = dict(DERIVED_TABLE_TYPES)
-
-
-def _sql_type(tp) -> str:
-    hint = str(tp)
-    if "int" in hint:
-        return "INTEGER"
-    if "float" in hint:
-        return "REAL"
-    return "TEXT"
-
-
-def table_types() -> dict[str, type]:
-    return {**TABLE_TYPES, **EXTRA_TABLES}
-
-
-def columns(record_type) -> list[str]:
-    return [f.name for f in dataclasses.fields(record_type)]
-
-
-def connect(out_dir: str | os.PathLike) -> sqlite3.Connection:
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(Path(out_dir) / DB_NAME, timeout=60)
-    con.execute("PRAGMA journal_mode=WAL")
-    # WAL with synchronous=NORMAL: a committed document survives a crash or kill of
-    # the process (not of the machine's power) without one fsync per document
-    con.execute("PRAGMA synchronous=NORMAL")
-    for name, tp in table_types().items():
-        hints = typing.get_type_hints(tp)
-        cols = ", ".join(f'"{c}" {_sql_type(hints[c])}' for c in columns(tp))
-        con.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({cols}, "rules_version" TEXT)'
-                    if name == "documents" else f'CREATE TABLE IF NOT EXISTS "{name}" ({cols})')
-        # a store written by an earlier version gains the columns added since
-        have = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
-        for c in columns(tp):
-            if c not in have:
-                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {_sql_type(hints[c])}')
-        if "doc_id" in columns(tp):
-            con.execute(f'CREATE INDEX IF NOT EXISTS "{name}_doc" ON "{name}" (doc_id)')
-    # the normalized text every span points into (zlib-compressed UTF-8): what the
-    # report shows, without reading the source files again
-    con.execute(f'CREATE TABLE IF NOT EXISTS "{TEXTS_TABLE}" (doc_id TEXT PRIMARY KEY, text BLOB)')
-    con.commit()
-    return con
-
-
-def cannot_write(exc: BaseException) -> bool:
-    """A full disk or a folder that cannot be written, as the OS or SQLite says it
-    (the commands give one line and exit code 2 for these, not a traceback)."""
-    if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG)
-    if isinstance(exc, sqlite3.OperationalError):
-        text = str(exc).lower()
-        return any(w in text for w in ("disk is full", "readonly", "read-only", "disk i/o error", "unable to open"))
-    return False
-
-
-def connect_read_only(out_dir: str | os.PathLike) -> sqlite3.Connection:
-    """The store of a folder that cannot be written, copied into memory (SQLite
-    cannot open a WAL store read-only without writing its -shm file beside it;
-    ``immutable`` lets it read without)."""
-    uri = (Path(out_dir).resolve() / DB_NAME).as_uri() + "?mode=ro&immutable=1"
-    source = sqlite3.connect(uri, uri=True)
-    con = sqlite3.connect(":memory:")
-    try:
-        source.backup(con)
-    finally:
-        source.close()
-    return con
-
-
-def read_text(con: sqlite3.Connection, doc_id: str) -> str | None:
-    """A document's normalized text as extracted (None when it was not stored)."""
-    try:
-        row = con.execute(f'SELECT text FROM "{TEXTS_TABLE}" WHERE doc_id = ?', (doc_id,)).fetchone()
-    except sqlite3.OperationalError:          # a store written before texts were kept
-        return None
-    return zlib.decompress(row[0]).decode("utf-8") if row and row[0] is not None else None
-
-
-def known_documents(con: sqlite3.Connection, rules_version: str) -> set[str]:
-    """doc_ids already extracted with these rules (skipped on an incremental run)."""
-    rows = con.execute("SELECT doc_id FROM documents WHERE rules_version = ? AND status != 'error'",
-                       (rules_version,))
-    return {r[0] for r in rows}
-
-
-@functools.lru_cache(maxsize=None)
-def _row_values(cols: tuple) -> operator.attrgetter:
-    """A record's column values as a tuple, in one C call."""
-    return operator.attrgetter(*cols)
-
-
-def store(con: sqlite3.Connection, result: ExtractionResult, rules_version: str) -> None:
-    """Replace one document's rows (and its normalized text), in one transaction.
-    Values SQLite cannot take as they are (integers beyond 64 bits, file names
-    that are not UTF-8) are stored in a form it can (:func:`storable_rows`)."""
-    doc_id = result.document.doc_id
-    with con:
-        for name, rows in result.tables().items():
-            tp = TABLE_TYPES[name]
-            cols = columns(tp)
-            con.execute(f'DELETE FROM "{name}" WHERE doc_id = ?', (doc_id,))
-            get = _row_values(tuple(cols))
-            values = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
-            if name == "documents":
-                cols = cols + ["rules_version"]
-                values = [v + (rules_version,) for v in values]
-            if values:
-                marks = ", ".join("?" for _ in cols)
-                names = ", ".join(f'"{c}"' for c in cols)
-                sql = f'INSERT INTO "{name}" ({names}) VALUES ({marks})'
-                try:
-                    con.executemany(sql, values)
-                except (OverflowError, UnicodeEncodeError):     # rare: fix the values, then store them
-                    con.executemany(sql, storable_rows(name, cols, values))
-        con.execute(f'DELETE FROM "{TEXTS_TABLE}" WHERE doc_id = ?', (doc_id,))
-        if result.text_zlib:
-            con.execute(f'INSERT INTO "{TEXTS_TABLE}" (doc_id, text) VALUES (?, ?)', (doc_id, result.text_zlib))
-
-
-INT64 = (-(1 << 63), (1 << 63) - 1)
-
-
-def storable_rows(name: str, cols: list[str], values: list[tuple]) -> list[tuple]:
-    """The rows with every value SQLite can bind: an integer beyond 64 bits goes
-    whole, as its digits, into the column ``<col>_exact`` when the table has one
-    (its own column gets the nearest float, or stays empty); text that is not
-    valid UTF-8 (a file name from another system) is kept with its stray bytes
-    escaped as ``\\xNN``."""
-    where = {c: i for i, c in enumerate(cols)}
-    real = {c for c, kind in zip(cols, _kinds(name)) if kind == "REAL"}
-    out = []
-    for row in values:
-        row = list(row)
-        for i, v in enumerate(row):
-            if type(v) is int and not INT64[0] <= v <= INT64[1]:
-                exact = where.get(f"{cols[i]}_exact", where.get(cols[i].replace("_vnd", "") + "_exact"))
-                if exact is not None:
-                    row[exact] = str(v)
-                row[i] = float(v) if cols[i] in real else None
-            elif type(v) is str:
-                row[i] = escape_text(v)
-        out.append(tuple(row))
-    return out
-
-
-def escape_text(s: str) -> str:
-    """``s`` with stray bytes (surrogate escapes of a name that is not UTF-8)
-    written as ``\\xNN``: lossless, and valid UTF-8."""
-    try:
-        s.encode("utf-8")
-        return s
-    except UnicodeEncodeError:
-        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def replace_table(con: sqlite3.Connection, name: str, rows: list) -> None:
-    """Rewrite a derived table (registry, conflicts, checks) whole."""
-    tp = table_types()[name]
-    cols = columns(tp)
-    with con:
-        con.execute(f'DELETE FROM "{name}"')
-        if rows:
-            marks = ", ".join("?" for _ in cols)
-            names = ", ".join(f'"{c}"' for c in cols)
-            values = operator.attrgetter(*cols)          # one C call per row
-            con.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})',
-                            [values(r) for r in rows] if len(cols) > 1 else [(values(r),) for r in rows])
-
-
-def _order_by(name: str, cols: list[str]) -> str:
-    """The stable order every reader of a table uses: documents and errors by
-    source, mentions grouped by document in text order."""
-    order = {"documents": "source_path", "errors": "source_path"}.get(name)
-    if order is None and "doc_id" in cols and "start" in cols:
-        order = "doc_id, start, rowid"
-    return f" ORDER BY {order}" if order else ""
-
-
-def _select(name: str, cols: list[str], every: list[str]) -> str:
-    return f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"' + _order_by(name, every)
-
-
-def read_table(con: sqlite3.Connection, name: str, only=None) -> "pd.DataFrame":
-    """The table in a stable order, typed; ``only``: just these columns."""
-    import pandas as pd      # here, not at the top: the batch and its file writers do without it
-    tp = table_types()[name]
-    every = columns(tp)
-    cols = [c for c in every if c in only] if only else every
-    df = pd.read_sql_query(_select(name, cols, every), con)
-    hints = typing.get_type_hints(tp)
-    for c in cols:
-        if _sql_type(hints[c]) == "INTEGER":
-            df[c] = pd.array(df[c], dtype="Int64")
-        elif _sql_type(hints[c]) == "TEXT":
-            df[c] = df[c].astype("string")
-    return df
-
 
 CONTROL_CHARS = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # A cell a spreadsheet would run as a formula starts with = + - @ (OWASP: also a
@@ -296,24 +90,9 @@ def _atomic(path: Path, write) -> None:
             tmp.unlink()
 
 
-def _row_chunks(con: sqlite3.Connection, name: str, text_as_bytes: bool = False):
-    """The table's rows as tuples in the order of :func:`read_table`, CHUNK_ROWS
-    at a time (memory stays flat however large the store). ``text_as_bytes``:
-    text as the UTF-8 bytes SQLite holds, for Arrow to take without decoding
-    into Python strings and encoding back (half the time of a large table)."""
-    cols = columns(table_types()[name])
-    factory = con.text_factory
-    try:
-        if text_as_bytes:
-            con.text_factory = bytes
-        cursor = con.execute(_select(name, cols, cols))
-        while True:
-            rows = cursor.fetchmany(CHUNK_ROWS)
-            if not rows:
-                return
-            yield rows
-    finally:
-        con.text_factory = factory
+def _row_chunks(con: sqlite3.Connection, name: str):
+    """The table's rows, CHUNK_ROWS at a time, text as UTF-8 bytes (what Arrow takes)."""
+    return row_chunks(con, name, CHUNK_ROWS, text_as_bytes=True)
 
 
 def _text_array(values):
@@ -328,13 +107,6 @@ def _as_str(v):
     return v.decode("utf-8") if type(v) is bytes else v
 
 
-def _kinds(name: str) -> list[str]:
-    """INTEGER, REAL or TEXT for each column of the table."""
-    tp = table_types()[name]
-    hints = typing.get_type_hints(tp)
-    return [_sql_type(hints[c]) for c in columns(tp)]
-
-
 @functools.lru_cache(maxsize=None)
 def _arrow_schema(name: str):
     """The Parquet schema, with the pandas metadata pandas itself wrote when the
@@ -345,7 +117,7 @@ def _arrow_schema(name: str):
     import pyarrow as pa
     arrow = {"INTEGER": pa.int64(), "REAL": pa.float64(), "TEXT": pa.large_string()}
     as_pandas = {"INTEGER": ("int64", "Int64"), "REAL": ("float64", "float64"), "TEXT": ("object", "string")}
-    cols, kinds = columns(table_types()[name]), _kinds(name)
+    cols, kinds = columns(table_types()[name]), column_kinds(name)
     try:
         pandas_version = metadata.version("pandas")
     except metadata.PackageNotFoundError:
@@ -427,11 +199,11 @@ def _write_csv_and_parquet(con: sqlite3.Connection, name: str, csv_path: Path, p
     import pyarrow as pa
     import pyarrow.parquet as pq
     schema = _arrow_schema(name)
-    kinds = _kinds(name)
+    kinds = column_kinds(name)
     n = 0
     with open(csv_path, "wb") as f, pq.ParquetWriter(parquet_path, schema) as parquet:
         f.write(("\ufeff" + ",".join(schema.names) + "\n").encode("utf-8"))
-        for rows in _row_chunks(con, name, text_as_bytes=True):
+        for rows in _row_chunks(con, name):
             values = list(zip(*rows))
             arrays = [_text_array(v) if kind == "TEXT" else pa.array(v, type=field.type)
                       for v, field, kind in zip(values, schema, kinds)]
@@ -950,7 +722,7 @@ def _frame_kinds(df: "pd.DataFrame", table: str) -> list[str]:
     """INTEGER, REAL or TEXT for each column of a DataFrame: the store's types
     for one of its tables, else from the dtypes."""
     if table in table_types() and [str(c) for c in df.columns] == columns(table_types()[table]):
-        return _kinds(table)
+        return column_kinds(table)
     kinds = []
     for i in range(df.shape[1]):
         k = df.iloc[:, i].dtype.kind
@@ -1035,8 +807,8 @@ def _write_xlsx(con, names, path: Path, later=frozenset(), ready=None, frames=No
                 written[name] = _write_table(book, name, [str(c) for c in df.columns], _frame_kinds(df, name),
                                              _frame_chunks(df), order, lang)
             else:
-                written[name] = _write_table(book, name, columns(table_types()[name]), _kinds(name),
-                                             _row_chunks(con, name, text_as_bytes=True), order, lang)
+                written[name] = _write_table(book, name, columns(table_types()[name]), column_kinds(name),
+                                             _row_chunks(con, name), order, lang)
         _write_summary(book, con, list(names), written, frames, lang)
 
 
@@ -1097,17 +869,6 @@ HELPER_START = 0.15
 MAX_LANES = 4
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:
-        return os.cpu_count() or 1
-
-
-def _store_path(con: sqlite3.Connection) -> str:
-    return next((r[2] for r in con.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
-
-
 def _share_out(costs: dict[str, tuple[float, float]], lanes: int, busy: float = 0.0) -> list[list[str]]:
     """Jobs split into ``lanes`` lists that end at about the same time. A job's
     cost is (seconds it can run before the rebuild ends, seconds it must run
@@ -1151,33 +912,15 @@ def start_helpers(n: int) -> list:
 
 
 def _start_helper():
-    """``python -m pipeline.export --helper``: a process of its own (not a fork of
-    this one, which may hold threads and an open store). It reads its jobs as one
-    line of JSON on its input, and a second line before the jobs of the tables
-    the registry rebuild rewrites."""
+    """``python -m pipeline.export --helper`` (None when it cannot start). It
+    reads its jobs as one line of JSON on its input, and a second line before
+    the jobs of the tables the registry rebuild rewrites."""
     import subprocess
-    import sys
-    env = dict(os.environ)
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     try:
-        return subprocess.Popen([sys.executable, "-m", "pipeline.export", "--helper"], env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return processes.start_python_module("pipeline.export", "--helper", stdin=subprocess.PIPE,
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError:
         return None
-
-
-def _tell(proc, line: str | None) -> bool:
-    """Send a helper one line (None: nothing more, its input closes). False when it died."""
-    try:
-        if line is not None:
-            proc.stdin.write(line.encode("utf-8") + b"\n")
-            proc.stdin.flush()
-        else:
-            proc.stdin.close()
-        return True
-    except OSError:
-        return False
 
 
 def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None, rebuild=None,
@@ -1208,9 +951,9 @@ def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None
         costs[WORKBOOK] = (sum(c for n, c in cells.items() if n not in later) * SECONDS_PER_CELL[WORKBOOK],
                            sum(c for n, c in cells.items() if n in later) * SECONDS_PER_CELL[WORKBOOK])
     busy = cells.get("citations", 0) * SECONDS_PER_CELL["rebuild"] if rebuild is not None else 0.0
-    db = _store_path(con)
+    db = path_of(con)
     spare = list(helpers or [])
-    lanes = min(max(_cores(), len(spare) + 1), len(costs), MAX_LANES) if db else 1
+    lanes = min(max(processes.available_cores(), len(spare) + 1), len(costs), MAX_LANES) if db else 1
     shares = _share_out(costs, lanes, busy) if lanes > 1 else [list(costs)]
     mine, running = shares[0], []
     try:
@@ -1219,17 +962,17 @@ def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None
             if share and sum(sum(costs[j]) for j in share) >= HELPER_START:
                 proc = spare.pop() if spare else _start_helper()
             task = {"store": db, "out": str(out), "names": names, "later": sorted(later), "jobs": share}
-            if proc is not None and _tell(proc, json.dumps(task)):
+            if proc is not None and processes.send_line(proc, json.dumps(task)):
                 running.append((proc, share))
             else:
                 mine += share             # not worth a process, or none could start
         for proc in spare:
-            _tell(proc, None)             # no jobs: it exits
+            processes.send_line(proc, None)     # no jobs: it exits
         if rebuild is not None:
             rebuild()
         for proc, _ in running:
-            _tell(proc, "go")
-            _tell(proc, None)
+            processes.send_line(proc, "go")
+            processes.send_line(proc, None)
         for job in mine:
             _write_job(con, out, job, names)
     finally:
@@ -1240,7 +983,7 @@ def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None
             if proc.wait() != 0:
                 failed += share
         for proc in spare:
-            _tell(proc, None)
+            processes.send_line(proc, None)
             proc.wait()
     for job in failed:
         _write_job(con, out, job, names)
@@ -1250,10 +993,7 @@ def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None
 def _helper_main() -> int:
     import json
     import sys
-    from pipeline.batch import _die_with_parent
-    parent = os.getppid()
-    _die_with_parent()                  # a killed batch leaves no writer behind
-    if os.getppid() != parent:
+    if not processes.die_with_parent():     # a killed batch leaves no writer behind
         return 1
     warm_up()
     line = sys.stdin.readline()
@@ -1269,8 +1009,7 @@ def _helper_main() -> int:
             waited.append(sys.stdin.readline())
             if waited[0].strip() != "go":
                 raise SystemExit(1)     # the parent went away without saying so
-    from urllib.parse import quote
-    con = sqlite3.connect(f"file:{quote(task['store'])}?mode=ro", uri=True, timeout=60)   # read only
+    con = open_read_only(task["store"])
     try:
         for job in task["jobs"]:
             if job in later:

@@ -12,7 +12,7 @@ import collections
 import itertools
 import sqlite3
 
-from . import export
+from . import store
 from .models import Conflict, Directive
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
@@ -198,8 +198,8 @@ def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
         with con:
             con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?", updates)
     directives, conflicts = build(con)
-    export.replace_table(con, "directives", directives)
-    export.replace_table(con, "conflicts", conflicts)
+    store.replace_table(con, "directives", directives)
+    store.replace_table(con, "conflicts", conflicts)
     return len(directives), len(conflicts)
 
 
@@ -208,8 +208,8 @@ def describe_conflicts(con: sqlite3.Connection, lang: str = "vi") -> str:
     per conflict, what differs (named by its Vietnamese label, dates written
     dd/mm/yyyy) and where each side is cited."""
     from . import messages as msg
-    df = export.read_table(con, "conflicts")
-    docs = export.read_table(con, "documents").set_index("doc_id")
+    df = store.read_table(con, "conflicts")
+    docs = store.read_table(con, "documents").set_index("doc_id")
     name = lambda d: docs.at[d, "source_path"] if d in docs.index else d
     dated = {"issued_date", "dated_after_citing_report", "impossible_date"}
     lines = []

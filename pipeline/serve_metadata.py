@@ -33,13 +33,13 @@ import sqlite3
 import time
 from pathlib import Path
 
-from . import export
+from . import processes, store
 
 SERVE_DB = "serve.sqlite"           # the serve copy's file in the output folder
 DB_NAME = "registry"                # its name in Datasette: /registry/citations
 STAMP_TABLE = "tdkt_serve"          # what the copy was built from (hidden)
 BUILD_VERSION = "1"                 # bump when the copy's schema changes: old copies are rebuilt
-SKIP_TABLES = {export.TEXTS_TABLE}  # compressed texts: no use in a browser
+SKIP_TABLES = {store.TEXTS_TABLE}  # compressed texts: no use in a browser
 
 # primary keys: the row a link leads to
 PRIMARY_KEYS = {"documents": "doc_id", "directives": "key"}
@@ -93,7 +93,7 @@ def _q(name: str) -> str:
 def store_stamp(out_dir: str | os.PathLike) -> str:
     """Size and modification time of the store and its WAL: a copy built from
     another stamp is stale."""
-    db = Path(out_dir) / export.DB_NAME
+    db = Path(out_dir) / store.DB_NAME
     parts = {"build": BUILD_VERSION}
     for suffix in ("", "-wal"):
         p = Path(str(db) + suffix)
@@ -123,8 +123,8 @@ def copy_stamp(path: str | os.PathLike) -> str | None:
 
 
 def _attach_store(con: sqlite3.Connection, out_dir: Path) -> None:
-    uri = (out_dir.resolve() / export.DB_NAME).as_uri()
-    writable = os.access(out_dir, os.W_OK) and os.access(out_dir / export.DB_NAME, os.W_OK)
+    uri = (out_dir.resolve() / store.DB_NAME).as_uri()
+    writable = os.access(out_dir, os.W_OK) and os.access(out_dir / store.DB_NAME, os.W_OK)
     # a folder no one can write to: nobody is writing the store, read it as it is
     # (SQLite cannot open a WAL store read-only without writing its -shm file)
     modes = ("?mode=ro", "?mode=ro&immutable=1") if writable else ("?mode=ro&immutable=1",)
@@ -140,7 +140,7 @@ def _attach_store(con: sqlite3.Connection, out_dir: Path) -> None:
                 con.execute("DETACH DATABASE src")
             except sqlite3.Error:
                 pass
-    raise ServeError(f"cannot read {out_dir / export.DB_NAME}: {last}")
+    raise ServeError(f"cannot read {out_dir / store.DB_NAME}: {last}")
 
 
 def _fold_d(expr: str) -> str:
@@ -160,11 +160,10 @@ def build_copy(out_dir: str | os.PathLike, dest: str | os.PathLike) -> dict:
         # a build killed midway (its process is gone)
         try:
             pid = int(p.stem.rsplit("-", 1)[1])
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        except (ValueError, IndexError):
+            continue
+        if not processes.alive(pid):
             p.unlink(missing_ok=True)
-        except (ValueError, IndexError, OSError):
-            pass
     tmp.unlink(missing_ok=True)
     con = sqlite3.connect(tmp, isolation_level=None)
     counts: dict[str, int] = {}
@@ -224,7 +223,7 @@ def build_copy(out_dir: str | os.PathLike, dest: str | os.PathLike) -> dict:
         con.execute(f"CREATE TABLE {STAMP_TABLE} (name TEXT PRIMARY KEY, value TEXT)")
         seconds = time.perf_counter() - t0
         con.executemany(f"INSERT INTO {STAMP_TABLE} VALUES (?, ?)", [
-            ("stamp", stamp), ("store", str((out_dir / export.DB_NAME).resolve())),
+            ("stamp", stamp), ("store", str((out_dir / store.DB_NAME).resolve())),
             ("built", time.strftime("%Y-%m-%d %H:%M:%S")), ("seconds", f"{seconds:.2f}"),
             ("fts_tokenize", FTS_TOKENIZE)])
         con.execute("COMMIT")
@@ -244,8 +243,8 @@ def ensure_copy(out_dir: str | os.PathLike, scratch: str | os.PathLike | None = 
     Returns its path and the build's report (None when the copy was up to
     date). In a folder that cannot be written the copy goes to ``scratch``."""
     out_dir = Path(out_dir)
-    if not (out_dir / export.DB_NAME).exists():
-        raise ServeError(f"{out_dir}: no {export.DB_NAME} here; run `tdkt extract PATH... --out {out_dir}` first")
+    if not (out_dir / store.DB_NAME).exists():
+        raise ServeError(f"{out_dir}: no {store.DB_NAME} here; run `tdkt extract PATH... --out {out_dir}` first")
     if os.access(out_dir, os.W_OK):
         dest = out_dir / SERVE_DB
     else:

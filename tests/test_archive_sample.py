@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch, cli, export
+from pipeline import batch, cli, store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -31,10 +31,10 @@ def sample_out(tmp_path_factory):
 
 def test_every_archive_file_is_a_document_or_an_errors_row(sample_out):
     files, src, out, summary = sample_out
-    con = sqlite3.connect(out / export.DB_NAME)
+    con = sqlite3.connect(out / store.DB_NAME)
     docs = con.execute("SELECT source_path, also_at, status FROM documents").fetchall()
     error_paths = {r[0] for r in con.execute("SELECT source_path FROM errors")}
-    texts = con.execute(f"SELECT count(*) FROM {export.TEXTS_TABLE}").fetchone()[0]
+    texts = con.execute(f"SELECT count(*) FROM {store.TEXTS_TABLE}").fetchone()[0]
     con.close()
     seen = {p for p, _, _ in docs} | {q for _, a, _ in docs for q in (a or "").split("; ") if q} | error_paths
     assert {str(src / f.name) for f in files} <= seen
@@ -50,7 +50,7 @@ def test_the_audit_commands_run_on_the_sample(sample_out, capsys):
                  ["compare", "--out", str(out), "--quiet"], ["report", "--out", str(out), "--quiet"]):
         assert cli.main(argv) == 0, argv
     assert (out / "report.html").stat().st_size > 0
-    con = sqlite3.connect(out / export.DB_NAME)
+    con = sqlite3.connect(out / store.DB_NAME)
     n_citations, n_directives = (con.execute("SELECT count(*) FROM citations").fetchone()[0],
                                  con.execute("SELECT count(*) FROM directives").fetchone()[0])
     con.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import batch, export, labels
+from pipeline import batch, export, labels, processes, store
 from pipeline.models import Citation, DocumentInfo, ErrorRow, ExtractionResult
 
 
@@ -50,7 +50,7 @@ def assert_same_tables(a: Path, b: Path):
 
 
 def n_documents(out: Path) -> int:
-    db = out / export.DB_NAME
+    db = out / store.DB_NAME
     if not db.exists():
         return 0
     try:
@@ -300,12 +300,12 @@ def test_progress_in_a_log_is_lines(corpus, tmp_path):
 def test_formulas_are_neutralized_in_csv_and_excel_only(tmp_path):
     import openpyxl
     hostile = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "plain"]
-    con = export.connect(tmp_path)
+    con = store.connect(tmp_path)
     for i, value in enumerate(hostile):
         doc = DocumentInfo(doc_id=f"d{i}", source_path=f"/x/{i}.txt", format="txt", title=value)
         cite = Citation(doc_id=f"d{i}", start=0, end=len(value), text=value, page=None, sentence=value,
                         subject=value)
-        export.store(con, ExtractionResult(document=doc, citations=[cite]), "v")
+        store.store_document(con, ExtractionResult(document=doc, citations=[cite]), "v")
     export.write_files(con, tmp_path)
     csv = pd.read_csv(tmp_path / "citations.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(csv.text) == ["'" + v for v in hostile[:5]] + ["plain"]
@@ -324,10 +324,10 @@ def test_formulas_are_neutralized_in_csv_and_excel_only(tmp_path):
 
 def test_excel_cells_are_cut_to_what_excel_holds(tmp_path):
     import openpyxl
-    con = export.connect(tmp_path)
+    con = store.connect(tmp_path)
     long = "x " * 40000
     doc = DocumentInfo(doc_id="d", source_path="/x/long.txt", format="txt", title=long)
-    export.store(con, ExtractionResult(document=doc), "v")
+    store.store_document(con, ExtractionResult(document=doc), "v")
     export.write_files(con, tmp_path)
     ws = openpyxl.load_workbook(tmp_path / "tables.xlsx")[labels.sheet_name("documents")]
     col = [c.value for c in ws[1]].index(labels.header("documents", "title"))
@@ -390,9 +390,9 @@ def test_files_written_by_helper_processes_are_the_same(corpus, reference, tmp_p
     import pyarrow.parquet as pq
     out = tmp_path / "out"
     out.mkdir()
-    con = export.connect(reference)
+    con = store.connect(reference)
     try:
-        monkeypatch.setattr(export, "_cores", lambda: 3)
+        monkeypatch.setattr(processes, "available_cores", lambda: 3)
         monkeypatch.setattr(export, "HELPER_START", 0.0)
         started = []
         start = export._start_helper
@@ -402,7 +402,7 @@ def test_files_written_by_helper_processes_are_the_same(corpus, reference, tmp_p
         con.close()
     assert len(started) == 2 and all(p is not None and p.returncode == 0 for p in started)
     assert not list(out.glob(".*.tmp*"))
-    for name in export.table_types():
+    for name in store.table_types():
         assert (out / f"{name}.csv").read_bytes() == (reference / f"{name}.csv").read_bytes(), name
         assert pq.read_table(out / f"{name}.parquet").equals(pq.read_table(reference / f"{name}.parquet")), name
     apart, alone = openpyxl.load_workbook(out / "tables.xlsx"), openpyxl.load_workbook(reference / "tables.xlsx")
@@ -422,18 +422,18 @@ def test_csv_and_parquet_are_what_pandas_writes(tmp_path):
     texts = ["plain", "", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "tab\there", "=1+1", "-3", "@x",
              "\x01ctl", "  spaced  ", "Ủy ban, \"nhân\" dân\r\n", "é" * 50, ",", '"', "\n"]
     values = [0.1, 3.0, 1e16, 1e-07, 123456789.123, -0.0, 2.5e-300, float("inf"), None, 66.9, 1 / 3]
-    con = export.connect(tmp_path)
+    con = store.connect(tmp_path)
     for i, t in enumerate(texts):
         doc = DocumentInfo(doc_id=f"d{i:02d}", source_path=f"/x/{i}.txt", format="txt", title=t)
         figures = [Figure(doc_id=f"d{i:02d}", start=j, end=j + 1, text=t, page=None if j % 2 else j,
                           sentence=t, kind="count", value=v, denominator=values[-1 - j] if j < len(values) else None,
                           unit=t, of_what="")
                    for j, v in enumerate(values)]
-        export.store(con, ExtractionResult(document=doc, figures=figures), "v")
+        store.store_document(con, ExtractionResult(document=doc, figures=figures), "v")
     export.write_files(con, tmp_path)
     for name in ("documents", "figures"):
-        df = export.read_table(con, name)
-        for c, kind in zip(df.columns, export._kinds(name)):
+        df = store.read_table(con, name)
+        for c, kind in zip(df.columns, store.column_kinds(name)):
             if kind == "REAL":            # as the files were written from pandas
                 df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
         expected = export._safe_for_spreadsheet(df).to_csv(index=False).encode("utf-8-sig")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from pipeline import batch, messages
+from pipeline.api import check_text
 from pipeline.audit import checks, store
 from pipeline.audit import numbers as num
 from pipeline.cli import main
@@ -74,7 +75,7 @@ QUOTA_SENTENCE = ("- Kết quả khen thưởng năm {year}: 74 Tập thể lao 
     (2024, 951, 950, [("cstdcs_exceeds_ldtt", "error", "Luật Thi đua, khen thưởng")]),
 ])
 def test_cstdcs_quota_by_year(year, cstdcs, ldtt, want):
-    found = checks.check_text(QUOTA_SENTENCE.format(year=year, cstdcs=cstdcs, ldtt=ldtt))
+    found = check_text(QUOTA_SENTENCE.format(year=year, cstdcs=cstdcs, ldtt=ldtt))
     assert [(f.rule_id, f.severity) for f in found] == [(r, s) for r, s, _ in want]
     for f, (_, _, basis) in zip(found, want):
         # Vietnamese numbers in what people read (`173/1.015`); the values column keeps the digits

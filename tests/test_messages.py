@@ -83,15 +83,16 @@ def test_every_check_rule_has_a_vietnamese_and_an_english_message():
 
 
 def test_check_messages_are_vietnamese_with_vietnamese_numbers():
+    from pipeline.api import check_text
     from pipeline.audit import checks
-    f, = checks.check_text("kiến nghị thu hồi vào Ngân sách nhà nước hơn 71.5 tỷ đồng, 9.895 m2 đất; "
-                           "đã thu hồi trên 64.2 tỷ (đạt 95,5% tỷ lệ thu hồi).")
+    f, = check_text("kiến nghị thu hồi vào Ngân sách nhà nước hơn 71.5 tỷ đồng, 9.895 m2 đất; "
+                    "đã thu hồi trên 64.2 tỷ (đạt 95,5% tỷ lệ thu hồi).")
     assert f.message == ("Tỷ lệ nêu 95,5% không khớp với trên 64,2 tỷ đồng / hơn 71,5 tỷ đồng "
                          "= 89,66–89,93%.")
     assert checks.message(f, "en") == ("The stated percentage 95.5% does not match over 64.2 billion VND / "
                                        "over 71.5 billion VND = 89.66–89.93%.")
-    f, = checks.check_text("- Kết quả khen thưởng năm 2021: 74 Tập thể lao động tiên tiến, 173 Chiến sĩ thi đua "
-                           "cơ sở, 1015 cá nhân Lao động tiên tiến.")
+    f, = check_text("- Kết quả khen thưởng năm 2021: 74 Tập thể lao động tiên tiến, 173 Chiến sĩ thi đua "
+                    "cơ sở, 1015 cá nhân Lao động tiên tiến.")
     assert "số Chiến sĩ thi đua cơ sở (173) bằng 17,04% số Lao động tiên tiến (1.015)" in f.message
     assert f.basis == "Nghị định 91/2017/NĐ-CP, Điều 9 khoản 3; 173/1.015 = 17,04% > 15%"
     assert "cstdcs=173; ldtt=1015" in f.values                      # the values column is data

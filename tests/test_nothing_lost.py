@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import batch, export
+from pipeline import batch, store
 from pipeline.ingest.common import readable_path, table_path
 from pipeline.models import Award, DocumentInfo, ExtractionResult
 
@@ -42,7 +42,7 @@ def test_a_figure_beyond_64_bits_is_stored_exactly_and_the_batch_goes_on(tmp_pat
     assert list(huge.value_exact) == ["5980000000000000000000"]
     assert float(huge.value.iloc[0]) == pytest.approx(5.98e21)
     # compared correctly: the stored number orders as the exact one does
-    con = sqlite3.connect(out / export.DB_NAME)
+    con = sqlite3.connect(out / store.DB_NAME)
     assert con.execute("SELECT value > 9.2e18 FROM figures WHERE value_exact != ''").fetchone() == (1,)
     con.close()
     assert len(read(out, "citations")) == 2          # both documents' rows are there

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pipeline.ingest.ocr import repair_pages
 from pipeline.ingest.ocr_repair import repair
-from pipeline.ingest.pdf_reader import Line, Page
+from pipeline.ingest.pages import Line, Page
 
 SEEDS = Path(__file__).resolve().parent.parent / "corpus" / "seeds"
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch, export
+from pipeline import batch
+from pipeline import store as db  # the store itself; `store` is the audit commands' view of it
 from pipeline.api import extract_text
 from pipeline.audit import store
 from pipeline.cli import main
@@ -112,9 +113,9 @@ def test_a_store_without_texts_shows_the_rows_and_says_so(extracted, tmp_path, m
     old = tmp_path / "old"
     old.mkdir()
     # a store as an older tdkt wrote it: no texts table at all
-    with sqlite3.connect(extracted / export.DB_NAME) as src, sqlite3.connect(old / export.DB_NAME) as dst:
+    with sqlite3.connect(extracted / db.DB_NAME) as src, sqlite3.connect(old / db.DB_NAME) as dst:
         src.backup(dst)
-        dst.execute(f'DROP TABLE "{export.TEXTS_TABLE}"')
+        dst.execute(f'DROP TABLE "{db.TEXTS_TABLE}"')
     html = build_report(old).read_text(encoding="utf-8")
     secs = sections(html)
     assert len(secs) == 3
@@ -127,7 +128,7 @@ def test_a_store_without_texts_shows_the_rows_and_says_so(extracted, tmp_path, m
 
 def test_failed_documents_are_listed_not_read(extracted, monkeypatch):
     no_source_reading(monkeypatch)
-    con = export.connect(extracted)
+    con = db.connect(extracted)
     failed = {r[0]: r[1] for r in con.execute("SELECT source_path, error FROM documents WHERE status = 'error'")}
     con.close()
     assert sorted(Path(p).name for p in failed) == ["bomb.docx", "random.pdf"], failed
@@ -152,11 +153,11 @@ def test_a_long_text_is_cut(extracted, monkeypatch):
 
 
 def test_read_text_head_is_the_stored_text_cut(tmp_path):
-    con = export.connect(tmp_path)
+    con = db.connect(tmp_path)
     text = "".join(f"Dòng {i}: Bằng khen 𝔘 của Chủ tịch UBND tỉnh — {i * 7919 % 1000}\n" for i in range(40_000))
-    con.execute(f'INSERT INTO "{export.TEXTS_TABLE}" VALUES (?, ?)', ("d", zlib.compress(text.encode(), 1)))
+    con.execute(f'INSERT INTO "{db.TEXTS_TABLE}" VALUES (?, ?)', ("d", zlib.compress(text.encode(), 1)))
     con.commit()
-    assert export.read_text(con, "d") == text
+    assert db.read_text(con, "d") == text
     for n in (1, 7, 1000, 65_536, 300_001, len(text) - 1, len(text), len(text) + 5):
         head, more = store.read_text_head(con, "d", n)
         assert head == text[:n] and more == (len(text) > n), n
@@ -172,7 +173,7 @@ def _many(out: Path, n: int, filler_lines: int) -> str:
     template = extract_text(text, source_path="template.txt")
     zipped = zlib.compress(template.normalized_text.encode("utf-8"), 1)
     version = batch.rules_version()
-    con = export.connect(out)
+    con = db.connect(out)
     for i in range(n):
         doc_id = f"{i:016x}"
 
@@ -182,10 +183,10 @@ def _many(out: Path, n: int, filler_lines: int) -> str:
             template, document=dataclasses.replace(template.document, doc_id=doc_id, source_path=f"in/doc_{i:04d}.txt"),
             citations=moved(template.citations), movements=moved(template.movements), money=moved(template.money),
             awards=moved(template.awards), figures=moved(template.figures), errors=[], text_zlib=zipped)
-        export.store(con, result, version)
+        db.store_document(con, result, version)
     # a finding spanning the first and the last document (on different pages)
     money = template.money[0]
-    export.replace_table(con, "checks", [Check("claims_disagree", "warning", "differ", doc_id=f"{0:016x}",
+    db.replace_table(con, "checks", [Check("claims_disagree", "warning", "differ", doc_id=f"{0:016x}",
                                                start=money.start, end=money.end,
                                                spans=f"{n - 1:016x}:{money.start}-{money.end}")])
     con.close()

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch, export
+from pipeline import batch
+from pipeline import store as db  # the store itself; `store` is the audit commands' view of it
 from pipeline.audit import store
 from pipeline.cli import main
 from pipeline.models import Check
@@ -56,7 +57,7 @@ def built(tmp_path_factory):
     out = base / "out"
     batch.run([str(src)], str(out), workers=1, quiet=True)
     assert main(["check", "--out", str(out), "--quiet"]) == 0
-    con = export.connect(out)
+    con = db.connect(out)
     findings = [Check(**r) for r in store.select_rows(con, "checks", order="rowid")]
     assert {f.rule_id for f in findings} >= {"percent_vs_ratio", "registry_conflict"}, findings
     first = findings[0]
@@ -65,7 +66,7 @@ def built(tmp_path_factory):
                           LONG_VALUES, basis="Điều 1, Điều 2, Điều 3 của một căn cứ rất dài " * 3,
                           values=LONG_VALUES, doc_id=first.doc_id, start=first.start, end=first.end,
                           spans=others))
-    export.replace_table(con, "checks", findings)
+    db.replace_table(con, "checks", findings)
     con.close()
     assert main(["report", "--out", str(out), "--lang", "vi", "--quiet"]) == 0
     assert main(["report", "--out", str(out), "--lang", "en", "--html", str(out / "en.html"), "--quiet"]) == 0
@@ -409,7 +410,7 @@ def test_print(built, tmp_path):
     assert "Tổng hợp" in text and "Cần OCR" in text
     assert "Rà soát tdkt" not in text and "Tìm kiếm" not in text       # no sidebar, no toolbar
     # every document opened, its tables printed
-    con = export.connect(built)
+    con = db.connect(built)
     ids = [r[0] for r in con.execute("SELECT doc_id FROM documents WHERE status = 'ok'")]
     con.close()
     assert len(ids) == 7 and all(i in text for i in ids)

@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import batch, export, labels
+from pipeline import batch, export, labels, store
 from pipeline.audit import compare
 from pipeline.cli import main
 from pipeline.models import Award, DocumentInfo, ExtractionResult, Figure
@@ -132,7 +132,7 @@ def stored(tmp_path_factory):
     conferrer and a unit noun (compare's labels, str columns in pandas 3), line
     breaks before formulas in any text."""
     out = tmp_path_factory.mktemp("store")
-    con = export.connect(out)
+    con = store.connect(out)
     for i, (issuer, conferrer, path) in enumerate([
             (HYPERLINK, "+cmd|' /C calc'!A0", "/in/a\r=HYPERLINK(\"x\").txt"),
             (HYPERLINK, "+cmd|' /C calc'!A0", "/in/b\n@SUM(1+1).txt"),
@@ -145,7 +145,7 @@ def stored(tmp_path_factory):
                       award="Bằng khen", conferrer=conferrer, recipient_type="tập thể", count=20 + i, year=2022)
         figure = Figure(doc_id=doc_id, start=20, end=25, text="12 xã", page=None, sentence=sentence, kind="count",
                         value=12.0 + i, unit=" =xã", of_what="")
-        export.store(con, ExtractionResult(document=doc, awards=[award], figures=[figure]), "v")
+        store.store_document(con, ExtractionResult(document=doc, awards=[award], figures=[figure]), "v")
     con.close()
     run_commands(out)
     return out

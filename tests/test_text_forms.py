@@ -9,7 +9,7 @@ from pipeline import extract_file, extract_text, rules
 from pipeline.ingest import legacy, read_source
 from pipeline.ingest.ocr import repair_pages
 from pipeline.ingest.ocr_repair import fix_forms
-from pipeline.ingest.pdf_reader import Line, Page
+from pipeline.ingest.pages import Line, Page
 from pipeline.normalize import normalize_text
 
 # ------------------------------------------------------------------ a dash line inside a quotation

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline import batch, export, labels, registry, rules
+from pipeline import batch, export, labels, processes, registry, rules, store
 from pipeline.audit import checks, compare
 from pipeline.cli import main
 from pipeline.extract import awards, extractors
@@ -39,7 +39,7 @@ Toàn huyện có 03/19 xã đạt chuẩn nông thôn mới, chiếm 18,5%.
 """
 SECOND = REPORT.replace("Số: 12/BC-UBND", "Số: 30/BC-UBND").replace("21 tập thể", "20 tập thể")
 SENTENCE = "- Thực hiện Kế hoạch số 05/KH-UBND"
-TABLES = list(export.table_types())
+TABLES = list(store.table_types())
 COMPARE_LONG = compare.LABEL_COLUMNS + ["unit", "province", "period", "value", "n_documents", "doc_ids", "note"]
 
 
@@ -101,7 +101,7 @@ def test_header_bold_frozen_with_labels_and_a_filter(book):
     for table in TABLES:
         ws = book[labels.sheet_name(table)]
         header = ws[1]
-        names = export.columns(export.table_types()[table])
+        names = store.columns(store.table_types()[table])
         assert [c.value for c in header] == [labels.header(table, c) for c in names]
         assert all(c.font.b for c in header), table
         assert ws.freeze_panes == "A2", table
@@ -191,7 +191,7 @@ def test_compare_xlsx_is_formatted_as_tables_xlsx(out):
 # ------------------------------------------------------------------ the labels
 
 def test_every_column_of_every_table_has_a_label():
-    shown = {**{t: export.columns(tp) for t, tp in export.table_types().items()},
+    shown = {**{t: store.columns(tp) for t, tp in store.table_types().items()},
              "compare": compare.LABEL_COLUMNS + ["note"], "compare_long": COMPARE_LONG}
     missing = [f"{t}.{c}" for t, cols in shown.items() for c in cols
                if not labels.has_label(t, c) or not labels.description(t, c)]
@@ -278,7 +278,7 @@ def test_a_workbook_in_english(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "en.xlsx")
     assert wb.sheetnames[1:] == TABLES
     ws = wb["money"]
-    assert [c.value for c in ws[1]] == export.columns(export.table_types()["money"])
+    assert [c.value for c in ws[1]] == store.columns(store.table_types()["money"])
     assert column_by_name(ws, "qualifier") == ["over"]
 
 
@@ -291,13 +291,13 @@ def column_by_name(ws, name):
 
 def _store(tmp_path: Path, rows: list[tuple[str, str]], sentence: str = "- câu"):
     """A store of one document with a citation and an amount per (date, qualifier)."""
-    con = export.connect(tmp_path)
+    con = store.connect(tmp_path)
     cites = [Citation(doc_id="d", start=i, end=i + 1, text="x", page=None, sentence=sentence, issued_date=date)
              for i, (date, _) in enumerate(rows)]
     money = [Money(doc_id="d", start=i, end=i + 1, text="x", page=None, sentence=sentence, amount_vnd=1000 * i,
                    qualifier=q) for i, (_, q) in enumerate(rows)]
     doc = DocumentInfo(doc_id="d", source_path="/x/d.txt", format="txt", issued_date=rows[0][0])
-    export.store(con, ExtractionResult(document=doc, citations=cites, money=money), "v")
+    store.store_document(con, ExtractionResult(document=doc, citations=cites, money=money), "v")
     return con
 
 
@@ -373,7 +373,7 @@ def test_helper_processes_write_the_workbook(tmp_path, monkeypatch):
     con = _store(tmp_path / "alone", AWKWARD)
     export.write_files(con, tmp_path / "alone")
     (tmp_path / "apart").mkdir()
-    monkeypatch.setattr(export, "_cores", lambda: 3)
+    monkeypatch.setattr(processes, "available_cores", lambda: 3)
     monkeypatch.setattr(export, "HELPER_START", 0.0)
     started = []
     start = export._start_helper

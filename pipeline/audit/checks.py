@@ -671,13 +671,6 @@ def run_checks(tables: dict) -> list[Check]:
     return out
 
 
-def check_text(text: str) -> list[Check]:
-    """Extract one string and check it (rule examples, notebooks)."""
-    from ..api import extract_text
-    from .store import tables_of_results
-    return run_checks(tables_of_results([extract_text(text)]))
-
-
 def _excerpt(f: Check, width: int = 200) -> str:
     """The finding's sentence, or the part of a long one around the first value
     it names (`stated=18,5%`, `cstdcs=173`), so the reader sees the words at issue."""

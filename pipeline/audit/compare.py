@@ -276,6 +276,7 @@ def write(comp: Comparison, out_dir, con=None) -> list[str]:
     from pathlib import Path
 
     from .. import export
+    from ..store import DB_NAME
     out = Path(out_dir)
     wide = comp.wide
     written = []
@@ -299,7 +300,7 @@ def write(comp: Comparison, out_dir, con=None) -> list[str]:
     if con is not None:
         with con:
             comp.long.to_sql("compare", con, if_exists="replace", index=False)
-        written.append(str(out / export.DB_NAME) + " (table compare)")
+        written.append(str(out / DB_NAME) + " (table compare)")
     return written
 
 

@@ -1,4 +1,5 @@
-"""Reading the output folder's store for the audit commands."""
+"""The audit commands' view of the output folder's store (:mod:`pipeline.store`):
+its tables as plain rows, one document at a time for the report."""
 from __future__ import annotations
 
 import codecs
@@ -12,6 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import export
+from ..store import (DB_NAME, TEXTS_TABLE, columns, connect, connect_read_only, open_read_only,
+                     read_table, read_text, table_types)
 
 AUDIT_TABLES = ("documents", "citations", "movements", "money", "awards", "figures", "conflicts")
 
@@ -21,15 +24,15 @@ class StoreError(RuntimeError):
 
 
 def open_store(out_dir: str | os.PathLike) -> sqlite3.Connection:
-    db = Path(out_dir) / export.DB_NAME
+    db = Path(out_dir) / DB_NAME
     if not db.exists():
         from ..messages import default_lang, t
-        raise StoreError(t("no_store", default_lang(), out=out_dir, db=export.DB_NAME))
+        raise StoreError(t("no_store", default_lang(), out=out_dir, db=DB_NAME))
     if not (os.access(out_dir, os.W_OK) and os.access(db, os.W_OK)):
         # a read-only folder (an archive's copy, a read-only mount): read into memory,
         # where the command may rebuild its tables; writing the files then fails in one line
-        return export.connect_read_only(out_dir)
-    return export.connect(out_dir)
+        return connect_read_only(out_dir)
+    return connect(out_dir)
 
 
 def clean(value):
@@ -53,7 +56,7 @@ def read_tables(con: sqlite3.Connection, names=AUDIT_TABLES) -> dict[str, list[d
     out = {}
     for name in names:
         try:
-            out[name] = records(export.read_table(con, name))
+            out[name] = records(read_table(con, name))
         except (sqlite3.Error, pd.errors.DatabaseError, KeyError):
             out[name] = []
     return out
@@ -76,12 +79,11 @@ def write_sheet(out_dir: str | os.PathLike, name: str, df: pd.DataFrame) -> None
     store by the writer of extract (export.write_workbook: the same sheets,
     labels and formats; seconds where reading and saving it with openpyxl took
     minutes). A folder without tables.xlsx is left without."""
-    from urllib.parse import quote
     path = Path(out_dir) / export.WORKBOOK
-    db = Path(out_dir) / export.DB_NAME
+    db = Path(out_dir) / DB_NAME
     if not path.exists() or not db.exists():
         return
-    con = sqlite3.connect(f"file:{quote(str(db.resolve()))}?mode=ro", uri=True, timeout=60)    # read only
+    con = open_read_only(db.resolve())
     try:
         export.write_workbook(con, out_dir, frames={name: df})
     finally:
@@ -93,7 +95,7 @@ def write_sheet(out_dir: str | os.PathLike, name: str, df: pd.DataFrame) -> None
 def table_columns(con: sqlite3.Connection, name: str) -> list[str]:
     """The record type's columns this store has (all of them after connect)."""
     have = {r[1] for r in con.execute(f'PRAGMA table_info("{name}")')}
-    return [c for c in export.columns(export.table_types()[name]) if c in have]
+    return [c for c in columns(table_types()[name]) if c in have]
 
 
 def iter_rows(con: sqlite3.Connection, name: str, where: str = "", params: tuple = (), order: str = "",
@@ -142,7 +144,7 @@ def counts_by_doc(con: sqlite3.Connection, name: str) -> dict[str, int]:
 def stored_text_ids(con: sqlite3.Connection) -> set[str]:
     """The documents whose normalized text the store holds."""
     try:
-        return {r[0] for r in con.execute(f'SELECT doc_id FROM "{export.TEXTS_TABLE}" WHERE text IS NOT NULL')}
+        return {r[0] for r in con.execute(f'SELECT doc_id FROM "{TEXTS_TABLE}" WHERE text IS NOT NULL')}
     except sqlite3.OperationalError:          # a store written before texts were kept
         return set()
 
@@ -152,25 +154,25 @@ TEXT_CHUNK = 1 << 16      # compressed bytes read at a time
 
 def read_text_head(con: sqlite3.Connection, doc_id: str, max_chars: int) -> tuple[str | None, bool]:
     """The first ``max_chars`` characters of a document's stored normalized
-    text (see ``export.read_text``) and whether it goes on: the compressed
+    text (see ``pipeline.store.read_text``) and whether it goes on: the compressed
     bytes are read and inflated a chunk at a time and the reading stops at
     the cut, so a huge text costs no more than ``max_chars`` of it. (None,
     False) when the store has no text for the document."""
     try:
-        row = con.execute(f'SELECT rowid, length(text) FROM "{export.TEXTS_TABLE}" WHERE doc_id = ?',
+        row = con.execute(f'SELECT rowid, length(text) FROM "{TEXTS_TABLE}" WHERE doc_id = ?',
                           (doc_id,)).fetchone()
     except sqlite3.OperationalError:
         return None, False
     if row is None or row[1] is None:
         return None, False
     if not hasattr(con, "blobopen"):          # Python < 3.11: the whole text, then the cut
-        text = export.read_text(con, doc_id)
+        text = read_text(con, doc_id)
         return (None, False) if text is None else (text[:max_chars], len(text) > max_chars)
     inflate = zlib.decompressobj()
     decode = codecs.getincrementaldecoder("utf-8")()
     pieces: list[str] = []
     have = 0
-    with con.blobopen(export.TEXTS_TABLE, "text", row[0], readonly=True) as blob:
+    with con.blobopen(TEXTS_TABLE, "text", row[0], readonly=True) as blob:
         while have <= max_chars:
             chunk = blob.read(TEXT_CHUNK)
             # at most the bytes of the characters still wanted (and one more) come out

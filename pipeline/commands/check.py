@@ -8,26 +8,27 @@ FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning
 
 
 def run(args) -> int:
-    from .. import export
+    from .. import export, store
     from .. import messages as msg
-    from ..audit import checks, store
+    from ..audit import checks
+    from ..audit import store as audit_store
     lang = msg.lang_of(getattr(args, "lang", None))
     con = open_output_store(args.out, "check")
     if con is None:
         return 2
     try:
-        tables = store.read_tables(con)
+        tables = audit_store.read_tables(con)
         findings = checks.run_checks(tables)
         if not args.quiet:        # shown before the files are written: a read-only folder is still read
             docs = {d["doc_id"]: d for d in tables["documents"]}
             show(checks.format_findings(findings, docs, lang))
-        export.replace_table(con, "checks", findings)
+        store.replace_table(con, "checks", findings)
         export.write_files(con, args.out, tables=["checks"])
-        store.write_sheet(args.out, "checks", export.read_table(con, "checks"))
+        audit_store.write_sheet(args.out, "checks", store.read_table(con, "checks"))
     finally:
         con.close()
     if not args.quiet:
-        print(msg.t("check_wrote", lang, out=args.out, sheet=msg.sheet_name("checks", lang), db=export.DB_NAME))
+        print(msg.t("check_wrote", lang, out=args.out, sheet=msg.sheet_name("checks", lang), db=store.DB_NAME))
     return 1 if any(f.severity in FAIL_LEVELS[args.fail_on] for f in findings) else 0
 
 

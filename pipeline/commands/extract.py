@@ -90,7 +90,7 @@ def _nothing_to_read(paths: list[str], out: str) -> str | None:
 def _holds_a_file(folder: str, skip: str) -> bool:
     """Whether a folder has a file below it, outside the output folder, other
     tdkt output folders and hidden files and folders (as batch.discover walks)."""
-    from ..export import DB_NAME
+    from ..store import DB_NAME
     for top, dirs, files in os.walk(folder):
         if os.path.realpath(top) == skip or DB_NAME in files:
             dirs[:] = []

@@ -18,7 +18,7 @@ def _readable(df, lang: str):
 
 
 def run(args) -> int:
-    from .. import export, registry
+    from .. import export, registry, store
     from .. import messages as msg
     from . import open_output_store, show
     lang = msg.lang_of(getattr(args, "lang", None))
@@ -31,14 +31,14 @@ def run(args) -> int:
         if args.conflicts:
             show(registry.describe_conflicts(con, lang))
         else:
-            df = export.read_table(con, "directives")
+            df = store.read_table(con, "directives")
             show(msg.t("registry_summary", lang, n_directives=msg.number(n_directives, lang, 0),
                        n_conflicts=msg.number(n_conflicts, lang, 0)))
             with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
                                                      "display.max_colwidth", 40):
                 show(_readable(df, lang).to_string(index=False))
         export.write_files(con, args.out)
-        print(msg.t("registry_wrote", lang, out=args.out, db=export.DB_NAME))
+        print(msg.t("registry_wrote", lang, out=args.out, db=store.DB_NAME))
     finally:
         con.close()
     return 0

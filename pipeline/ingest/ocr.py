@@ -4,7 +4,7 @@ A page is rendered with pypdfium2 at ``OCR_DPI`` (300) in grey, piped to
 
     tesseract - - -l vie --dpi 300 --psm 3 tsv
 
-and read back from its TSV output: one :class:`~.pdf_reader.Line` per text line
+and read back from its TSV output: one :class:`~.pages.Line` per text line
 (its box from the word boxes, in PDF points), with Tesseract's paragraph number,
 so the PDF reader's running-head removal and paragraph assembly apply to OCR'd
 pages as to text pages (a scanned image file's page, ``image_reader``, goes
@@ -44,6 +44,8 @@ import re
 import shutil
 import subprocess
 import unicodedata
+
+from .pages import Line, Page
 
 OCR_DPI = 300
 LANG = "vie"
@@ -155,7 +157,6 @@ def ocr_picture(image, width: float, height: float):
     """OCR one page already in pixels at ``OCR_DPI`` (a grey PIL image: a
     rendered PDF page's red channel, a scanned image file's page) of ``width`` x
     ``height`` points.  Returns (Page, word confidences) or (None, error message)."""
-    from .pdf_reader import Page
     words, problem = ocr_image(image)
     if words is None:
         return None, problem
@@ -203,9 +204,8 @@ def _noise(word: dict) -> bool:
 
 
 def page_lines(words: list[dict], page_height: float) -> list:
-    """Tesseract's words (pixels at OCR_DPI) -> pdf_reader Lines (points), in
+    """Tesseract's words (pixels at OCR_DPI) -> Lines (points), in
     reading order, two-column runs split (see the module docstring)."""
-    from .pdf_reader import Line
     grouped: dict[tuple, list[dict]] = {}
     for w in words:
         grouped.setdefault((w["block"], w["par"], w["line"]), []).append(w)

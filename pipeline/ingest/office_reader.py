@@ -37,15 +37,14 @@ target that installs it.
 from __future__ import annotations
 
 import atexit
-import ctypes
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
+from .. import processes
 from ..models import SourceText
 from .common import failed, one_line, sniff_kind
 
@@ -148,16 +147,6 @@ def _cleanup_at_exit(pid: int) -> None:
         cleanup_after_worker(pid)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def _remove_stale() -> None:
     """Folders that dead processes of this user left (a batch killed with its
     workers); only old ones, in case the pid is another container's."""
@@ -167,7 +156,7 @@ def _remove_stale() -> None:
             old = time.time() - folder.stat().st_mtime > STALE_AFTER
         except OSError:
             continue
-        if pid.isdigit() and old and not _alive(int(pid)):
+        if pid.isdigit() and old and not processes.alive(int(pid)):
             cleanup_after_worker(int(pid))
 
 
@@ -199,20 +188,13 @@ def cleanup_after_worker(pid: int) -> None:
     running = _office_processes(root)
     running.pop(os.getpid(), None)            # never this process, whatever its environment
     for group in set(running.values()) - {os.getpgrp()}:
-        _signal(os.killpg, group)
+        processes.kill_quietly(group, group=True)
     for process in running:
-        _signal(os.kill, process)             # one that left the group
+        processes.kill_quietly(process)       # one that left the group
     deadline = time.monotonic() + 5
     while running and _office_processes(root) and time.monotonic() < deadline:
         time.sleep(0.05)                      # a process being killed may still write into the folder
     shutil.rmtree(root, ignore_errors=True)
-
-
-def _signal(kill, target: int) -> None:
-    try:
-        kill(target, signal.SIGKILL)
-    except OSError:
-        pass
 
 
 # ----------------------------------------------------------------- running LibreOffice
@@ -249,23 +231,6 @@ def _office_binary(program: str) -> str:
     return program
 
 
-def _die_with_parent():
-    """A preexec_fn (Linux; None elsewhere): the kernel sends SIGKILL to the child
-    when the process that started it dies, so a worker killed mid-conversion
-    leaves no LibreOffice running."""
-    try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    parent = os.getpid()
-
-    def arm() -> None:
-        prctl(1, signal.SIGKILL)              # PR_SET_PDEATHSIG
-        if os.getppid() != parent:            # the parent died before the signal was armed
-            os._exit(1)
-    return arm
-
-
 def _environment(profile: Path, tmp: Path) -> dict:
     env = dict(os.environ, SAL_ENABLE_FILE_LOCKING="1")    # what the soffice script sets
     env[_MARK] = str(profile)                               # how cleanup_after_worker finds them
@@ -282,11 +247,11 @@ def _run(cmd: list[str], env: dict, timeout: float) -> tuple[int | None, bytes]:
     """Run LibreOffice in a process group of its own; (exit code, stderr), or
     (None, b"") when it ran past ``timeout`` and the whole group was killed."""
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True, env=env, preexec_fn=_die_with_parent())
+                            start_new_session=True, env=env, preexec_fn=processes.dies_with_this_process())
     try:
         _, err = proc.communicate(timeout=max(timeout, 0.01))
     except subprocess.TimeoutExpired:
-        _kill(proc)
+        processes.end_group(proc)
         return None, b""
     return proc.returncode, err
 
@@ -329,17 +294,6 @@ def convert(data: bytes, ext: str, target: str = "docx") -> tuple[bytes | None, 
             detail = one_line(err.decode("utf-8", "replace")) if err.strip() else f"exit code {code}"
             return None, f"LibreOffice could not convert the {ext} file ({detail})"
         return result.read_bytes(), ""
-
-
-def _kill(proc) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        proc.kill()
-    try:
-        proc.communicate(timeout=10)
-    except Exception:
-        pass
 
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 from ..models import SourceText
 from .common import failed, one_line, sniff_kind
+from .pages import Line, Page
 from .pdf_tables import Table, find_tables, loose_box_function
 
 BAND = 0.12                 # top / bottom share of the page height where running heads live
@@ -63,34 +64,6 @@ _PAGE_NO_SURE = re.compile(
     r"^(?:(?:trang|page|tr\.)\s*(\d{1,4})(?:\s*(?:/|of|trên|\|)\s*\d{1,4})?"
     r"|[-–—]\s*(\d{1,4})\s*[-–—])$", re.I)
 _PAGE_NO_BARE = re.compile(r"^(\d{1,4})(?:\s*/\s*(\d{1,4}))?$")
-
-
-@dataclass
-class Line:
-    text: str
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    block: bool = False  # a paragraph of its own (a table row)
-    para: int = -1       # OCR: Tesseract's paragraph number (-1: from the text layer)
-
-    @property
-    def height(self) -> float:
-        return self.top - self.bottom
-
-
-@dataclass
-class Page:
-    lines: list          # list[Line]
-    width: float
-    height: float
-    n_chars: int         # non-whitespace characters in the text layer
-    scanned: bool = False
-    paths: int = 0       # drawn path objects (lines, rectangles): a ruled table?
-    rotation: int = 0
-    tables_unsure: bool = False  # pdf_tables could not read the tables as pdfplumber would
 
 
 def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
