@@ -99,6 +99,7 @@ def grammar() -> Grammar:
     titles = rules.alternation(list(cfg["title_markers"]) + list(cfg.get("other_names_before") or []))
     stop_conn = _words_or_marks(cfg["unclosed_stop_connectors"])
     period_words = rules.alternation(cfg["period_words"])
+    determiner = rf"(?:{rules.as_written(cfg['head_determiners'])}\s+)?"      # `các`, `những`
     period = rf"{period_words}\s+({YEAR})\s*{DASH}\s*({YEAR})"
     dated = rf"(?:{period_words}\s+{YEAR}\s*{DASH}\s*{YEAR}|(?<![\p{{L}}])năm\s+{YEAR})"
     gap_words = int(cfg.get("period_max_gap_words", 5))
@@ -118,7 +119,7 @@ def grammar() -> Grammar:
         straight_marks=regex.compile("|".join(regex.escape(m) for m in cfg["straight_quotes"])),
         # tried only where a run of blanks and marks starts (or where the search starts):
         # the same leftmost match as a bare `[\s,;]*`, linear on a long run of `;` or `,`
-        unclosed_stop=regex.compile(rf"(?:(?<![\s,;])|\G)[\s,;]*{stop_conn}\s+(?:(?:các|những)\s+)?{head_alt}",
+        unclosed_stop=regex.compile(rf"(?:(?<![\s,;])|\G)[\s,;]*{stop_conn}\s+{determiner}{head_alt}",
                                     regex.IGNORECASE),
         period_after=regex.compile(rf"[\s*]*(?:[\p{{L}}\p{{N}}]+\s+){{0,{gap_words}}}?{period}",
                                    regex.IGNORECASE),
@@ -132,7 +133,7 @@ def grammar() -> Grammar:
         threshold=float(cfg.get("canonical_threshold", 0.75)),
         catalog_only_threshold=float(cfg.get("catalog_only_threshold", 0.85)),
         title_movement=regex.compile(
-            rf"(?<![\p{{L}}])(?:{rules.alternation(cfg['title_launch_verbs'])})\s+(?:(?:các|những)\s+)?"
+            rf"(?<![\p{{L}}])(?:{rules.alternation(cfg['title_launch_verbs'])})\s+{determiner}"
             # atomic: the longest head and its modifiers, never a shorter head with the
             # rest read as the name (`TỔ CHỨC PHONG TRÀO THI ĐUA, CÁC DANH HIỆU ...` has no name)
             rf"(?>(?P<head>{head_alt})(?P<mods>(?:\s+(?:{mods}))*))\s+(?P<name>\p{{L}}.*?)[\s.*]*$",
@@ -144,7 +145,7 @@ def grammar() -> Grammar:
     for item in cfg["catalog"]:
         names = [item["name"]] + list(item.get("aliases") or [])
         keys = tuple(k for k in (_key(n, g) for n in names) if k)
-        entries.append(CatalogEntry(name=item["name"], kind=item.get("kind", "phong trào thi đua"),
+        entries.append(CatalogEntry(name=item["name"], kind=item.get("kind", cfg["catalog_default_kind"]),
                                     keys=keys))
     object.__setattr__(g, "catalog", tuple(entries))
     return g
