@@ -135,6 +135,15 @@ def test_the_graph_sees_each_kind_of_import():
     assert "pipeline.api" in graph["pipeline"]                     # the package's lazy re-exports
 
 
+def test_type_checking_imports_are_left_out_and_cycles_are_reported_as_paths(tmp_path):
+    source = tmp_path / "a.py"
+    source.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import b\n"
+                      "def f():\n    from .c import g\n", encoding="utf-8")
+    modules = {"pipeline.a": source, "pipeline.b": source, "pipeline.c": source}
+    assert imported_modules("pipeline.a", source, modules) == {"pipeline.c"}
+    assert cycles({"a": {"b"}, "b": {"a", "c"}, "c": set()}) == [["a", "b", "a"]]
+
+
 def test_no_import_cycles():
     graph = _without(import_graph(), ALLOWED_UNTIL_REWRITE)
     found = cycles(graph)
