@@ -42,7 +42,6 @@ CAPITALISED = regex.compile(r"\p{Lu}\p{Ll}")
 NUMBER_OR_CAPITAL = regex.compile(r"\d|\p{Lu}\p{Ll}")
 DIGIT = regex.compile(r"\d")
 CLAUSE_MARK = regex.compile(r"[;()]")
-PERCENT_NEXT = regex.compile(rf"[ ,]*(?:\(|(?:đạt|chiếm|bằng)[ ]+)?{PNUM}[ ]?%")
 LETTER = regex.compile(r"\p{L}")
 RANGE_BEFORE = regex.compile(r"\d[ ]*[-–][ ]*$")
 
@@ -66,6 +65,7 @@ class Grammar:
     verb_compound: regex.Pattern
     max_words: int
     number_trigger: re.Pattern
+    percent_next: regex.Pattern      # what makes a bare ratio one: a percentage next (`03/19, chiếm 15,8%`)
 
 
 @rules.compiled("figures", "citations")
@@ -101,7 +101,7 @@ def grammar() -> Grammar:
                                      regex.IGNORECASE),
         not_after=regex.compile(r"(?:^|(?<=[^\p{L}]))(?:" + rules.alternation(cfg["not_after"] + kind_words,
                                                                              boundary=False)
-                                + r")[ ]*(?:số[ ]*)?:?[ ]*$"),
+                                + rf")[ ]*(?:{rules.as_written(cfg['not_after_number_words'])}[ ]*)?:?[ ]*$"),
         of_what_lead=regex.compile(r"^(?:" + rules.alternation(cfg["of_what_lead"], boundary=False) + r")[ ]+",
                                    regex.IGNORECASE),
         of_what_stop=regex.compile(r"[ ]+" + rules.alternation(cfg["of_what_stop"]), regex.IGNORECASE),
@@ -116,6 +116,7 @@ def grammar() -> Grammar:
         subject_tail=regex.compile(r"(?:[ ]+(?:" + rules.alternation(cfg["subject_adverbs"], boundary=False)
                                    + r"))+$", regex.IGNORECASE),
         max_words=int(cfg.get("of_what_max_words", 8)),
+        percent_next=regex.compile(rf"[ ,]*(?:\(|{rules.as_written(cfg['ratio_percent_verbs'])}[ ]+)?{PNUM}[ ]?%"),
     )
 
 
@@ -266,7 +267,7 @@ def find(doc: ParsedDoc) -> list[Figure]:
         end = m.end() if unit else m.end("den")
         if not unit:
             # a bare `a/b` is a ratio only when a percentage follows it in the clause
-            if not PERCENT_NEXT.match(text[end:sent.end]):
+            if not g.percent_next.match(text[end:sent.end]):
                 continue
         of_what, ws, we = ("", end, end)
         if unit:
