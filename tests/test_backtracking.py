@@ -35,7 +35,7 @@ from pipeline import rules
 
 EXTRACTORS = ["citations", "movements", "money", "awards", "figures", "document"]
 MODULES = ["pipeline.normalize", "pipeline.segment", "pipeline.extract.common"] + [
-    f"pipeline.extract.{m}" for m in EXTRACTORS]
+    f"pipeline.extract.{m}" for m in EXTRACTORS] + [f"pipeline.extract.parts.{m}" for m in ("text", "issuers", "numbers")]
 RATIO = 24            # 8x the length, at most 24x the time (3x linear)
 FLOOR = 0.1           # seconds: below this the 8x run passes whatever the ratio (a quadratic
                       # pattern takes far longer on 8,000 characters; a loaded machine does not)

@@ -88,8 +88,8 @@ def test_a_value_of_another_type_names_the_file_the_key_and_both_types(rules_cop
 
 
 def test_a_list_where_a_pattern_goes(rules_copy):
-    rules_copy("citations", r"^month_pattern: \|\n(?:  .*\n)+", "month_pattern: [tháng]\n")
-    _one_line_naming(_error("citations"), "citations", "month_pattern")
+    rules_copy("citations", r"^number_pattern: \|\n(?:  .*\n)+", "number_pattern: [số]\n")
+    _one_line_naming(_error("citations"), "citations", "number_pattern")
 
 
 def test_an_undeclared_key_read_from_code_names_the_file_and_the_key():
