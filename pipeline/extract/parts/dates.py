@@ -14,7 +14,6 @@ two adjacent repeats of one class but the draft's blanks, as before
 from __future__ import annotations
 
 import calendar
-import functools
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -95,7 +94,7 @@ class Sources:
     draft_with_year: str           # the same with the year required
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("dates")
 def sources() -> Sources:
     cfg = rules.load("dates")
     day, month, year = cfg["day"], cfg["month"], cfg["year"]
@@ -138,7 +137,7 @@ def _int(digits):
     return int(digits) if digits else None
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("dates")
 def _any_date() -> regex.Pattern:
     s = sources()
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{s.day_word}[ ]*(?:{s.numeric}|{s.words}|{s.draft_with_year})"

@@ -38,7 +38,7 @@ class Grammar:
     agency_start: regex.Pattern    # the words an agency name starts with (rules/document.yaml agency_starts)
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("issuers", "citations", "document")
 def grammar() -> Grammar:
     iss = rules.load("issuers")
     subject_verbs = rules.load("citations").get("subject_verbs") or []

@@ -7,7 +7,6 @@ are the numbers each table's patterns look for.
 """
 from __future__ import annotations
 
-import functools
 
 import regex
 
@@ -28,7 +27,7 @@ NOT_DIGIT = regex.compile(r"[.,\s]")
 AMOUNT_PIECE = regex.compile(rf"({AMOUNT})[ ]?([\p{{L}}]+(?:[ ][\p{{L}}]+)?)?")
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("numbers")
 def multipliers() -> dict:
     """Multiplier word (case-folded) -> factor."""
     return {k.casefold(): int(v) for k, v in rules.load("numbers")["multipliers"].items()}
@@ -39,13 +38,13 @@ def multiplier_words() -> str:
     return rules.alternation(multipliers().keys(), boundary=False)
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("numbers")
 def number_words() -> dict:
     """A number in words (case-folded) -> its value (10: ten or tens)."""
     return {k.casefold(): int(v) for k, v in rules.load("numbers")["number_words"].items()}
 
 
-@functools.lru_cache(maxsize=1)
+@rules.compiled("numbers")
 def _multiplier_after() -> regex.Pattern:
     return regex.compile(rf"(?i)^[ ]?({multiplier_words()})\b")
 
