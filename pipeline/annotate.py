@@ -3,12 +3,13 @@
 
 >>> from pipeline import annotate
 >>> annotate("Tổng kinh phí 45,5 triệu đồng.")  # doctest: +ELLIPSIS
-'Tổng kinh phí <mark class="tdkt-money" data-amount-vnd="45500000" data-qualifier="exact" data-purpose="Tổng kinh phí" title="MONEY\\namount_vnd: 45500000...">45,5 triệu đồng</mark>.'
+'Tổng kinh phí <mark class="tdkt-money" data-amount-vnd="45500000" data-qualifier="exact" data-purpose="Tổng kinh phí" data-rule="money.amount" title="MONEY\\namount_vnd: 45500000...">45,5 triệu đồng</mark>.'
 
 Every mention is a ``<mark class="tdkt-citation">`` (``tdkt-movement``,
 ``tdkt-money``, ``tdkt-award``, ``tdkt-figure``) carrying its record's
 normalized values as ``data-*`` attributes (``issued_date`` ->
-``data-issued-date``; empty values left out) and, for a tooltip, as ``title``.
+``data-issued-date``; empty values left out; ``data-rule``: the named rule
+that made it) and, for a tooltip, as ``title``.
 The text between marks is HTML-escaped. Mentions that overlap:
 
 - records of one table on the same span (``21 tập thể và 25 cá nhân được tặng
@@ -37,10 +38,21 @@ import html
 import unicodedata
 from collections import namedtuple
 
-# the mention tables, in the order their marks open when they share a span
-TABLES = ("citations", "movements", "money", "awards", "figures")
-LABELS = {"citations": "CITATION", "movements": "MOVEMENT", "money": "MONEY", "awards": "AWARD",
-          "figures": "FIGURE"}
+
+
+def mention_tables() -> tuple:
+    """The mention tables, in the order their marks open when they share a span
+    (the extractors' order: pipeline.extract.specs)."""
+    from .extract import specs
+    return tuple(specs())
+
+
+def label_of(table: str) -> str:
+    """A table's label: ``CITATION`` for citations (its extractor's spec)."""
+    from .extract import spec
+    return spec(table).label
+
+
 # where a row came from, not what it says: left out of a mention's values
 PROVENANCE = ("doc_id", "start", "end", "page", "sentence")
 MERGED = " | "       # between the differing values of records that share a span
@@ -58,9 +70,8 @@ if TYPE_CHECKING:
 class Mark(namedtuple("Mark", "start end table text records")):
     """One mark: a span of the annotated text and the records found there.
 
-    ``start``, ``end``: offsets into the annotated text; ``table``:
-    ``"citations"``, ``"movements"``, ``"money"``, ``"awards"`` or
-    ``"figures"``; ``text``: the exact mention (``text[start:end]`` of the
+    ``start``, ``end``: offsets into the annotated text; ``table``: a mention
+    table (``"citations"``, ``"money"``, ...: :func:`mention_tables`); ``text``: the exact mention (``text[start:end]`` of the
     annotated text); ``records``: a tuple of each record's normalized values
     (dicts, see :func:`record_values`), more than one when records of the table
     share the span."""
@@ -68,8 +79,9 @@ class Mark(namedtuple("Mark", "start end table text records")):
 
     @property
     def label(self) -> str:
-        """``CITATION``, ``MOVEMENT``, ``MONEY``, ``AWARD`` or ``FIGURE``."""
-        return LABELS[self.table]
+        """``CITATION``, ``MOVEMENT``, ``MONEY``, ``AWARD``, ``FIGURE``: its
+        extractor's label."""
+        return label_of(self.table)
 
     @property
     def css_class(self) -> str:
@@ -93,13 +105,17 @@ class Mark(namedtuple("Mark", "start end table text records")):
 
 
 def record_values(record) -> dict:
-    """A record's normalized values as plain data (its provenance left out).
+    """A record's normalized values as plain data (its provenance left out;
+    the named rule that made it last).
 
     >>> from pipeline.models import Money
     >>> record_values(Money("d1", 0, 8, "14 triệu", None, "…", amount_vnd=14_000_000))["amount_vnd"]
     14000000
     """
-    return {name: getattr(record, name) for name in record.__dataclass_fields__ if name not in PROVENANCE}
+    values = {name: getattr(record, name) for name in record.__dataclass_fields__ if name not in PROVENANCE}
+    if "rule" in values:
+        values["rule"] = values.pop("rule")
+    return values
 
 
 def source_span(to_source, source_text: str, start: int, end: int) -> tuple[int, int]:
@@ -113,11 +129,11 @@ def source_span(to_source, source_text: str, start: int, end: int) -> tuple[int,
     return src_start, src_end
 
 
-def marks(result, text: str | None = None, tables: Iterable[str] = TABLES) -> list[Mark]:
+def marks(result, text: str | None = None, tables: Iterable[str] | None = None) -> list[Mark]:
     """The marks of an ExtractionResult's mentions, in order (start, longer
     first). Offsets are into ``text`` when given (the string the result was
     extracted from; normalization's offsets mapped back), else into the
-    result's normalized text.
+    result's normalized text. ``tables``: which tables (all by default).
 
     >>> from pipeline import extract_text
     >>> [(m.label, m.text) for m in marks(extract_text("Chi trên 14 triệu đồng."))]
@@ -135,7 +151,7 @@ def marks(result, text: str | None = None, tables: Iterable[str] = TABLES) -> li
             span = source_span(to_source, text, rec.start, rec.end) if to_source is not None else (rec.start, rec.end)
             grouped.setdefault((*span, table), []).append(record_values(rec))
     base = text if text is not None else annotated_text(result)
-    order = {t: i for i, t in enumerate(TABLES)}
+    order = {t: i for i, t in enumerate(mention_tables())}
     out = [Mark(s, e, table, base[s:e], tuple(recs)) for (s, e, table), recs in grouped.items()]
     out.sort(key=lambda m: (m.start, -m.end, order[m.table]))
     return out
@@ -159,11 +175,14 @@ def _to_source(result, text: str):
     return to_source
 
 
-def _tables(tables: Iterable[str]) -> list[str]:
+def _tables(tables: Iterable[str] | None) -> list[str]:
+    known = mention_tables()
+    if tables is None:
+        return list(known)
     tables = [tables] if isinstance(tables, str) else list(tables)
-    unknown = sorted(set(tables) - set(TABLES))
+    unknown = sorted(set(tables) - set(known))
     if unknown:
-        raise ValueError(f"unknown tables {unknown}; choose from {list(TABLES)}")
+        raise ValueError(f"unknown tables {unknown}; choose from {list(known)}")
     return tables
 
 
@@ -198,7 +217,7 @@ def html_close(mark: Mark) -> str:
 
 
 def annotate(text_or_result: str | ExtractionResult, *, text: str | None = None,
-             tables: Iterable[str] = TABLES, before: Markup | None = None, after: Markup | None = None,
+             tables: Iterable[str] | None = None, before: Markup | None = None, after: Markup | None = None,
              escape: bool = True, time_limit="env") -> str:
     """The text with every mention marked (HTML by default; see the module's doc).
 

@@ -10,7 +10,7 @@ and the sentence it came from.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Optional
 
 
@@ -119,6 +119,18 @@ class Award(Mention):
 
 
 @dataclass
+class Figure(Mention):
+    """Another quantitative claim: a count, ratio, percentage or area."""
+    kind: str = ""                 # count | ratio | percent | area | ...
+    value: Optional[float] = None
+    denominator: Optional[float] = None
+    unit: str = ""
+    of_what: str = ""
+    # the exact digits of a value beyond a 64-bit integer (value holds it rounded)
+    value_exact: str = ""
+
+
+@dataclass
 class DocumentInfo:
     doc_id: str
     source_path: str
@@ -150,51 +162,65 @@ class ErrorRow:
     error: str
 
 
-@dataclass
+# the mention tables, table name -> record type, in the order the extractors
+# are listed; pipeline.extract.base fills it as it registers each extractor
+MENTION_TYPES: dict[str, type] = {}
+
+
+def register_table(name: str, record_type: type) -> None:
+    MENTION_TYPES[name] = record_type
+
+
+def unregister_table(name: str) -> None:
+    MENTION_TYPES.pop(name, None)
+
+
+@dataclass(init=False, repr=False)
 class ExtractionResult:
-    """Everything extracted from one file."""
+    """Everything extracted from one file: the document's row, each mention
+    table's rows (``result.mentions["citations"]``, also read as
+    ``result.citations``), the errors rows and the normalized text."""
     document: DocumentInfo
-    citations: list[Citation] = field(default_factory=list)
-    movements: list[Movement] = field(default_factory=list)
-    money: list[Money] = field(default_factory=list)
-    awards: list[Award] = field(default_factory=list)
-    figures: list = field(default_factory=list)
-    errors: list[ErrorRow] = field(default_factory=list)
-    normalized_text: str = ""
-    # the normalized text, zlib-compressed, as a worker sends it to the store
-    text_zlib: bytes = b""
+    errors: list
+    normalized_text: str
+    text_zlib: bytes
+    mentions: dict
+
+    def __init__(self, document: DocumentInfo, errors: Optional[list] = None, normalized_text: str = "",
+                 text_zlib: bytes = b"", mentions: Optional[dict] = None, **tables: list):
+        self.document = document
+        self.errors: list[ErrorRow] = errors if errors is not None else []
+        self.normalized_text = normalized_text
+        # the normalized text, zlib-compressed, as a worker sends it to the store
+        self.text_zlib = text_zlib
+        self.mentions: dict[str, list] = {**(mentions or {}), **tables}
+
+    def __getattr__(self, name: str) -> list:
+        # only for what __init__ did not set: a mention table by its name
+        mentions = self.__dict__.get("mentions")
+        if mentions is not None and (name in mentions or name in MENTION_TYPES):
+            return mentions.setdefault(name, [])
+        raise AttributeError(f"{type(self).__name__} has no attribute or table {name!r}")
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in MENTION_TYPES:
+            self.mentions[name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={len(v)}" for k, v in self.mentions.items() if v)
+        return f"ExtractionResult({self.document.doc_id!r}, {counts or 'no mentions'}, errors={len(self.errors)})"
 
     def tables(self) -> dict[str, list]:
-        return {
-            "documents": [self.document],
-            "citations": self.citations,
-            "movements": self.movements,
-            "money": self.money,
-            "awards": self.awards,
-            "figures": self.figures,
-            "errors": self.errors,
-        }
-
-
-def column_names(record_type) -> list[str]:
-    return [f.name for f in fields(record_type)]
-
-
+        """Every per-document table's rows: documents, each mention table (in
+        the extractors' order, an empty list for one that did not run), errors."""
+        names = list(MENTION_TYPES) + [n for n in self.mentions if n not in MENTION_TYPES]
+        return {"documents": [self.document], **{n: self.mentions.get(n, []) for n in names},
+                "errors": self.errors}
 
 
 # --- derived tables: the registry, the auditor's toolkit -------------------
-
-@dataclass
-class Figure(Mention):
-    """Another quantitative claim: a count, ratio, percentage or area."""
-    kind: str = ""                 # count | ratio | percent | area | ...
-    value: Optional[float] = None
-    denominator: Optional[float] = None
-    unit: str = ""
-    of_what: str = ""
-    # the exact digits of a value beyond a 64-bit integer (value holds it rounded)
-    value_exact: str = ""
-
 
 @dataclass
 class Directive:
@@ -242,17 +268,6 @@ class Check:
     sentence: str = ""
     spans: str = ""                # further spans, `doc_id:start-end; ...`
 
-
-# per-document tables (extract writes them)
-TABLE_TYPES = {
-    "documents": DocumentInfo,
-    "citations": Citation,
-    "movements": Movement,
-    "money": Money,
-    "awards": Award,
-    "figures": Figure,
-    "errors": ErrorRow,
-}
 
 # tables derived from the whole store (registry, check)
 DERIVED_TABLE_TYPES = {

@@ -17,7 +17,7 @@
 
 The component runs the whole pipeline (normalize, segment, extract, resolve)
 on ``doc.text`` and puts every mention in ``doc.spans[spans_key]``, labelled
-CITATION, MOVEMENT, MONEY, AWARD or FIGURE, with the record's normalized values
+by its extractor (CITATION, MOVEMENT, MONEY, AWARD, FIGURE), with the record's normalized values
 as ``span._.tdkt`` (a dict: the record's fields but its provenance, with
 ``table``, ``start_char`` and ``end_char`` of the exact mention in
 ``doc.text``). ``doc._.tdkt`` holds the whole result as plain data: a dict
@@ -51,16 +51,22 @@ from typing import Optional, Union
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .annotate import LABELS, record_values, source_span
+from .annotate import record_values, source_span
 
-# the review page's colours (tdkt report), for displaCy
-COLORS = {"CITATION": "#cfe2ff", "MOVEMENT": "#e9d7fe", "MONEY": "#c9f2d0", "AWARD": "#ffe0b3", "FIGURE": "#b9ece8"}
-RESULT_TABLES = ("citations", "movements", "money", "awards", "figures", "errors")
+
+def _specs() -> dict:
+    from .extract import specs
+    return specs()
+
+
+def colors() -> dict:
+    """Each label's colour: the review page's (tdkt report), from the extractors' specs."""
+    return {s.label: s.color for s in _specs().values()}
 
 
 def displacy_options(spans_key: str = "tdkt") -> dict:
     """``displacy.render(doc, style="span", options=displacy_options())``."""
-    return {"spans_key": spans_key, "colors": dict(COLORS)}
+    return {"spans_key": spans_key, "colors": colors()}
 
 
 def _span_key(span: Span) -> str:
@@ -114,7 +120,7 @@ def result_data(result) -> dict:
     """An ExtractionResult as plain data: ``document`` a dict, each table a list
     of dicts (the normalized text left out: the doc has the text)."""
     out = {"document": asdict(result.document)}
-    for table in RESULT_TABLES:
+    for table in [*_specs(), "errors"]:
         out[table] = [asdict(rec) for rec in getattr(result, table)]
     return out
 
@@ -126,17 +132,19 @@ def extraction_result(doc_or_data):
     data = doc_or_data._.tdkt if isinstance(doc_or_data, Doc) else doc_or_data
     data = _plain(data)
     result = models.ExtractionResult(document=models.DocumentInfo(**data["document"]))
-    for table in RESULT_TABLES:
-        record = models.TABLE_TYPES[table]
-        setattr(result, table, [record(**row) for row in data.get(table, [])])
+    result.errors = [models.ErrorRow(**row) for row in data.get("errors", [])]
+    for table, extractor in _specs().items():
+        result.mentions[table] = [extractor.record(**row) for row in data.get(table, [])]
     return result
 
 
 class TdktComponent:
-    def __init__(self, spans_key: str = "tdkt", tables=tuple(LABELS), time_limit="env"):
-        unknown = set(tables) - set(LABELS)
+    def __init__(self, spans_key: str = "tdkt", tables: Optional[list] = None, time_limit="env"):
+        known = _specs()
+        tables = list(known) if tables is None else tables
+        unknown = set(tables) - set(known)
         if unknown:
-            raise ValueError(f"tdkt: unknown tables {sorted(unknown)}; choose from {sorted(LABELS)}")
+            raise ValueError(f"tdkt: unknown tables {sorted(unknown)}; choose from {sorted(known)}")
         from .api import time_limit_seconds
         time_limit_seconds(time_limit)          # a bad setting fails when the pipeline is built
         self.spans_key = spans_key
@@ -152,12 +160,13 @@ class TdktComponent:
         result = extract_source(source, tables=self.tables, time_limit=self.time_limit)
         to_source = normalize(source).to_source
         spans, values_by_span = [], {}
+        labels = {name: s.label for name, s in _specs().items()}
         for table in self.tables:
             for rec in getattr(result, table):
                 if rec.end <= rec.start:
                     continue
                 start, end = source_span(to_source, doc.text, rec.start, rec.end)
-                span = _char_span(doc, start, end, LABELS[table], len(spans) + 1)
+                span = _char_span(doc, start, end, labels[table], len(spans) + 1)
                 if span is None:
                     continue
                 values = record_values(rec)
@@ -181,10 +190,9 @@ def _char_span(doc: Doc, start: int, end: int, label: str, span_id: int) -> Opti
     return None
 
 
-@Language.factory("tdkt", default_config={"spans_key": "tdkt",
-                                          "tables": ["citations", "movements", "money", "awards", "figures"],
-                                          "time_limit": "env"})
-def make_tdkt(nlp: Language, name: str, spans_key: str, tables: list[str],
+# tables: null for every extractor's (pipeline.extract.specs), or a list of names
+@Language.factory("tdkt", default_config={"spans_key": "tdkt", "tables": None, "time_limit": "env"})
+def make_tdkt(nlp: Language, name: str, spans_key: str, tables: Optional[list[str]],
               time_limit: Optional[Union[float, str]]) -> TdktComponent:
     return TdktComponent(spans_key=spans_key, tables=tables, time_limit=time_limit)
 

@@ -73,7 +73,7 @@ def test_displacy_renders_the_spans(doc):
         assert label in html
     assert "41,288" in html and "66,9" in html
     coloured = displacy.render(doc, style="span", options=sc.displacy_options(), jupyter=False)
-    assert sc.COLORS["AWARD"] in coloured
+    assert sc.colors()["AWARD"] in coloured
 
 
 def test_config_chooses_tables_and_key():

@@ -1,88 +1,30 @@
 """Stage 4: extractors, one module per table.
 
-Each extractor is a function ``find(doc: ParsedDoc) -> list[record]`` that
-compiles its rules from ``rules/`` once and reads the normalized text and its
-sentences. Extractors are looked up by name (``EXTRACTORS``), so a pipeline
-configuration can choose which to run.
+Each extractor module has a ``find(doc: ParsedDoc) -> list[record]`` function
+that compiles its rules from ``rules/`` once and reads the normalized text and
+its sentences, and declares its :class:`~.base.ExtractorSpec` (``SPEC``): its
+table, record type, rules file and how it is shown. Everything that lists the
+tables reads :func:`specs`; an extractor written outside the package joins
+them with :func:`register`. The parts every extractor reads (dates, numbers,
+issuers, Vietnamese text) are in ``parts/``.
 """
 from __future__ import annotations
 
-import functools
-import time
-from dataclasses import dataclass, field
-from typing import Optional
+from .. import models
+from .base import (BUILTIN, Deadline, ExtractorSpec, ParsedDoc, TimeLimitExceeded, register, spec, specs,
+                   unregister)
 
-from ..models import NormalizedText
-from ..segment import Segmented
-
-
-class TimeLimitExceeded(BaseException):
-    """A document's time limit has passed. A BaseException, like
-    KeyboardInterrupt: the guards that keep one failing field from costing
-    the others (``except Exception``) must not swallow it."""
-
-    def __init__(self, seconds: float):
-        super().__init__(f"took longer than {seconds:g} s")
-        self.seconds = seconds
+__all__ = ["BUILTIN", "Deadline", "ExtractorSpec", "ParsedDoc", "TimeLimitExceeded", "extractors", "register",
+           "spec", "specs", "table_types", "unregister"]
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """When a document's extraction must stop. Checked between the stages and
-    in the extractors' loops, by the code itself: no signal and no thread, so
-    it works the same in any thread, on any platform, in a library or spaCy."""
-    seconds: float
-    end: float                     # on time.monotonic()'s clock
-
-    @classmethod
-    def after(cls, seconds: float) -> "Deadline":
-        return cls(seconds, time.monotonic() + seconds)
-
-    def check(self) -> None:
-        if time.monotonic() > self.end:
-            raise TimeLimitExceeded(self.seconds)
+def extractors() -> dict:
+    """Each table's extractor, by name, in run order, each run once per document."""
+    return {name: (lambda doc, s=s: doc.once(s.name, s.find)) for name, s in specs().items()}
 
 
-@dataclass
-class ParsedDoc:
-    doc_id: str
-    norm: NormalizedText
-    seg: Segmented
-    found: dict = field(default_factory=dict, repr=False)   # extractor name -> its records
-    deadline: Optional[Deadline] = field(default=None, repr=False)
-
-    def check_time(self) -> None:
-        """Raise TimeLimitExceeded once the document's time limit has passed
-        (cheap: the extractors call it once per candidate)."""
-        if self.deadline is not None:
-            self.deadline.check()
-
-    def once(self, name: str, find):
-        """The records of one extractor, found once per document (the figures
-        extractor reads the money and award spans the pipeline found already)."""
-        if name not in self.found:
-            self.found[name] = find(self)
-        return self.found[name]
-
-    @property
-    def text(self) -> str:
-        return self.norm.text
-
-    @functools.cached_property
-    def lower(self) -> str:
-        """The text lower-cased, offset for offset (parts.text.lowered)."""
-        from .parts.text import lowered
-        return lowered(self.norm.text)
-
-    def provenance(self, start: int, end: int) -> dict:
-        """The provenance fields every mention record carries."""
-        return dict(doc_id=self.doc_id, start=start, end=end, text=self.norm.text[start:end],
-                    page=self.norm.page_of(start), sentence=self.seg.sentence_at(start).text)
-
-
-def extractors():
-    """Each table's extractor, by name, each run once per document."""
-    from . import awards, citations, figures, money, movements
-    finds = {"citations": citations.find, "movements": movements.find,
-             "money": money.find, "awards": awards.find, "figures": figures.find}
-    return {name: (lambda doc, name=name, find=find: doc.once(name, find)) for name, find in finds.items()}
+def table_types() -> dict[str, type]:
+    """The per-document tables and their row types: documents, each
+    extractor's table, errors."""
+    return {"documents": models.DocumentInfo, **{n: s.record for n, s in specs().items()},
+            "errors": models.ErrorRow}

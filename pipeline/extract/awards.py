@@ -17,7 +17,7 @@ import regex
 
 from .. import rules
 from ..models import Award
-from . import ParsedDoc
+from .base import ExtractorSpec, ParsedDoc
 from .parts import dates, issuers, numbers
 from .parts.numbers import WHOLE as COUNT
 from .parts.text import clean_phrase
@@ -552,3 +552,10 @@ def _status(g: Grammar, text: str, c_start: int, pos: int, c_end: int, sent, quo
     if g.status["proposed"].search(sent.context or "") and g.proposal_context.search(sent.context or ""):
         return "proposed"
     return "awarded"
+
+
+SPEC = ExtractorSpec(
+    name="awards", record=Award, find=find, rules_file="awards", label="AWARD", color="#ffe0b3",
+    columns=("award", "conferrer", "recipient_type", "count", "year", "status", "recipients"),
+    claims_numbers=True,
+    about="award counts by award, conferrer, recipient type and year")

@@ -15,7 +15,7 @@ import regex
 
 from .. import rules
 from ..models import Citation
-from . import ParsedDoc
+from .base import ExtractorSpec, ParsedDoc
 from .parts import dates, issuers
 from .parts.text import clean_phrase, fold_code
 
@@ -719,4 +719,7 @@ def _next_full_citation(text: str, pos: int, g: Grammar, reach: int | None = Non
 CITATION_JOIN = regex.compile(r"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]+)$")
 
 
-
+SPEC = ExtractorSpec(
+    name="citations", record=Citation, find=find, rules_file="citations", label="CITATION", color="#cfe2ff",
+    columns=("doc_type", "number", "issued_date", "issuer", "issuer_resolved", "subject", "key"),
+    about="documents cited by kind, number, date and issuer (Chỉ thị số 12/CT-UBND ngày 29/12/2021)")

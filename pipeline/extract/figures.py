@@ -8,8 +8,8 @@ Candidates come from four patterns compiled once from rules/figures.yaml:
 - measure  ``N <m2|ha|km|tấn|...> [noun]``         (`49.424 m2 đất`)
 - count    ``[qualifier] N [multiplier] <unit>[/<per>]`` (`1.902 cuộc thanh tra, kiểm tra`)
 
-A number inside a money or award mention is not a figure (those tables hold
-it), nor is a number after a word that makes it a year, day or article, or
+A number inside a money or award mention (an extractor whose spec claims its
+numbers) is not a figure (those tables hold it), nor is a number after a word that makes it a year, day or article, or
 after a document kind (`Đề án 06 tỉnh Lâm Đồng`: the kinds of rules/citations.yaml). A
 count inside a ratio's or percentage's ``of_what`` phrase (`đạt 19 tiêu chí`)
 belongs to that phrase. The qualifier (`trên`, `hơn`, `khoảng`, ...) is part of
@@ -24,7 +24,7 @@ import regex
 
 from .. import rules
 from ..models import Figure
-from . import ParsedDoc
+from .base import ExtractorSpec, ParsedDoc, specs
 from .common import Spans
 from .parts import numbers
 from .parts.numbers import COUNT as NUM
@@ -238,11 +238,9 @@ def _blocked(text: str, start: int, g: Grammar) -> bool:
 
 
 def find(doc: ParsedDoc) -> list[Figure]:
-    from . import awards, money
     g = grammar()
     text = doc.text
-    taken = Spans([(r.start, r.end) for r in doc.once("money", money.find)]
-                  + [(r.start, r.end) for r in doc.once("awards", awards.find)])
+    taken = Spans([(r.start, r.end) for s in specs().values() if s.claims_numbers for r in doc.once(s.name, s.find)])
     cands: list[tuple[int, int, dict, tuple[int, int] | None]] = []   # start, end, fields, inner phrase span
     percents, ratios, measures, counts = _figure_matches(doc, g)
 
@@ -321,3 +319,10 @@ def find(doc: ParsedDoc) -> list[Figure]:
         out.append(Figure(**doc.provenance(start, end), **fields))
         last_end = end
     return out
+
+
+SPEC = ExtractorSpec(
+    name="figures", record=Figure, find=find, rules_file="figures", label="FIGURE", color="#b9ece8",
+    columns=("kind", "value", "denominator", "unit", "of_what"),
+    needs=("money", "awards"),
+    about="other quantitative claims: counts, ratios, percentages, areas")

@@ -8,7 +8,7 @@ import regex
 
 from .. import rules
 from ..models import Money
-from . import ParsedDoc
+from .base import ExtractorSpec, ParsedDoc
 from .parts import numbers
 from .parts.numbers import AMOUNT as NUM
 from .parts.numbers import read_number
@@ -368,3 +368,10 @@ def _tidy(phrase: str, g: Grammar) -> str:
     phrase = _without_linker(phrase, g)
     phrase = g.date_word_tail.sub("", phrase)
     return clean_phrase(phrase)
+
+
+SPEC = ExtractorSpec(
+    name="money", record=Money, find=find, rules_file="money", label="MONEY", color="#c9f2d0",
+    columns=("amount_vnd", "qualifier", "purpose", "per_unit", "amount_max_vnd"),
+    claims_numbers=True,
+    about="amounts of money in đồng, as integers (trên 14 triệu đồng)")

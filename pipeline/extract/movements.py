@@ -28,7 +28,7 @@ import regex
 
 from .. import rules
 from ..models import Movement
-from . import ParsedDoc
+from .base import ExtractorSpec, ParsedDoc
 from .parts.text import fold, new_tone
 
 YEAR = r"(?:19|20)\d{2}"
@@ -405,3 +405,9 @@ def find(doc: ParsedDoc) -> list[Movement]:
         prev, prev_state = q, state
     out.sort(key=lambda m: m.start)
     return out
+
+
+SPEC = ExtractorSpec(
+    name="movements", record=Movement, find=find, rules_file="movements", label="MOVEMENT", color="#e9d7fe",
+    columns=("name", "canonical", "kind", "period"),
+    about="emulation movements by name, linked to the nationwide movement they localize")

@@ -20,8 +20,7 @@ The script, small and dependency-free:
 """
 
 CSS = """
-:root{--citation:#cfe2ff;--movement:#e9d7fe;--money:#c9f2d0;--award:#ffe0b3;--figure:#b9ece8;--check:#d93025;
- --nav:250px;--bar:48px}
+:root{--check:#d93025;--nav:250px;--bar:48px}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif;color:#1d1d1f;background:#f6f7f9}
 nav{position:fixed;top:0;left:0;bottom:0;width:var(--nav);overflow:auto;background:#1f2937;color:#e5e7eb;padding:12px}
@@ -48,13 +47,10 @@ dl.totals dd small{font-size:12px;font-weight:400;color:#374151}
 .text{white-space:pre-wrap;font:14px/1.65 Georgia,"Noto Serif","DejaVu Serif",serif;max-height:30em;overflow:auto;
  border:1px solid #e5e7eb;border-radius:6px;padding:10px 14px;background:#fcfcfd;overflow-wrap:anywhere}
 mark.hl{border-radius:3px;padding:0 1px;color:#111;cursor:help}
-mark.p-citation{background:var(--citation)}mark.p-movement{background:var(--movement)}
-mark.p-money{background:var(--money)}mark.p-award{background:var(--award)}mark.p-figure{background:var(--figure)}
 mark.p-check{background:#fde2e1}
 mark.k-check{text-decoration:underline wavy var(--check);text-underline-offset:3px}
 mark.flash{outline:2px solid #d93025;background:#fff176!important}
-body.hide-citation mark.p-citation,body.hide-movement mark.p-movement,body.hide-money mark.p-money,
-body.hide-award mark.p-award,body.hide-figure mark.p-figure,body.hide-check mark.p-check{background:none}
+body.hide-check mark.p-check{background:none}
 body.hide-check mark.k-check{text-decoration:none}
 .legend-item{display:block;font-size:13px;margin:2px 0}.legend-item mark{font-size:12px}
 .tablebox{max-height:75vh;overflow:auto;border:1px solid #eef0f3;border-radius:6px;margin:4px 0 8px}
@@ -323,3 +319,10 @@ PAGE_TAIL = """</main>
 </body>
 </html>
 """
+
+
+def kind_css(colors: dict) -> str:
+    """The highlight of each kind of mention (``{"citation": "#cfe2ff"}``: its
+    extractor's colour) and the rule that hides it when its box is unticked."""
+    rules = [f"mark.p-{k}{{background:{c}}}body.hide-{k} mark.p-{k}{{background:none}}" for k, c in colors.items()]
+    return "\n".join(rules) + "\n"

@@ -18,30 +18,30 @@ from urllib.parse import quote
 from ..audit import compare as compare_mod
 from ..audit import numbers as num
 from ..audit import store
+from ..extract import spec, specs
 from ..models import Check
 from . import charts
-from .assets import CSS, JS, PAGE_HEAD, PAGE_TAIL
+from .assets import CSS, JS, PAGE_HEAD, PAGE_TAIL, kind_css
 from .i18n import DEFAULT, JS_KEYS, STRINGS, Names, strings
 from .limits import (MAX_BARS, MAX_CHARS, MAX_CHARTS, MAX_CHECKS, MAX_FAILED, MAX_ROWS, ONE_PAGE, PAGE_CHARS,
                      PER_PAGE, ROW_CHARS)
 
-# the mention tables shown, in the order of precedence for a highlight's colour
-# (the innermost span colours the text; every kind covering it is in its classes)
-KINDS = {
-    "citations": "citation",
-    "movements": "movement",
-    "money": "money",
-    "awards": "award",
-    "figures": "figure",
-}
-# the normalized values shown on hover and in the tables
-VALUE_COLUMNS = {
-    "citations": ["doc_type", "number", "issued_date", "issuer", "issuer_resolved", "subject", "key"],
-    "movements": ["name", "canonical", "kind", "period"],
-    "money": ["amount_vnd", "qualifier", "purpose", "per_unit", "amount_max_vnd"],
-    "awards": ["award", "conferrer", "recipient_type", "count", "year", "status", "recipients"],
-    "figures": ["kind", "value", "denominator", "unit", "of_what"],
-}
+
+
+def _kinds() -> dict[str, str]:
+    """The mention tables shown (table -> kind: ``citations`` -> ``citation``),
+    in the order of precedence for a highlight's colour (the innermost span
+    colours the text; every kind covering it is in its classes): the
+    extractors' specs."""
+    return {name: s.kind for name, s in specs().items()}
+
+
+def _value_columns(table: str) -> list[str]:
+    """The normalized values shown on hover and in the tables (its extractor's
+    display columns), then the named rule that made the row."""
+    return [*spec(table).columns, "rule"]
+
+
 # columns left out of the printed page (machine keys an official does not read on paper)
 NOT_PRINTED = {("citations", "key")}
 DOC_FIELDS = ["doc_kind", "number", "issuer", "province", "place", "issued_date", "period", "format", "status",
@@ -230,6 +230,9 @@ class _Report:
     def __init__(self, con: sqlite3.Connection, out_dir: Path, only, limits: Limits, folder: str, lang: str):
         self.con, self.out_dir, self.limits, self.folder = con, out_dir, limits, folder
         self.lang, self.t, self.names = lang, strings(lang), Names(lang)
+        # the extractors' tables this store has (one registered after it was written has none)
+        stored = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self.kinds = {t: k for t, k in _kinds().items() if t in stored}
         docs = store.select_rows(con, "documents")
         docs.sort(key=lambda d: (d.get("source_path") or "", d["doc_id"]))
         if only:
@@ -241,8 +244,8 @@ class _Report:
         self.unread_index = {d["doc_id"]: k for k, d in enumerate(self.unread)}
         self.docs = [d for d in docs if _status(d) not in UNREAD]
         self.index = {d["doc_id"]: i for i, d in enumerate(self.docs)}
-        self.counts = {t: store.counts_by_doc(con, t) for t in KINDS}
-        self.columns = {t: store.table_columns(con, t) for t in KINDS}
+        self.counts = {t: store.counts_by_doc(con, t) for t in self.kinds}
+        self.columns = {t: store.table_columns(con, t) for t in self.kinds}
         self.with_text = store.stored_text_ids(con)
         # the findings of `tdkt check`, as its last run stored them
         findings = [Check(**r) for r in store.select_rows(con, "checks", order="rowid")]
@@ -276,7 +279,9 @@ class _Report:
         return _e(self.names.number(x, 0))
 
     def kind_label(self, kind: str) -> str:
-        return self.t.get(f"k_{kind}", kind)
+        """The name of a kind of mention in the page's language; an extractor
+        the page's strings do not name shows its label (``DEADLINE`` -> Deadline)."""
+        return self.t.get(f"k_{kind}") or kind.capitalize()
 
     def status_cell(self, doc: dict) -> str:
         s = _status(doc)
@@ -292,7 +297,7 @@ class _Report:
 
     def tip(self, kind: str, table: str, row: dict) -> str:
         parts = []
-        for c in VALUE_COLUMNS[table]:
+        for c in _value_columns(table):
             if row.get(c) in (None, ""):
                 continue
             parts.append(f"{self.names.header(table, c)}: {self.names.value(table, c, row[c])[0]}")
@@ -307,7 +312,7 @@ class _Report:
         ``per_page`` documents and about ``page_chars`` of text and rows."""
         lim = self.limits
         weights = [min(d.get("n_chars") or 0, lim.max_chars) +
-                   ROW_CHARS * sum(min(self.counts[t].get(d["doc_id"], 0), lim.max_rows) for t in KINDS)
+                   ROW_CHARS * sum(min(self.counts[t].get(d["doc_id"], 0), lim.max_rows) for t in self.kinds)
                    for d in self.docs]
         if len(self.docs) <= lim.one_page and sum(weights) <= lim.page_chars:
             return None
@@ -394,8 +399,8 @@ class _Report:
     def _head(self, f, title: str, nav_top: str, nav_list_title: str, nav_list: str, sections: bool) -> None:
         legend = "".join(f'<label class="legend-item"><input type="checkbox" checked data-kind="{k}"> '
                          f'<mark class="hl p-{k} k-{k}">{_e(self.kind_label(k))}</mark></label>'
-                         for k in list(KINDS.values()) + ["check"])
-        f.write(PAGE_HEAD.format(lang=self.t["html_lang"], css=CSS, title=_e(title), nav_head=self.w("nav_head"),
+                         for k in list(self.kinds.values()) + ["check"])
+        f.write(PAGE_HEAD.format(lang=self.t["html_lang"], css=CSS + kind_css({k: spec(t).color for t, k in self.kinds.items()}), title=_e(title), nav_head=self.w("nav_head"),
                                  nav_top=nav_top, nav_highlights=self.w("nav_highlights"), legend=legend,
                                  nav_list_title=_e(nav_list_title), nav=nav_list,
                                  generated=self.w("generated", when=self.generated),
@@ -490,8 +495,8 @@ class _Report:
         items += [(self.t["t_" + s], self.n(by_status.get(s, 0)), "") for s in STATUSES]
         if self.pages:
             items.append((self.t["t_pages"], self.n(len(self.pages)), ""))
-        rows = {t: sum(self.counts[t].get(d["doc_id"], 0) for d in self.docs) for t in KINDS}
-        parts = " · ".join(f"{_e(self.kind_label(k))} {self.n(rows[t])}" for t, k in KINDS.items())
+        rows = {t: sum(self.counts[t].get(d["doc_id"], 0) for d in self.docs) for t in self.kinds}
+        parts = " · ".join(f"{_e(self.kind_label(k))} {self.n(rows[t])}" for t, k in self.kinds.items())
         items.append((self.t["t_rows"], self.n(sum(rows.values())), parts))
         sev = Counter(f.severity for f in self.findings)
         parts = " · ".join(f"{_e(self.names.value('checks', 'severity', s)[0])} {self.n(c)}"
@@ -521,7 +526,7 @@ class _Report:
         nm = self.names
         head = (_th(self.t["col_document"]) + _th(self.t["col_status"]) +
                 "".join(_th(nm.header("documents", c)) for c in ("doc_kind", "issuer", "issued_date", "period")) +
-                "".join(_th(self.kind_label(k), "num") for k in KINDS.values()) + _th(self.kind_label("check"), "num"))
+                "".join(_th(self.kind_label(k), "num") for k in self.kinds.values()) + _th(self.kind_label("check"), "num"))
         rows = []
         for d in entries:
             doc_id, path = d["doc_id"], d.get("source_path") or d["doc_id"]
@@ -537,28 +542,28 @@ class _Report:
                       for c in ("doc_kind", "issuer", "issued_date", "period")]
             if i is None:
                 na = f'<td class="na" data-sort="" title="{self.w("not_counted")}">—</td>'
-                cells += [na] * (len(KINDS) + 1)
+                cells += [na] * (len(self.kinds) + 1)
             else:
                 cells += [f'<td class="num" data-sort="{c}">{self.n(c)}</td>'
-                          for c in (self.counts[t].get(doc_id, 0) for t in KINDS)]
+                          for c in (self.counts[t].get(doc_id, 0) for t in self.kinds)]
                 c = len(self.checks_by_doc.get(doc_id, []))
                 cells.append(f'<td class="num" data-sort="{c}">{self.n(c)}</td>')
             rows.append(f'<tr{doc_attr} data-status="{s}" data-kind="{_e(d.get("doc_kind") or "-")}">'
                         f'{"".join(cells)}</tr>')
         table = (f'<table class="data fixed docs" id="docs-table">'
-                 f'{_cols(["21%", "8%", "8%", "13%", "8.5%", "8.5%"] + ["5.5%"] * (len(KINDS) + 1))}'
+                 f'{_cols(["21%", "8%", "8%", "13%", "8.5%", "8.5%"] + ["5.5%"] * (len(self.kinds) + 1))}'
                  f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
         return _boxed(table, len(rows))
 
     def _pages_table(self) -> str:
         head = (_th(self.t["col_page"]) + _th(self.t["col_documents"]) + _th(self.t["col_from"]) +
-                _th(self.t["col_to"]) + "".join(_th(self.kind_label(k), "num") for k in KINDS.values()) +
+                _th(self.t["col_to"]) + "".join(_th(self.kind_label(k), "num") for k in self.kinds.values()) +
                 _th(self.kind_label("check"), "num"))
         rows = []
         for p, (a, b) in enumerate(self.pages, 1):
             ids = [d["doc_id"] for d in self.docs[a:b]]
             counts = "".join(f'<td class="num" data-sort="{c}">{self.n(c)}</td>'
-                             for c in (sum(self.counts[t].get(x, 0) for x in ids) for t in KINDS))
+                             for c in (sum(self.counts[t].get(x, 0) for x in ids) for t in self.kinds))
             n_checks = sum(len(self.checks_by_doc.get(x, [])) for x in ids)
             rows.append(f'<tr><td class="nw" data-sort="{p}"><a href="{self._page_link(p, 0)}">'
                         f'{self.w("page_n", p=p)}</a></td><td class="num nw" data-sort="{a + 1}">{a + 1}–{b}</td>'
@@ -737,12 +742,12 @@ class _Report:
             text, cut = None, False
             notes.append(self.t["text_unreadable"].format(error=f"{type(exc).__name__}: {exc}"))
         rows = {t: store.doc_rows(self.con, t, doc_id, lim.max_rows, self.columns[t]) if self.counts[t].get(doc_id)
-                else [] for t in KINDS}
+                else [] for t in self.kinds}
         n = len(text) if text is not None else 0
         spans: list[Span] = []
         lit: set[int] = set()          # id() of the rows highlighted
         bad = beyond = 0
-        for table, kind in KINDS.items():
+        for table, kind in self.kinds.items():
             for r in rows[table]:
                 s, e = r.get("start"), r.get("end")
                 if text is None or s is None or e is None:
@@ -769,7 +774,7 @@ class _Report:
             notes[-1] += "."
         if bad:
             notes.append(self.t["not_matching"].format(n=bad))
-        for table in KINDS:
+        for table in self.kinds:
             total = self.counts[table].get(doc_id, 0)
             if total > lim.max_rows:
                 notes.append(self.t["rows_capped"].format(table=nm.table(table), shown=nm.number(lim.max_rows, 0),
@@ -802,11 +807,11 @@ class _Report:
                              f'{_e(self.rule_label(f.rule_id))}</span>: {_e(f.message)} '
                              f'<span class="small">({_e(f.basis)})</span></li>')
             parts.append(f'<h3>{self.w("doc_checks")}</h3><ul class="checks">{"".join(items)}</ul>')
-        for table, kind in KINDS.items():
+        for table, kind in self.kinds.items():
             trs = rows[table]
             if not trs:
                 continue
-            cols = VALUE_COLUMNS[table]
+            cols = _value_columns(table)
             head = (_th(self.t["col_position"], "c-go") + _th(nm.header(table, "text")) +
                     "".join(_th(nm.header(table, c), "noprint" if (table, c) in NOT_PRINTED else "") for c in cols))
             body = []
