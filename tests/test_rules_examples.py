@@ -11,8 +11,9 @@ What an example holds depends on what its file's rules make:
 - normalize: `normalized`, the cleaned text;
 - ocr_repair: `repaired` (the tone-mark repair) or `fixed` (fix_forms);
 - checks: `expect`, the rule_id of each finding, in order;
-- issuers: `issuers` (those of the text's citations, in order), or `same_as` /
-  `other_than`: another issuer the registry reads as this one, or as another.
+- issuers: what the text's citations give, in order: `issuers` (as read),
+  `issuers_resolved` (made explicit from the report), `jurisdictions`; or
+  `same_as` / `other_than`: an issuer the registry reads as this one, or not.
 """
 from pathlib import Path
 
@@ -74,10 +75,17 @@ def _checks(example: dict) -> None:
     assert [c.rule_id for c in check_text(example["text"])] == example["expect"]
 
 
+# what an issuers example lists -> the citation field it is
+CITATION_FIELDS = {"issuers": "issuer", "issuers_resolved": "issuer_resolved", "jurisdictions": "jurisdiction"}
+
+
 def _issuers(example: dict) -> None:
     from pipeline.resolve import issuer_identity
-    if "issuers" in example:
-        assert [c.issuer for c in extract_text(example["text"]).citations] == example["issuers"]
+    listed = [key for key in CITATION_FIELDS if key in example]
+    if listed:
+        citations = extract_text(example["text"]).citations
+        for key in listed:
+            assert [getattr(c, CITATION_FIELDS[key]) for c in citations] == example[key], key
     elif "same_as" in example:
         assert issuer_identity(example["text"]) == issuer_identity(example["same_as"])
     else:
