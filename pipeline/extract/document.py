@@ -50,23 +50,15 @@ def _is_caps(s: str) -> bool:
 _NOT_LETTER_OR_SPACE = regex.compile(r"[^\p{L} ]")
 _LETTER = regex.compile(r"\p{L}")
 _DIGIT = regex.compile(r"\d")
-_SUBJECT_LINE = regex.compile(r"(?:^|\s)(V/[Vv]|Về việc)\s+\S")
-_SUBJECT = regex.compile(r"(?:^|\s)((?:V/[Vv]|Về việc)\s.*)$")
-_SUBJECT_TO_END = regex.compile(r"(?:^|\s)(?:V/[Vv]|Về việc)\s.*$")
-_NOT_A_TITLE = regex.compile(r"(?:Kính gửi|Căn cứ|Xét|Theo đề nghị|Số\s*:)")
 _SECTION_NUMBER = regex.compile(r"(?:[IVXLC]{1,5}|\d{1,2})\.\s")
 _MARKUP_RUN = regex.compile(r"[_*#|]{2,}|\s[_*]+$")
 _MARKUP = regex.compile(r"[_*#|]+")
-_SECTION_IN_TITLE = regex.compile(r"(?<=\S{2})\s+(?:[IVX]{1,4}\.|Kính gửi\s*:)\s*\p{Lu}")
 _BREADCRUMB = regex.compile(r"\s[>»/|]\s")
 _NAME_DASH = regex.compile(r"\s*[–—]\s*|\s+-\s*|\s*-\s+")
 _SENTENCE_END = regex.compile(r"\./\.|\.\s+(?=\p{Lu})|\.$")
-_OF = regex.compile(r"(?<![\p{L}])của\s+")
 _CLAUSE_CUT = regex.compile(r"[,;:.]\s*")
 _TRAILING_YEARS = regex.compile(r"\s*[-–,]?\s*(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?$")
-_PROVINCE_LEAD = regex.compile(r"^(?:TP|Tp|T\.P)\s*\.\s*|^(?:Thành phố|Tỉnh)\s+")
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_CITING_LEAD = regex.compile(r"(?:[-–+•]\s*)?(?:Căn cứ|Thực hiện|Theo)\b")
 _YEAR_AFTER_NAM = regex.compile(r"(?<![\p{L}])[Nn]ăm\s+((?:19|20)\d{2})(?!\d)")
 
 
@@ -114,6 +106,18 @@ class Grammar:
     place_pattern: regex.Pattern
     body_min: int
     body_share: float
+    # the words of rules/document.yaml set into small patterns, as written
+    subject_line: regex.Pattern        # `V/v ...` anywhere on a header line
+    subject: regex.Pattern             # the same, to the end of the line (group 1)
+    not_a_title: regex.Pattern
+    section_in_title: regex.Pattern    # a section heading or the salutation run into the title
+    salutations: tuple
+    closing_issuer_lead: regex.Pattern   # `của ` in the closing line
+    citing_lead: regex.Pattern
+    province_lead: regex.Pattern
+    city_words: frozenset
+    place_unit_words: frozenset        # `tỉnh`, `huyện`, ...: a header's place name follows (one word)
+    place_unit_pairs: frozenset        # `thành phố`, `thị xã`, `thị trấn` (two words)
 
 
 @rules.compiled("document", "issuers")
@@ -141,6 +145,7 @@ def grammar() -> Grammar:
              rf"(?:(?:[ ]+|[ ]*[-–][ ]*){word}){{0,4}})[ ]*,[ ]*{ds.day_word}[ ]*"
              rf"(?:{ds.numeric}|{ds.draft})")
     periods = tuple((regex.compile(p["pattern"], regex.IGNORECASE), p["value"]) for p in cfg["periods"])
+    subject = rules.as_written(cfg["subject_words"])          # `V/v`, `Về việc`
     return Grammar(
         kinds=kinds,
         kinds_unmarked={unmarked(k).upper(): v for k, v in cfg["doc_kinds"].items()},
@@ -185,8 +190,8 @@ def grammar() -> Grammar:
         # boundary lookbehind the trigger opens with a letter, which the engine skips to
         # (ten times faster); province_in_body checks the boundary, and as no noun holds
         # a second `t`, no hit inside a word hides one at a word's start.
-        province_in_body_trigger=rules.literal_trigger(["tỉnh", "thành phố", "tp"], cross_lines=True),
-        province_in_body=regex.compile(r"(?<![\p{L}\p{N}])(?:tỉnh|thành\s+phố|TP\s*\.?)\s+(?P<p>"
+        province_in_body_trigger=rules.literal_trigger(cfg["body_province_words"], cross_lines=True),
+        province_in_body=regex.compile(r"(?<![\p{L}\p{N}])" + cfg["body_province_lead"] + r"\s+(?P<p>"
                                        + phrases_pattern(names, boundary=False) + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
         after_2025=frozenset(prov["after_2025"]),
         merged=dict(prov.get("merged_2025") or {}),
@@ -194,6 +199,18 @@ def grammar() -> Grammar:
         place_pattern=regex.compile(phrases_pattern((prov.get("places") or {}).keys()), regex.IGNORECASE),
         body_min=int(cfg["body_province"]["min"]),
         body_share=float(cfg["body_province"]["share"]),
+        subject_line=regex.compile(rf"(?:^|\s)({subject})\s+\S"),
+        subject=regex.compile(rf"(?:^|\s)({subject}\s.*)$"),
+        not_a_title=regex.compile("(?:" + "|".join(cfg["not_title_starts"]) + ")"),
+        section_in_title=regex.compile(rf"(?<=\S{{2}})\s+(?:[IVX]{{1,4}}\.|{rules.as_written(cfg['salutation_words'])}\s*:)"
+                                       r"\s*\p{Lu}"),
+        salutations=tuple(cfg["salutation_words"]),
+        closing_issuer_lead=regex.compile(rf"(?<![\p{{L}}]){rules.as_written(cfg['closing_issuer_leads'])}\s+"),
+        citing_lead=regex.compile(rf"(?:[-–+•]\s*)?{rules.as_written(cfg['citing_leads'])}\b"),
+        province_lead=regex.compile(cfg["province_lead"]),
+        city_words=frozenset(cfg["city_words"]),
+        place_unit_words=frozenset(fold(w) for w in iss["place_words"] if " " not in w),
+        place_unit_pairs=frozenset(fold(w) for w in iss["place_words"] if w.count(" ") == 1),
     )
 
 
@@ -275,7 +292,7 @@ def _layout(text: str, g: Grammar) -> Layout:
                 date = dates.date_of(m)
                 lay.date = date.iso if date else ""
         if lay.subject_line is None:
-            m = _SUBJECT_LINE.search(ln)
+            m = g.subject_line.search(ln)
             if m and (m.start(1) == 0 or g.number.search(ln[: m.start(1)])):
                 lay.subject_line = i
     for i in itertools.islice((j for j, ln in enumerate(lines) if ln.strip()), 25):
@@ -316,7 +333,7 @@ def _doc_kind(text: str, lay: Layout, g: Grammar) -> str:
     if lay.kind:
         return lay.kind
     if lay.number_line is not None and (lay.subject_line is not None
-                                        or any(lay.lines[i].lstrip().startswith("Kính gửi") for i in lay.top)):
+                                        or any(lay.lines[i].lstrip().startswith(g.salutations) for i in lay.top)):
         return g.letter_kind
     if _is_news(text, lay, g):
         return g.news_kind
@@ -335,7 +352,7 @@ def _title_lines(lay: Layout, g: Grammar, first: int, first_text: str = "") -> s
         if i >= len(lines):
             return ""
         ln = lines[i].strip()
-        if (_NOT_A_TITLE.match(ln) or g.motto.search(ln)
+        if (g.not_a_title.match(ln) or g.motto.search(ln)
                 or _SECTION_NUMBER.match(ln) or g.authority.match(ln)
                 or g.place_date.search(ln)):
             return ""
@@ -350,7 +367,7 @@ def _title_lines(lay: Layout, g: Grammar, first: int, first_text: str = "") -> s
             break
         parts.append(ln)
         i += 1
-    return _clean_title(_drop_repeated_authority(" ".join(parts), g))
+    return _clean_title(_drop_repeated_authority(" ".join(parts), g), g)
 
 
 def _drop_repeated_authority(title: str, g: Grammar) -> str:
@@ -391,10 +408,10 @@ def _z_array(items: list) -> list[int]:
     return z
 
 
-def _clean_title(title: str) -> str:
+def _clean_title(title: str, g: Grammar) -> str:
     title = _MARKUP_RUN.sub(" ", title)
     # a section heading run into the title line by the conversion (`... tỉnh Hậu Giang I.Tổng quan ...`)
-    cut = _SECTION_IN_TITLE.search(title)
+    cut = g.section_in_title.search(title)
     if cut and cut.start() >= 20:
         title = title[: cut.start()]
     return _SPACES.sub(" ", title).strip(" .,;:-–*_")
@@ -414,11 +431,11 @@ def _headline(lay: Layout, g: Grammar) -> str:
     if not content:
         return ""
     if lay.news_date_line is not None and len(content) <= 3 and sum(map(len, content)) <= 300:
-        return _clean_title(" ".join(content))
+        return _clean_title(" ".join(content), g)
     title = content[0]
     if title.endswith(":") and len(content) > 1:
         title += " " + content[1]
-    return _clean_title(title)
+    return _clean_title(title, g)
 
 
 def _is_english(s: str) -> bool:
@@ -433,8 +450,8 @@ def _title(text: str, lay: Layout, kind: str, g: Grammar) -> str:
         return _title_lines(lay, g, lay.heading + 1)
     if kind == g.letter_kind and lay.subject_line is not None:
         ln = lay.lines[lay.subject_line]
-        m = _SUBJECT.search(ln)
-        return _clean_title(m.group(1)) if m else ""
+        m = g.subject.search(ln)
+        return _clean_title(m.group(1), g) if m else ""
     if kind == g.news_kind:
         return _headline(lay, g)
     if lay.motto or lay.number_line is not None:
@@ -534,7 +551,7 @@ def _issuer_from_closing(lines: list, g: Grammar) -> str:
         if not g.closing_lead.match(s):
             continue
         first = _SENTENCE_END.split(s, maxsplit=1)[0]
-        for m in _OF.finditer(first):
+        for m in g.closing_issuer_lead.finditer(first):
             if CITATION_BEFORE.search(first[max(0, m.start() - 60):m.start()]):
                 continue    # `Chỉ thị số 12/CT-UBND ngày ... của Chủ tịch UBND tỉnh`: a cited document's issuer
             name = issuers.agency_run(first, m.end())
@@ -557,7 +574,7 @@ def _header_agencies(lay: Layout, g: Grammar) -> list:
         s = lay.lines[i]
         s = g.motto.sub(" ", s)
         s = g.place_date.sub(" ", s)
-        s = _SUBJECT_TO_END.sub(" ", s)
+        s = g.subject.sub(" ", s)
         s = g.number.sub(" ", s)
         if g.number_alone.match(s):
             continue
@@ -600,7 +617,7 @@ def _split_header(frag: str, g: Grammar) -> list:
             k += len(hit[0])
             after_place = False
             continue
-        if prev1 in ("tỉnh", "huyện", "quận", "xã", "phường") or prev2 in ("thành phố", "thị xã", "thị trấn"):
+        if prev1 in g.place_unit_words or prev2 in g.place_unit_pairs:
             after_place = True
         k += 1
     cuts.append(len(words))
@@ -673,7 +690,7 @@ def _issuer(text: str, lay: Layout, kind: str, g: Grammar) -> str:
 # --------------------------------------------------------------------------- province
 
 def _canonical_province(name: str, g: Grammar) -> str:
-    name = _PROVINCE_LEAD.sub("", name or "").strip()
+    name = g.province_lead.sub("", name or "").strip()
     return g.provinces.get(fold(name), "")
 
 
@@ -776,10 +793,10 @@ def _period_of(text: str, g: Grammar) -> str:
     return ""
 
 
-def _lead_paragraph(lay: Layout, after: int) -> str:
+def _lead_paragraph(lay: Layout, after: int, g: Grammar) -> str:
     for i in range(after, len(lay.lines)):
         s = lay.lines[i].strip()
-        if s and not s.startswith("Kính gửi"):
+        if s and not s.startswith(g.salutations):
             return s
     return ""
 
@@ -790,8 +807,8 @@ def _period(lay: Layout, title: str, kind: str, issued: str, g: Grammar) -> str:
         return p
     after = max([x for x in (lay.heading, lay.news_date_line, lay.subject_line, lay.place_line) if x is not None],
                 default=-1) + 1
-    lead = lay.news_lead if lay.news_lead and after == (lay.news_date_line or 0) + 1 else _lead_paragraph(lay, after)
-    if lead and not _CITING_LEAD.match(lead):
+    lead = lay.news_lead if lay.news_lead and after == (lay.news_date_line or 0) + 1 else _lead_paragraph(lay, after, g)
+    if lead and not g.citing_lead.match(lead):
         m = _YEAR_AFTER_NAM.search(CITED_DATE.sub(" ", lead))
         if m:
             return m.group(1)
@@ -829,7 +846,7 @@ def _district(header: list, issuer: str, g: Grammar) -> str:
     province (Cần Thơ) is no district."""
     for name in [issuer] + [proper_case(h, g) for h in reversed(header)]:
         m = issuers.district_pattern().search(name or "")
-        if m and not (m.group(1) == "thành phố" and _canonical_province(m.group(2), g)):
+        if m and not (m.group(1) in g.city_words and _canonical_province(m.group(2), g)):
             return f"{m.group(1)} {m.group(2)}"
     return ""
 
