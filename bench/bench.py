@@ -41,6 +41,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import archive  # noqa: E402
 import build_corpus  # noqa: E402
 
+from pipeline.extract import specs  # noqa: E402
+
 CACHE = build_corpus.CACHE
 TDKT = [sys.executable, "-m", "pipeline.cli"]
 TARGETS = {"mb_s_per_core": 1.0, "vs_naive": 10.0, "vs_floor_within": 20.0, "pages_s_per_core": 100.0,
@@ -162,7 +164,7 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
         con = sqlite3.connect(out / "registry.sqlite")
         docs = con.execute("SELECT count(*), sum(n_pages) FROM documents").fetchone()
         rows = sum(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                   for t in ("citations", "movements", "money", "awards", "figures"))
+                   for t in specs())
         errors = con.execute("SELECT count(*) FROM errors").fetchone()[0]
         con.close()
         return {"seconds": seconds, "cpu_seconds": cpu_seconds, "seconds_reading": reading, "seconds_tables": tables, "documents": docs[0], "pages": docs[1] or 0, "rows": rows, "errors": errors,

@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import archive  # noqa: E402
 from bench import TDKT, PeakMemory, machine  # noqa: E402
 
+from pipeline.extract import specs  # noqa: E402
+
 CACHE = ROOT / "bench" / "cache"
 COMMANDS = [
     ("extract", ["extract", "{archive}", "--out", "{out}", "--quiet", "--fail-on", "none"]),
@@ -71,8 +73,7 @@ def accounting(out: Path, inputs: list[Path]) -> dict:
         docs = con.execute("SELECT source_path, also_at, status FROM documents").fetchall()
         errors = con.execute("SELECT source_path, doc_id, stage, error FROM errors").fetchall()
         tables = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                  for t in ("citations", "movements", "money", "awards", "figures", "directives", "conflicts",
-                            "checks")}
+                  for t in (*specs(), "directives", "conflicts", "checks")}
     finally:
         con.close()
     seen = {p for p, _, _ in docs}

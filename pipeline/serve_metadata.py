@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from . import processes, store
+from .extract import specs
 
 SERVE_DB = "serve.sqlite"           # the serve copy's file in the output folder
 DB_NAME = "registry"                # its name in Datasette: /registry/citations
@@ -50,29 +51,29 @@ FOREIGN_KEYS = {
     "conflicts": {"key": ("directives", "key"), "doc_id_a": ("documents", "doc_id"),
                   "doc_id_b": ("documents", "doc_id")},
 }
-# full-text search: table -> columns (a `_d` column with đ written d is added for each)
-FTS = {
+# full-text search: table -> columns (a `_d` column with đ written d is added for each);
+# every extractor's table is searched by its sentences (fts_tables())
+FTS_OTHER = {
     "documents": ("title", "source_path"),
-    "citations": ("sentence",),
-    "movements": ("sentence",),
-    "money": ("sentence",),
-    "awards": ("sentence",),
-    "figures": ("sentence",),
     "checks": ("message", "sentence"),
 }
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
-FACETS = {
+# the columns offered as facets; an extractor's table: its spec's facets, then the rule
+FACETS_OTHER = {
     "documents": ("province", "doc_kind", "status"),
-    "citations": ("doc_type", "number_year", "jurisdiction"),
-    "awards": ("award", "recipient_type", "year", "status"),
-    "money": ("qualifier",),
     "checks": ("rule_id", "severity"),
     "directives": ("doc_type", "jurisdiction"),
     "conflicts": ("field",),
-    "movements": ("kind",),
-    "figures": ("kind",),
     "errors": ("stage",),
 }
+
+
+def fts_tables() -> dict[str, tuple]:
+    return {**FTS_OTHER, **{name: ("sentence",) for name in specs()}}
+
+
+def facet_columns() -> dict[str, tuple]:
+    return {**FACETS_OTHER, **{name: (*s.facets, "rule") for name, s in specs().items()}}
 # what a link to a row shows instead of its key
 LABEL_COLUMNS = {"documents": "source_path", "directives": "number"}
 SORT = {"documents": "source_path", "directives": "key"}
@@ -200,14 +201,14 @@ def build_copy(out_dir: str | os.PathLike, dest: str | os.PathLike) -> dict:
                         f"SELECT rowid, {', '.join(select)} FROM src.{_q(t)} ORDER BY rowid")
             counts[t] = con.execute(f"SELECT count(*) FROM {_q(t)}").fetchone()[0]
             # links back (a directive's citations), facets and the default sort read indexes
-            indexed = [c for c in [*fks[t], *FACETS.get(t, ()), SORT.get(t)] if c in names and c != pks.get(t)]
+            indexed = [c for c in [*fks[t], *facet_columns().get(t, ()), SORT.get(t)] if c in names and c != pks.get(t)]
             for c in dict.fromkeys(indexed):
                 con.execute(f"CREATE INDEX {_q(f'{t}_{c}')} ON {_q(t)} ({_q(c)})")
         con.execute("COMMIT")
         con.execute("DETACH DATABASE src")
         t_copy = time.perf_counter() - t0
         con.execute("BEGIN")
-        for t, fcols in FTS.items():
+        for t, fcols in fts_tables().items():
             have = dict(cols.get(t, []))
             fcols = [c for c in fcols if c in have]
             if not fcols:
@@ -326,7 +327,7 @@ def table_columns(path: str | os.PathLike) -> dict[str, list[str]]:
             "AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")]
         out = {}
         for t in names:
-            if t == STAMP_TABLE or any(t.startswith(f + "_fts") for f in FTS):
+            if t == STAMP_TABLE or any(t.startswith(f + "_fts") for f in fts_tables()):
                 continue
             out[t] = [r[1] for r in con.execute(f"PRAGMA table_info({_q(t)})")]
         return out
@@ -360,10 +361,10 @@ def build_metadata(tables: dict[str, list[str]], out_dir: str | os.PathLike | No
             m["columns"] = described
         values = {c: {v: lab for v, lab in labels.values(t, c).items() if lab != v} for c in names}
         m["tdkt_values"] = {c: v for c, v in values.items() if v}
-        facets = [c for c in FACETS.get(t, ()) if c in names]
+        facets = [c for c in facet_columns().get(t, ()) if c in names]
         if facets:
             m["facets"] = facets
-        if any(c in names for c in FTS.get(t, ())):
+        if any(c in names for c in fts_tables().get(t, ())):
             m["fts_table"] = f"{t}_fts"
             m["fts_pk"] = "rowid"
         if LABEL_COLUMNS.get(t) in names:

@@ -53,8 +53,8 @@ def check(data: bytes) -> float:
     if result.document.status == "error":
         raise Finding(f"a stage failed: {result.document.error}")
     norm = result.normalized_text
-    for table in ("citations", "movements", "money", "awards", "figures"):
-        for row in getattr(result, table):
+    for table, rows in result.mentions.items():
+        for row in rows:
             if norm[row.start:row.end] != row.text:
                 raise Finding(f"{table} record does not point back to its text: "
                               f"[{row.start}:{row.end}] {norm[row.start:row.end]!r} != {row.text!r}")

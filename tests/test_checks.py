@@ -137,7 +137,7 @@ def test_documents_that_disagree(tmp_path):
 
 
 def _tables(**kw):
-    base = {name: [] for name in store.AUDIT_TABLES}
+    base = {name: [] for name in store.audit_tables()}
     base.update(kw)
     return base
 

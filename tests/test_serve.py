@@ -245,12 +245,12 @@ def test_metadata_labels_or_machine_names(store, tmp_path):
     assert cit["columns"] == {"key": "văn bản được trích dẫn trong sổ đăng ký"}
     assert meta["databases"]["registry"]["tables"]["money"]["tdkt_values"] == {
         "qualifier": {"over": "trên", "exact": "đúng bằng"}}
-    assert cit["facets"] == ["doc_type", "number_year", "jurisdiction"] and cit["fts_table"] == "citations_fts"
+    assert cit["facets"] == ["doc_type", "number_year", "jurisdiction", "rule"] and cit["fts_table"] == "citations_fts"
     docs = meta["databases"]["registry"]["tables"]["documents"]
     assert docs["title"] == "documents" and docs["tdkt_headers"] == {}       # no label: the machine name
     assert docs["facets"] == ["province", "doc_kind", "status"] and docs["label_column"] == "source_path"
     assert meta["databases"]["registry"]["tables"]["awards"]["facets"] == ["award", "recipient_type", "year",
-                                                                           "status"]
+                                                                           "status", "rule"]
     assert meta["databases"]["registry"]["tables"][sm.STAMP_TABLE] == {"hidden": True}
     bare = sm.build_metadata(tables, labels=sm.Labels(types.SimpleNamespace()))
     assert bare["databases"]["registry"]["tables"]["citations"]["title"] == "citations"

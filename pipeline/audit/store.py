@@ -13,10 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from .. import export
+from ..extract import specs
 from ..store import (DB_NAME, TEXTS_TABLE, columns, connect, connect_read_only, open_read_only,
                      read_table, read_text, table_types)
 
-AUDIT_TABLES = ("documents", "citations", "movements", "money", "awards", "figures", "conflicts")
+def audit_tables() -> tuple:
+    """The tables the audit commands read: documents, every extractor's, conflicts."""
+    return ("documents", *specs(), "conflicts")
 
 
 class StoreError(RuntimeError):
@@ -50,11 +53,11 @@ def records(df: pd.DataFrame) -> list[dict]:
     return [{k: clean(v) for k, v in row.items()} for row in df.to_dict("records")]
 
 
-def read_tables(con: sqlite3.Connection, names=AUDIT_TABLES) -> dict[str, list[dict]]:
+def read_tables(con: sqlite3.Connection, names=None) -> dict[str, list[dict]]:
     """The tables the checks read, as lists of plain dicts. A table the store
     does not have (an older store, no registry yet) is empty."""
     out = {}
-    for name in names:
+    for name in names or audit_tables():
         try:
             out[name] = records(read_table(con, name))
         except (sqlite3.Error, pd.errors.DatabaseError, KeyError):
@@ -64,7 +67,7 @@ def read_tables(con: sqlite3.Connection, names=AUDIT_TABLES) -> dict[str, list[d
 
 def tables_of_results(results) -> dict[str, list[dict]]:
     """The same shape from in-memory ExtractionResults (tests, notebooks)."""
-    out = {name: [] for name in AUDIT_TABLES}
+    out: dict[str, list] = {name: [] for name in audit_tables()}
     for r in results:
         for name, rows in r.tables().items():
             if name in out:

@@ -117,11 +117,13 @@ def _connect(scheduler: str):
 
 def register(sub) -> None:
     from ..batch import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, ENGINES
+    from ..extract import specs
     from . import help_formatter
+    tables = "; ".join(f"{name}: {s.about}" if s.about else name for name, s in specs().items())
     ex = sub.add_parser(
         "extract", help="read reports and write the tables", formatter_class=help_formatter(),
         description="Read files and folders (recursively: .txt, .docx, .pdf, .doc, .odt, .rtf, .html) and write the tables "
-                    "documents, citations, movements, money, awards, figures and errors, and the "
+                    f"documents, errors and one per extractor: {tables}; and the "
                     "registry tables, to DIR as CSV (UTF-8 with BOM), Parquet, one Excel workbook "
                     "tables.xlsx and the SQLite database registry.sqlite. Documents already extracted "
                     "into DIR with the same rules are skipped; the tables cover every document in DIR. "

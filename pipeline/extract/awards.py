@@ -558,4 +558,5 @@ SPEC = ExtractorSpec(
     name="awards", record=Award, find=find, rules_file="awards", label="AWARD", color="#ffe0b3",
     columns=("award", "conferrer", "recipient_type", "count", "year", "status", "recipients"),
     claims_numbers=True,
+    facets=("award", "recipient_type", "year", "status"),
     about="award counts by award, conferrer, recipient type and year")

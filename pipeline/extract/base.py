@@ -104,6 +104,7 @@ class ExtractorSpec:
     columns: tuple = ()                    # the normalized values shown (review page, annotate)
     needs: tuple = ()                      # extractors whose records it reads (run first)
     claims_numbers: bool = False           # a number inside its spans is not another figure
+    facets: tuple = ()                     # columns `tdkt serve` offers as facets
     about: str = ""                        # one line for the help text
 
     def __post_init__(self):

@@ -722,4 +722,5 @@ CITATION_JOIN = regex.compile(r"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]+)$")
 SPEC = ExtractorSpec(
     name="citations", record=Citation, find=find, rules_file="citations", label="CITATION", color="#cfe2ff",
     columns=("doc_type", "number", "issued_date", "issuer", "issuer_resolved", "subject", "key"),
-    about="documents cited by kind, number, date and issuer (Chỉ thị số 12/CT-UBND ngày 29/12/2021)")
+    facets=("doc_type", "number_year", "jurisdiction"),
+    about="documents cited by kind, number, date and issuer, as Chỉ thị số 12/CT-UBND ngày 29/12/2021")

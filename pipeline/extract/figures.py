@@ -325,4 +325,5 @@ SPEC = ExtractorSpec(
     name="figures", record=Figure, find=find, rules_file="figures", label="FIGURE", color="#b9ece8",
     columns=("kind", "value", "denominator", "unit", "of_what"),
     needs=("money", "awards"),
+    facets=("kind",),
     about="other quantitative claims: counts, ratios, percentages, areas")

@@ -374,4 +374,5 @@ SPEC = ExtractorSpec(
     name="money", record=Money, find=find, rules_file="money", label="MONEY", color="#c9f2d0",
     columns=("amount_vnd", "qualifier", "purpose", "per_unit", "amount_max_vnd"),
     claims_numbers=True,
-    about="amounts of money in đồng, as integers (trên 14 triệu đồng)")
+    facets=("qualifier",),
+    about="amounts of money in đồng as integers, as trên 14 triệu đồng")

@@ -410,4 +410,5 @@ def find(doc: ParsedDoc) -> list[Movement]:
 SPEC = ExtractorSpec(
     name="movements", record=Movement, find=find, rules_file="movements", label="MOVEMENT", color="#e9d7fe",
     columns=("name", "canonical", "kind", "period"),
+    facets=("kind",),
     about="emulation movements by name, linked to the nationwide movement they localize")
