@@ -135,6 +135,20 @@ def test_a_rule_uses_keys_of_its_file():
             assert not unknown, f"{rule['id']} uses keys rules/{name}.yaml does not have: {unknown}"
 
 
+# keys of a file that no rule reads: the messages of the checks and their value names
+NOT_READ_BY_RULES = {("checks", "phrases"), ("checks", "value_names")}
+
+
+def test_every_key_is_read_by_some_rule():
+    """A word list or pattern says which rule reads it: a new key goes into
+    the `uses` of its rule, so a reader finds the examples that exercise it."""
+    for name in files_with_named_rules():
+        used = {key for rule in named_rules(name) for key in rule.get("uses") or []}
+        unread = [key for key in rules.load(name) if key != "rules" and key not in used
+                  and (name, key) not in NOT_READ_BY_RULES]
+        assert not unread, f"rules/{name}.yaml: no rule lists these keys under `uses`: {unread}"
+
+
 def test_every_rule_has_examples():
     for name in files_with_named_rules():
         for rule in named_rules(name):
