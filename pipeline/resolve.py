@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import regex
 
@@ -112,7 +113,21 @@ def citation_key(c: Citation, jurisdiction: str) -> str:
     return "|".join(parts)
 
 
-UNIT_TAIL = regex.compile(r"(?i)(?:^|\s)(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)$")
+@dataclass(frozen=True)
+class Units:
+    """The unit words of rules/issuers.yaml an issuer may end in (`UBND tỉnh`)."""
+    tail: regex.Pattern            # a unit word ending the issuer (group 1)
+    province: frozenset            # `tỉnh`
+    city: tuple                    # `thành phố`: a province, or a district
+    district: frozenset            # `huyện`, `quận`, `thị xã`, `thành phố`
+
+
+@rules.compiled("issuers")
+def _units() -> Units:
+    iss = rules.load("issuers")
+    return Units(tail=regex.compile(rf"(?i)(?:^|\s)({rules.as_written(iss['place_words'])})$"),
+                 province=frozenset(iss["province_words"]), city=tuple(iss["city_words"]),
+                 district=frozenset(iss["district_words"]))
 
 
 def district_of(doc: DocumentInfo) -> str:
@@ -133,15 +148,16 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
     if len(letters) > 3 and all(ch.isupper() for ch in letters):
         # a heading's capitals (`ỦY BAN NHÂN DÂN TỈNH VĨNH LONG`) written the usual way
         issuer = proper_case(issuer)
-    m = UNIT_TAIL.search(issuer)
+    units = _units()
+    m = units.tail.search(issuer)
     if not m:
         return issuer
     level = m.group(1).lower()
-    if level in ("tỉnh",) and doc.province:
+    if level in units.province and doc.province:
         return f"{issuer} {doc.province}"
-    if level == "thành phố" and doc.province and not doc.district.startswith("thành phố"):
+    if level in units.city and doc.province and not doc.district.startswith(units.city):
         return f"{issuer} {doc.province}"
-    if level in ("huyện", "quận", "thị xã", "thành phố") and doc.district.startswith(level):
+    if level in units.district and doc.district.startswith(level):
         return f"{issuer} {doc.district[len(level) + 1:]}"
     return issuer
 

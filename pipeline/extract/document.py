@@ -208,7 +208,7 @@ def grammar() -> Grammar:
         closing_issuer_lead=regex.compile(rf"(?<![\p{{L}}]){rules.as_written(cfg['closing_issuer_leads'])}\s+"),
         citing_lead=regex.compile(rf"(?:[-–+•]\s*)?{rules.as_written(cfg['citing_leads'])}\b"),
         province_lead=regex.compile(cfg["province_lead"]),
-        city_words=frozenset(cfg["city_words"]),
+        city_words=frozenset(iss["city_words"]),
         place_unit_words=frozenset(fold(w) for w in iss["place_words"] if " " not in w),
         place_unit_pairs=frozenset(fold(w) for w in iss["place_words"] if w.count(" ") == 1),
     )
