@@ -57,6 +57,9 @@ class Grammar:
     number_word: regex.Pattern
     self_reference: frozenset
     bare_serial: regex.Pattern
+    law_word: str                    # `luật` (casefolded), which law_compounds join (`Luật sư`)
+    amended_lead: regex.Pattern      # `về` opening the name of the law amended
+    before_number: regex.Pattern     # `: số ` between an issuer and its number
 
 
 @rules.compiled("citations", "issuers")
@@ -73,6 +76,7 @@ def grammar() -> Grammar:
     lead = rules.alternation(cfg["number_lead"], boundary=False)
     leads = rules.alternation(cfg["issuer_leads"], boundary=False)
     links = rules.alternation(cfg["issuer_before_links"], boundary=False)
+    serial = rules.as_written(cfg["serial_words"])       # `số`
     ds = dates.sources()
     return Grammar(
         kind_word=regex.compile(rules.alternation(kind_of_word.keys()), regex.IGNORECASE),
@@ -116,7 +120,11 @@ def grammar() -> Grammar:
         number_words=frozenset(w.rstrip(" :").casefold() for w in cfg["number_lead"]),
         number_word=regex.compile(rules.alternation({w.rstrip(" :") for w in cfg["number_lead"]}), regex.IGNORECASE),
         self_reference=frozenset(w.casefold() for w in cfg.get("self_reference_words") or []),
-        bare_serial=regex.compile(r"[ ]+(?:số[ ]+)?(?P<serial>\d{1,4})(?![\p{L}\p{N}]|[ ]?[/-][ ]?[\p{L}\p{N}]|[.,]\d)"),
+        bare_serial=regex.compile(rf"[ ]+(?:{serial}[ ]+)?(?P<serial>\d{{1,4}})"
+                                  r"(?![\p{L}\p{N}]|[ ]?[/-][ ]?[\p{L}\p{N}]|[.,]\d)"),
+        law_word=cfg["law_word"].casefold(),
+        amended_lead=regex.compile(rf"[ ]+{rules.as_written(cfg['amended_law_leads'])}(?=[ ])"),
+        before_number=regex.compile(rf"[ ]*:?[ ]*(?:(?i:{serial})[ ]*:?[ ]*)?"),
     )
 
 
@@ -225,7 +233,7 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
         pair = f"{lw} {nxt.group('w').casefold()}" if nxt and "," not in nxt.group("sep") else lw
         if n == 0 and not first_free:
             if not w[0].isalpha() or ("," in m.group("sep")) \
-                    or (lw in g.law_compounds and text[max(0, pos - 4):pos].casefold() == "luật") \
+                    or (lw in g.law_compounds and text[max(0, pos - len(g.law_word)):pos].casefold() == g.law_word) \
                     or pair in g.law_hard_end or _kind_starts(text, m.start("w"), g):
                 return pos
             third = NAME_WORD.match(text, nxt.end()) if nxt else None
@@ -279,7 +287,7 @@ def _amendment_end(text: str, am, g: Grammar) -> int:
         inner = g.kind_word.match(text, pos + len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" ")))
         if not inner or _kind_of(inner.group(), g) not in g.named_kinds:
             break
-        lead = AMENDED_LEAD.match(text, inner.end())
+        lead = g.amended_lead.match(text, inner.end())
         start = lead.end() if lead else inner.end()
         name_end = _law_name_end(text, start, g, first_free=bool(lead))
         if name_end == start:
@@ -292,7 +300,6 @@ def _amendment_end(text: str, am, g: Grammar) -> int:
     return end if end else am.start()
 
 
-AMENDED_LEAD = regex.compile(r"[ ]+(?:về|liên[ ]quan[ ]đến)(?=[ ])")
 AMENDED_JOIN = regex.compile(r"[ ]*(?:,|và)[ ]*")
 
 
@@ -566,7 +573,6 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
 
 
 DIGITS = regex.compile(r"\d+")
-BEFORE_NUMBER = regex.compile(r"[ ]*:?[ ]*(?:(?i:số)[ ]*:?[ ]*)?")
 
 
 def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> str:
@@ -576,7 +582,7 @@ def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> 
         return ""
     pos = kind_end + m.end()
     iend = issuers.extent(text, pos, allow_note=False)
-    if iend > pos and BEFORE_NUMBER.fullmatch(text[iend:number_start]):
+    if iend > pos and g.before_number.fullmatch(text[iend:number_start]):
         return clean_phrase(text[pos:iend])
     return ""
 
