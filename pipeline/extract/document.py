@@ -118,6 +118,7 @@ class Grammar:
     city_words: frozenset
     place_unit_words: frozenset        # `tỉnh`, `huyện`, ...: a header's place name follows (one word)
     place_unit_pairs: frozenset        # `thành phố`, `thị xã`, `thị trấn` (two words)
+    field_joiners: frozenset           # `và`: the casing's lower word after which a field starts
 
 
 @rules.compiled("document", "issuers")
@@ -211,6 +212,7 @@ def grammar() -> Grammar:
         city_words=frozenset(iss["city_words"]),
         place_unit_words=frozenset(fold(w) for w in iss["place_words"] if " " not in w),
         place_unit_pairs=frozenset(fold(w) for w in iss["place_words"] if w.count(" ") == 1),
+        field_joiners=frozenset(fold(w) for w in cas["field_joiners"]),
     )
 
 
@@ -510,7 +512,7 @@ def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
                 out.append((s, e, _case_word(t, caps_of[k] if k < len(caps_of) else False)))
             i += n
             mode = {"agency": "field", "committee": "place", "admin_units": "place",
-                    "lower": "field" if fold(canon) == "và" else "rest"}.get(cat, "rest")
+                    "lower": "field" if fold(canon) in g.field_joiners else "rest"}.get(cat, "rest")
             continue
         if t.upper() in g.upper or not _vowel(t) or t.isdigit():
             out.append((s, e, t if t.isdigit() else t.upper()))
