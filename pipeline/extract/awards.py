@@ -64,7 +64,7 @@ class Grammar:
     count_column: regex.Pattern         # `Số ` of a header cell `Số tập thể`
 
 
-@rules.compiled("awards")
+@rules.compiled("awards", "numbers", "dates")
 def grammar() -> Grammar:
     cfg = rules.load("awards")
     title_of, recipient_of_title = {}, {}

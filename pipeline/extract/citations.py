@@ -62,7 +62,7 @@ class Grammar:
     before_number: regex.Pattern     # `: số ` between an issuer and its number
 
 
-@rules.compiled("citations", "issuers")
+@rules.compiled("citations", "issuers", "dates")
 def grammar() -> Grammar:
     cfg = rules.load("citations")
     kind_of_word, kind_of_abbr, abbrs_of_kind = {}, {}, {}

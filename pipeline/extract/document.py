@@ -121,7 +121,7 @@ class Grammar:
     field_joiners: frozenset           # `và`: the casing's lower word after which a field starts
 
 
-@rules.compiled("document", "issuers")
+@rules.compiled("document", "issuers", "dates")
 def grammar() -> Grammar:
     cfg = rules.load("document")
     iss = rules.load("issuers")

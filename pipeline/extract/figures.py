@@ -68,7 +68,7 @@ class Grammar:
     percent_next: regex.Pattern      # what makes a bare ratio one: a percentage next (`03/19, chiếm 15,8%`)
 
 
-@rules.compiled("figures", "citations")
+@rules.compiled("figures", "citations", "numbers")
 def grammar() -> Grammar:
     cfg = rules.load("figures")
     units = rules.alternation(cfg["units"], boundary=False)

@@ -46,7 +46,7 @@ class Grammar:
     date_word_tail: regex.Pattern     # `năm`, `số` left at a purpose's end
 
 
-@rules.compiled("money")
+@rules.compiled("money", "numbers")
 def grammar() -> Grammar:
     cfg = rules.load("money")
     mult = numbers.multipliers()
