@@ -129,6 +129,7 @@ def vocabulary() -> list[str]:
     for name in rules.rule_files():
         data = yaml.safe_load((rules.RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8")) or {}
         data.pop("examples", None)
+        data.pop("keys", None)                       # the keys' declarations: names and abouts, no vocabulary
         if isinstance(data.get("rules"), list):      # named rules: ids, abouts and examples, no vocabulary
             data.pop("rules")
         _strings(data, words)
