@@ -7,9 +7,8 @@ assembled from rules/citations.yaml and rules/issuers.yaml.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import regex
 
@@ -26,6 +25,7 @@ V = regex.VERBOSE
 class Grammar:
     kind_word: regex.Pattern
     kind_trigger: "re.Pattern"      # kind_word's matches, over the lower-cased text
+    kind_breakers: frozenset        # characters no kind word holds
     kind_of_word: dict
     kind_of_abbr: dict
     abbrs_of_kind: dict
@@ -81,6 +81,7 @@ def grammar() -> Grammar:
     return Grammar(
         kind_word=regex.compile(rules.alternation(kind_of_word.keys()), regex.IGNORECASE),
         kind_trigger=rules.literal_trigger(kind_of_word.keys(), boundary=True, cross_lines=True),
+        kind_breakers=_kind_breakers(kind_of_word),
         kind_of_word=kind_of_word,
         kind_of_abbr=kind_of_abbr,
         abbrs_of_kind=abbrs_of_kind,
@@ -129,17 +130,6 @@ def grammar() -> Grammar:
 
 
 WHITESPACE = regex.compile(r"\s+")
-
-
-def _kind_of(written: str, g: Grammar) -> str:
-    """The document kind a kind word names (`Quyết  định` → Quyết định)."""
-    kind = _KIND_OF.get(written)
-    if kind is None:
-        kind = _KIND_OF[written] = g.kind_of_word[" ".join(written.split()).casefold()]
-    return kind
-
-
-_KIND_OF: dict = {}          # a kind word as written -> its kind (few distinct spellings)
 
 
 def _clean_number(raw: str) -> str:
@@ -195,16 +185,16 @@ NUMBER_NEXT = regex.compile(r"[ ]*:?[ ]*\d")
 YEAR_AFTER = regex.compile(r"[ ]+(?:năm[ ]+)?(?P<year>(?:19|20)\d{2})(?![\p{L}\p{N}/]|[.,-]\d)")
 
 
-def _kind_starts(text: str, pos: int, g: Grammar) -> bool:
+def _kind_starts(r: _Reader, pos: int) -> bool:
     """A capitalised kind word that starts a new document name at pos (`Luật sư` does not)."""
-    km = _kind_word_at(text, pos, g)
+    km = r.kind_word_at(pos)
     if not km or not km.group()[0].isupper():
         return False
-    nxt = NAME_WORD.match(text, km.end())
-    return not (nxt and nxt.group("w").casefold() in g.law_compounds)
+    nxt = NAME_WORD.match(r.text, km.end())
+    return not (nxt and nxt.group("w").casefold() in r.g.law_compounds)
 
 
-def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> int:
+def _law_name_end(r: _Reader, pos: int, first_free: bool = False) -> int:
     """End of a law's name starting at pos (just after the kind word), or pos.
 
     The name runs over words up to a stop word (rules: law_name_stops,
@@ -214,12 +204,13 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
     short: `Luật Khám bệnh, chữa bệnh số 40/2009/QH12`,
     `Pháp lệnh Phí và lệ phí.`, but `Luật Thương mại` in `Luật Thương mại
     và pháp luật có liên quan`."""
+    text, g = r.text, r.g
     m = g.law_name.match(text, pos) or QUOTED_NAME.match(text, pos)
     if m:
         return m.end()
     am = g.law_amend.match(text, pos)
     if am:
-        return _amendment_end(text, am, g)
+        return _amendment_end(r, am)
     segs: list[list[tuple[int, int]]] = [[]]     # words, per comma / `và` segment
     hard, n = False, 0
     m = NAME_WORD.match(text, pos)
@@ -234,7 +225,7 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
         if n == 0 and not first_free:
             if not w[0].isalpha() or ("," in m.group("sep")) \
                     or (lw in g.law_compounds and text[max(0, pos - len(g.law_word)):pos].casefold() == g.law_word) \
-                    or pair in g.law_hard_end or _kind_starts(text, m.start("w"), g):
+                    or pair in g.law_hard_end or _kind_starts(r, m.start("w")):
                 return pos
             third = NAME_WORD.match(text, nxt.end()) if nxt else None
             triple = f"{pair} {third.group('w').casefold()}" if third else pair
@@ -242,7 +233,7 @@ def _law_name_end(text: str, pos: int, g: Grammar, first_free: bool = False) -> 
                     or triple in g.law_first_ok) and (lw in g.law_first_reject or pair in g.law_first_reject
                                                       or lw in g.law_stop or pair in g.law_stop):
                 return pos
-        elif n and (_kind_starts(text, m.start("w"), g) or not w[0].isalnum()):
+        elif n and (_kind_starts(r, m.start("w")) or not w[0].isalnum()):
             hard = True
             break
         elif n and (lw in g.law_stop or pair in g.law_stop) and not (
@@ -279,17 +270,18 @@ def _clause_like(text: str, seg: list[tuple[int, int]]) -> bool:
     return text[seg[0][0]].islower() and any(text[s].isupper() for s, _ in seg[1:])
 
 
-def _amendment_end(text: str, am, g: Grammar) -> int:
+def _amendment_end(r: _Reader, am) -> int:
     """End of an amending law's name: `sửa đổi, bổ sung một số điều của Luật X
     (và Luật Y)`; the start of the match when no amended law is named."""
+    text, g = r.text, r.g
     pos, end = am.end(), None
     while True:
         inner = g.kind_word.match(text, pos + len(text[pos:pos + 3]) - len(text[pos:pos + 3].lstrip(" ")))
-        if not inner or _kind_of(inner.group(), g) not in g.named_kinds:
+        if not inner or r.kind_of(inner.group()) not in g.named_kinds:
             break
         lead = g.amended_lead.match(text, inner.end())
         start = lead.end() if lead else inner.end()
-        name_end = _law_name_end(text, start, g, first_free=bool(lead))
+        name_end = _law_name_end(r, start, first_free=bool(lead))
         if name_end == start:
             break
         end = name_end
@@ -364,7 +356,7 @@ def _number_within_reach(text: str, pos: int, g: Grammar) -> bool:
 WALK_SEPARATOR = regex.compile(r"[ ,:]+")
 
 
-def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar, named: bool):
+def _number_after_name(r: _Reader, pos: int, kind: str, written: str, named: bool):
     """A number after a few words naming the document, introduced by `số`:
     `Luật Đấu thầu số 43/2013/QH13`, `Nghị định của Chính phủ số 132/2008/NĐ-CP`,
     `Thông tư liên bộ số 12/TT-LB`, `Báo cáo tiếp thu, giải trình số 507/UBND-KT`,
@@ -374,6 +366,7 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
     `số`) and no new capitalised document kind. A lower-case kind word in
     between (`Thông báo kết luận số 624/TB-VPCP`) is allowed when the
     number's kind abbreviation names the first kind."""
+    text, g = r.text, r.g
     if not _number_within_reach(text, pos, g):
         return None
     cur = pos
@@ -402,9 +395,9 @@ def _number_after_name(text: str, pos: int, kind: str, written: str, g: Grammar,
             nm = g.lead_number.match(text, ws)
             if nm:
                 return nm if n < 4 and _names_kind(nm.group("code"), kind, g) else None
-        km = _kind_word_at(text, ws, g)
+        km = r.kind_word_at(ws)
         if km:
-            if _kind_starts(text, ws, g) and not (caps and km.group().isupper()):
+            if _kind_starts(r, ws) and not (caps and km.group().isupper()):
                 return None
             if km.group()[0].isupper() and not km.group().isupper():   # `Luật sư`: no kind
                 cur = m.end()
@@ -445,32 +438,30 @@ def find(doc: ParsedDoc) -> list[Citation]:
     g = grammar()
     text = doc.text
     found: list[tuple[int, int, str, dict]] = []       # (start, end, rule id, fields)
-    global _SCAN
-    kind_matches = _kind_words(doc, g)
-    starts = [m.start() for m in kind_matches]
-    _SCAN = _Scan(text, starts, [m.end() for m in kind_matches], kind_matches, _kind_breakers(tuple(g.kind_of_word)))
+    r = _Reader(doc, g)
+    starts = r.starts
     consumed_to = 0
-    for i, km in enumerate(kind_matches):
+    for i, km in enumerate(r.matches):
         doc.check_time()
         if km.start() < consumed_to:
             continue
         written = km.group()
-        kind = _kind_of(written, g)
+        kind = r.kind_of(written)
         next_kind = starts[i + 1] if i + 1 < len(starts) else len(text)
         capital = written[0].isupper()
         named = kind in g.named_kinds
-        nm = _number_at(text, km.end(), g)
+        nm = r.number_at(km.end())
         rule = "citations.numbered"
         if not nm and capital:
-            nm = _number_after_name(text, km.end(), kind, written, g, named)
+            nm = _number_after_name(r, km.end(), kind, written, named)
             rule = "citations.number_after_name"
         if nm:
-            for start, end, item_rule, rec in _numbered(text, km, nm, kind, written, g, next_kind, rule):
+            for start, end, item_rule, rec in _numbered(r, km, nm, kind, written, next_kind, rule):
                 found.append((start, end, item_rule, rec))
                 consumed_to = max(consumed_to, end)
             continue
         if named and capital and not g.named_not_after.search(text, max(0, km.start() - 12), km.start()):
-            name_end = _name_end_at(text, km.end(), g)
+            name_end = r.name_end_at(km.end())
             if name_end > km.end() or kind in g.named_bare:
                 rec = dict(doc_type=kind)
                 end = name_end
@@ -495,9 +486,10 @@ def find(doc: ParsedDoc) -> list[Citation]:
     return [Citation(**doc.provenance(s, e), rule=rule, **f) for s, e, rule, f in found]
 
 
-def _numbered(text, km, nm, kind, written, g: Grammar, next_kind, rule: str):
+def _numbered(r: _Reader, km, nm, kind, written, next_kind, rule: str):
     """The citation at km with its number nm (made by ``rule``), and those of a
     list of numbers sharing its kind word: `Nghị định số 91/2017/NĐ-CP và 98/2023/NĐ-CP`."""
+    text, g = r.text, r.g
     items = [(km.start(), nm)]
     pos = nm.end()
     while True:
@@ -509,7 +501,7 @@ def _numbered(text, km, nm, kind, written, g: Grammar, next_kind, rule: str):
     out = []
     for j, (start, m) in enumerate(items):
         nxt = items[j + 1][0] if j + 1 < len(items) else next_kind
-        rec, end = _parse_tail(text, start, m, kind, written, g, nxt)
+        rec, end = _parse_tail(r, start, m, kind, written, nxt)
         out.append((start, end, rule if j == 0 else "citations.number_list", rec))
     # `Quyết định số 12/QĐ-UBND, 13/QĐ-UBND và 14/QĐ-UBND ... của UBND huyện`: the
     # issuer after the last number is that of the numbers of the same code before it
@@ -527,8 +519,9 @@ def _after_date(text: str, pos: int, g: Grammar) -> int:
     return dm.end() if dm else pos
 
 
-def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
+def _parse_tail(r: _Reader, start, nm, kind, written, next_citation: int):
     """Fields of a numbered citation and the end of its text span."""
+    text, g = r.text, r.g
     number = _clean_number(nm.group("serial") + (f"/{nm.group('year')}" if nm.group("year") else "")
                            + nm.group("sep") + nm.group("code"))
     code = _clean_number(nm.group("code"))
@@ -566,7 +559,7 @@ def _parse_tail(text, start, nm, kind, written, g: Grammar, next_citation: int):
         # look for it no further than just past that
         bound = SUBJECT_END.search(text, sm.end(), min(len(text), sm.end() + 500))
         reach = bound.start() + KIND_WORD_REACH if bound else sm.end() + 500
-        send = subject_extent(text, sm.end(), len(text), g, _next_full_citation(text, sm.end(), g, reach))
+        send = subject_extent(text, sm.end(), len(text), g, _next_full_citation(r, sm.end(), reach))
         if send > sm.end():
             rec["subject"] = clean_phrase(text[sm.end():send])
     return rec, end
@@ -610,109 +603,99 @@ def _no_repeat(text: str, pos: int, end: int) -> int:
     return end
 
 
-@dataclass
-class _Scan:
-    """The kind words of the text find() reads, found once: a window of it need
-    not be scanned again; and what follows each of them (its number; where a
-    law's name after it ends), read once: a subject's end looks ahead at the kind
-    words that the main loop reads again when it gets there."""
-    text: str
-    starts: list
-    ends: list
-    matches: list
-    breakers: frozenset
-    after: dict = field(default_factory=dict)      # (what, offset) -> what follows there
+class _Reader:
+    """One document as find() reads it: its text, the grammar, and the kind
+    words of the text, found once (a window of the text need not be scanned
+    again); what follows each of them (its number; where a law's name after it
+    ends) is read once too: a subject's end looks ahead at the kind words that
+    the main loop reads again when it gets there. find() makes one per
+    document and hands it to the helpers."""
 
+    def __init__(self, doc: ParsedDoc, g: Grammar):
+        self.text, self.g = doc.text, g
+        self.matches = _kind_words(doc, g)
+        self.starts = [m.start() for m in self.matches]
+        self.ends = [m.end() for m in self.matches]
+        self._after: dict = {}       # (what, offset) -> what follows there
+        self._kinds: dict = {}       # a kind word as written -> its kind (few distinct spellings)
 
-_SCAN: _Scan | None = None
+    def kind_of(self, written: str) -> str:
+        """The document kind a kind word names (`Quyết  định` → Quyết định)."""
+        kind = self._kinds.get(written)
+        if kind is None:
+            kind = self._kinds[written] = self.g.kind_of_word[" ".join(written.split()).casefold()]
+        return kind
 
+    def kind_word_at(self, pos: int):
+        """g.kind_word.match(text, pos), from the scan of the whole text: a match
+        starting at pos is in it unless an earlier match of the scan runs over pos."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.starts[i] == pos:
+            return self.matches[i]
+        if i >= 0 and self.ends[i] > pos:
+            return self.g.kind_word.match(self.text, pos)
+        return None
 
-def _scan_of(text: str) -> _Scan | None:
-    return _SCAN if _SCAN is not None and _SCAN.text is text else None
+    def number_at(self, pos: int):
+        """g.lead_number.match(text, pos), read once per offset."""
+        return self._once("number", pos, lambda p: self.g.lead_number.match(self.text, p))
 
+    def name_end_at(self, pos: int) -> int:
+        """Where a law's name starting at pos ends (_law_name_end), read once per offset."""
+        return self._once("name", pos, lambda p: _law_name_end(self, p))
 
-def _kind_word_at(text: str, pos: int, g: Grammar):
-    """g.kind_word.match(text, pos), from the scan of the whole text: a match
-    starting at pos is in it unless an earlier match of the scan runs over pos."""
-    scan = _scan_of(text)
-    if scan is None:
-        return g.kind_word.match(text, pos)
-    i = bisect.bisect_right(scan.starts, pos) - 1
-    if i >= 0 and scan.starts[i] == pos:
-        return scan.matches[i]
-    if i >= 0 and scan.ends[i] > pos:
-        return g.kind_word.match(text, pos)
-    return None
+    def _once(self, what: str, pos: int, read):
+        key = (what, pos)
+        if key not in self._after:
+            self._after[key] = read(pos)
+        return self._after[key]
 
-
-def _after_kind(text: str, what: str, pos: int, read):
-    """``read(pos)``, once per offset of the scanned text."""
-    scan = _scan_of(text)
-    if scan is None:
-        return read(pos)
-    key = (what, pos)
-    if key not in scan.after:
-        scan.after[key] = read(pos)
-    return scan.after[key]
-
-
-def _number_at(text: str, pos: int, g: Grammar):
-    return _after_kind(text, "number", pos, lambda p: g.lead_number.match(text, p))
-
-
-def _name_end_at(text: str, pos: int, g: Grammar) -> int:
-    return _after_kind(text, "name", pos, lambda p: _law_name_end(text, p, g))
+    def kind_words_in(self, pos: int, endpos: int):
+        """The matches of g.kind_word.finditer(text, pos, endpos), taken from the
+        scan of the whole text where the window cannot change them: the window's
+        scan is in step with the whole one when no match of that runs over pos, and
+        a match of the window alone must end at endpos, so it lies in the run of
+        letters and spaces before endpos; before that run the matches are those of
+        the whole text."""
+        text, g = self.text, self.g
+        starts, ends, matches, breakers = self.starts, self.ends, self.matches, g.kind_breakers
+        i = bisect.bisect_left(starts, pos)
+        if i > 0 and ends[i - 1] > pos:
+            yield from g.kind_word.finditer(text, pos, endpos)
+            return
+        q = endpos
+        while q > pos and text[q - 1] not in breakers:
+            q -= 1
+        resume = pos
+        while i < len(matches) and ends[i] < q:
+            yield matches[i]
+            resume = ends[i]
+            i += 1
+        yield from g.kind_word.finditer(text, resume, endpos)
 
 
 # characters no kind word (letters and white space) holds
 KIND_BREAKERS = frozenset('0123456789.,;:!?()[]/"\'-–%“”…')
 
 
-@functools.lru_cache(maxsize=4)
-def _kind_breakers(words: tuple) -> frozenset:
+def _kind_breakers(words) -> frozenset:
     """KIND_BREAKERS but any character of a kind word (should the rules ever have one)."""
     held = {c for w in words for c in w + w.upper() + w.lower()}
     return KIND_BREAKERS - held
-
-
-def _kind_words_in(text: str, pos: int, endpos: int, g: Grammar):
-    """The matches of g.kind_word.finditer(text, pos, endpos), taken from the
-    scan of the whole text where the window cannot change them: the window's
-    scan is in step with the whole one when no match of that runs over pos, and
-    a match of the window alone must end at endpos, so it lies in the run of
-    letters and spaces before endpos; before that run the matches are those of
-    the whole text."""
-    scan = _scan_of(text)
-    if scan is None:
-        yield from g.kind_word.finditer(text, pos, endpos)
-        return
-    starts, ends, matches, breakers = scan.starts, scan.ends, scan.matches, scan.breakers
-    i = bisect.bisect_left(starts, pos)
-    if i > 0 and ends[i - 1] > pos:
-        yield from g.kind_word.finditer(text, pos, endpos)
-        return
-    q = endpos
-    while q > pos and text[q - 1] not in breakers:
-        q -= 1
-    resume = pos
-    while i < len(matches) and ends[i] < q:
-        yield matches[i]
-        resume = ends[i]
-        i += 1
-    yield from g.kind_word.finditer(text, resume, endpos)
 
 
 # past a mark, as far as a kind word that starts before it may run (`Quyết\nđịnh`)
 KIND_WORD_REACH = 64
 
 
-def _next_full_citation(text: str, pos: int, g: Grammar, reach: int | None = None) -> int:
+def _next_full_citation(r: _Reader, pos: int, reach: int | None = None) -> int:
     """Start of the next numbered citation after pos (with its joining `, ` /
     `và`), looked for up to ``reach`` (at most 500 characters on)."""
-    for km in _kind_words_in(text, pos, min(len(text), pos + 500, reach or pos + 500), g):
-        if _number_at(text, km.end(), g) or (
+    text, g = r.text, r.g
+    for km in r.kind_words_in(pos, min(len(text), pos + 500, reach or pos + 500)):
+        if r.number_at(km.end()) or (
                 g.kind_of_word.get(km.group().casefold()) in g.named_kinds and km.group()[0].isupper()
-                and _name_end_at(text, km.end(), g) > km.end()):
+                and r.name_end_at(km.end()) > km.end()):
             if g.embedding.search(text, max(pos, km.start() - g.embedding_reach), km.start()):
                 continue     # `quy định chi tiết một số điều của Luật ...`: inside the subject
             # (the join is a few characters: normalized text has no runs of spaces)
