@@ -143,7 +143,7 @@ def _shown(path) -> str:
         return str(path)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(name: str) -> Rules:
     """The data of ``rules/<name>.yaml``, checked against its ``keys:``."""
     path = RULES_DIR / f"{name}.yaml"
@@ -161,7 +161,7 @@ def load(name: str) -> Rules:
     return Rules(file, data, declared)
 
 
-def _yaml_problem(exc: "yaml.YAMLError") -> str:
+def _yaml_problem(exc: yaml.YAMLError) -> str:
     """One line: what the YAML parser found wrong, and on which line."""
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     mark = getattr(exc, "problem_mark", None)
@@ -285,7 +285,7 @@ def as_written(words) -> str:
 
 
 def literal_trigger(words, *, boundary: bool = False, cross_lines: bool = False,
-                    before: str = "", after: str = "") -> "re.Pattern":
+                    before: str = "", after: str = "") -> re.Pattern:
     """The words as a case-sensitive pattern of the standard ``re`` engine, to
     run over the lower-cased text (``ParsedDoc.lower``): it finds every place an
     IGNORECASE ``regex`` pattern built from the same words (``alternation``)
@@ -332,5 +332,5 @@ def _trie_pattern(words, space: str, after_first: str = "") -> str:
     return emit(trie, first=True)
 
 
-def compile_words(words, flags=regex.IGNORECASE) -> "regex.Pattern":
+def compile_words(words, flags=regex.IGNORECASE) -> regex.Pattern:
     return regex.compile(alternation(words), flags)
