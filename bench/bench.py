@@ -16,12 +16,18 @@ pdf    pages per second of `tdkt extract --workers 1` on the PDFs of corpus/
 archive  end-to-end MB/s of `tdkt extract --workers 1` on an even sample of the real
        archive in ../shared/archive (``--archive-mb``, default 20; skipped when absent).
 where  (``--profile``) the time of each stage on one shard, in this process.
+against  (``--against REF``, `make bench` passes HEAD~1 when the history has it)
+       the same runs (corpus scales, archive sample) with the code of commit REF,
+       checked out into a temporary `git worktree`, each run of REF right
+       before or after the same run of the working tree (alternating which goes
+       first, ``--repeat`` times): both figures, their spread and the ratio.
 
 Results: printed, and written to bench/cache/results.json and results.md.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -138,15 +144,27 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
+def code_env(code: Path) -> dict:
+    """The environment of a `tdkt` run with the package in ``code`` (a checkout):
+    it comes first on the path of the run and of its workers, and its own rules
+    folder is read (no TDKT_RULES)."""
+    env = {k: v for k, v in os.environ.items() if k != "TDKT_RULES"}
+    env["PYTHONPATH"] = str(code) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["TDKT_LANG"] = "en"             # the summary line parsed below
+    return env
+
+
+def tdkt_extract(paths: list[Path], workers: int, label: str, code: Path = ROOT) -> dict:
+    """`tdkt extract` of the package in ``code`` (this checkout, or the worktree
+    of another commit) over ``paths``, in a fresh output folder."""
     out = Path(tempfile.mkdtemp(prefix=f"tdkt-bench-{label}-"))
     try:
         cpu0 = _children_cpu()
         t0 = time.perf_counter()
         proc = subprocess.Popen(TDKT + ["extract", *map(str, paths), "--out", str(out), "--workers", str(workers),
                                         "--fail-on", "none"],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                env={**os.environ, "TDKT_LANG": "en"})     # the summary line parsed below
+                                cwd=code, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                env=code_env(code))
         mon = PeakMemory(proc.pid)
         mon.start()
         stdout = proc.communicate()[0]
@@ -163,8 +181,9 @@ def tdkt_extract(paths: list[Path], workers: int, label: str) -> dict:
         import sqlite3
         con = sqlite3.connect(out / "registry.sqlite")
         docs = con.execute("SELECT count(*), sum(n_pages) FROM documents").fetchone()
+        present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         rows = sum(con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                   for t in specs())
+                   for t in specs() if t in present)       # another commit's store may lack a table
         errors = con.execute("SELECT count(*) FROM errors").fetchone()[0]
         con.close()
         return {"seconds": seconds, "cpu_seconds": cpu_seconds, "seconds_reading": reading, "seconds_tables": tables, "documents": docs[0], "pages": docs[1] or 0, "rows": rows, "errors": errors,
@@ -307,21 +326,119 @@ def stage_profile(shard: Path) -> dict:
                        for k, v in sorted(t.items(), key=lambda kv: -kv[1])}}
 
 
-# ----------------------------------------------------------------- the run
+# ----------------------------------------------------------------- another commit
 
-def archive_run(mb: float) -> dict:
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+@contextlib.contextmanager
+def checkout(ref: str):
+    """The code of commit ``ref`` in a temporary `git worktree` (removed after):
+    yields (folder, full commit id)."""
+    commit = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    folder = Path(tempfile.mkdtemp(prefix="tdkt-bench-ref-"))
+    git("worktree", "add", "--detach", "--quiet", str(folder), commit)
+    try:
+        # compiled once now, not inside the first timed run
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder / "pipeline")], check=False,
+                       capture_output=True)
+        yield folder, commit
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
+
+
+# ----------------------------------------------------------------- the runs
+
+def _f(v, spec: str = ".1f") -> str:
+    """A figure, or ? when an older version's summary line did not give it."""
+    return "?" if v is None else format(v, spec)
+
+
+def measured(paths: list[Path], nbytes: int, label: str, versions: list[tuple[str, Path]], repeat: int,
+             workers: int = 1) -> dict[str, list[dict]]:
+    """`tdkt extract` of each version of the code over the same files, ``repeat``
+    times; the versions take turns, and which goes first alternates, so that
+    both meet the same state of a shared machine. Each run with its MB/s."""
+    runs: dict[str, list[dict]] = {name: [] for name, _ in versions}
+    for i in range(repeat):
+        for name, code in (versions if i % 2 == 0 else versions[::-1]):
+            r = tdkt_extract(paths, workers, label, code)
+            r.update(bytes=nbytes, mb_s=nbytes / 1e6 / r["seconds"], s_per_mb=r["seconds"] / (nbytes / 1e6),
+                     mb_per_cpu_s=nbytes / 1e6 / r["cpu_seconds"])
+            runs[name].append(r)
+    return runs
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run of median speed (the slower of the middle two), with the spread of all."""
+    ordered = sorted(runs, key=lambda r: r["mb_s"])
+    r = dict(ordered[(len(ordered) - 1) // 2])
+    r["runs"] = len(runs)
+    r["mb_s_range"] = [ordered[0]["mb_s"], ordered[-1]["mb_s"]]
+    cpu = sorted(x["mb_per_cpu_s"] for x in runs)
+    r["mb_per_cpu_s"] = cpu[(len(cpu) - 1) // 2]
+    r["mb_per_cpu_s_range"] = [cpu[0], cpu[-1]]
+    return r
+
+
+def _spread(r: dict, key: str) -> str:
+    lo, hi = r.get(f"{key}_range") or (r[key], r[key])
+    return f"{r[key]:.2f}" + (f" ({lo:.2f}-{hi:.2f})" if r.get("runs", 1) > 1 else "")
+
+
+def comparison(label: str, runs: dict[str, list[dict]]) -> dict | None:
+    """This working tree against the other commit on one set of files: the
+    median of each, and the ratios (above 1: the working tree is faster)."""
+    if len(runs) < 2:
+        return None
+    (_, mine), (ref_name, theirs) = list(runs.items())[:2]
+    a, b = median_run(mine), median_run(theirs)
+    out = {"label": label, "working_tree": a, "ref": b, "ratio_mb_s": a["mb_s"] / b["mb_s"],
+           "ratio_mb_per_cpu_s": a["mb_per_cpu_s"] / b["mb_per_cpu_s"], "same_rows": a["rows"] == b["rows"]}
+    print(f"  {label:<16} MB/s {_spread(a, 'mb_s')} vs {_spread(b, 'mb_s')}: {out['ratio_mb_s']:.2f}x;  "
+          f"MB per CPU-s {_spread(a, 'mb_per_cpu_s')} vs {_spread(b, 'mb_per_cpu_s')}: "
+          f"{out['ratio_mb_per_cpu_s']:.2f}x;  rows {a['rows']} vs {b['rows']}", flush=True)
+    return out
+
+
+def print_text_run(k: int, r: dict) -> None:
+    print(f"text {k:>2}x  {r['bytes'] / 1e6:6.1f} MB  {r['seconds']:7.1f} s (reading {_f(r['seconds_reading'])} s, "
+          f"tables {_f(r['seconds_tables'])} s)  {r['mb_s']:5.2f} MB/s  "
+          f"{r['s_per_mb']:5.2f} s/MB  CPU {r['cpu_seconds']:.1f} s ({r['mb_per_cpu_s']:.2f} MB per CPU-s)  "
+          f"{r['documents']} docs  {r['rows']} rows  "
+          f"worker peak {r['worker_peak_mb']:.0f} MB ({r['worker_processes']} worker processes)  "
+          f"parent peak {r['parent_peak_mb']:.0f} MB"
+          + (f"  workbook writer peak {r['helper_peak_mb']:.0f} MB" if r["helper_peak_mb"] else ""), flush=True)
+
+
+def archive_run(mb: float, versions: list[tuple[str, Path]] | None = None, repeat: int = 1,
+                naive_mb: float = 0.0) -> dict:
     """End-to-end throughput on real text: an even sample of the crawled archive
     (about 475 citations per MB, where the benchmark corpus, chosen for its
-    citations, has about 3,000)."""
+    citations, has about 3,000); with ``naive_mb``, the naive baseline on an
+    even part of the same files."""
     files = archive.sample(mb=mb)
     nbytes = sum(f.stat().st_size for f in files)
-    r = tdkt_extract(files, 1, "archive")
-    r.update(bytes=nbytes, files=len(files), mb_s=nbytes / 1e6 / r["seconds"],
-             mb_per_cpu_s=nbytes / 1e6 / r["cpu_seconds"])
+    runs = measured(files, nbytes, "archive", versions or [("working tree", ROOT)], repeat)
+    r = median_run(next(iter(runs.values())))
+    r["files"] = len(files)
     print(f"archive sample  {len(files)} files, {nbytes / 1e6:.1f} MB  {r['seconds']:.1f} s (reading "
-          f"{r['seconds_reading']:.1f} s, tables {r['seconds_tables']:.1f} s)  {r['mb_s']:.2f} MB/s  "
-          f"CPU {r['cpu_seconds']:.1f} s ({r['mb_per_cpu_s']:.2f} MB per CPU-s)  {r['documents']} docs  "
+          f"{_f(r['seconds_reading'])} s, tables {_f(r['seconds_tables'])} s)  {_spread(r, 'mb_s')} MB/s  "
+          f"CPU {r['cpu_seconds']:.1f} s ({_spread(r, 'mb_per_cpu_s')} MB per CPU-s)  {r['documents']} docs  "
           f"{r['rows']} rows  {r['errors']} errors  worker peak {r['worker_peak_mb']:.0f} MB", flush=True)
+    r["versions"] = runs
+    if naive_mb:
+        part = files[::max(1, round(nbytes / (naive_mb * 1e6)))]
+        naive = naive_baseline(part)
+        naive.update(mb_s=naive["bytes"] / 1e6 / naive["seconds"], mb_per_cpu_s=naive["bytes"] / 1e6 / naive["cpu_seconds"])
+        r["naive"] = naive
+        r["vs_naive"], r["vs_naive_cpu"] = r["mb_s"] / naive["mb_s"], r["mb_per_cpu_s"] / naive["mb_per_cpu_s"]
+        print(f"naive on the archive ({len(part)} of those files, {naive['bytes'] / 1e6:.1f} MB): "
+              f"{naive['mb_s']:.2f} MB/s, {naive['mb_per_cpu_s']:.2f} MB per CPU-s; `tdkt extract` is "
+              f"{r['vs_naive']:.1f}x that ({r['vs_naive_cpu']:.1f}x per CPU second)", flush=True)
     return r
 
 
@@ -329,7 +446,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark tdkt extract (see bench/bench.py).")
     ap.add_argument("--mb", type=float, default=50.0, help="MB of text in the corpus (16x); default 50")
     ap.add_argument("--pdf-copies", type=int, default=4)
-    ap.add_argument("--scales", default="1,4,16", help="corpus sizes in shards of 1/16 (default 1,4,16)")
+    ap.add_argument("--scales", default="1,4,16",
+                    help="corpus sizes in shards of 1/16 (default 1,4,16; none: the archive sample only)")
     ap.add_argument("--speedup-scale", type=int, default=4, help="shards for the 2-worker run (default 4)")
     ap.add_argument("--naive-scale", type=int, default=16,
                     help="shards the naive baseline runs on (default 16: the same files as 16x)")
@@ -337,35 +455,106 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-pdf", action="store_true")
     ap.add_argument("--archive-mb", type=float, default=20.0,
                     help="MB of the real archive (../shared/archive) to extract as well (0: none); default 20")
+    ap.add_argument("--archive-naive-mb", type=float, default=2.0,
+                    help="MB of the archive sample the naive baseline runs on (0: none); default 2")
+    ap.add_argument("--against", metavar="REF",
+                    help="also run the code of commit REF (a temporary git worktree) on the same files, "
+                         "taking turns with the working tree, and print both and the ratio")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="runs of each version on each set of files (default 1; 2 with --against)")
     a = ap.parse_args(argv)
+    repeat = a.repeat or (2 if a.against else 1)
+    scales = [] if a.scales.strip().lower() in ("", "none", "0") else [int(s) for s in a.scales.split(",")]
+    if not a.against:
+        return run_all(a, scales, [("working tree", ROOT)], repeat)
+    try:
+        with checkout(a.against) as (folder, commit):
+            print(f"against {a.against} ({commit[:10]}), checked out in {folder}")
+            return run_all(a, scales, [("working tree", ROOT), (f"{a.against} ({commit[:8]})", folder)], repeat,
+                           against={"ref": a.against, "commit": commit})
+    except subprocess.CalledProcessError as exc:
+        print(f"bench: cannot check out {a.against} ({(exc.stderr or '').strip() or exc}): "
+              f"the working tree alone is measured", flush=True)
+        return run_all(a, scales, [("working tree", ROOT)], repeat)
 
-    manifest = build_corpus.build(a.mb, a.pdf_copies, seed=20241123)
-    shards = sorted((CACHE / "text").glob("part-*"))
-    scales = [int(s) for s in a.scales.split(",")]
-    res: dict = {"machine": machine(), "corpus": {k: manifest[k] for k in ("text_files", "text_bytes", "pdf_files")},
-                 "date": time.strftime("%Y-%m-%d %H:%M"), "text": {}, "targets": TARGETS}
+
+def run_all(a, scales: list[int], versions: list[tuple[str, Path]], repeat: int, against: dict | None = None) -> int:
+    res: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M"), "text": {}, "targets": TARGETS}
+    if against:
+        res["against"] = {**against, "repeat": repeat, "comparisons": []}
     print(f"machine: {res['machine']}")
-    print(f"corpus: {manifest['text_files']} text files, {manifest['text_bytes'] / 1e6:.1f} MB; "
-          f"{manifest['pdf_files']} PDFs")
+    shards: list[Path] = []
+    if scales:
+        manifest = build_corpus.build(a.mb, a.pdf_copies, seed=20241123)
+        shards = sorted((CACHE / "text").glob("part-*"))
+        res["corpus"] = {k: manifest[k] for k in ("text_files", "text_bytes", "pdf_files")}
+        print(f"corpus: {manifest['text_files']} text files, {manifest['text_bytes'] / 1e6:.1f} MB; "
+              f"{manifest['pdf_files']} PDFs")
+    CACHE.mkdir(parents=True, exist_ok=True)
 
+    compared = []
     for k in scales:
         paths = shards[:k]
         nbytes = sum(f.stat().st_size for f in files_of(paths, ".txt"))
-        r = tdkt_extract(paths, 1, f"{k}x")
-        r.update(bytes=nbytes, mb_s=nbytes / 1e6 / r["seconds"], s_per_mb=r["seconds"] / (nbytes / 1e6),
-                 mb_per_cpu_s=nbytes / 1e6 / r["cpu_seconds"])
-        res["text"][f"{k}x"] = r
-        print(f"text {k:>2}x  {nbytes / 1e6:6.1f} MB  {r['seconds']:7.1f} s (reading {r['seconds_reading']:.1f} s, "
-              f"tables {r['seconds_tables']:.1f} s)  {r['mb_s']:5.2f} MB/s  "
-              f"{r['s_per_mb']:5.2f} s/MB  CPU {r['cpu_seconds']:.1f} s ({r['mb_per_cpu_s']:.2f} MB per CPU-s)  "
-              f"{r['documents']} docs  {r['rows']} rows  "
-              f"worker peak {r['worker_peak_mb']:.0f} MB ({r['worker_processes']} worker processes)  "
-              f"parent peak {r['parent_peak_mb']:.0f} MB"
-              + (f"  workbook writer peak {r['helper_peak_mb']:.0f} MB" if r["helper_peak_mb"] else ""), flush=True)
+        runs = measured(paths, nbytes, f"{k}x", versions, repeat)
+        res["text"][f"{k}x"] = r = median_run(runs[versions[0][0]])
+        print_text_run(k, r)
+        compared.append((f"text {k}x", runs))
 
     if a.archive_mb and archive.available():
-        res["archive"] = archive_run(a.archive_mb)
+        res["archive"] = archive_run(a.archive_mb, versions, repeat, a.archive_naive_mb)
+        compared.append(("archive sample", res["archive"].pop("versions")))
 
+    if against:
+        print(f"\nworking tree vs {versions[1][0]} (median of {repeat} runs each, range in brackets; "
+              f"above 1x the working tree is faster):")
+        res["against"]["comparisons"] = [c for c in (comparison(label, runs) for label, runs in compared) if c]
+
+    summary = res["summary"] = {}
+    checks = []
+    if scales:
+        checks = corpus_baselines(a, res, scales, shards, summary)
+    if "archive" in res:
+        summary["archive_mb_s_per_core"] = res["archive"]["mb_s"]
+        summary["archive_mb_per_cpu_s"] = res["archive"]["mb_per_cpu_s"]
+        if "vs_naive" in res["archive"]:
+            summary["archive_vs_naive"] = res["archive"]["vs_naive"]
+            checks.append(("archive sample vs naive (>= 10x)", summary["archive_vs_naive"] >= TARGETS["vs_naive"]))
+    print("\nsummary:")
+    if scales:
+        print(f"  text end to end {summary['mb_s_per_core']:.2f} MB/s per core; {summary['vs_naive']:.1f}x naive; "
+              f"floor is {summary['floor_over_ours']:.0f}x faster")
+        print(f"  per CPU second: {summary['mb_per_cpu_s']:.2f} MB; {summary['vs_naive_cpu']:.1f}x naive; "
+              f"floor {summary['floor_over_ours_cpu']:.0f}x faster"
+              + (f"; PDF {summary['pages_per_cpu_s']:.1f} pages" if summary["pages_per_cpu_s"] else ""))
+        print(f"  worker peak {summary['worker_peak_mb']:.0f} MB; s per added MB "
+              + " -> ".join(f"{m:.2f}" for m in res["marginal_s_per_mb"])
+              + f" ({100 * summary['s_per_mb_growth']:+.1f} %; "
+              f"s/MB including start-up {100 * summary['s_per_mb_raw_growth']:+.1f} %); "
+              f"2 workers {summary['speedup_2']:.2f}x")
+    if "archive" in res:
+        print(f"  real archive sample: {summary['archive_mb_s_per_core']:.2f} MB/s per core end to end, "
+              f"{summary['archive_mb_per_cpu_s']:.2f} MB per CPU-s"
+              + (f"; {summary['archive_vs_naive']:.1f}x naive" if "archive_vs_naive" in summary else ""))
+    for c in (res.get("against") or {}).get("comparisons", []):
+        print(f"  {c['label']} against {versions[1][0]}: {c['ratio_mb_s']:.2f}x MB/s, "
+              f"{c['ratio_mb_per_cpu_s']:.2f}x MB per CPU-s" + ("" if c["same_rows"] else " (rows differ)"))
+    for what, ok in checks:
+        print(f"  [{'met' if ok else 'NOT MET'}] {what}")
+    res["checks"] = {w: ok for w, ok in checks}
+    if hasattr(os, "getloadavg"):
+        res["machine"]["load_at_end"] = os.getloadavg()[0]
+        print(f"  load average at start {res['machine']['load_at_start']:.2f}, at end "
+              f"{res['machine']['load_at_end']:.2f} (others' work on this machine skews the figures)")
+    (CACHE / "results.json").write_text(json.dumps(res, indent=1))
+    (CACHE / "results.md").write_text(markdown(res))
+    print(f"\nwritten: {CACHE / 'results.json'}, {CACHE / 'results.md'}")
+    return 0
+
+
+def corpus_baselines(a, res: dict, scales: list[int], shards: list[Path], summary: dict) -> list:
+    """The floor and naive baselines, two workers, PDF and the stage profile on
+    the benchmark corpus; fills ``summary`` and returns the checks."""
     big = max(scales)
     big_files = files_of(shards[:big], ".txt")
     e2e = res["text"][f"{big}x"]
@@ -436,7 +625,7 @@ def main(argv=None) -> int:
     runs = [res["text"][f"{k}x"] for k in sorted(scales)]
     marginal = [(b["seconds"] - a["seconds"]) / ((b["bytes"] - a["bytes"]) / 1e6) for a, b in zip(runs, runs[1:])]
     res["marginal_s_per_mb"] = marginal
-    res["summary"] = summary = {
+    summary.update({
         "mb_s_per_core": e2e["mb_s"],
         "vs_naive": e2e["mb_s"] / naive["mb_s"],
         "floor_over_ours": floor["mb_s"] / e2e["mb_s"],
@@ -450,7 +639,7 @@ def main(argv=None) -> int:
         "vs_naive_cpu": e2e["mb_per_cpu_s"] / naive["mb_per_cpu_s"],
         "floor_over_ours_cpu": floor["mb_per_cpu_s"] / e2e["mb_per_cpu_s"],
         "pages_per_cpu_s": res.get("pdf", {}).get("pages_per_cpu_s"),
-    }
+    })
     checks = [
         ("text MB/s per core (>= 1)", summary["mb_s_per_core"] >= TARGETS["mb_s_per_core"]),
         ("vs naive (>= 10x)", summary["vs_naive"] >= TARGETS["vs_naive"]),
@@ -462,33 +651,7 @@ def main(argv=None) -> int:
     ]
     if summary["pages_s_per_core"] is not None:
         checks.append(("PDF pages/s per core (>= 100)", summary["pages_s_per_core"] >= TARGETS["pages_s_per_core"]))
-    if "archive" in res:
-        summary["archive_mb_s_per_core"] = res["archive"]["mb_s"]
-        summary["archive_mb_per_cpu_s"] = res["archive"]["mb_per_cpu_s"]
-    print("\nsummary:")
-    print(f"  text end to end {summary['mb_s_per_core']:.2f} MB/s per core; {summary['vs_naive']:.1f}x naive; "
-          f"floor is {summary['floor_over_ours']:.0f}x faster")
-    print(f"  per CPU second: {summary['mb_per_cpu_s']:.2f} MB; {summary['vs_naive_cpu']:.1f}x naive; "
-          f"floor {summary['floor_over_ours_cpu']:.0f}x faster"
-          + (f"; PDF {summary['pages_per_cpu_s']:.1f} pages" if summary["pages_per_cpu_s"] else ""))
-    print(f"  worker peak {summary['worker_peak_mb']:.0f} MB; s per added MB "
-          + " -> ".join(f"{m:.2f}" for m in marginal) + f" ({100 * summary['s_per_mb_growth']:+.1f} %; "
-          f"s/MB including start-up {100 * summary['s_per_mb_raw_growth']:+.1f} %); "
-          f"2 workers {summary['speedup_2']:.2f}x")
-    if "archive" in res:
-        print(f"  real archive sample: {summary['archive_mb_s_per_core']:.2f} MB/s per core end to end, "
-              f"{summary['archive_mb_per_cpu_s']:.2f} MB per CPU-s")
-    for what, ok in checks:
-        print(f"  [{'met' if ok else 'NOT MET'}] {what}")
-    res["checks"] = {w: ok for w, ok in checks}
-    if hasattr(os, "getloadavg"):
-        res["machine"]["load_at_end"] = os.getloadavg()[0]
-        print(f"  load average at start {res['machine']['load_at_start']:.2f}, at end "
-              f"{res['machine']['load_at_end']:.2f} (others' work on this machine skews the figures)")
-    (CACHE / "results.json").write_text(json.dumps(res, indent=1))
-    (CACHE / "results.md").write_text(markdown(res))
-    print(f"\nwritten: {CACHE / 'results.json'}, {CACHE / 'results.md'}")
-    return 0
+    return checks
 
 
 def markdown(res: dict) -> str:
@@ -496,38 +659,58 @@ def markdown(res: dict) -> str:
     lines = [f"Measured {res['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_mb'] // 1024} GB, "
              f"Python {m['python']}, {m['os']}.", "",
              f"Load average {m.get('load_at_start') or 0:.1f} at the start, {m.get('load_at_end') or 0:.1f} at the end "
-             "(other work on the machine slows the wall-clock figures; the CPU-second ones are not).", "",
-             "| corpus | MB | seconds | reading | tables | MB/s | CPU s | MB per CPU-s | s/MB | worker peak MB "
-             "| parent peak MB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for k, r in res["text"].items():
-        lines.append(f"| {k} | {r['bytes'] / 1e6:.1f} | {r['seconds']:.1f} | {r['seconds_reading']:.1f} | "
-                     f"{r['seconds_tables']:.1f} | {r['mb_s']:.2f} | {r['cpu_seconds']:.1f} | "
-                     f"{r['mb_per_cpu_s']:.2f} | {r['s_per_mb']:.2f} | "
-                     f"{r['worker_peak_mb']:.0f} | {r['parent_peak_mb']:.0f} |")
-    s = res["summary"]
-    lines += ["", "- seconds per added MB: " + " -> ".join(f"{m:.2f}" for m in res["marginal_s_per_mb"])
-              + f" ({100 * s['s_per_mb_growth']:+.1f} %)",
-              "- floor (read + NFC + one trigger regex): " + ", ".join(
-                  f"{f['mb_s']:.1f} MB/s ({f['engine']})" for f in res["floors"])
-              + f"; {s['floor_over_ours']:.0f}x faster than `tdkt extract` "
-              f"({s['floor_over_ours_cpu']:.0f}x per CPU second)",
-              f"- naive (underthesea word_tokenize on every sentence): {res['naive']['mb_s']:.2f} MB/s; "
-              f"`tdkt extract` is {s['vs_naive']:.1f}x that ({s['vs_naive_cpu']:.1f}x per CPU second)",
-              f"- 2 workers: {s['speedup_2']:.2f}x the speed of 1 end to end ({res['speedup']['scale']}x corpus); "
-              f"{res['speedup'].get('speedup_reading', 0):.2f}x while reading the files; cores used "
-              f"{res['speedup']['cores_used_2']:.2f} (2 workers) vs {res['speedup']['cores_used_1']:.2f} (1)"]
+             "(other work on the machine slows the wall-clock figures; the CPU-second ones are not).", ""]
+    if res["text"]:
+        lines += corpus_markdown(res)
     if "archive" in res:
         r = res["archive"]
         lines.append(f"- real archive sample ({r['files']} files, {r['bytes'] / 1e6:.1f} MB of ../shared/archive): "
                      f"{r['mb_s']:.2f} MB/s per core end to end, {r['mb_per_cpu_s']:.2f} MB per CPU second, "
                      f"worker peak {r['worker_peak_mb']:.0f} MB")
+        if "naive" in r:
+            lines.append(f"- naive on the archive sample ({r['naive']['bytes'] / 1e6:.1f} MB of it): "
+                         f"{r['naive']['mb_s']:.2f} MB/s; `tdkt extract` is {r['vs_naive']:.1f}x that "
+                         f"({r['vs_naive_cpu']:.1f}x per CPU second)")
     if "pdf" in res:
         p = res["pdf"]
         lines.append(f"- PDF: {p['pages_s']:.1f} pages/s per core end to end ({p['pages']} pages); "
                      f"pdfplumber text only: {p['pdfplumber_pages_s']:.1f} pages/s ({p['vs_pdfplumber']:.2f}x); "
                      f"per CPU second {p['pages_per_cpu_s']:.1f} vs {p['pdfplumber_pages_per_cpu_s']:.1f} pages")
+    if res.get("against", {}).get("comparisons"):
+        ag = res["against"]
+        lines += ["", f"Against {ag['ref']} ({ag['commit'][:10]}), the same files, the runs taking turns "
+                      f"({ag['repeat']} of each; median, range in brackets):", "",
+                  "| files | MB/s working tree | MB/s " + ag["ref"] + " | ratio | MB per CPU-s working tree "
+                  "| MB per CPU-s " + ag["ref"] + " | ratio | same rows |", "|---|---|---|---|---|---|---|---|"]
+        for c in ag["comparisons"]:
+            a, b = c["working_tree"], c["ref"]
+            lines.append(f"| {c['label']} | {_spread(a, 'mb_s')} | {_spread(b, 'mb_s')} | {c['ratio_mb_s']:.2f} | "
+                         f"{_spread(a, 'mb_per_cpu_s')} | {_spread(b, 'mb_per_cpu_s')} | "
+                         f"{c['ratio_mb_per_cpu_s']:.2f} | {'yes' if c['same_rows'] else 'no'} |")
     return "\n".join(lines) + "\n"
+
+
+def corpus_markdown(res: dict) -> list[str]:
+    lines = ["| corpus | MB | seconds | reading | tables | MB/s | CPU s | MB per CPU-s | s/MB | worker peak MB "
+             "| parent peak MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for k, r in res["text"].items():
+        lines.append(f"| {k} | {r['bytes'] / 1e6:.1f} | {r['seconds']:.1f} | {_f(r['seconds_reading'])} | "
+                     f"{_f(r['seconds_tables'])} | {r['mb_s']:.2f} | {r['cpu_seconds']:.1f} | "
+                     f"{r['mb_per_cpu_s']:.2f} | {r['s_per_mb']:.2f} | "
+                     f"{r['worker_peak_mb']:.0f} | {r['parent_peak_mb']:.0f} |")
+    s = res["summary"]
+    return lines + ["", "- seconds per added MB: " + " -> ".join(f"{m:.2f}" for m in res["marginal_s_per_mb"])
+                    + f" ({100 * s['s_per_mb_growth']:+.1f} %)",
+                    "- floor (read + NFC + one trigger regex): " + ", ".join(
+                        f"{f['mb_s']:.1f} MB/s ({f['engine']})" for f in res["floors"])
+                    + f"; {s['floor_over_ours']:.0f}x faster than `tdkt extract` "
+                    f"({s['floor_over_ours_cpu']:.0f}x per CPU second)",
+                    f"- naive (underthesea word_tokenize on every sentence): {res['naive']['mb_s']:.2f} MB/s; "
+                    f"`tdkt extract` is {s['vs_naive']:.1f}x that ({s['vs_naive_cpu']:.1f}x per CPU second)",
+                    f"- 2 workers: {s['speedup_2']:.2f}x the speed of 1 end to end ({res['speedup']['scale']}x "
+                    f"corpus); {res['speedup'].get('speedup_reading', 0):.2f}x while reading the files; cores used "
+                    f"{res['speedup']['cores_used_2']:.2f} (2 workers) vs {res['speedup']['cores_used_1']:.2f} (1)"]
 
 
 if __name__ == "__main__":

@@ -2,7 +2,11 @@
 #   make bench        build the benchmark corpus once (bench/cache/, git-ignored) and measure
 #                     tdkt extract: MB/s per core at 1x/4x/16x, memory per worker, 2 workers,
 #                     floor and naive baselines, PDF pages/s vs pdfplumber, time per stage.
-#                     BENCH_ARGS="--mb 12 --scales 1,4" for a quicker run.
+#                     BENCH_ARGS="--mb 12 --scales 1,4" for a quicker run; "--scales none --skip-pdf"
+#                     for the archive sample alone. Each run is made again with the code of
+#                     BENCH_AGAINST (default HEAD~1, when the history has it; BENCH_AGAINST= for
+#                     none), checked out into a temporary git worktree, the two taking turns:
+#                     both figures and their ratio.
 #   make fuzz         fuzz pipeline.extract_text with atheris for FUZZ_SECONDS (default 60)
 #                     and report what it found (bench/cache/fuzz/).
 #   make test-fast    the test suite without the tests marked slow
@@ -10,6 +14,7 @@
 #                     check, compare and report: files accounted for, errors by reason, time
 #                     and peak memory per command (bench/cache/soak.md); not part of make test
 BENCH_ARGS   ?= --profile
+BENCH_AGAINST ?= $(shell git rev-parse -q --verify HEAD~1 >/dev/null 2>&1 && echo HEAD~1)
 FUZZ_SECONDS ?= 60
 
 .PHONY: bench bench-corpus fuzz test-fast soak
@@ -18,7 +23,7 @@ bench-corpus: $(STAMP)
 	$(PY) bench/build_corpus.py
 
 bench: $(STAMP)
-	$(PY) bench/bench.py $(BENCH_ARGS)
+	$(PY) bench/bench.py $(BENCH_ARGS) $(if $(BENCH_AGAINST),--against $(BENCH_AGAINST))
 
 fuzz: $(STAMP)
 	@$(PY) -c "import atheris" 2>/dev/null || $(PY) -m pip install --quiet atheris
