@@ -75,7 +75,8 @@ def grammar() -> Grammar:
     orders = rules.alternation(cfg["orders"], boundary=False)
     classes = "|".join(regex.escape(str(k)) for k in cfg["order_classes"])
     order_word, class_word = rules.as_written([cfg["order_word"]]), rules.as_written([cfg["order_class_word"]])
-    award = (rf"(?<![\p{{L}}])(?:{order_word}[ ]+(?P<order>{orders})(?:[ ]+{class_word}[ ]+(?P<cls>{classes}))?(?![\p{{L}}])"
+    award = (rf"(?<![\p{{L}}])(?:{order_word}[ ]+(?P<order>{orders})"
+             rf"(?:[ ]+{class_word}[ ]+(?P<cls>{classes}))?(?![\p{{L}}])"
              rf"|(?P<title>{rules.alternation(title_of.keys(), boundary=False)})(?![\p{{L}}]))")
     recipient_of_word = {k.casefold(): v for k, v in cfg["recipient_words"].items()}
     rt = rules.alternation(recipient_of_word.keys(), boundary=False)
@@ -98,8 +99,9 @@ def grammar() -> Grammar:
     # (`danh hiệu “Tập thể lao động xuất sắc” năm 2023 cho 15 tập thể`)
     ds = dates.sources()
     year_of = rf"{ds.year_word}[ ]+({ds.year})"          # `năm 2023`, the year its group
-    between = rf"[”\"»’]?(?:[ ]*,?[ ]*(?:{ds.year_word}[ ]+{ds.year}|{rules.as_written(cfg['round_words'])}[ ]+[\p{{L}}\d]+))*"
-    post = regex.compile(rf"{between}[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:{rules.as_written(cfg['count_recipient_leads'])}[ ]+)?"
+    rounds, count_leads = rules.as_written(cfg["round_words"]), rules.as_written(cfg["count_recipient_leads"])
+    between = rf"[”\"»’]?(?:[ ]*,?[ ]*(?:{ds.year_word}[ ]+{ds.year}|{rounds}[ ]+[\p{{L}}\d]+))*"
+    post = regex.compile(rf"{between}[ ]*:?[ ]*(?:(?:{verbs})[ ]+)?(?:{count_leads}[ ]+)?"
                          rf"(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})",
                          regex.IGNORECASE)
     post_quota = regex.compile(rf"[^;.:]{{0,80}}?(?P<quota>{quota})[ ]+(?P<counts>{group})", regex.IGNORECASE)
@@ -107,7 +109,8 @@ def grammar() -> Grammar:
     # ông Nguyễn Văn An, Trưởng phòng ...`, `cho Phòng Tư pháp huyện Lệ Thủy`
     named_first = rules.alternation(list(cfg["recipient_person_titles"]) + list(cfg["recipient_unit_starts"]),
                                     boundary=False)
-    post_named = regex.compile(rf"{between}[ ]*{rules.as_written(cfg['named_recipient_leads'])}[ ]+(?P<names>(?:{named_first})(?![\p{{L}}])"
+    named_leads = rules.as_written(cfg["named_recipient_leads"])
+    post_named = regex.compile(rf"{between}[ ]*{named_leads}[ ]+(?P<names>(?:{named_first})(?![\p{{L}}])"
                                rf"[^;.()]*?)(?=,?[ ]+(?:{rules.alternation(cfg['recipient_name_ends'], boundary=False)})"
                                rf"(?![\p{{L}}])|[;.(]|$)")
     status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
@@ -143,7 +146,8 @@ def grammar() -> Grammar:
                                               r"[ ]*:[ ]*$", regex.IGNORECASE),
                    # the words, `:` and a space either side (no runs of white space)
                    list_lead_in_reach=max(map(len, cfg["list_lead_ins"])) + 3,
-                   threshold_range=regex.compile(rf"(?i)(?<![\p{{L}}]){rules.as_written(cfg['threshold_range_words'])}[ ]+$"),
+                   threshold_range=regex.compile(
+                       rf"(?i)(?<![\p{{L}}]){rules.as_written(cfg['threshold_range_words'])}[ ]+$"),
                    conferrer_subject_lead=regex.compile(
                        rf"(?i)(?:^|[ ,(]){rules.as_written(cfg['conferrer_subject_leads'])}[ ]+"),
                    conferrer_aux=regex.compile(rf"(?i)(?:[ ]+{rules.as_written(cfg['conferrer_aux_words'])})+$"),

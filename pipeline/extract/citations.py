@@ -90,7 +90,8 @@ def grammar() -> Grammar:
         lead_number=regex.compile(rf"[ \t\n]*(?:{lead}[ \t\n]*)?(?:{number})", V),
         list_number=regex.compile(rf"(?:[ ]*,[ ]*|[ ]+và[ ]+|[ ]*;[ ]*)(?:{lead}[ ]*)?(?:{number})", V),
         # `ngày` may be left out before a full numeric date (`Tờ trình số 2753/TTr-STP 28/9/2022`)
-        date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:{rules.as_written(cfg['date_leads'])}[ ]+)?{ds.day_word}[ \n]+|(?=\d{{1,2}}/\d{{1,2}}/{ds.year}(?!\d)))"
+        date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:{rules.as_written(cfg['date_leads'])}[ ]+)?{ds.day_word}[ \n]+"
+                           rf"|(?=\d{{1,2}}/\d{{1,2}}/{ds.year}(?!\d)))"
                            rf"(?:{ds.numeric}|{ds.words})|[ ]*,?[ \n]*{ds.month_year}", V | regex.IGNORECASE),
         issuer_lead=regex.compile(rf"[ ,]*{leads}[ \n]+", regex.IGNORECASE),
         issuer_in_name=regex.compile(rf"[ ]+{leads}[ ]+", regex.IGNORECASE),
