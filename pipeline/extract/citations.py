@@ -1,8 +1,14 @@
 """Citations of official documents (table: citations).
 
-The eyecite way: a cheap pattern finds every document-kind word; at each one a
-small parser reads what follows (number, date, issuer, subject) with patterns
-assembled from rules/citations.yaml and rules/issuers.yaml.
+The eyecite way: a cheap pattern (a literal trigger over the lower-cased
+text) finds every document-kind word; at each one a small parser reads what
+follows: a number (`Chỉ thị số 12/CT-UBND`, also after a few words naming the
+document, or a list of numbers sharing the kind word), a law's name (`Luật
+Đất đai năm 2013`) or a bare serial referring back (`Chỉ thị 12`); then the
+date, the issuer and the subject. Patterns are assembled from
+rules/citations.yaml, the dates from rules/dates.yaml and the issuers from
+rules/issuers.yaml (the shared parts). find() reads each document with a
+reader of its own (:class:`_Reader`): no state outlives the document.
 """
 from __future__ import annotations
 
@@ -60,6 +66,7 @@ class Grammar:
     law_word: str                    # `luật` (casefolded), which law_compounds join (`Luật sư`)
     amended_lead: regex.Pattern      # `về` opening the name of the law amended
     before_number: regex.Pattern     # `: số ` between an issuer and its number
+    year_after: regex.Pattern        # the year after a law's name (`Luật Đất đai năm 2013`)
 
 
 @rules.compiled("citations", "issuers", "dates")
@@ -127,6 +134,7 @@ def grammar() -> Grammar:
         law_word=cfg["law_word"].casefold(),
         amended_lead=regex.compile(rf"[ ]+{rules.as_written(cfg['amended_law_leads'])}(?=[ ])"),
         before_number=regex.compile(rf"[ ]*:?[ ]*(?:(?i:{serial})[ ]*:?[ ]*)?"),
+        year_after=regex.compile(rf"[ ]+(?:{ds.year_word}[ ]+)?(?P<year>{ds.year})(?![\p{{L}}\p{{N}}/]|[.,-]\d)"),
     )
 
 
@@ -183,7 +191,6 @@ def subject_extent(text: str, pos: int, limit: int, g: Grammar, next_citation: i
 NAME_WORD = regex.compile(r"(?P<sep>[ ]*,[ ]*|[ ]+)(?P<w>[^\s,;.:()\[\]“”\"<>!?…]+)")
 QUOTED_NAME = regex.compile(r"[ ]*[\"“][ ]*\p{Lu}[^\"“”\n]{2,300}[\"”]")
 NUMBER_NEXT = regex.compile(r"[ ]*:?[ ]*\d")
-YEAR_AFTER = regex.compile(r"[ ]+(?:năm[ ]+)?(?P<year>(?:19|20)\d{2})(?![\p{L}\p{N}/]|[.,-]\d)")
 
 
 def _kind_starts(r: _Reader, pos: int) -> bool:
@@ -440,15 +447,13 @@ def find(doc: ParsedDoc) -> list[Citation]:
     text = doc.text
     found: list[tuple[int, int, str, dict]] = []       # (start, end, rule id, fields)
     r = _Reader(doc, g)
-    starts = r.starts
     consumed_to = 0
-    for i, km in enumerate(r.matches):
+    for km in r.matches:
         doc.check_time()
         if km.start() < consumed_to:
             continue
         written = km.group()
         kind = r.kind_of(written)
-        next_kind = starts[i + 1] if i + 1 < len(starts) else len(text)
         capital = written[0].isupper()
         named = kind in g.named_kinds
         nm = r.number_at(km.end())
@@ -457,7 +462,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
             nm = _number_after_name(r, km.end(), kind, written, named)
             rule = "citations.number_after_name"
         if nm:
-            for start, end, item_rule, rec in _numbered(r, km, nm, kind, written, next_kind, rule):
+            for start, end, item_rule, rec in _numbered(r, km, nm, kind, written, rule):
                 found.append((start, end, item_rule, rec))
                 consumed_to = max(consumed_to, end)
             continue
@@ -466,7 +471,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
             if name_end > km.end() or kind in g.named_bare:
                 rec = dict(doc_type=kind)
                 end = name_end
-                ym = YEAR_AFTER.match(text, end)
+                ym = g.year_after.match(text, end)
                 if ym:
                     rec["issued_date"] = ym.group("year")
                     end = ym.end()
@@ -487,7 +492,7 @@ def find(doc: ParsedDoc) -> list[Citation]:
     return [Citation(**doc.provenance(s, e), rule=rule, **f) for s, e, rule, f in found]
 
 
-def _numbered(r: _Reader, km, nm, kind, written, next_kind, rule: str):
+def _numbered(r: _Reader, km, nm, kind, written, rule: str):
     """The citation at km with its number nm (made by ``rule``), and those of a
     list of numbers sharing its kind word: `Nghị định số 91/2017/NĐ-CP và 98/2023/NĐ-CP`."""
     text, g = r.text, r.g
@@ -501,8 +506,7 @@ def _numbered(r: _Reader, km, nm, kind, written, next_kind, rule: str):
         pos = lm.end()
     out = []
     for j, (start, m) in enumerate(items):
-        nxt = items[j + 1][0] if j + 1 < len(items) else next_kind
-        rec, end = _parse_tail(r, start, m, kind, written, nxt)
+        rec, end = _parse_tail(r, start, m, kind, written)
         out.append((start, end, rule if j == 0 else "citations.number_list", rec))
     # `Quyết định số 12/QĐ-UBND, 13/QĐ-UBND và 14/QĐ-UBND ... của UBND huyện`: the
     # issuer after the last number is that of the numbers of the same code before it
@@ -520,7 +524,7 @@ def _after_date(text: str, pos: int, g: Grammar) -> int:
     return dm.end() if dm else pos
 
 
-def _parse_tail(r: _Reader, start, nm, kind, written, next_citation: int):
+def _parse_tail(r: _Reader, start, nm, kind, written):
     """Fields of a numbered citation and the end of its text span."""
     text, g = r.text, r.g
     number = _clean_number(nm.group("serial") + (f"/{nm.group('year')}" if nm.group("year") else "")

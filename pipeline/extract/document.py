@@ -57,9 +57,6 @@ _BREADCRUMB = regex.compile(r"\s[>»/|]\s")
 _NAME_DASH = regex.compile(r"\s*[–—]\s*|\s+-\s*|\s*-\s+")
 _SENTENCE_END = regex.compile(r"\./\.|\.\s+(?=\p{Lu})|\.$")
 _CLAUSE_CUT = regex.compile(r"[,;:.]\s*")
-_TRAILING_YEARS = regex.compile(r"\s*[-–,]?\s*(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?$")
-_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_YEAR_AFTER_NAM = regex.compile(r"(?<![\p{L}])[Nn]ăm\s+((?:19|20)\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,6 @@ class Grammar:
     noise: regex.Pattern
     periods: tuple
     provinces: dict                # folded name -> canonical
-    province_pattern: regex.Pattern
     province_in_body: regex.Pattern
     province_in_body_trigger: "re.Pattern"
     after_2025: frozenset
@@ -119,6 +115,11 @@ class Grammar:
     place_unit_words: frozenset        # `tỉnh`, `huyện`, ...: a header's place name follows (one word)
     place_unit_pairs: frozenset        # `thành phố`, `thị xã`, `thị trấn` (two words)
     field_joiners: frozenset           # `và`: the casing's lower word after which a field starts
+    # years and dates, read with the words and years of rules/dates.yaml
+    year: regex.Pattern                # a year standing alone (group 1)
+    year_named: regex.Pattern          # `năm 2021`, `Năm 2021` (the year: group 1)
+    trailing_years: regex.Pattern      # a year or two ending a name (`© Báo Tây Ninh 2019-2024`)
+    cited_date: regex.Pattern          # a date or a number with a year, taken out before a period is read
 
 
 @rules.compiled("document", "issuers", "dates")
@@ -138,7 +139,6 @@ def grammar() -> Grammar:
     for variant, name in (prov.get("variants") or {}).items():
         provinces[fold(variant)] = name
     names = set(prov["before_2025"]) | set(prov["after_2025"]) | set(prov.get("variants") or {})
-    prov_alt = phrases_pattern(names)
     places = {fold(k): v for k, v in (prov.get("places") or {}).items()}
     ds = dates.sources()
     word = r"\p{Lu}\p{Ll}*"
@@ -186,7 +186,6 @@ def grammar() -> Grammar:
         noise=regex.compile(phrases_pattern(cfg["header_noise"])),
         periods=periods,
         provinces=provinces,
-        province_pattern=regex.compile(prov_alt, regex.IGNORECASE),
         # where province_in_body can start: the place nouns it opens with. Without the
         # boundary lookbehind the trigger opens with a letter, which the engine skips to
         # (ten times faster); province_in_body checks the boundary, and as no noun holds
@@ -213,7 +212,25 @@ def grammar() -> Grammar:
         place_unit_words=frozenset(fold(w) for w in iss["place_words"] if " " not in w),
         place_unit_pairs=frozenset(fold(w) for w in iss["place_words"] if w.count(" ") == 1),
         field_joiners=frozenset(fold(w) for w in cas["field_joiners"]),
+        year=regex.compile(rf"(?<!\d)({ds.year})(?!\d)"),
+        year_named=regex.compile(rf"(?<![\p{{L}}]){ds.year_word_or_capital}\s+({ds.year})(?!\d)"),
+        trailing_years=regex.compile(rf"\s*[-–,]?\s*{ds.year}(?:\s*[-–]\s*{ds.year})?$"),
+        cited_date=_cited_date(ds),
     )
+
+
+def _cited_date(ds: dates.Sources) -> regex.Pattern:
+    r"""A date (`ngày 5/3/2021`, `5/3/2021`) or a number with a year in it
+    (`12/2021/NĐ-CP`). That number takes its whole token: tried only where a
+    token starts (or where the last match ended), its digits only where a run of
+    digits starts, and looked for by a lazy look-ahead: the same matches as a
+    bare `\S*\d+/<year>/\S*`, in linear time on a long token without spaces (the
+    greedy `\S*` backtracking into `/<year>` was quadratic in the regex engine
+    even at one position: `12/` repeated, 160,000 characters took 2 s)."""
+    return regex.compile(rf"(?i){ds.day_word}\s*\d{{1,2}}\s*"
+                         rf"(?:{ds.month_word_alone}\s*\d{{1,2}}\s*{ds.year_word}\s*\d{{4}}|/\s*\d{{1,2}}\s*/\s*\d{{4}})"
+                         r"|\b\d{1,2}/\d{1,2}/\d{4}\b"
+                         rf"|(?:(?<!\S)|\G)(?=\S*?(?<!\d)\d+/{ds.year}/)\S+")
 
 
 # --------------------------------------------------------------------------- lines
@@ -445,7 +462,7 @@ def _is_english(s: str) -> bool:
     return len(words) >= 3 and all(w.isascii() for w in words) and not _DIGIT.search(s)
 
 
-def _title(text: str, lay: Layout, kind: str, g: Grammar) -> str:
+def _title(lay: Layout, kind: str, g: Grammar) -> str:
     if lay.heading is not None:
         if lay.heading_rest:
             return _title_lines(lay, g, lay.heading + 1, lay.heading_rest)
@@ -484,7 +501,8 @@ def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
         s, e, t = toks[i]
         if not WORD.fullmatch(t):
             if t in DASH + "&/":
-                mode = "place" if mode == "place" else "field"
+                if mode != "place":       # a dash inside a place name (`BÀ RỊA - VŨNG TÀU`) keeps it one
+                    mode = "field"
             elif t in ",;(":
                 mode = "field"
             out.append((s, e, t))
@@ -516,7 +534,7 @@ def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
             continue
         if t.upper() in g.upper or not _vowel(t) or t.isdigit():
             out.append((s, e, t if t.isdigit() else t.upper()))
-            mode = "place" if mode != "field" or t.isdigit() else "place"
+            mode = "place"          # after an abbreviation or a number the words are capitalised, as in a name
             i += 1
             continue
         out.append((s, e, _case_word(t, mode in ("field", "place"))))
@@ -646,14 +664,14 @@ def _issuer_from_subject(lay: Layout, g: Grammar, after: int) -> str:
     return ""
 
 
-def _issuer_from_news(text: str, lay: Layout, g: Grammar) -> str:
+def _issuer_from_news(lay: Layout, g: Grammar) -> str:
     tail = "\n".join(lay.lines[-40:])
     m = None
     for m in g.news_footer.finditer(tail):
         pass
     if m:
         who = _SPACES.sub(" ", m.group("who")).strip(" .,;:-–©")
-        who = _TRAILING_YEARS.sub("", who).strip()
+        who = g.trailing_years.sub("", who).strip()
         if who:
             return who
     for i in lay.top[:6]:
@@ -678,7 +696,7 @@ def _body_spelling(name: str, text: str) -> str:
 
 def _issuer(text: str, lay: Layout, kind: str, g: Grammar) -> str:
     if kind == g.news_kind:
-        return _issuer_from_news(text, lay, g)
+        return _issuer_from_news(lay, g)
     name = _issuer_from_closing(lay.lines, g)
     if name:
         return name
@@ -760,27 +778,18 @@ def _province(text: str, lay: Layout, issuer: str, header: list, g: Grammar, dat
 
 # --------------------------------------------------------------------------- period
 
-# A number with a year in it (`12/2021/NĐ-CP`) takes its whole token: tried only where a
-# token starts (or where the last match ended), its digits only where a run of digits
-# starts, and looked for by a lazy look-ahead: the same matches as a bare
-# `\S*\d+/(?:19|20)...\S*`, in linear time on a long token without spaces (the greedy
-# `\S*` backtracking into `/(?:19|20)` was quadratic in the regex engine even at one
-# position: `12/` repeated, 160,000 characters took 2 s)
-CITED_DATE = regex.compile(r"(?i)ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm\s*\d{4}|/\s*\d{1,2}\s*/\s*\d{4})"
-                           r"|\b\d{1,2}/\d{1,2}/\d{4}\b"
-                           r"|(?:(?<!\S)|\G)(?=\S*?(?<!\d)\d+/(?:19|20)\d{2}/)\S+")
 ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
 
 def _period_of(text: str, g: Grammar) -> str:
-    text = CITED_DATE.sub(" ", text or "")
+    text = g.cited_date.sub(" ", text or "")
     for pattern, value in g.periods:
         m = pattern.search(text)
         if not m:
             continue
         parts = {k: v for k, v in m.groupdict().items() if v}
         if "{y}" in value and "y" not in parts:
-            later = _YEAR.search(text[m.end():])
+            later = g.year.search(text[m.end():])
             if not later:
                 continue
             parts["y"] = later.group(1)
@@ -803,7 +812,7 @@ def _lead_paragraph(lay: Layout, after: int, g: Grammar) -> str:
     return ""
 
 
-def _period(lay: Layout, title: str, kind: str, issued: str, g: Grammar) -> str:
+def _period(lay: Layout, title: str, issued: str, g: Grammar) -> str:
     p = _period_of(title, g)
     if p:
         return p
@@ -811,7 +820,7 @@ def _period(lay: Layout, title: str, kind: str, issued: str, g: Grammar) -> str:
                 default=-1) + 1
     lead = lay.news_lead if lay.news_lead and after == (lay.news_date_line or 0) + 1 else _lead_paragraph(lay, after, g)
     if lead and not g.citing_lead.match(lead):
-        m = _YEAR_AFTER_NAM.search(CITED_DATE.sub(" ", lead))
+        m = g.year_named.search(g.cited_date.sub(" ", lead))
         if m:
             return m.group(1)
     return issued[:4] if issued else ""
@@ -831,12 +840,12 @@ def read_meta(text: str) -> dict:
     out["number"] = lay.number
     out["place"] = lay.place
     out["issued_date"] = lay.date or (lay.news_date if kind == g.news_kind else "")
-    out["title"] = _guard(_title, text, lay, kind, g)
+    out["title"] = _guard(_title, lay, kind, g)
     out["issuer"] = _guard(_issuer, text, lay, kind, g)
     header = _guard(_header_agencies, lay, g) or []
     out["province"] = _guard(_province, text, lay, out["issuer"], header, g, out["issued_date"])
     out["district"] = _guard(_district, header, out["issuer"], g)
-    out["period"] = _guard(_period, lay, out["title"], kind, out["issued_date"], g)
+    out["period"] = _guard(_period, lay, out["title"], out["issued_date"], g)
     return out
 
 

@@ -11,7 +11,13 @@ their kind, is decided from the words before them (rules/movements.yaml):
    ` và `) or through a short stretch that holds a head word: the kind is the
    catalog entry's when the catalog knows the name, else the nearest head's;
 3. a quote with no head word whose name is close to a catalog entry, unless it
-   directly follows `về` (it is then the subject of a cited document).
+   directly follows a title marker (`về`, `V/v`: it is then the subject of a
+   cited document) or a noun naming another kind of thing (`nền tảng`, `quỹ`).
+
+A document's title line in capitals names a movement without quotes when one
+of the launch verbs (`PHÁT ĐỘNG`, `TRIỂN KHAI`, ...) comes before a head word:
+the name is the rest of the line. A period (`giai đoạn 2021-2025`) is read
+inside the name or just after it, its years from rules/dates.yaml.
 
 The canonical name is the catalog entry with the highest Jaccard similarity of
 word sets, after place names, scope words and periods are dropped from both.
@@ -29,9 +35,9 @@ import regex
 from .. import rules
 from ..models import Movement
 from .base import ExtractorSpec, ParsedDoc
+from .parts import dates
 from .parts.text import fold, new_tone
 
-YEAR = r"(?:19|20)\d{2}"
 DASH = r"[-‐-―−]"
 # a sentence ends inside a gap (not an ellipsis, not a decimal point)
 SENTENCE_END = regex.compile(r"(?<![.\d])[.!?](?![.\d])(?:\s|$)")
@@ -84,9 +90,11 @@ def _words_or_marks(items) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-@rules.compiled("movements")
+@rules.compiled("movements", "dates")
 def grammar() -> Grammar:
     cfg = rules.load("movements")
+    ds = dates.sources()
+    year = ds.year
     head_kind = {}
     for kind, words in cfg["heads"].items():
         for w in words:
@@ -94,14 +102,14 @@ def grammar() -> Grammar:
     head_alt = rules.alternation(head_kind.keys())
     mods = rules.alternation(cfg["modifiers"])
     clauses = "|".join(f"(?:{c})" for c in cfg.get("modifier_clauses") or [])
-    gap_item = rf"(?:{mods}|{YEAR}" + (rf"|(?<![\p{{L}}])(?:{clauses})(?![\p{{L}}])" if clauses else "") + ")"
+    gap_item = rf"(?:{mods}|{year}" + (rf"|(?<![\p{{L}}])(?:{clauses})(?![\p{{L}}])" if clauses else "") + ")"
     conn = _words_or_marks(cfg["connectors"])
     titles = rules.alternation(list(cfg["title_markers"]) + list(cfg.get("other_names_before") or []))
     stop_conn = _words_or_marks(cfg["unclosed_stop_connectors"])
     period_words = rules.alternation(cfg["period_words"])
     determiner = rf"(?:{rules.as_written(cfg['head_determiners'])}\s+)?"      # `các`, `những`
-    period = rf"{period_words}\s+({YEAR})\s*{DASH}\s*({YEAR})"
-    dated = rf"(?:{period_words}\s+{YEAR}\s*{DASH}\s*{YEAR}|(?<![\p{{L}}])năm\s+{YEAR})"
+    period = rf"{period_words}\s+({year})\s*{DASH}\s*({year})"
+    dated = rf"(?:{period_words}\s+{year}\s*{DASH}\s*{year}|(?<![\p{{L}}]){ds.year_word}\s+{year})"
     gap_words = int(cfg.get("period_max_gap_words", 5))
     prefixes = rules.alternation(cfg["place_prefixes"], boundary=False)
     places = rules.alternation(cfg["places"], boundary=False)
@@ -124,7 +132,7 @@ def grammar() -> Grammar:
         period_after=regex.compile(rf"[\s*]*(?:[\p{{L}}\p{{N}}]+\s+){{0,{gap_words}}}?{period}",
                                    regex.IGNORECASE),
         period_inside=regex.compile(rf"[\s,;(–-]*{period}[\s.)]*$", regex.IGNORECASE),
-        period_strip=regex.compile(rf"(?:{period_words}\s+)?{YEAR}(?:\s*{DASH}\s*{YEAR})?",
+        period_strip=regex.compile(rf"(?:{period_words}\s+)?{year}(?:\s*{DASH}\s*{year})?",
                                    regex.IGNORECASE),
         places=regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{prefixes}\s+)?({places})(?![\p{{L}}\p{{N}}])",
                              regex.IGNORECASE),

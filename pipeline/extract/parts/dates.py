@@ -86,7 +86,9 @@ class Sources:
     year: str                      # a year, no group (`(?:19|20)\d{2}`)
     day_word: str
     month_word: str                # the month word or a typo for it (before a month, `năm` and a year)
+    month_word_alone: str          # the month word, no typo for it
     year_word: str
+    year_word_or_capital: str      # the year word as written or capitalised (`năm`, `Năm 2021, ...`)
     numeric: str
     words: str
     month_year: str
@@ -100,9 +102,12 @@ def sources() -> Sources:
     day, month, year = cfg["day"], cfg["month"], cfg["year"]
     marks = cfg["numeric_marks"]
     year_word = regex.escape(cfg["year_word"])
+    written = cfg["year_word"]
+    year_word_or_capital = rules.as_written(dict.fromkeys([written, written[:1].upper() + written[1:]]))
+    month_word_alone = regex.escape(cfg["month_word"])
     typos = "|".join(regex.escape(w) for w in cfg.get("month_word_typos") or [])
     # a typo counts only where the month, `năm` and the year follow it
-    month_word = regex.escape(cfg["month_word"]) + (
+    month_word = month_word_alone + (
         rf"|(?:{typos})(?=[ ]+{month}[ ]+{year_word}[ ]+{year})" if typos else "")
     month_word = f"(?:{month_word})"
     blank = cfg["draft_blank"]
@@ -113,10 +118,11 @@ def sources() -> Sources:
                 rf"(?:{year_word}[ ]*(?P<year>{year})){'' if required else '?'})")
 
     return Sources(
-        year=year, day_word=regex.escape(cfg["day_word"]), month_word=month_word, year_word=year_word,
+        year=year, day_word=regex.escape(cfg["day_word"]), month_word=month_word,
+        month_word_alone=month_word_alone, year_word=year_word, year_word_or_capital=year_word_or_capital,
         numeric=rf"(?P<numeric>(?P<day>{day})\s*{marks}\s*(?P<month>{month})\s*{marks}\s*(?P<year>{year}))",
         words=rf"(?P<words>(?P<day>{day})\s+{month_word}\s+(?P<month>{month}){year_after_month})",
-        month_year=rf"(?P<month_year>{regex.escape(cfg['month_word'])}\s+(?P<month>{month}){year_after_month}"
+        month_year=rf"(?P<month_year>{month_word_alone}\s+(?P<month>{month}){year_after_month}"
                    r"(?![\d/]))",
         draft=draft(False), draft_with_year=draft(True))
 
