@@ -30,8 +30,7 @@ the rules) loads on the first extraction.
 # (the module imports only the standard library; `from pipeline.annotate import
 # Mark` still reaches the module)
 from .annotate import Mark, annotate
-
-from .version import __version__
+from .version import __version__ as __version__  # (the alias: a name the package exports, not in __all__)
 
 # the names imported on first use, by the module that defines them: the batch
 # parent and the file-writing helpers never extract and need not load the NLP
@@ -54,12 +53,13 @@ if TYPE_CHECKING:  # what type checkers and IDEs see (py.typed)
 def __getattr__(name):
     # each import written out (not computed from a name) so that the import graph sees it
     if name in _FROM_API:
-        from . import api as module
+        from . import api
+        value = getattr(api, name)
     elif name in _FROM_MODELS:
-        from . import models as module
+        from . import models
+        value = getattr(models, name)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(module, name)
     globals()[name] = value
     return value
 

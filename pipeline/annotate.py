@@ -2,8 +2,9 @@
 ``annotate_citations`` for tdkt's tables).
 
 >>> from pipeline import annotate
->>> annotate("Tổng kinh phí 45,5 triệu đồng.")  # doctest: +ELLIPSIS
-'Tổng kinh phí <mark class="tdkt-money" data-amount-vnd="45500000" data-qualifier="exact" data-purpose="Tổng kinh phí" data-rule="money.amount" title="MONEY\\namount_vnd: 45500000...">45,5 triệu đồng</mark>.'
+>>> annotate("Tổng kinh phí 45,5 triệu đồng.")  # doctest: +ELLIPSIS, +NORMALIZE_WHITESPACE
+'Tổng kinh phí <mark class="tdkt-money" data-amount-vnd="45500000" data-qualifier="exact"
+data-purpose="Tổng kinh phí" data-rule="money.amount" title="MONEY\\namount_vnd: 45500000...">45,5 triệu đồng</mark>.'
 
 Every mention is a ``<mark class="tdkt-citation">`` (``tdkt-movement``,
 ``tdkt-money``, ``tdkt-award``, ``tdkt-figure``) carrying its record's
@@ -39,7 +40,6 @@ import unicodedata
 from collections import namedtuple
 
 
-
 def mention_tables() -> tuple:
     """The mention tables, in the order their marks open when they share a span
     (the extractors' order: pipeline.extract.specs)."""
@@ -59,7 +59,8 @@ MERGED = " | "       # between the differing values of records that share a span
 
 TYPE_CHECKING = False   # (checkers read the block below; importing typing costs the package's import time)
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
     from .models import ExtractionResult
     Markup = Callable[["Mark"], str]
@@ -71,8 +72,9 @@ class Mark(namedtuple("Mark", "start end table text records")):
     """One mark: a span of the annotated text and the records found there.
 
     ``start``, ``end``: offsets into the annotated text; ``table``: a mention
-    table (``"citations"``, ``"money"``, ...: :func:`mention_tables`); ``text``: the exact mention (``text[start:end]`` of the
-    annotated text); ``records``: a tuple of each record's normalized values
+    table (``"citations"``, ``"money"``, ...: :func:`mention_tables`); ``text``:
+    the exact mention (``text[start:end]`` of the annotated text); ``records``:
+    a tuple of each record's normalized values
     (dicts, see :func:`record_values`), more than one when records of the table
     share the span."""
     __slots__ = ()
@@ -148,7 +150,7 @@ def marks(result, text: str | None = None, tables: Iterable[str] | None = None) 
         for rec in getattr(result, table):
             if rec.end <= rec.start:
                 continue
-            span = source_span(to_source, text, rec.start, rec.end) if to_source is not None else (rec.start, rec.end)
+            span = source_span(to_source, text, rec.start, rec.end) if text is not None else (rec.start, rec.end)
             grouped.setdefault((*span, table), []).append(record_values(rec))
     base = text if text is not None else annotated_text(result)
     order = {t: i for i, t in enumerate(mention_tables())}

@@ -7,19 +7,19 @@ import os
 import sqlite3
 import sys
 
-from .version import __version__
 from .commands import COMMANDS
+from .version import __version__
 
 
 class _Parser(argparse.ArgumentParser):
     """Options a subcommand does not know are reported with that subcommand's
     usage (`tdkt extract --bogus`), not with the top-level one."""
-    command_parsers: dict = {}
+    command_parsers: dict | None = None      # each subcommand's parser, by name (build_parser sets it)
 
     def parse_args(self, args=None, namespace=None):
         parsed, extra = self.parse_known_args(args, namespace)
         if extra:
-            parser = self.command_parsers.get(getattr(parsed, "command", None), self)
+            parser = (self.command_parsers or {}).get(getattr(parsed, "command", None), self)
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         return parsed
 

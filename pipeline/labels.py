@@ -21,7 +21,7 @@ _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 FORMATS = ("date", "thousands", "plain", "decimal", "text", "long_text")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _data() -> dict:
     data = rules.load("labels")
     return {"common": data.get("common") or {}, "tables": data.get("tables") or {},
@@ -82,7 +82,7 @@ def display_format(table: str, column: str) -> str | None:
     return f if f in FORMATS else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _values(table: str, column: str) -> dict:
     mapping = (_data()["values"].get(table) or {}).get(column) or {}
     return {str(k): str(v) for k, v in mapping.items() if v is not None}

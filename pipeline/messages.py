@@ -45,8 +45,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "install_package": "{python} -m pip install {requirements}  (phần bổ sung {extra} của tdkt)",
         "program_checkout": "`make {target}` trong {root} (gói Debian {packages})",
         "program_package": "`sudo apt-get install {packages}` (Debian)",
-        "extract_summary": "Đã đọc {documents} văn bản ({skipped} văn bản không đổi được bỏ qua{extra}) trong {seconds} "
-                           "({rate} MB/s; đọc {reading}, ghi bảng {tables}) vào {out}",
+        "extract_summary": "Đã đọc {documents} văn bản ({skipped} văn bản không đổi được bỏ qua{extra}) "
+                           "trong {seconds} ({rate} MB/s; đọc {reading}, ghi bảng {tables}) vào {out}",
         "extract_duplicates": ", {n} bản trùng với tệp khác",
         "extract_rows": "  {name:<26} {n:>7} dòng",
         "extract_errors": "  lỗi trong lần chạy này: {n}",

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -26,8 +29,8 @@ class SourceText:
     status: str = "ok"            # ok | needs_ocr | error
     error: str = ""
     encoding: str = ""            # what the bytes were decoded from
-    ocr_confidence: Optional[float] = None
-    ocr_repaired: Optional[int] = None    # OCR'd words whose tone marks were repaired
+    ocr_confidence: float | None = None
+    ocr_repaired: int | None = None    # OCR'd words whose tone marks were repaired
 
 
 @dataclass
@@ -37,10 +40,10 @@ class NormalizedText:
     ``to_source[i]`` is the offset in the source text of normalized char i
     (one extra entry at the end for the end offset); a numpy int array."""
     text: str
-    to_source: object
+    to_source: np.ndarray
     page_starts: list[int] = field(default_factory=list)  # in normalized offsets
 
-    def page_of(self, offset: int) -> Optional[int]:
+    def page_of(self, offset: int) -> int | None:
         if not self.page_starts:
             return None
         return max(1, bisect.bisect_right(self.page_starts, offset))   # (page starts ascend)
@@ -64,7 +67,7 @@ class Mention:
     start: int
     end: int
     text: str
-    page: Optional[int]
+    page: int | None
     sentence: str
     # the id of the named rule in rules/ that made the row (`citations.numbered`)
     rule: str = ""
@@ -74,15 +77,15 @@ class Mention:
 class Citation(Mention):
     doc_type: str = ""
     number: str = ""
-    serial: Optional[int] = None
+    serial: int | None = None
     code: str = ""
-    number_year: Optional[int] = None
+    number_year: int | None = None
     issued_date: str = ""
     issuer: str = ""
     issuer_resolved: str = ""
     subject: str = ""
     key: str = ""
-    resolved_from: Optional[int] = None
+    resolved_from: int | None = None
     jurisdiction: str = ""
     date_written: str = ""        # the date as the text writes it (kept when it is impossible)
 
@@ -97,10 +100,10 @@ class Movement(Mention):
 
 @dataclass
 class Money(Mention):
-    amount_vnd: Optional[int] = None
+    amount_vnd: int | None = None
     qualifier: str = "exact"
     purpose: str = ""
-    amount_max_vnd: Optional[int] = None   # upper end of a range `từ 10 đến 15 triệu đồng`
+    amount_max_vnd: int | None = None   # upper end of a range `từ 10 đến 15 triệu đồng`
     per_unit: str = ""                     # `suất` in `15 triệu đồng/suất`
     # the exact digits of an amount beyond a 64-bit integer (amount_vnd is then empty)
     amount_exact: str = ""
@@ -112,8 +115,8 @@ class Award(Mention):
     award: str = ""
     conferrer: str = ""
     recipient_type: str = ""
-    count: Optional[int] = None
-    year: Optional[int] = None
+    count: int | None = None
+    year: int | None = None
     status: str = "awarded"
     recipients: str = ""
 
@@ -122,8 +125,8 @@ class Award(Mention):
 class Figure(Mention):
     """Another quantitative claim: a count, ratio, percentage or area."""
     kind: str = ""                 # count | ratio | percent | area | ...
-    value: Optional[float] = None
-    denominator: Optional[float] = None
+    value: float | None = None
+    denominator: float | None = None
     unit: str = ""
     of_what: str = ""
     # the exact digits of a value beyond a 64-bit integer (value holds it rounded)
@@ -138,7 +141,7 @@ class DocumentInfo:
     status: str = "ok"
     error: str = ""
     n_chars: int = 0
-    n_pages: Optional[int] = None
+    n_pages: int | None = None
     doc_kind: str = ""
     number: str = ""
     issuer: str = ""
@@ -149,8 +152,8 @@ class DocumentInfo:
     title: str = ""
     district: str = ""            # `huyện Trùng Khánh`, from the issuer or place line
     encoding: str = ""
-    ocr_confidence: Optional[float] = None
-    ocr_repaired: Optional[int] = None    # OCR'd words whose tone marks were repaired
+    ocr_confidence: float | None = None
+    ocr_repaired: int | None = None    # OCR'd words whose tone marks were repaired
     also_at: str = ""             # other files of the batch with the same bytes, `; `-separated
 
 
@@ -186,8 +189,8 @@ class ExtractionResult:
     text_zlib: bytes
     mentions: dict
 
-    def __init__(self, document: DocumentInfo, errors: Optional[list] = None, normalized_text: str = "",
-                 text_zlib: bytes = b"", mentions: Optional[dict] = None, **tables: list):
+    def __init__(self, document: DocumentInfo, errors: list | None = None, normalized_text: str = "",
+                 text_zlib: bytes = b"", mentions: dict | None = None, **tables: list):
         self.document = document
         self.errors: list[ErrorRow] = errors if errors is not None else []
         self.normalized_text = normalized_text
@@ -247,10 +250,10 @@ class Conflict:
     value_a: str = ""
     value_b: str = ""
     doc_id_a: str = ""
-    start_a: Optional[int] = None
+    start_a: int | None = None
     sentence_a: str = ""
     doc_id_b: str = ""
-    start_b: Optional[int] = None
+    start_b: int | None = None
     sentence_b: str = ""
 
 
@@ -263,8 +266,8 @@ class Check:
     basis: str = ""
     values: str = ""
     doc_id: str = ""
-    start: Optional[int] = None
-    end: Optional[int] = None
+    start: int | None = None
+    end: int | None = None
     sentence: str = ""
     spans: str = ""                # further spans, `doc_id:start-end; ...`
 

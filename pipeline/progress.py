@@ -27,7 +27,8 @@ import shutil
 import sys
 import time
 import unicodedata
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .models import ExtractionResult
@@ -71,6 +72,7 @@ class RateEstimator:
                 self.rate = (done - b1) / (now - t1)
                 self.last = (now, done)
             return
+        assert self.last is not None          # (taken with the first rate)
         t, b = self.last
         dt = now - t
         if dt <= 0:
@@ -218,6 +220,7 @@ class Progress:
     def _draw(self, now: float, refresh: bool = True) -> None:
         fmt, width, total, n = self._layout(now)
         bar = self._bar
+        assert bar is not None                # (drawn only while there is a bar)
         if width < bar.ncols:
             # a narrower terminal: tqdm would pad to the last, wider line; start afresh
             bar.fp.write("\r" + " " * width)
@@ -321,7 +324,7 @@ def _number(x: float, decimals: int) -> str:
 
 
 def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

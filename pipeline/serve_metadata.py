@@ -95,7 +95,7 @@ def store_stamp(out_dir: str | os.PathLike) -> str:
     """Size and modification time of the store and its WAL: a copy built from
     another stamp is stale."""
     db = Path(out_dir) / store.DB_NAME
-    parts = {"build": BUILD_VERSION}
+    parts: dict[str, object] = {"build": BUILD_VERSION}
     for suffix in ("", "-wal"):
         p = Path(str(db) + suffix)
         try:
@@ -185,11 +185,11 @@ def build_copy(out_dir: str | os.PathLike, dest: str | os.PathLike) -> dict:
                     pks[t] = c
         fks = {}
         for t in tables:
-            names = dict(cols[t])
+            in_table = dict(cols[t])
             wanted = dict(FOREIGN_KEYS.get(t, {}))
-            if "doc_id" in names and t != "documents":
+            if "doc_id" in in_table and t != "documents":
                 wanted.setdefault("doc_id", ("documents", "doc_id"))
-            fks[t] = {c: ref for c, ref in wanted.items() if c in names and pks.get(ref[0]) == ref[1]}
+            fks[t] = {c: ref for c, ref in wanted.items() if c in in_table and pks.get(ref[0]) == ref[1]}
         for t in tables:
             defs = [f"{_q(c)} {tp}{' PRIMARY KEY' if pks.get(t) == c else ''}" for c, tp in cols[t]]
             defs += [f"FOREIGN KEY ({_q(c)}) REFERENCES {_q(ot)} ({_q(oc)})" for c, (ot, oc) in fks[t].items()]
@@ -208,9 +208,9 @@ def build_copy(out_dir: str | os.PathLike, dest: str | os.PathLike) -> dict:
         con.execute("DETACH DATABASE src")
         t_copy = time.perf_counter() - t0
         con.execute("BEGIN")
-        for t, fcols in fts_tables().items():
+        for t, searched in fts_tables().items():
             have = dict(cols.get(t, []))
-            fcols = [c for c in fcols if c in have]
+            fcols = [c for c in searched if c in have]
             if not fcols:
                 continue
             every = fcols + [f"{c}_d" for c in fcols]

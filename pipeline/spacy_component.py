@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
-from typing import Optional, Union
+from typing import cast
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -77,7 +77,7 @@ def _span_key(span: Span) -> str:
     return f"{span.start_char}:{span.end_char}:{span.label_}:{span.id}"
 
 
-def _span_values(span: Span) -> Optional[dict]:
+def _span_values(span: Span) -> dict | None:
     """The record behind a span (a dict), or None for a span tdkt did not make."""
     index = span.doc._.tdkt_values or {}
     values = index.get(_span_key(span))
@@ -94,14 +94,14 @@ def _plain(value):
     return value
 
 
-def _doc_result(doc: Doc) -> Optional[dict]:
+def _doc_result(doc: Doc) -> dict | None:
     data = doc._.tdkt_data
     if data is not None and any(isinstance(v, tuple) for v in data.values()):
         data = doc._.tdkt_data = _plain(data)
     return data
 
 
-def _set_doc_result(doc: Doc, value: Optional[dict]) -> None:
+def _set_doc_result(doc: Doc, value: dict | None) -> None:
     doc._.tdkt_data = value
 
 
@@ -119,7 +119,7 @@ if not Doc.has_extension("tdkt_values"):
 def result_data(result) -> dict:
     """An ExtractionResult as plain data: ``document`` a dict, each table a list
     of dicts (the normalized text left out: the doc has the text)."""
-    out = {"document": asdict(result.document)}
+    out: dict = {"document": asdict(result.document)}
     for table in [*_specs(), "errors"]:
         out[table] = [asdict(rec) for rec in getattr(result, table)]
     return out
@@ -139,7 +139,7 @@ def extraction_result(doc_or_data):
 
 
 class TdktComponent:
-    def __init__(self, spans_key: str = "tdkt", tables: Optional[list] = None, time_limit="env"):
+    def __init__(self, spans_key: str = "tdkt", tables: list | None = None, time_limit="env"):
         known = _specs()
         tables = list(known) if tables is None else tables
         unknown = set(tables) - set(known)
@@ -159,7 +159,8 @@ class TdktComponent:
         source = SourceText(doc_id=doc_id, source_path="<spacy>", format="txt", text=doc.text)
         result = extract_source(source, tables=self.tables, time_limit=self.time_limit)
         to_source = normalize(source).to_source
-        spans, values_by_span = [], {}
+        spans: list[Span] = []
+        values_by_span: dict[str, dict] = {}
         labels = {name: s.label for name, s in _specs().items()}
         for table in self.tables:
             for rec in getattr(result, table):
@@ -180,7 +181,7 @@ class TdktComponent:
         return doc
 
 
-def _char_span(doc: Doc, start: int, end: int, label: str, span_id: int) -> Optional[Span]:
+def _char_span(doc: Doc, start: int, end: int, label: str, span_id: int) -> Span | None:
     """The mention's own tokens when the tokenizer split at its ends, else the
     tokens that hold it."""
     for mode in ("strict", "expand"):
@@ -192,8 +193,8 @@ def _char_span(doc: Doc, start: int, end: int, label: str, span_id: int) -> Opti
 
 # tables: null for every extractor's (pipeline.extract.specs), or a list of names
 @Language.factory("tdkt", default_config={"spans_key": "tdkt", "tables": None, "time_limit": "env"})
-def make_tdkt(nlp: Language, name: str, spans_key: str, tables: Optional[list[str]],
-              time_limit: Optional[Union[float, str]]) -> TdktComponent:
+def make_tdkt(nlp: Language, name: str, spans_key: str, tables: list[str] | None,
+              time_limit: float | str | None) -> TdktComponent:
     return TdktComponent(spans_key=spans_key, tables=tables, time_limit=time_limit)
 
 
@@ -216,16 +217,19 @@ def blank_vietnamese() -> Language:
 
     >>> nlp = blank_vietnamese()
     >>> [t.text for t in nlp("Chi 45,5 triệu đồng; theo “Dân vận khéo”, Chỉ thị 12/CT-UBND.")]
-    ['Chi', '45,5', 'triệu', 'đồng', ';', 'theo', '“', 'Dân', 'vận', 'khéo', '”', ',', 'Chỉ', 'thị', '12', '/', 'CT', '-', 'UBND', '.']
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Chi', '45,5', 'triệu', 'đồng', ';', 'theo', '“', 'Dân', 'vận', 'khéo', '”', ',',
+     'Chỉ', 'thị', '12', '/', 'CT', '-', 'UBND', '.']
     """
     import spacy
+    from spacy.tokenizer import Tokenizer
     from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
     try:
         nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
     except Exception:  # an older spaCy, another registry
         nlp = spacy.blank("xx")
     defaults = nlp.Defaults
-    tokenizer = nlp.tokenizer
+    tokenizer = cast(Tokenizer, nlp.tokenizer)   # (any callable in a pipeline; a blank one's is a Tokenizer)
     tokenizer.prefix_search = compile_prefix_regex(tuple(defaults.prefixes or ()) + EXTRA_PREFIXES).search
     tokenizer.suffix_search = compile_suffix_regex(tuple(defaults.suffixes or ()) + EXTRA_SUFFIXES).search
     tokenizer.infix_finditer = compile_infix_regex(tuple(defaults.infixes or ()) + EXTRA_INFIXES).finditer

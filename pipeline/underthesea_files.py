@@ -35,16 +35,17 @@ def sentence_splitter():
     if path is not None and path.is_file():
         name = "_tdkt_underthesea_sent_tokenize"
         spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None    # (a .py file's spec always has its loader)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
             spec.loader.exec_module(module)
-            module.sent_tokenize           # the function the pipeline calls
+            module.sent_tokenize  # noqa: B018 - the function the pipeline calls: an AttributeError if absent
             return module
         except Exception:                  # another layout: imports of its own package
             del sys.modules[name]
-    from underthesea.pipeline import sent_tokenize as module
-    return module
+    from underthesea.pipeline import sent_tokenize
+    return sent_tokenize
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ the row's ``note`` says who said what (``tdkt check`` reports it as
 """
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -117,8 +118,9 @@ def claims(tables: dict, figures: bool = True) -> tuple[list[Claim], int]:
             seen[(r["doc_id"], period, label.casefold())] += 1
             n = seen[(r["doc_id"], period, label.casefold())]
             item = label if n == 1 else f"{label} ({n})"
-            out.append(Claim(SECTION_FIGURES, item, "", "", new_tone(r.get("unit") or ""), unit, d.get("province") or "",
-                             period, float(r["value"]), r["doc_id"], d.get("source_path") or "", (1, r["start"])))
+            out.append(Claim(SECTION_FIGURES, item, "", "", new_tone(r.get("unit") or ""), unit,
+                             d.get("province") or "", period, float(r["value"]), r["doc_id"],
+                             d.get("source_path") or "", (1, r["start"])))
     return out, skipped
 
 
@@ -226,8 +228,8 @@ def compare(tables: dict, units=None, periods=None, provinces=None, figures: boo
     for u, ps in by_unit.items():
         ordered += [f"{u} | {p}" for p in ps] + [f"{u} | Δ {p1}→{p2}" for p1, p2 in _steps(ps)]
     wide = pd.DataFrame(wide_rows, columns=LABEL_COLUMNS + ordered + ["note"])
-    for c in value_cols:
-        wide[c] = pd.array([_num(v) for v in wide[c]], dtype="Float64")
+    for name in value_cols:
+        wide[name] = pd.array([_num(v) for v in wide[name]], dtype="Float64")
     long = pd.DataFrame(long_rows, columns=LABEL_COLUMNS + ["unit", "province", "period", "value", "n_documents",
                                                             "doc_ids", "note"])
     return Comparison(wide=wide, long=long, columns=columns, skipped_awards=skipped)
@@ -243,7 +245,7 @@ def _steps(periods: list[str]) -> list[tuple[str, str]]:
     out = []
     for grain in dict.fromkeys(_grain(p) for p in periods):
         same = [p for p in periods if _grain(p) == grain]
-        out += list(zip(same, same[1:]))
+        out += list(itertools.pairwise(same))
     return out
 
 
@@ -253,9 +255,15 @@ def _num(v):
 
 def _agree(group: list[Claim], docs: dict) -> tuple[float, str]:
     """One value for a cell that several documents state; a note when they differ."""
-    by_doc = {}
+    by_doc: dict[str, float] = {}
     for c in group:
         by_doc.setdefault(c.doc_id, c.value)
+    return agree(by_doc, docs)
+
+
+def agree(by_doc: dict[str, float], docs: dict) -> tuple[float, str]:
+    """One value for a cell from each document's value (doc_id -> value); a
+    note when they differ."""
     counts = Counter(by_doc.values())
     if len(counts) == 1:
         return next(iter(counts)), ""

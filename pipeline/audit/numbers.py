@@ -38,7 +38,8 @@ def _qualifiers() -> dict:
 
 def qualifier_of(text: str) -> str:
     """`trên 7.539 cá nhân` -> over; `1.902 cuộc` -> exact (longest word first)."""
-    head = text[:TOKEN.search(text).start()] if TOKEN.search(text) else ""
+    first = TOKEN.search(text)
+    head = text[:first.start()] if first else ""
     head = regex.sub(r"\s+", " ", head).strip().casefold()
     if not head:
         return "exact"

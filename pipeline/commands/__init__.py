@@ -95,7 +95,7 @@ def list_failures(failures, out, stream=None, limit: int = 20) -> None:
             reasons[path].append(why)
     if not reasons:
         return
-    from ..ingest.common import readable_path      # a name that is not UTF-8, as Windows wrote it
+    from ..ingest.common import readable_path  # a name that is not UTF-8, as Windows wrote it
     print(f"tdkt extract: {say('failed_files', n=len(reasons), out=out)}", file=stream)
     for path in sorted(reasons)[:limit]:
         print(f"  {one_line(readable_path(path), 200)}: {one_line('; '.join(reasons[path]))}", file=stream)
@@ -115,7 +115,8 @@ def help_formatter():
         def _fill_text(self, text, width, indent):
             lines = []
             for line in text.splitlines():
-                hang = " " * len(re.match(r"\s*(?:\d+\s+)?", line).group(0))
+                lead = re.match(r"\s*(?:\d+\s+)?", line)        # (matches every line, if only the empty string)
+                hang = " " * (lead.end() if lead else 0)
                 lines.append(textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent + hang)
                              if line.strip() else "")
             return "\n".join(lines)
@@ -127,6 +128,7 @@ def open_output_store(out_dir, command: str):
     """The store an extract filled in ``out_dir``, or None after saying in one
     line why it cannot be opened (the command then exits with status 2)."""
     import sys
+
     from ..audit import store
     try:
         return store.open_store(out_dir)

@@ -1,7 +1,6 @@
 """`tdkt check --out DIR`: findings on the claims extracted into DIR."""
 from __future__ import annotations
 
-
 from . import open_output_store, show
 
 FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning"}}

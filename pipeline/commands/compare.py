@@ -1,7 +1,6 @@
 """`tdkt compare --out DIR`: units' claims side by side, periods against periods."""
 from __future__ import annotations
 
-
 from . import open_output_store, show
 
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 import os
 import sys
 
-from . import (EXIT_INPUTS_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, install_hint, list_failures, one_line,
-               program_hint, say)
+from . import (
+    EXIT_INPUTS_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    install_hint,
+    list_failures,
+    one_line,
+    program_hint,
+    say,
+)
 
 
 def run(args) -> int:
@@ -122,8 +131,8 @@ def register(sub) -> None:
     tables = "; ".join(f"{name}: {s.about}" if s.about else name for name, s in specs().items())
     ex = sub.add_parser(
         "extract", help="read reports and write the tables", formatter_class=help_formatter(),
-        description="Read files and folders (recursively: .txt, .docx, .pdf, .doc, .odt, .rtf, .html) and write the tables "
-                    f"documents, errors and one per extractor: {tables}; and the "
+        description="Read files and folders (recursively: .txt, .docx, .pdf, .doc, .odt, .rtf, .html) and write "
+                    f"the tables documents, errors and one per extractor: {tables}; and the "
                     "registry tables, to DIR as CSV (UTF-8 with BOM), Parquet, one Excel workbook "
                     "tables.xlsx and the SQLite database registry.sqlite. Documents already extracted "
                     "into DIR with the same rules are skipped; the tables cover every document in DIR. "

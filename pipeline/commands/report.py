@@ -32,8 +32,8 @@ def run(args) -> int:
 
 
 def register(sub) -> None:
-    from . import whole_number
     from ..report import limits as render
+    from . import whole_number
     p = sub.add_parser(
         "report", help="write DIR/report.html: texts with highlighted spans, tables, checks, charts",
         description="Write a self-contained HTML review (no network; inline CSS, JS and SVG) of the output "

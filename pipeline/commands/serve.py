@@ -138,7 +138,8 @@ def register(sub) -> None:
                     "facets by province, year, kind and status, and a JSON API (/registry/citations.json). "
                     "A serve copy of the store with keys and search indexes is built once, as DIR/serve.sqlite "
                     "(in a temporary folder when DIR cannot be written), and again only when the store "
-                    "changed: restart `tdkt serve` after an extract to see its rows. Listens on 127.0.0.1 (this machine only) unless --host says otherwise. "
+                    "changed: restart `tdkt serve` after an extract to see its rows. "
+                    "Listens on 127.0.0.1 (this machine only) unless --host says otherwise. "
                     "Needs the optional extra: pip install 'tdkt[serve]'.")
     p.add_argument("--out", required=True, metavar="DIR", help="the output folder `tdkt extract` filled")
     p.add_argument("--port", type=whole_number(1, 65535), default=DEFAULT_PORT, metavar="N",

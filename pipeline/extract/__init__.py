@@ -11,8 +11,7 @@ issuers, Vietnamese text) are in ``parts/``.
 from __future__ import annotations
 
 from .. import models
-from .base import (BUILTIN, Deadline, ExtractorSpec, ParsedDoc, TimeLimitExceeded, register, spec, specs,
-                   unregister)
+from .base import BUILTIN, Deadline, ExtractorSpec, ParsedDoc, TimeLimitExceeded, register, spec, specs, unregister
 
 __all__ = ["BUILTIN", "Deadline", "ExtractorSpec", "ParsedDoc", "TimeLimitExceeded", "extractors", "register",
            "spec", "specs", "table_types", "unregister"]

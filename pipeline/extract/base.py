@@ -14,8 +14,8 @@ import functools
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 from .. import models
 from ..models import NormalizedText
@@ -42,7 +42,7 @@ class Deadline:
     end: float                     # on time.monotonic()'s clock
 
     @classmethod
-    def after(cls, seconds: float) -> "Deadline":
+    def after(cls, seconds: float) -> Deadline:
         return cls(seconds, time.monotonic() + seconds)
 
     def check(self) -> None:
@@ -60,7 +60,7 @@ class ParsedDoc:
     norm: NormalizedText
     seg: Segmented
     found: dict = field(default_factory=dict, repr=False)   # extractor name -> its records
-    deadline: Optional[Deadline] = field(default=None, repr=False)
+    deadline: Deadline | None = field(default=None, repr=False)
     cache: dict = field(default_factory=dict, repr=False)
 
     def check_time(self) -> None:
@@ -152,7 +152,7 @@ def _module_spec(module_name: str) -> ExtractorSpec:
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _loaded(plugin_modules: str) -> tuple:
     found = [_module_spec(f"{__package__}.{m}") for m in BUILTIN]
     found += [_module_spec(m.strip()) for m in plugin_modules.split(",") if m.strip()]

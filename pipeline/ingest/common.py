@@ -94,7 +94,7 @@ def readable_path(path: str) -> str:
     if "\\x" not in path:
         return path
 
-    def decode(m: "re.Match") -> str:
+    def decode(m: re.Match) -> str:
         raw = bytes(int(h, 16) for h in re.findall(r"\\x([0-9a-f]{2})", m.group(0)))
         if any(b < 0x20 or b == 0x7f for b in raw):
             return m.group(0)                  # control characters stay visible as escapes

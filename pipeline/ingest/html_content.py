@@ -68,7 +68,10 @@ _TITLE_STRIP = " \t\n\r\f\v:.,;-–—»«›‹>|*#·•()[]{}\"'“”"
 def vocabulary() -> dict:
     from .. import rules
     data = rules.load("html")
-    joined = lambda key: frozenset(re.sub(r"[^a-z0-9]", "", str(w).lower()) for w in data.get(key) or [])
+
+    def joined(key: str) -> frozenset:
+        return frozenset(re.sub(r"[^a-z0-9]", "", str(w).lower()) for w in data.get(key) or [])
+
     return {
         "furniture": joined("furniture"),
         "outside": joined("furniture_outside_article"),
@@ -353,16 +356,16 @@ def _mark_layout(order: list[Node], article: Node | None) -> list[Node]:
     # data (two rows or more of two cells with text: a report's table)
     cells: list[Node] = []
     cell = None
-    node = article
-    while node is not None:
-        if node.tag in ("td", "th") and cell is None:
-            cell = node
-        elif node.tag == "table":
-            if cell is not None and (node.layout or not _grid(node, order)):
-                node.layout = True
+    up: Node | None = article           # the article, then its ancestors
+    while up is not None:
+        if up.tag in ("td", "th") and cell is None:
+            cell = up
+        elif up.tag == "table":
+            if cell is not None and (up.layout or not _grid(up, order)):
+                up.layout = True
                 cells.append(cell)
             cell = None
-        node = node.parent
+        up = up.parent
     return cells
 
 

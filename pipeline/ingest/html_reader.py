@@ -93,7 +93,7 @@ def _binary(text: str) -> bool:
 def decode_html(data: bytes) -> tuple[str | None, str, str]:
     from . import legacy
     from .txt_reader import decode_bytes
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+    for bom, _codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                        (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return decode_bytes(data)
@@ -217,14 +217,13 @@ class _Renderer:
             return
         if tag in _BLOCK:
             self._flush()
-        if tag == "li":
-            if self.lists:
-                ordered = self.lists[-1]
-                if ordered[0]:
-                    ordered[1] += 1
-                    self._add(f"{ordered[1]}. ")
-                else:
-                    self._add("- ")
+        if tag == "li" and self.lists:
+            ordered = self.lists[-1]
+            if ordered[0]:
+                ordered[1] += 1
+                self._add(f"{ordered[1]}. ")
+            else:
+                self._add("- ")
 
     def end(self, node: html_tree.Node) -> None:
         tag = node.tag

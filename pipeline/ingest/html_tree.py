@@ -22,8 +22,20 @@ class Node:
                  # filled in by html_content.measure for the elements outside hard ones
                  "pre", "end", "chars", "link_chars", "links", "tables", "first_text", "own",
                  "score", "in_article", "flagged")
+    # (what html_content.measure fills in, declared for type checkers: see __init__)
+    pre: int
+    end: int
+    chars: int
+    link_chars: int
+    links: int
+    tables: int
+    first_text: tuple | None
+    own: int
+    score: float
+    in_article: bool
+    flagged: bool
 
-    def __init__(self, tag: str, attrs: dict, parent: "Node | None"):
+    def __init__(self, tag: str, attrs: dict, parent: Node | None):
         self.tag = tag
         self.attrs = attrs
         self.children: list = []

@@ -134,7 +134,7 @@ def _page_for_ocr(image, limit: int):
         scale = min(scale, (limit / max(1, grey.width * grey.height)) ** 0.5)
     if abs(scale - 1.0) > 0.05:
         grey = grey.resize((max(1, round(grey.width * scale)), max(1, round(grey.height * scale))),
-                           Image.LANCZOS)
+                           Image.Resampling.LANCZOS)
     return grey, grey.width * 72 / OCR_DPI, grey.height * 72 / OCR_DPI
 
 

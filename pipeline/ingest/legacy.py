@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import regex
@@ -53,16 +54,16 @@ class Table:
     name: str
     decode: dict          # legacy sequence -> Unicode letter
     encode: dict          # Unicode letter -> legacy sequence
-    pattern: "re.Pattern"  # alternation of the legacy sequences, longest first
+    pattern: re.Pattern  # alternation of the legacy sequences, longest first
 
 
 @functools.lru_cache(maxsize=1)
-def _config() -> dict:
+def _config() -> Mapping:
     from .. import rules
     return rules.load("legacy_encodings")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def table(encoding: str) -> Table:
     cfg = _config()[encoding]
     encode: dict[str, str] = {}

@@ -39,6 +39,7 @@ processes) and a time limit per page (``TDKT_OCR_TIMEOUT``, default 300 s).
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import shutil
@@ -116,7 +117,7 @@ def ocr_image(image) -> tuple[list[dict] | None, str]:
 
 def parse_tsv(tsv: str) -> list[dict]:
     """Word rows of Tesseract's TSV output (level 5, non-empty text)."""
-    rows = []
+    rows: list[dict] = []
     lines = tsv.splitlines()
     if not lines:
         return rows
@@ -217,7 +218,7 @@ def page_lines(words: list[dict], page_height: float) -> list:
     scale = 72 / OCR_DPI
     paragraphs: dict = {}
 
-    def line(ws: list[dict], para_key) -> "Line":
+    def line(ws: list[dict], para_key) -> Line:
         left = min(w["left"] for w in ws)
         right = max(w["left"] + w["width"] for w in ws)
         # the median word box height keeps accents and descenders from making
@@ -254,7 +255,7 @@ def _gaps(ws: list[dict]) -> list[tuple[int, int]]:
     heights = sorted(w["height"] for w in ws)
     h = heights[len(heights) // 2]
     out = []
-    for a, b in zip(ws, ws[1:]):
+    for a, b in itertools.pairwise(ws):
         start, end = a["left"] + a["width"], b["left"]
         if end - start > COLUMN_GAP * h:
             out.append((start, end))
@@ -269,7 +270,7 @@ def _column_run(rows: list, start: int) -> list[tuple[int, int, int]]:
     for k in range(start, len(rows)):
         fits = None
         for g_lo, g_hi in _gaps(rows[k][1]):
-            n_lo, n_hi = (g_lo, g_hi) if lo is None else (max(lo, g_lo), min(hi, g_hi))
+            n_lo, n_hi = (g_lo, g_hi) if lo is None or hi is None else (max(lo, g_lo), min(hi, g_hi))
             if n_hi > n_lo:
                 fits = (n_lo, n_hi, g_lo, g_hi)
                 break

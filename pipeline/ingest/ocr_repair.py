@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import regex
@@ -76,7 +77,7 @@ class Vocabulary:
     by_tone: dict             # tone_key -> forms (2+ syllables)
     by_mark: dict             # mark_key -> forms (2+ syllables)
     syllables: frozenset      # every syllable of a vocabulary word
-    cfg: dict
+    cfg: Mapping
 
 
 def _viet74k() -> list[str]:
@@ -108,7 +109,7 @@ def _phrases(text: str):
 @functools.lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     cfg = rules.load("ocr_repair")
-    domain = set()
+    domain: set[str] = set()
     for name, keys in (cfg.get("domain_sources") or {}).items():
         data = rules.load(name)
         for key in keys:
@@ -167,7 +168,8 @@ def _syllables(text: str) -> list:
 
 def _runs(tokens: list) -> list:
     """Maximal runs of joined syllables (a window never leaves one)."""
-    runs, current = [], []
+    runs: list[list] = []
+    current: list = []
     for t in tokens:
         if t is not None and t.joined and current:
             current.append(t)

@@ -214,7 +214,7 @@ def _network_isolation() -> list[str]:
                                                 timeout=10).returncode == 0
             except (OSError, subprocess.SubprocessError):
                 ok = False
-            if ok:
+            if ok and unshare:
                 _network_prefix = [unshare, flags]
                 break
     return _network_prefix

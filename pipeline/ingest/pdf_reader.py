@@ -228,7 +228,7 @@ def _loose_boxes(textpage, n: int, box_of, text: str) -> list:
     wanted = [k for k, ch in enumerate(text) if not ch.isspace()] if len(text) == n else range(n)
     found = [get(page, k, base + k * size) for k in wanted]
     floats = memoryview(rects).cast("B").cast("f").tolist()     # left, top, right, bottom per char
-    boxes = list(zip(floats[0::4], floats[3::4], floats[2::4], floats[1::4]))
+    boxes: list[tuple | None] = list(zip(floats[0::4], floats[3::4], floats[2::4], floats[1::4]))
     if not all(found):
         for k, ok in zip(wanted, found):
             if not ok:
@@ -450,20 +450,23 @@ def _put_tables(page: Page, found: list, height: float) -> None:
         if not text_rows:
             continue
         x0, top, x1, bottom = table.bbox
-        t_left, t_bottom, t_right, t_top = x0, height - bottom, x1, height - top
-
-        def inside(ln: Line) -> bool:
-            cx = (ln.left + ln.right) / 2
-            cy = (ln.bottom + ln.top) / 2
-            return t_left - 1 <= cx <= t_right + 1 and t_bottom - 1 <= cy <= t_top + 1
-
-        kept = [ln for ln in page.lines if ln.block or not inside(ln)]
+        box = (x0, height - bottom, x1, height - top)
+        kept = [ln for ln in page.lines if ln.block or not _centre_inside(ln, box)]
         if len(kept) == len(page.lines):
             continue                   # the text layer has nothing there
         # the rows go where the table's first line was, in reading order
-        first = next(k for k, ln in enumerate(page.lines) if not ln.block and inside(ln))
-        before = sum(1 for ln in page.lines[:first] if ln.block or not inside(ln))
+        first = next(k for k, ln in enumerate(page.lines) if not ln.block and _centre_inside(ln, box))
+        before = sum(1 for ln in page.lines[:first] if ln.block or not _centre_inside(ln, box))
         page.lines = kept[:before] + text_rows + kept[before:]
+
+
+def _centre_inside(ln: Line, box: tuple) -> bool:
+    """Whether the line's centre is within ``box`` (left, bottom, right, top,
+    measured up from the bottom of the page), give or take a point."""
+    left, bottom, right, top = box
+    cx = (ln.left + ln.right) / 2
+    cy = (ln.bottom + ln.top) / 2
+    return left - 1 <= cx <= right + 1 and bottom - 1 <= cy <= top + 1
 
 
 def _has_text_layer(page: Page) -> bool:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import itertools
 from dataclasses import dataclass
 
 SNAP = 3.0              # pt: edges this close are snapped onto one line
@@ -84,6 +85,7 @@ def _plain(name: str, restype, *argtypes):
     if name not in _PLAIN:
         import pypdfium2.raw as pdfium_c
         address = ctypes.cast(getattr(pdfium_c, name), ctypes.c_void_p).value
+        assert address is not None, name             # (a function pdfium exports)
         _PLAIN[name] = ctypes.CFUNCTYPE(restype, *argtypes)(address)
     return _PLAIN[name]
 
@@ -224,7 +226,7 @@ def _subpath_edges(ops: list, out: list[Edge]) -> None:
         (ax, ay), (bx, by) = points[0], points[1]
         out.append(Edge(min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), ay != by))
         return
-    for (ax, ay), (bx, by) in zip(points, points[1:]):
+    for (ax, ay), (bx, by) in itertools.pairwise(points):
         if ax == bx:
             out.append(Edge(ax, min(ay, by), bx, max(ay, by), True))
         elif ay == by:
@@ -483,7 +485,7 @@ def _read_table(cells: list[tuple], bbox: tuple, chars: list[Char]) -> Table:
         # the chars whose centre is in the row's band, in page order
         band = chars[bisect.bisect_left(mids, row_box[1]):bisect.bisect_left(mids, row_box[3])]
         row_chars = [ch for ch in sorted(band, key=lambda ch: ch.index) if _center_in(ch, row_box)]
-        texts = []
+        texts: list[str | None] = []
         for cell in row_cells:
             if cell is None:
                 texts.append(None)

@@ -303,9 +303,8 @@ def _member_stream(path: str):
     if why:
         raise ZipProblem(why)
     zf = zipfile.ZipFile(io.BytesIO(_nested(key, outer)[0])) if outer else zipfile.ZipFile(key[0])
-    with zf:
-        with zf.open(info) as f:
-            yield f
+    with zf, zf.open(info) as f:
+        yield f
 
 
 def read_member(path: str) -> bytes:

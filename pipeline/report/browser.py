@@ -111,9 +111,9 @@ class Chromium:
             left = end - time.time()
             if left <= 0:
                 raise BrowserError(f"no {method} in {timeout}s")
-            ev = self._read(left)
-            if ev is not None:
-                self.events.append(ev)
+            new = self._read(left)
+            if new is not None:
+                self.events.append(new)
 
     # ---------------------------------------------------------------- pages
     def open(self, url: str, timeout: float = 60) -> str:

@@ -278,7 +278,7 @@ class Names:
     def __init__(self, lang: str):
         self.lang = lang
         self.labels = _labels() if lang == "vi" else None
-        self._cache: dict[tuple, object] = {}
+        self._cache: dict = {}       # ("fmt", table, column) -> its format; "value_names" -> checks' names
 
     def table(self, table: str) -> str:
         if self.labels is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import json
 import os
 import re
@@ -12,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import quote
 
 from ..audit import compare as compare_mod
@@ -23,9 +23,18 @@ from ..models import Check
 from . import charts
 from .assets import CSS, JS, PAGE_HEAD, PAGE_TAIL, kind_css
 from .i18n import DEFAULT, JS_KEYS, STRINGS, Names, strings
-from .limits import (MAX_BARS, MAX_CHARS, MAX_CHARTS, MAX_CHECKS, MAX_FAILED, MAX_ROWS, ONE_PAGE, PAGE_CHARS,
-                     PER_PAGE, ROW_CHARS)
-
+from .limits import (
+    MAX_BARS,
+    MAX_CHARS,
+    MAX_CHARTS,
+    MAX_CHECKS,
+    MAX_FAILED,
+    MAX_ROWS,
+    ONE_PAGE,
+    PAGE_CHARS,
+    PER_PAGE,
+    ROW_CHARS,
+)
 
 
 def _kinds() -> dict[str, str]:
@@ -104,7 +113,7 @@ def render_text(text: str, spans: list[Span]) -> str:
     active: list[Span] = []
     out: list[str] = []
     anchored: set[str] = set()
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in itertools.pairwise(bounds):
         active = [s for s in active if s.end > a] + starting.get(a, [])
         for s in starting.get(a, []):
             if s.key not in anchored:
@@ -400,7 +409,8 @@ class _Report:
         legend = "".join(f'<label class="legend-item"><input type="checkbox" checked data-kind="{k}"> '
                          f'<mark class="hl p-{k} k-{k}">{_e(self.kind_label(k))}</mark></label>'
                          for k in list(self.kinds.values()) + ["check"])
-        f.write(PAGE_HEAD.format(lang=self.t["html_lang"], css=CSS + kind_css({k: spec(t).color for t, k in self.kinds.items()}), title=_e(title), nav_head=self.w("nav_head"),
+        css = CSS + kind_css({k: spec(t).color for t, k in self.kinds.items()})
+        f.write(PAGE_HEAD.format(lang=self.t["html_lang"], css=css, title=_e(title), nav_head=self.w("nav_head"),
                                  nav_top=nav_top, nav_highlights=self.w("nav_highlights"), legend=legend,
                                  nav_list_title=_e(nav_list_title), nav=nav_list,
                                  generated=self.w("generated", when=self.generated),
@@ -462,7 +472,7 @@ class _Report:
         self._tail(f)
 
     def _write_page(self, f, p: int, a: int, b: int) -> None:
-        n = len(self.pages)
+        n = len(self.pages or [])
         top = (f'<li><a href="{self._page_link(0, p)}">← {self.w("main_page")}</a></li>'
                f'<li><a href="#summary">{self.w("summary")}</a></li>')
         if p > 1:
@@ -526,7 +536,8 @@ class _Report:
         nm = self.names
         head = (_th(self.t["col_document"]) + _th(self.t["col_status"]) +
                 "".join(_th(nm.header("documents", c)) for c in ("doc_kind", "issuer", "issued_date", "period")) +
-                "".join(_th(self.kind_label(k), "num") for k in self.kinds.values()) + _th(self.kind_label("check"), "num"))
+                "".join(_th(self.kind_label(k), "num") for k in self.kinds.values()) +
+                _th(self.kind_label("check"), "num"))
         rows = []
         for d in entries:
             doc_id, path = d["doc_id"], d.get("source_path") or d["doc_id"]
@@ -560,7 +571,7 @@ class _Report:
                 _th(self.t["col_to"]) + "".join(_th(self.kind_label(k), "num") for k in self.kinds.values()) +
                 _th(self.kind_label("check"), "num"))
         rows = []
-        for p, (a, b) in enumerate(self.pages, 1):
+        for p, (a, b) in enumerate(self.pages or [], 1):
             ids = [d["doc_id"] for d in self.docs[a:b]]
             counts = "".join(f'<td class="num" data-sort="{c}">{self.n(c)}</td>'
                              for c in (sum(self.counts[t].get(x, 0) for x in ids) for t in self.kinds))
@@ -672,19 +683,20 @@ class _Report:
                 cells[rk, c.unit, c.period].setdefault(c.doc_id, c.value)
                 row_order[rk] = min(row_order.get(rk, (9, 10 ** 12)), c.order)
 
-        doc, rows = None, []
+        doc: str | None = None
+        rows: list[dict] = []
         for r in store.iter_rows(self.con, "awards", "status = 'awarded' AND \"count\" IS NOT NULL "
                                  "AND year IS NOT NULL", (), "doc_id, start, rowid"):
             if r["doc_id"] != doc:
-                if rows and doc in self.index:
+                if rows and doc is not None and doc in self.index:
                     add(doc, rows)
                 doc, rows = r["doc_id"], []
             rows.append(r)
-        if rows and doc in self.index:
+        if rows and doc is not None and doc in self.index:
             add(doc, rows)
         per_unit: dict[str, dict[tuple, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
         for (rk, unit, period), by_doc in cells.items():
-            value, _ = compare_mod._agree([SimpleNamespace(doc_id=d, value=v) for d, v in by_doc.items()], self.by_id)
+            value, _ = compare_mod.agree(by_doc, self.by_id)
             per_unit[unit][rk][period] = value
         out = {}
         for unit, by_row in per_unit.items():
