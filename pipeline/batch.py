@@ -11,9 +11,11 @@ and a Dask cluster produce the same rows:
     seconds (or past ``max_memory_mb``) by killing its worker: the document gets
     an ``errors`` row and a fresh worker takes the next file. A worker that dies
     (a crash in a C library, the OOM killer) costs one ``errors`` row, never the
-    batch.
+    batch; one that has read ``max_tasks`` documents is replaced (memory stays flat).
 ``serial``
-    every file in this process, one after the other: no time limit (debugging).
+    every file in this process, one after the other (debugging): no worker to
+    kill, so neither ``timeout`` nor ``max_memory_mb`` holds, only the extraction's
+    own time limit (``TDKT_TIME_LIMIT``), which does not count the reading.
 ``dask``
     the files are sent to an existing Dask distributed cluster
     (``scheduler="tcp://host:8786"``, or a ``distributed.Client``); on each Dask
@@ -26,7 +28,8 @@ Results are stored document by document as they arrive, each in one SQLite
 transaction (:func:`store.store_document`): a batch killed at any point and run again
 skips what was stored and ends with exactly the tables of an uninterrupted run.
 A lock file in the output folder keeps a second run from writing to it at the
-same time (:class:`OutputLocked`).
+same time (:class:`OutputLocked`). After the last document the registry is
+rebuilt and the table files are written (:mod:`pipeline.export`).
 """
 from __future__ import annotations
 
@@ -55,9 +58,6 @@ from .models import DocumentInfo, ErrorRow, ExtractionResult
 from .progress import Progress
 from .version import __version__
 
-# what is read as a document: the ingest's one list (ingest.common.FORMATS); a .zip
-# stands for the files inside it (ingest.common.ARCHIVES)
-SUPPORTED = frozenset(FORMATS)
 ENGINES = ("local", "serial", "dask")
 DEFAULT_TIMEOUT = 120.0          # seconds one document may take
 DEFAULT_MAX_MEMORY_MB = 2048     # resident memory one worker may use (a real document needs well under 1 GB)
@@ -165,7 +165,7 @@ def _link_target(entry: os.DirEntry, root: str, follow_links: bool, errors: list
 def _is_report_file(real: str) -> bool:
     """A regular file whose own name (not the link's) has a kind the batch reads."""
     ext = os.path.splitext(real)[1].lower()
-    return os.path.isfile(real) and (ext in SUPPORTED or ext in ARCHIVES)
+    return os.path.isfile(real) and (ext in FORMATS or ext in ARCHIVES)
 
 
 _NOT_A_FILE = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
@@ -185,7 +185,7 @@ def _add_file(path: str, files: list, errors: list) -> None:
         return
     if stat.S_ISREG(mode):
         ext = os.path.splitext(path)[1].lower()
-        if ext in SUPPORTED:
+        if ext in FORMATS:             # the ingest's one list of what is read as a document
             files.append(path)
         elif ext in ARCHIVES:
             from .ingest import zip_reader
