@@ -1,0 +1,69 @@
+"""The registry's conflicts judged by hand on the real archive (issue 14;
+tests/data/conflicts_judged.yaml, made with bench/conflicts.py) against the
+current code: the source files of the judged conflicts are read again (only
+those, never the whole archive) and the registry rebuilt from them.
+
+A judged FALSE conflict the code no longer reports is fixed; a judged REAL one
+it no longer reports is lost. The floors below are what the code does now:
+raise FIXED_FLOOR as the fixes of issue 14 land, so they stay fixed.
+Skipped when ../shared/archive is absent or not unpacked (bench/archive.py)."""
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import archive  # noqa: E402
+import conflicts  # noqa: E402
+
+JUDGED = ROOT / "tests" / "data" / "conflicts_judged.yaml"
+# where bench/archive.py (the archive's unpack.sh) unpacks it; not unpacked here
+UNPACKED = Path(tempfile.gettempdir()) / "tdkt-archive" / "tvpl-2025"
+
+FIXED_FLOOR = 0         # of the 114 judged false conflicts, how many are gone at least (7bc951b: 0)
+REAL_KEPT_FLOOR = 36    # of the 36 judged real conflicts, how many are still reported at least
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not archive.available() or not UNPACKED.is_dir(),
+                       reason="../shared/archive is absent or not unpacked"),
+]
+
+
+@pytest.fixture(scope="module")
+def judged_now(tmp_path_factory):
+    judged = conflicts.load_judged(JUDGED)
+    found, missing = conflicts.reread(judged, UNPACKED, tmp_path_factory.mktemp("judged_store"))
+    rereadable = [j for j in judged if j["a"]["file"] not in missing and j["b"]["file"] not in missing]
+    return rereadable, conflicts.gone(rereadable, found)
+
+
+def test_the_judgement_file_is_complete():
+    judged = conflicts.load_judged(JUDGED)
+    assert conflicts.check_judgements(judged) == []
+    assert len({(j["key"], j["field"], j["a"]["doc_id"], j["a"]["start"], j["b"]["doc_id"], j["b"]["start"])
+                for j in judged}) == len(judged)
+
+
+def test_judged_false_conflicts_stay_fixed(judged_now):
+    rereadable, gone = judged_now
+    false = [j for j in rereadable if j["verdict"] == "false"]
+    fixed = [j for j in gone if j["verdict"] == "false"]
+    still = Counter(j["cause"] for j in false if j not in fixed)
+    summary = (f"{len(fixed)} of {len(false)} judged false conflicts fixed; still reported by cause: "
+               + ", ".join(f"{c} {k}" for c, k in still.most_common()))
+    print(summary)
+    assert len(fixed) >= FIXED_FLOOR, summary
+
+
+def test_judged_real_conflicts_are_still_reported(judged_now):
+    rereadable, gone = judged_now
+    real = [j for j in rereadable if j["verdict"] == "real"]
+    lost = [j for j in gone if j["verdict"] == "real"]
+    summary = f"{len(real) - len(lost)} of {len(real)} judged real conflicts still reported; lost: " + "; ".join(
+        f"{j['key']} {j['field']} {j['a']['value']!r} <> {j['b']['value']!r}" for j in lost)
+    print(summary)
+    assert len(real) - len(lost) >= REAL_KEPT_FLOOR, summary
