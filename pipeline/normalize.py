@@ -15,6 +15,7 @@ split a sentence (page breaks); runs of spaces.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 
@@ -38,25 +39,40 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, np.ndarray]:
     dt = _index_type(len(text))
     if not edits:
         return text, np.arange(len(text) + 1, dtype=dt)
+    # the new text as pieces, each a run of the old text (its offsets count up
+    # from ``base``) or a replacement of another length (every char maps to its
+    # edit's start): the map is built from the pieces in a few array operations
     out_parts: list[str] = []
-    map_parts: list[np.ndarray] = []
+    lengths: list[int] = []
+    bases: list[int] = []
+    counts_up: list[bool] = []
     pos = 0
     for start, end, repl in edits:
         if start > pos:
             out_parts.append(text[pos:start])
-            map_parts.append(np.arange(pos, start, dtype=dt))
+            lengths.append(start - pos)
+            bases.append(pos)
+            counts_up.append(True)
         if repl:
             out_parts.append(repl)
-            if len(repl) == end - start:
-                map_parts.append(np.arange(start, end, dtype=dt))
-            else:
-                map_parts.append(np.full(len(repl), start, dtype=dt))
+            lengths.append(len(repl))
+            bases.append(start)
+            counts_up.append(len(repl) == end - start)
         pos = end
     if pos < len(text):
         out_parts.append(text[pos:])
-        map_parts.append(np.arange(pos, len(text), dtype=dt))
-    map_parts.append(np.array([len(text)], dtype=dt))
-    return "".join(out_parts), np.concatenate(map_parts)
+        lengths.append(len(text) - pos)
+        bases.append(pos)
+        counts_up.append(True)
+    lengths.append(1)                     # the end entry
+    bases.append(len(text))
+    counts_up.append(False)
+    n = np.array(lengths, dtype=np.int64)
+    step = np.array(counts_up, dtype=np.int64)
+    first = np.cumsum(n) - n              # where each piece starts in the new text
+    offsets = np.repeat(np.array(bases, dtype=np.int64) - step * first, n)
+    offsets += np.repeat(step, n) * np.arange(int(n.sum()), dtype=np.int64)
+    return "".join(out_parts), offsets.astype(dt)
 
 
 @rules.compiled("normalize")
@@ -74,7 +90,7 @@ SPACE_LIKE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\t\u00a0\u2000-\u200a\u
 COMBINING_RUN = regex.compile(r"\P{M}\p{M}+")
 MARKDOWN_EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?!\S)|(?<=\S)\*{2,3}(?=\S)")
 RULE_LINE = regex.compile(r"(?m)^[ \t]*+[|\-_=*~]*+[ \t]*+$")   # "|", "-------", "** **" (possessive: linear)
-MULTISPACE = re.compile(r"[ ]{2,}")
+MULTISPACE = re.compile(r"  +")          # (a literal first: several times faster than [ ]{2,})
 CARRIAGE_RETURN = re.compile(r"\r\n?")
 TRAILING_SPACE = regex.compile(r"(?m)(?<![ ])[ ]++$|^[ ]++")   # from the run's start only: linear
 WORD = regex.compile(r"[\p{L}\p{N}]+")
@@ -171,9 +187,22 @@ def _ends_terminal(line: str) -> bool:
     return bool(stripped) and stripped[-1] in terminal
 
 
+DANGLING_TAIL = 120       # characters at a line's end that hold its last two words, as a rule
+
+
+def _last_words(line: str) -> list[str]:
+    """The line's words, or at least its last two whole ones: read from its
+    tail when the tail holds three (the first may be cut), else from all of it."""
+    tail = line[-DANGLING_TAIL:]
+    words = WORD.findall(tail)
+    if len(words) < 3 and len(tail) < len(line):
+        words = WORD.findall(line)
+    return words
+
+
 def _ends_dangling(line: str) -> bool:
     _, dangling, _ = _compiled()
-    words = WORD.findall(line)
+    words = _last_words(line)
     if not words:
         return False
     tail1 = words[-1].casefold()
@@ -276,54 +305,161 @@ def _join_paragraphs(prev: str, nxt: str) -> bool:
 
 LINE_BREAK = regex.compile(r"[ ]*\n[ ]*")
 PARAGRAPH_BREAK = regex.compile(r"[ ]*\n(?:[ ]*\n)+[ ]*")
+# a single line break between two lines with text; the group: the next line's first character
+SINGLE_BREAK = regex.compile(r"(?<=\S[ ]*)\n[ ]*(?=(\S))")
 
 
 def _is_hard_wrapped(text: str) -> bool:
     """Text whose single line breaks fall mid-sentence (a lower-case word starts
     the next line) more than now and then."""
-    singles = lowercase_next = 0
-    for m in regex.finditer(r"(?<=\S[ ]*)\n[ ]*(?=(\S))", text):
-        singles += 1
-        lowercase_next += m.group(1).islower()
+    firsts = SINGLE_BREAK.findall(text)
+    singles = len(firsts)
+    lowercase_next = sum(1 for c in firsts if c.islower())
     return singles >= 3 and lowercase_next / singles >= 0.15
 
 
+class _Lines:
+    """The lines of a text and what the break rules ask of each, each answer
+    worked out once: a line is the one after a break, then the one before the
+    next (the rules are those of _join_lines and _join_paragraphs, whose
+    answers these give; normalize's tests hold the two to the same results)."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        self.item, self.dangling, self.terminal = _compiled()
+        self.opener = _sentence_opener()
+        self._item = [None] * len(lines)
+        self._new = [None] * len(lines)
+
+    def starts_item(self, k: int) -> bool:
+        hit = self._item[k]
+        if hit is None:
+            hit = self._item[k] = bool(self.item.match(self.lines[k]))
+        return hit
+
+    def starts_new(self, k: int) -> bool:
+        hit = self._new[k]
+        if hit is None:
+            hit = self._new[k] = self.starts_item(k) or bool(self.opener.match(self.lines[k]))
+        return hit
+
+    def ends_terminal(self, k: int) -> bool:
+        stripped = self.lines[k].rstrip()
+        return bool(stripped) and stripped[-1] in self.terminal
+
+    def is_heading(self, k: int) -> bool:
+        par = self.lines[k]
+        return _is_caps_line(par) or (self.starts_item(k) and not par.lstrip().startswith(("-", "+", "•"))
+                                      and len(par) <= 120)
+
+    def join_paragraphs(self, p: int, n: int) -> bool:
+        """_join_paragraphs(lines[p], lines[n]), its tests in order of cost."""
+        prev, nxt = self.lines[p], self.lines[n]
+        if not prev.strip() or not nxt.strip() or self.ends_terminal(p) or self.starts_new(n):
+            return False
+        if _first_letter(nxt).islower():
+            # (a line with a lower-case letter is never a line of capitals)
+            return not _is_caps_line(prev) or _ends_dangling(prev)
+        return not self.is_heading(p) and _ends_dangling(prev)
+
+    def join_lines(self, p: int, n: int, wrapped: bool) -> bool:
+        """_join_lines(lines[p], lines[n], wrapped)."""
+        if not wrapped:
+            return self.join_paragraphs(p, n)
+        prev, nxt = self.lines[p], self.lines[n]
+        if not prev.strip() or not nxt.strip() or self.starts_new(n):
+            return False
+        if _is_caps_line(prev) != _is_caps_line(nxt):
+            return False
+        first = _first_letter(nxt)
+        return not (self.ends_terminal(p) and (first.isupper() or not first))
+
+
+class _QuotationMarks:
+    """The quotation marks of a text that open or close (by _role), found once:
+    _inside_quotation by bisection instead of a scan of its windows."""
+
+    def __init__(self, text: str):
+        marks, self.window = _quotation()
+        found = [(m.start(), _role(text, m.start())) for m in marks.finditer(text)]
+        found = [(at, role) for at, role in found if role]
+        self.at = [at for at, _ in found]
+        self.role = [role for _, role in found]
+
+    def inside(self, text: str, start: int, end: int) -> bool:
+        """_inside_quotation(text, start, end)."""
+        if not self.at:
+            return False
+        lo = max(0, start - self.window)
+        lo = max(lo, text.rfind("\n\n", lo, start) + 2)
+        k = bisect.bisect_left(self.at, start) - 1          # the last mark before the break
+        if k < 0 or self.at[k] < lo or self.role[k] != "open":
+            return False
+        hi = min(len(text), end + self.window)
+        blank = text.find("\n\n", end, hi)
+        limit = blank if blank >= 0 else hi
+        k = bisect.bisect_left(self.at, end)                # the first mark after it
+        return k < len(self.at) and self.at[k] < limit and self.role[k] == "close"
+
+
 def _pass_breaks(text: str, to_source=None, page_starts=()) -> list[Edit]:
+    """Each run of line breaks (a break and the blank lines after it) joined or
+    kept: walked line by line, the rules asked once per line (a regex walk
+    over the breaks asking them of both lines was most of normalize)."""
     edits: list[Edit] = []
+    lines = text.split("\n")
+    last = len(lines) - 1
+    if not last:
+        return edits
     wrapped = _is_hard_wrapped(text)
     page_set = sorted(page_starts[1:]) if page_starts else []
-    for m in regex.finditer(r"\n(?:[ ]*\n)*", text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        prev = text[line_start:m.start()]
-        next_end = text.find("\n", m.end())
-        nxt = text[m.end(): next_end if next_end >= 0 else len(text)]
-        blank = m.group().count("\n") > 1
+    rules_of = _Lines(lines)
+    quotes = None
+    n, pos = 0, 0                       # the line after the last break, and where it starts
+    while n < last:
+        p = n                           # the line before this break
+        prev = lines[p]
+        start = pos + len(prev)         # the break: text[start:end], the lines between p and n blank
+        end = start + 1
+        n = p + 1
+        while n < last and not lines[n].strip(" "):
+            end += len(lines[n]) + 1
+            n += 1
+        pos = end
+        nxt = lines[n]
+        blank = n > p + 1
         if prev.endswith("-") and not prev.endswith(" -") and nxt[:1].isalnum():
-            edits.append((m.start(), m.end(), ""))     # `QĐ-\nUBND`: a hyphen the PDF line broke after
+            edits.append((start, end, ""))     # `QĐ-\nUBND`: a hyphen the PDF line broke after
             continue
-        at_page_break = False
         if page_set and to_source is not None:
-            lo, hi = int(to_source[m.start()]), int(to_source[m.end()])
-            at_page_break = any(lo <= p <= hi for p in page_set)
-        if at_page_break and not _ends_terminal(prev) and not _is_heading(prev) and not _starts_new(nxt):
-            edits.append((m.start(), m.end(), " "))    # a sentence running over the page break
-            continue
+            lo, hi = int(to_source[start]), int(to_source[end])
+            if (any(lo <= s <= hi for s in page_set) and not rules_of.ends_terminal(p)
+                    and not rules_of.is_heading(p) and not rules_of.starts_new(n)):
+                edits.append((start, end, " "))    # a sentence running over the page break
+                continue
         if blank:
             # the paragraph before may span several lines: judge on its last line
-            join = _join_paragraphs(prev, nxt)
-            repl = " " if join else "\n\n"
+            repl = " " if rules_of.join_paragraphs(p, n) else "\n\n"
+            kept = n == p + 2 and not lines[p + 1]       # the break is "\n\n" already
         else:
-            join = _join_lines(prev, nxt, wrapped) or _inside_quotation(text, m.start(), m.end())
+            join = rules_of.join_lines(p, n, wrapped)
+            if not join:
+                if quotes is None:
+                    quotes = _QuotationMarks(text)
+                join = quotes.inside(text, start, end)
             repl = " " if join else "\n"
-        if repl != m.group():
-            edits.append((m.start(), m.end(), repl))
+            kept = True
+        if repl == " " or not kept:
+            edits.append((start, end, repl))
     return edits
 
 
 def _edge_spaces(text: str) -> list[tuple[int, int]]:
     """The spans TRAILING_SPACE finds, in order (the spaces that start or end a
     line), read line by line with str methods: the pattern tries every offset."""
-    out = []
+    out: list[tuple[int, int]] = []
+    if " \n" not in text and "\n " not in text and text[:1] != " " and text[-1:] != " ":
+        return out                      # (most texts, and all of them the second time)
     pos = 0
     for line in text.split("\n"):
         n = len(line)

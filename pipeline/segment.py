@@ -9,8 +9,6 @@ after each `của` (pipeline/extract/citations.py).
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
-
 import regex
 
 from . import underthesea_files
@@ -21,14 +19,39 @@ from .models import NormalizedText, Sentence
 LEAD_IN = regex.compile(r"^[-–+•*\s]*([^:;.|]{3,100})(?::\s| \| )")
 
 
-@dataclass
 class Paragraph:
-    start: int
-    end: int
-    text: str
-    lead_in: str = ""            # "Kết quả khen thưởng năm 2021" in "- Kết quả khen thưởng năm 2021: ..."
-    heading: str = ""            # the nearest heading paragraph above it
-    context: str = ""            # what its sentences sit under: the lead-in, else the heading (itself, if one)
+    """One line of the normalized text that holds something.
+
+    ``lead_in``: the label its content sits under (`Kết quả khen thưởng năm
+    2021` in `- Kết quả khen thưởng năm 2021: ...`); ``heading``: the nearest
+    heading paragraph above it; ``context``: what its sentences sit under, the
+    lead-in, else the heading (itself, if it is one). The lead-in is found the
+    first time it is asked for: most paragraphs are never split into sentences,
+    and its pattern was most of the time segmenting took."""
+
+    __slots__ = ("start", "end", "text", "heading", "_under", "_lead_in")
+
+    def __init__(self, start: int, end: int, text: str, heading: str = "", under: str | None = None):
+        self.start = start
+        self.end = end
+        self.text = text
+        self.heading = heading
+        self._under = heading if under is None else under     # the heading its context falls back to
+        self._lead_in: str | None = None
+
+    @property
+    def lead_in(self) -> str:
+        if self._lead_in is None:
+            lead = LEAD_IN.match(self.text)
+            self._lead_in = lead.group(1).strip() if lead else ""
+        return self._lead_in
+
+    @property
+    def context(self) -> str:
+        return self.lead_in or self._under
+
+    def __repr__(self) -> str:
+        return f"Paragraph(start={self.start}, end={self.end}, text={self.text[:40]!r})"
 
 
 class Segmented:
@@ -241,11 +264,8 @@ def segment(norm: NormalizedText) -> Segmented:
         pos = end + 1
         if not line.strip():
             continue
-        lead = LEAD_IN.match(line)
-        par = Paragraph(start=start, end=end, text=line,
-                        lead_in=lead.group(1).strip() if lead else "", heading=heading)
+        above = heading
         if len(line) <= 200 and HEADING.match(line):     # (the length first: a long line is no heading)
             heading = line
-        par.context = par.lead_in or heading
-        paragraphs.append(par)
+        paragraphs.append(Paragraph(start, end, line, above, heading))
     return Segmented(text, paragraphs)
