@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import platform
@@ -44,10 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import archive  # noqa: E402
-import build_corpus  # noqa: E402
-
-from pipeline.extract import specs  # noqa: E402
+import archive
+import build_corpus
+from pipeline.extract import specs
 
 CACHE = build_corpus.CACHE
 TDKT = [sys.executable, "-m", "pipeline.cli"]
@@ -60,17 +60,19 @@ TARGETS = {"mb_s_per_core": 1.0, "vs_naive": 10.0, "vs_floor_within": 20.0, "pag
 def machine() -> dict:
     cpu = ""
     try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     mem = 0
     try:
-        for line in open("/proc/meminfo"):
-            if line.startswith("MemTotal"):
-                mem = int(line.split()[1]) // 1024
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal"):
+                    mem = int(line.split()[1]) // 1024
     except OSError:
         pass
     try:
@@ -186,7 +188,8 @@ def tdkt_extract(paths: list[Path], workers: int, label: str, code: Path = ROOT)
                    for t in specs() if t in present)       # another commit's store may lack a table
         errors = con.execute("SELECT count(*) FROM errors").fetchone()[0]
         con.close()
-        return {"seconds": seconds, "cpu_seconds": cpu_seconds, "seconds_reading": reading, "seconds_tables": tables, "documents": docs[0], "pages": docs[1] or 0, "rows": rows, "errors": errors,
+        return {"seconds": seconds, "cpu_seconds": cpu_seconds, "seconds_reading": reading, "seconds_tables": tables,
+                "documents": docs[0], "pages": docs[1] or 0, "rows": rows, "errors": errors,
                 "parent_peak_mb": mon.parent_kb / 1024,
                 "worker_peak_mb": max(mon.workers.values(), default=0) / 1024, "worker_processes": len(mon.workers),
                 "helper_peak_mb": max(mon.helpers.values(), default=0) / 1024}
@@ -318,7 +321,7 @@ def stage_profile(shard: Path) -> dict:
             setattr(res, name, find(parsed))
             add(f"extract:{name}", s)
         s = time.perf_counter()
-        resolve.resolve_document(res, parsed)
+        resolve.resolve_document(res)
         add("resolve", s)
     total = sum(t.values())
     return {"bytes": nbytes, "seconds": total,
@@ -394,7 +397,7 @@ def comparison(label: str, runs: dict[str, list[dict]]) -> dict | None:
     median of each, and the ratios (above 1: the working tree is faster)."""
     if len(runs) < 2:
         return None
-    (_, mine), (ref_name, theirs) = list(runs.items())[:2]
+    (_, mine), (_, theirs) = list(runs.items())[:2]
     a, b = median_run(mine), median_run(theirs)
     out = {"label": label, "working_tree": a, "ref": b, "ratio_mb_s": a["mb_s"] / b["mb_s"],
            "ratio_mb_per_cpu_s": a["mb_per_cpu_s"] / b["mb_per_cpu_s"], "same_rows": a["rows"] == b["rows"]}
@@ -433,7 +436,8 @@ def archive_run(mb: float, versions: list[tuple[str, Path]] | None = None, repea
     if naive_mb:
         part = files[::max(1, round(nbytes / (naive_mb * 1e6)))]
         naive = naive_baseline(part)
-        naive.update(mb_s=naive["bytes"] / 1e6 / naive["seconds"], mb_per_cpu_s=naive["bytes"] / 1e6 / naive["cpu_seconds"])
+        naive.update(mb_s=naive["bytes"] / 1e6 / naive["seconds"],
+                     mb_per_cpu_s=naive["bytes"] / 1e6 / naive["cpu_seconds"])
         r["naive"] = naive
         r["vs_naive"], r["vs_naive_cpu"] = r["mb_s"] / naive["mb_s"], r["mb_per_cpu_s"] / naive["mb_per_cpu_s"]
         print(f"naive on the archive ({len(part)} of those files, {naive['bytes'] / 1e6:.1f} MB): "
@@ -623,7 +627,7 @@ def corpus_baselines(a, res: dict, scales: list[int], shards: list[Path], summar
     # verdicts; linear growth: the cost of each added MB (fixed start-up costs aside)
     # is the same from 1x to 4x as from 4x to 16x
     runs = [res["text"][f"{k}x"] for k in sorted(scales)]
-    marginal = [(b["seconds"] - a["seconds"]) / ((b["bytes"] - a["bytes"]) / 1e6) for a, b in zip(runs, runs[1:])]
+    marginal = [(b["seconds"] - a["seconds"]) / ((b["bytes"] - a["bytes"]) / 1e6) for a, b in itertools.pairwise(runs)]
     res["marginal_s_per_mb"] = marginal
     summary.update({
         "mb_s_per_core": e2e["mb_s"],

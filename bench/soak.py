@@ -27,10 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import archive  # noqa: E402
-from bench import TDKT, PeakMemory, machine  # noqa: E402
-
-from pipeline.extract import specs  # noqa: E402
+import archive
+from bench import TDKT, PeakMemory, machine
+from pipeline.extract import specs
 
 CACHE = ROOT / "bench" / "cache"
 COMMANDS = [

@@ -135,7 +135,8 @@ def child(args) -> None:
             last[0] = time.time()
             STATS.write_text(json.dumps(stats))
 
-    argv = [sys.argv[0], f"-max_total_time={args.seconds}", f"-timeout={max(60, 6 * args.slow)}", f"-max_len={args.max_len}",
+    argv = [sys.argv[0], f"-max_total_time={args.seconds}", f"-timeout={max(60, 6 * args.slow)}",
+            f"-max_len={args.max_len}",
             f"-rss_limit_mb={args.rss_mb}", f"-artifact_prefix={findings}/", "-print_final_stats=1",
             str(WORK / "corpus")]
     import atexit
@@ -205,7 +206,7 @@ def main(argv=None) -> int:
                                                                   f"see {WORK / 'last.log'})"))
         return 0
     print(f"findings: {len(found) + len(hard)} distinct (inputs in {WORK / 'findings'}):")
-    for sig, f in sorted(found.items(), key=lambda kv: -kv[1]["count"]):
+    for _sig, f in sorted(found.items(), key=lambda kv: -kv[1]["count"]):
         data = (WORK / "findings" / f["file"]).read_bytes()
         print(f"  {f['file']}  x{f['count']}  {f['reason'][:160]}")
         print(f"      input ({f['bytes']} bytes): {data[:100]!r}")

@@ -160,8 +160,8 @@ def find_font_dir() -> Path:
         if all((d / f).is_file() for f in FONT_FILES.values()):
             return d
     raise SystemExit(
-        "DejaVu Serif not found (looked in: %s); install Debian's fonts-dejavu-core"
-        % ", ".join(str(d) for d in FONT_DIRS))
+        f"DejaVu Serif not found (looked in: {', '.join(str(d) for d in FONT_DIRS)}); "
+        "install Debian's fonts-dejavu-core")
 
 
 def render_pdf(text: str, path: Path, seed_id: str, font_dir: Path, table: bool = False) -> None:

@@ -62,7 +62,7 @@ def test_annotate_marks_every_mention_and_escapes_the_text():
     assert "amount_vnd: 45500000" in attrs["title"]
     movement = by_class["tdkt-movement"][0]
     assert movement[0] == "Dân vận khéo"
-    plan = [a for inner, a in by_class["tdkt-citation"] if inner.startswith("Kế hoạch")][0]
+    plan = next(a for inner, a in by_class["tdkt-citation"] if inner.startswith("Kế hoạch"))
     assert (plan["data-number"], plan["data-issued-date"], plan["data-doc-type"]) == ("15/KH-UBND", "2022-03-10",
                                                                                       "Kế hoạch")
     # two award rows on one span: one mark, the values they differ in joined
@@ -116,7 +116,7 @@ def test_annotate_a_result_against_its_source_text():
     """A result's offsets point into the normalized text; given the string it
     came from, the marks go into that string (here NFD: `ỷ` is two code
     points, and the doubled space is normalized away)."""
-    nfd = lambda s: unicodedata.normalize("NFD", s)  # noqa: E731
+    nfd = lambda s: unicodedata.normalize("NFD", s)
     source = nfd("Kinh phí  khen thưởng là 45,5 triệu đồng, đã thu hồi trên 64.2 tỷ.")
     result = pipeline.extract_text(source)
     assert result.normalized_text != source
@@ -152,8 +152,7 @@ def test_public_names():
                                      "Movement", "Money", "Award", "Figure", "ExtractionResult", "Check", "Mark"}
     for name in pipeline.__all__:
         assert getattr(pipeline, name) is not None, name
-    from pipeline import Award, Check, Citation, ExtractionResult, Figure, Mark, Money, Movement
-    from pipeline import models
+    from pipeline import Award, Check, Citation, ExtractionResult, Figure, Mark, Money, Movement, models
     assert (Citation, Movement, Money, Award, Figure, ExtractionResult, Check) == (
         models.Citation, models.Movement, models.Money, models.Award, models.Figure, models.ExtractionResult,
         models.Check)

@@ -226,7 +226,7 @@ def test_a_store_of_an_earlier_version_gains_new_columns(tmp_path):
 
 
 def test_dask_cluster_gives_the_serial_tables(tmp_path):
-    import distributed             # dask[distributed] is in the test extras: never skipped
+    import distributed  # dask[distributed] is in the test extras: never skipped
     src = tmp_path / "in"
     src.mkdir()
     for p in sorted(SEEDS.glob("*.txt")):
@@ -418,6 +418,7 @@ def test_csv_and_parquet_are_what_pandas_writes(tmp_path):
     text, numbers and empty cells."""
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     from pipeline.models import Figure
     texts = ["plain", "", "a,b", 'say "hi"', "two\nlines", "cr\rhere", "tab\there", "=1+1", "-3", "@x",
              "\x01ctl", "  spaced  ", "Ủy ban, \"nhân\" dân\r\n", "é" * 50, ",", '"', "\n"]

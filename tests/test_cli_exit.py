@@ -48,7 +48,7 @@ def test_every_file_read_is_0(reports, tmp_path, capsys):
 def test_failed_inputs_are_1_and_listed_even_with_fail_on_none(reports, tmp_path, capsys):
     (reports / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     (reports / "empty.txt").write_bytes(b"")
-    code, out, err = extract(capsys, reports, tmp_path / "missing.txt", "--out", tmp_path / "out")
+    code, _, err = extract(capsys, reports, tmp_path / "missing.txt", "--out", tmp_path / "out")
     assert code == commands.EXIT_INPUTS_FAILED == 1
     lines = [ln for ln in err.splitlines() if not ln.startswith("[tdkt]")]
     assert lines[0] == f"tdkt extract: 3 file(s) could not be read in this run (errors.csv in {tmp_path / 'out'} " \

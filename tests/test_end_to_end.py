@@ -41,7 +41,7 @@ def test_cli_writes_every_table_in_every_format(seeds_out):
         assert raw.startswith(b"\xef\xbb\xbf"), f"{t}.csv has no BOM"
         pd.read_parquet(seeds_out / f"{t}.parquet")
     sheets = pd.read_excel(seeds_out / "tables.xlsx", sheet_name=None)
-    assert list(sheets)[0] == labels.summary("sheet")             # the summary first
+    assert next(iter(sheets)) == labels.summary("sheet")             # the summary first
     assert {labels.sheet_name(t) for t in TABLES} <= set(sheets)
     con = sqlite3.connect(seeds_out / "registry.sqlite")
     names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}

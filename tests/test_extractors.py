@@ -112,6 +112,7 @@ def test_markdown_residue_does_not_break_offsets():
 
 def test_summary_table_of_awards_in_a_docx(tmp_path):
     import docx
+
     from pipeline import extract_file
     d = docx.Document()
     d.add_paragraph("BÁO CÁO")

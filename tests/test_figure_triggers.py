@@ -4,11 +4,11 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rule_examples import example_texts
 
 from pipeline import normalize
 from pipeline.extract import ParsedDoc, figures
 from pipeline.ingest import read_source
+from rule_examples import example_texts
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 PIECES = ["5", "12", "1.902", "1,2", "03", "2021", "_", " ", "  ", "\n", "%", " %", "/", " / ", ".", ",", "-", "–",

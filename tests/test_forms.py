@@ -22,9 +22,9 @@ import pytest
 
 from pipeline import extract_file
 from pipeline.api import extract_source
+from pipeline.extract.parts.text import new_tone, old_tone
 from pipeline.ingest import read_source
 from rowkeys import row_keys
-from pipeline.extract.parts.text import new_tone, old_tone
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
@@ -52,7 +52,7 @@ def seed_of(path: Path) -> str:
     return path.name.split(".")[0]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def text_rows(stem: str):
     return keys(extract_file(str(SEEDS / f"{stem}.txt")))
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import batch
 from builders import zip_bomb
+from pipeline import batch
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERED = ROOT / "corpus" / "rendered"
@@ -103,7 +103,7 @@ def test_every_hostile_file_has_an_errors_row_with_a_clear_reason(hostile, hosti
 
 
 def test_the_good_files_keep_their_rows(hostile_out):
-    out, summary = hostile_out
+    out, _ = hostile_out
     docs = read(out, "documents")
     status = {Path(p).name: s for p, s in zip(docs.source_path, docs.status)}
     assert status["Quyết định khen thưởng đợt 1.txt"] == "ok"
@@ -122,7 +122,7 @@ def test_the_good_files_keep_their_rows(hostile_out):
 
 def test_a_rerun_retries_only_what_failed(hostile, hostile_out):
     d, expected = hostile
-    out, first = hostile_out
+    out, _ = hostile_out
     again = batch.run([str(d)], str(out), workers=2, timeout=60, quiet=True)
     # the readable files are skipped (invalid utf-8.txt too: read, with a warning); those in
     # error are read again (and fail again);

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import itertools
 import os
 import re
 import unicodedata
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED
 from pipeline.ingest import read_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,7 +278,7 @@ def test_real_docx_header_table_and_number():
 
 def pdf_pages(result) -> list[str]:
     starts = result.page_starts + [len(result.text)]
-    return [result.text[a:b] for a, b in zip(starts, starts[1:])]
+    return [result.text[a:b] for a, b in itertools.pairwise(starts)]
 
 
 def paragraph_ends(paragraphs) -> set[int]:
@@ -387,7 +389,7 @@ def test_rotated_pages_read_like_upright_ones(tmp_path, rotation):
 
 
 def test_scanned_pdf_needs_ocr():
-    paths = SCANNED or sorted(Path("/work/shared/corpus-real/files").glob("S01_*.pdf"))
+    paths = SCANNED or sorted((SHARED / "corpus-real" / "files").glob("S01_*.pdf"))
     assert paths, "no scanned sample PDF"
     result = read_source(str(paths[0]))
     assert result.status == "needs_ocr"
@@ -396,7 +398,7 @@ def test_scanned_pdf_needs_ocr():
 
 
 def test_encrypted_pdf_is_an_error(tmp_path):
-    import fpdf                    # fpdf2, in the test extras: this case is never skipped
+    import fpdf  # fpdf2, in the test extras: this case is never skipped
     pdf = fpdf.FPDF()
     pdf.add_page()
     pdf.set_font("helvetica", size=12)

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED
 from pipeline.ingest import legacy, read_source
 from pipeline.ingest.unicode_forms import composite
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "corpus" / "seeds").glob("*.txt"))
 REAL = ROOT / "corpus" / "real"
-SHARED_TEXT = ROOT.parent / "shared" / "corpus-real" / "text"
+SHARED_TEXT = SHARED / "corpus-real" / "text"          # (TDKT_SHARED, else ../shared; absent: no cases)
 
 VOWELS = "aăâeêioôơuưy"
 TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]

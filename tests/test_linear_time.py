@@ -140,7 +140,7 @@ def test_a_deadline_is_not_swallowed_by_the_extractors_guards():
 def test_half_a_megabyte_line_of_kind_words_keeps_its_one_citation(tmp_path):
     """The attack: `Chỉ thị số ` repeated over one line of 0.5 MB with one real
     citation in the middle was abandoned at the 120 s limit, the citation lost."""
-    pad = "Chỉ thị số " * (250_000 // len("Chỉ thị số ".encode("utf-8")))
+    pad = "Chỉ thị số " * (250_000 // len("Chỉ thị số ".encode()))
     path = tmp_path / "line.txt"
     path.write_text(pad + CITATION + " " + pad, encoding="utf-8")
     assert path.stat().st_size >= 500_000

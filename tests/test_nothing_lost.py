@@ -232,6 +232,7 @@ def test_a_docx_whose_xml_would_take_gigabytes_is_refused_at_once(tmp_path):
     XML: parsed, it took a worker to 3.6 GB; now an errors row, in seconds."""
     import random
     import zipfile
+
     from pipeline.api import extract_file
     rng = random.Random(1)
     words = "Ủy ban nhân dân tỉnh Chỉ thị số 12/CT-UBND thi đua khen thưởng tập thể cá nhân".split()

@@ -11,6 +11,8 @@ What an example holds depends on what its file's rules make:
 - normalize: `normalized`, the cleaned text;
 - ocr_repair: `repaired` (the tone-mark repair) or `fixed` (fix_forms);
 - checks: `expect`, the rule_id of each finding, in order;
+- numbers: `read` (amount, count, percent, spoken: which reader) and the `value`
+  read from `text`;
 - issuers: what the text's citations give, in order: `issuers` (as read),
   `issuers_resolved` (made explicit from the report), `jurisdictions`; or
   `same_as` / `other_than`: an issuer the registry reads as this one, or not.
@@ -18,10 +20,10 @@ What an example holds depends on what its file's rules make:
 from pathlib import Path
 
 import pytest
-from rule_examples import examples, files_with_named_rules, named_rules
 
 from pipeline import extract_text, rules
 from pipeline.extract import specs
+from rule_examples import examples, files_with_named_rules, named_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SUFFIXES = {".txt", ".docx", ".doc", ".pdf", ".html", ".htm", ".odt", ".rtf"}
@@ -92,8 +94,17 @@ def _issuers(example: dict) -> None:
         assert issuer_identity(example["text"]) != issuer_identity(example["other_than"])
 
 
+def _numbers(example: dict) -> None:
+    from pipeline.extract.parts import numbers
+    readers = {"amount": numbers.read_amount, "count": numbers.read_count, "percent": numbers.read_percent,
+               "spoken": numbers.read_spoken}
+    got, want = readers[example["read"]](example["text"]), example["value"]
+    assert got == want or (want is not None and got is not None and abs(got - want) < 1e-6 * max(1, abs(want))), \
+        (example["text"], got, want)
+
+
 RUNNERS = {"document": _document, "normalize": _normalized, "ocr_repair": _ocr_repair, "checks": _checks,
-           "issuers": _issuers}
+           "issuers": _issuers, "numbers": _numbers}
 
 
 def _all_examples():

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch, serve_metadata as sm
+from pipeline import batch
+from pipeline import serve_metadata as sm
 from pipeline.cli import build_parser, main
 from pipeline.commands import serve as serve_cmd
 from pipeline.report.browser import Chromium, find_chromium
@@ -128,7 +129,7 @@ def server(store, tmp_path_factory):
             try:
                 if _get(base + "/-/versions.json")[0] == 200:
                     break
-            except (urllib.error.URLError, ConnectionError, socket.timeout):
+            except (TimeoutError, urllib.error.URLError, ConnectionError):
                 pass
             if time.time() > end:
                 pytest.fail(f"tdkt serve did not answer in 120 s:\n{log.read_text()}")

@@ -9,7 +9,7 @@ import spacy
 from spacy import displacy
 from spacy.tokens import DocBin
 
-import pipeline.spacy_component as sc  # noqa: F401  (registers the "tdkt" factory)
+import pipeline.spacy_component as sc  # (registers the "tdkt" factory)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = (ROOT / "corpus" / "seeds" / "002_03026f8b928707b4.txt").read_text(encoding="utf-8")

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import regex
-from rule_examples import example_texts, files_with_named_rules
 
 from pipeline import rules
+from rule_examples import example_texts, files_with_named_rules
 
 RECORDED = Path(__file__).with_name("vocabulary_unexercised.txt")
 # lists that hold no words of the documents: names of other keys, check settings, code points
