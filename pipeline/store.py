@@ -49,7 +49,13 @@ def table_types() -> dict[str, type]:
 
 
 def columns(record_type) -> list[str]:
-    return [f.name for f in dataclasses.fields(record_type)]
+    return list(_column_names(record_type))
+
+
+@functools.lru_cache(maxsize=None)
+def _column_names(record_type) -> tuple[str, ...]:
+    """(read for every document stored: dataclasses.fields is slow to ask each time)"""
+    return tuple(f.name for f in dataclasses.fields(record_type))
 
 
 def column_kinds(name: str) -> list[str]:
@@ -132,6 +138,12 @@ def _row_values(cols: tuple) -> operator.attrgetter:
     return operator.attrgetter(*cols)
 
 
+@functools.lru_cache(maxsize=None)
+def _insert_sql(name: str, cols: tuple) -> str:
+    names = ", ".join(f'"{c}"' for c in cols)
+    return f'INSERT INTO "{name}" ({names}) VALUES ({", ".join("?" * len(cols))})'
+
+
 def store_document(con: sqlite3.Connection, result: ExtractionResult, rules_version: str) -> None:
     """Replace one document's rows (and its normalized text), in one transaction.
     Values SQLite cannot take as they are (integers beyond 64 bits, file names
@@ -140,22 +152,20 @@ def store_document(con: sqlite3.Connection, result: ExtractionResult, rules_vers
     types = table_types()
     with con:
         for name, rows in result.tables().items():
-            tp = types[name]
-            cols = columns(tp)
+            cols = _column_names(types[name])
             con.execute(f'DELETE FROM "{name}" WHERE doc_id = ?', (doc_id,))
-            get = _row_values(tuple(cols))
+            if not rows:
+                continue
+            get = _row_values(cols)
             values = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
             if name == "documents":
-                cols = cols + ["rules_version"]
+                cols = cols + ("rules_version",)
                 values = [v + (rules_version,) for v in values]
-            if values:
-                marks = ", ".join("?" for _ in cols)
-                names = ", ".join(f'"{c}"' for c in cols)
-                sql = f'INSERT INTO "{name}" ({names}) VALUES ({marks})'
-                try:
-                    con.executemany(sql, values)
-                except (OverflowError, UnicodeEncodeError):     # rare: fix the values, then store them
-                    con.executemany(sql, storable_rows(name, cols, values))
+            sql = _insert_sql(name, cols)
+            try:
+                con.executemany(sql, values)
+            except (OverflowError, UnicodeEncodeError):     # rare: fix the values, then store them
+                con.executemany(sql, storable_rows(name, list(cols), values))
         con.execute(f'DELETE FROM "{TEXTS_TABLE}" WHERE doc_id = ?', (doc_id,))
         if result.text_zlib:
             con.execute(f'INSERT INTO "{TEXTS_TABLE}" (doc_id, text) VALUES (?, ?)', (doc_id, result.text_zlib))
