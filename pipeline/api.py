@@ -1,4 +1,5 @@
-"""The pipeline for one document: ingest -> normalize -> segment -> extract -> resolve.
+"""The pipeline for one document: ingest -> normalize -> segment -> extract (the
+document's metadata, then each registered extractor's table) -> resolve.
 
 The public functions (re-exported by ``pipeline``): :func:`extract_text`,
 :func:`extract_file`, :func:`extract_source` and :func:`check_text`;
@@ -75,11 +76,11 @@ def extract_source(source: SourceText, tables=None, time_limit="env") -> Extract
                 setattr(result, name, find(parsed))
         stage = "resolve"
         parsed.check_time()
-        _resolve(result, parsed)
+        _resolve(result)
     except TimeLimitExceeded as exc:
         _abandon(result, stage, exc.seconds)
         if stage.startswith("extract:"):
-            _resolve_kept(result, parsed)
+            _resolve_kept(result)
     except Exception as exc:  # one bad document never stops a batch
         doc.status = "error"
         doc.error = f"{stage} failed: {type(exc).__name__}: {exc}".splitlines()[0]
@@ -87,17 +88,16 @@ def extract_source(source: SourceText, tables=None, time_limit="env") -> Extract
     return result
 
 
-def _resolve(result: ExtractionResult, parsed: ParsedDoc) -> None:
+def _resolve(result: ExtractionResult) -> None:
     from . import resolve
-    resolve.resolve_document(result, parsed)
+    resolve.resolve_document(result)
 
 
-def _resolve_kept(result: ExtractionResult, parsed: ParsedDoc) -> None:
+def _resolve_kept(result: ExtractionResult) -> None:
     """After a time-out, the records of the extractors that had finished are
     resolved like any others (keys, jurisdiction: one pass over them)."""
-    parsed.deadline = None
     try:
-        _resolve(result, parsed)
+        _resolve(result)
     except Exception:  # the document's errors row is written already
         log.warning("resolving the records kept of %s failed", result.document.doc_id, exc_info=True)
 

@@ -11,7 +11,8 @@ and a Dask cluster produce the same rows:
     seconds (or past ``max_memory_mb``) by killing its worker: the document gets
     an ``errors`` row and a fresh worker takes the next file. A worker that dies
     (a crash in a C library, the OOM killer) costs one ``errors`` row, never the
-    batch; one that has read ``max_tasks`` documents is replaced (memory stays flat).
+    batch; one that has read ``max_tasks`` documents, or whose memory has grown by
+    ``RECYCLE_GROWTH_MB``, is replaced (memory stays flat).
 ``serial``
     every file in this process, one after the other (debugging): no worker to
     kill, so neither ``timeout`` nor ``max_memory_mb`` holds, only the extraction's

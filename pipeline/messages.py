@@ -387,11 +387,11 @@ def value(table: str, column: str, v, lang: str = DEFAULT):
 
 
 def sheet_name(table: str, lang: str = DEFAULT) -> str:
-    """The table's sheet in tables.xlsx (its Vietnamese name when the labels give one)."""
+    """The table's sheet in tables.xlsx (in Vietnamese: its name from the labels, when they give one)."""
     labels = _labels()
     if labels is not None:
         try:
-            return str(labels.sheet_name(table))
+            return str(labels.sheet_name(table, lang))
         except Exception:
             pass
     return table

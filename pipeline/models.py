@@ -1,11 +1,15 @@
 """Typed records passed between the stages.
 
-ingest -> SourceText -> normalize -> NormalizedText -> segment -> Sentence list
--> extract -> mention records -> resolve -> export.
+ingest -> SourceText -> normalize -> NormalizedText -> segment -> paragraphs and
+sentences (pipeline.segment.Segmented) -> extract -> an ExtractionResult (the
+DocumentInfo row, the mention records, the errors) -> resolve -> store -> export.
 
 Every mention record carries its provenance: doc_id, character span into the
-document's normalized text (``text == normalized[start:end]``), page (PDF only)
-and the sentence it came from.
+document's normalized text (``text == normalized[start:end]``), page (PDF and
+scanned images), the sentence it came from and the named rule that made it
+(``rule``). The mention tables are those the extractors register
+(:data:`MENTION_TYPES`, filled from their specs); the derived tables
+(:data:`DERIVED_TABLE_TYPES`) are built from the whole store.
 """
 from __future__ import annotations
 

@@ -303,8 +303,6 @@ def _join_paragraphs(prev: str, nxt: str) -> bool:
     return first.islower()
 
 
-LINE_BREAK = regex.compile(r"[ ]*\n[ ]*")
-PARAGRAPH_BREAK = regex.compile(r"[ ]*\n(?:[ ]*\n)+[ ]*")
 # a single line break between two lines with text; the group: the next line's first character
 SINGLE_BREAK = regex.compile(r"(?<=\S[ ]*)\n[ ]*(?=(\S))")
 

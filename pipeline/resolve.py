@@ -131,7 +131,7 @@ def _units() -> Units:
 
 
 def district_of(doc: DocumentInfo) -> str:
-    """`huyện Trùng Khánh` from the issuer (`UBND huyện Trùng Khánh`), else none."""
+    """`huyện Trùng Khánh` from the issuer (`UBND huyện Trùng Khánh`) or else the title; none."""
     for source in (doc.issuer, doc.title):
         m = district_pattern(any_case=True).search(source or "")
         if m and m.group(2) != doc.province:
@@ -189,7 +189,9 @@ def issuer_identity(issuer: str) -> str:
     return s
 
 
-def resolve_document(result: ExtractionResult, parsed=None) -> None:
+def resolve_document(result: ExtractionResult) -> None:
+    """One document's citations resolved in place (the module's doc); the
+    document's district is read from its issuer or title when its header gave none."""
     doc = result.document
     if not doc.district:
         doc.district = district_of(doc)

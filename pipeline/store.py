@@ -1,8 +1,9 @@
 """Stage 6: the store, the output folder's ``registry.sqlite``.
 
-Each document's rows are replaced in one transaction (re-running a file never
-duplicates rows, a batch killed midway leaves whole documents only); the
-derived tables (registry, conflicts, checks) are rewritten whole. Every reader
+Each document's rows (and its normalized text, compressed, for the report) are
+replaced in one transaction (re-running a file never duplicates rows, a batch
+killed midway leaves whole documents only); the derived tables (the registry's
+directives and conflicts, the checks) are rewritten whole. Every reader
 of a table goes through here, in one stable order (:func:`select_sql`). The
 files a person opens (CSV, Parquet, the workbook) are written from the store
 by :mod:`pipeline.export`.

@@ -134,10 +134,3 @@ def vn(x: float, decimals: int = 2) -> str:
 def vn_range(r: tuple[float, float], decimals: int = 2, suffix: str = "") -> str:
     lo, hi = vn(r[0], decimals), vn(r[1], decimals)
     return f"{lo}{suffix}" if lo == hi else f"{lo}–{hi}{suffix}"
-
-
-def vn_money(amount: float) -> str:
-    for word, f in (("tỷ", 1e9), ("triệu", 1e6)):
-        if abs(amount) >= f:
-            return f"{vn(amount / f, 3)} {word}"
-    return f"{vn(amount, 0)} đồng"

@@ -3,10 +3,15 @@
 For every award or title named in a clause (rules/awards.yaml), the counts
 that belong to it are read from just before it (`21 tập thể và 25 cá nhân được
 tặng Bằng khen`, `74 Tập thể lao động tiên tiến`) or just after it (`Giấy khen
-... tặng cho 154 tập thể và 372 cá nhân`, `không quá 05 cá nhân`). The
-conferrer comes from `của X` after the award or from the subject of `X tặng`;
-the year from the clause or the lead-in it sits under; the status from the
-clause's words.
+... tặng cho 154 tập thể và 372 cá nhân`, `không quá 05 cá nhân`), or are the
+recipients named after it (`cho ông Nguyễn Văn An`); a title given or proposed
+without a count, in a year, is one for the unit itself. The conferrer comes
+from `của X` after the award or from the subject of `X tặng`; the year from the
+clause or the lead-in it sits under (rules/dates.yaml); the status (awarded,
+proposed, pending, quota) from the clause's words. The recipients are the names
+in brackets after the counts, in the list under the sentence or in the annex
+the sentence points to. Tables are read by row: a list of recipients with
+their award, or a summary with a column of counts per recipient type.
 """
 from __future__ import annotations
 

@@ -1,19 +1,24 @@
 """Other quantitative claims (table: figures): counts with their unit noun,
 ratios, percentages with what they are of, areas and other measures.
 
-Candidates come from four patterns compiled once from rules/figures.yaml:
+Candidates come from four patterns compiled once from rules/figures.yaml, each
+tried only where one trigger over the lower-cased text finds a number that
+pattern can start:
 
 - percent  ``[qualifier] N%``                      (`đạt 89,72% tỷ lệ thu hồi`)
 - ratio    ``a/b <unit>``                          (`03/19 xã đạt 19 tiêu chí`)
 - measure  ``N <m2|ha|km|tấn|...> [noun]``         (`49.424 m2 đất`)
 - count    ``[qualifier] N [multiplier] <unit>[/<per>]`` (`1.902 cuộc thanh tra, kiểm tra`)
 
-A number inside a money or award mention (an extractor whose spec claims its
-numbers) is not a figure (those tables hold it), nor is a number after a word that makes it a year, day or article, or
-after a document kind (`Đề án 06 tỉnh Lâm Đồng`: the kinds of rules/citations.yaml). A
-count inside a ratio's or percentage's ``of_what`` phrase (`đạt 19 tiêu chí`)
-belongs to that phrase. The qualifier (`trên`, `hơn`, `khoảng`, ...) is part of
-the mention's text, as in the money table, so checks can widen tolerances.
+A bare ``a/b`` is a ratio only when a percentage follows it (`03/19, chiếm
+15,8%`). A number inside a money or award mention (an extractor whose spec
+claims its numbers) is not a figure (those tables hold it), nor is a number
+after a word that makes it a year, day or article, or after a document kind
+(`Đề án 06 tỉnh Lâm Đồng`: the kinds of rules/citations.yaml). A count inside
+a ratio's or percentage's ``of_what`` phrase (`đạt 19 tiêu chí`) belongs to
+that phrase; of other overlapping candidates the earlier (or longer) one is
+kept. The qualifier (`trên`, `hơn`, `khoảng`, ...) is part of the mention's
+text, as in the money table, so checks can widen tolerances.
 """
 from __future__ import annotations
 

@@ -1,4 +1,15 @@
-"""Money amounts (table: money), as integer đồng with qualifier and purpose."""
+"""Money amounts (table: money), as integer đồng with qualifier and purpose.
+
+An amount is a number with a currency word or a multiplier (`14 triệu đồng`,
+`2,5 tỷ`: rules/money.yaml, the multipliers of rules/numbers.yaml); with a
+multiplier alone it counts only in a sentence about money, and not before a
+count noun or a foreign currency (`2 triệu lượt khách`, `5 triệu USD`). Also
+read: ranges (`từ 10 đến 15 triệu đồng`), amounts per unit (`đồng/người`,
+`cho mỗi tập thể`), a part and its whole (`11,7/12,7 nghìn tỷ đồng`) and table
+cells whose unit stands in a cell or a column header of its own. The qualifier
+(`trên`, `khoảng`, `trở lên`) is part of the mention's text; the purpose is the
+phrase the money belongs to.
+"""
 from __future__ import annotations
 
 import re
