@@ -248,7 +248,7 @@ def process_file(path: str, data: bytes | None = None, ocr: bool | None = None) 
     is dropped (it is not stored). ``ocr``: read scanned PDF pages and images
     with Tesseract (None: the ``TDKT_OCR=1`` environment variable, which is how
     worker processes get it)."""
-    from .api import extract_file      # here: the parent of the worker processes does not extract
+    from .api import extract_file  # here: the parent of the worker processes does not extract
     if ocr is None:
         ocr = os.environ.get("TDKT_OCR") == "1"
     if data is None:
@@ -362,12 +362,12 @@ class Worker:
         env["TDKT_TIME_LIMIT"] = f"{timeout:g}" if timeout else "0"
         self.ocr = ocr
         self.timeout = timeout
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's stderr while it lives (closed by kill)
         self.proc = processes.start_python_module("pipeline.batch", "--worker", env=env, stdin=subprocess.PIPE,
                                                   stdout=subprocess.PIPE, stderr=self._log, close_fds=True)
         self.ready = False
         self.started = time.monotonic()
-        self.task = None            # (task_id, path) being read
+        self.task: tuple | None = None      # (task_id, path) being read
         self.task_started = 0.0
         self.done = 0
         self.ready_mb = 0.0         # resident memory when it was ready
@@ -433,7 +433,8 @@ class Worker:
     def close(self) -> None:
         """Let the worker finish (EOF on its input), kill it if it lingers."""
         try:
-            self.proc.stdin.close()
+            if self.proc.stdin is not None:     # (always: the worker reads a pipe)
+                self.proc.stdin.close()
         except OSError:
             pass
         try:
@@ -525,13 +526,13 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
         while pending or any(w.task for w in pool):
             for w in pool:
                 give_next(w)
-            deadlines = [w.task_started + timeout for w in pool if w.task and timeout]
+            deadlines = [w.task_started + timeout for w in pool if w.task] if timeout else []
             # a worker's memory is read between frames: often, while one reads a file
             wait = MEMORY_POLL if max_memory_mb and any(w.task for w in pool) else 0.5
             if deadlines:
                 wait = min(wait, max(0.0, min(deadlines) - time.monotonic()))
             for key, _ in sel.select(wait):
-                w: Worker = key.data
+                w = key.data
                 try:
                     msg = w.receive()
                 except EOFError:
@@ -545,7 +546,7 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
                     elif not w.ready:
                         failures_in_a_row += 1
                         if failures_in_a_row >= 3:
-                            raise RuntimeError(f"worker processes fail to start: {why}")
+                            raise RuntimeError(f"worker processes fail to start: {why}") from None
                     if pending or any(x.task for x in pool) or task is None:
                         start()
                     continue
@@ -564,8 +565,8 @@ def _local_results(files: list[str], workers: int, timeout: float | None, max_me
                 if not w.ready and now - w.started > WORKER_START_TIMEOUT:
                     raise RuntimeError("a worker process did not start in time")
                 overrun = _overrun_reason(w, timeout, max_memory_mb)
-                if overrun:
-                    task = w.task
+                task = w.task
+                if overrun and task is not None:      # (an overrun is always a task's)
                     retire(w)
                     yield task[1], failed_result(task[1], overrun[1], stage=overrun[0])
                     if pending:
@@ -663,7 +664,7 @@ class _Lock:
 
     def __init__(self, out: Path):
         self.path = out / LOCK_NAME
-        self.fd = None
+        self.fd: int | None = None
 
     def __enter__(self):
         try:
@@ -812,7 +813,7 @@ def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb
     elif engine == "dask":
         results = _dask_results(todo, scheduler, timeout, max_memory_mb, shared_fs, ocr)
     else:
-        started = []
+        started: list[Worker] = []
         while early and len(started) < len(todo):
             started.append(early.pop())       # the local pool takes the workers it needs
         results = _local_results(todo, workers or processes.available_cores(), timeout, max_memory_mb, max_tasks, ocr,
@@ -851,6 +852,7 @@ def _store_safely(con, path: str, result: ExtractionResult, version: str) -> Ext
     """Store one document's rows; rows the store refuses turn the document into
     an errors row and the batch goes on. Returns what was stored."""
     _paths_for_tables(result)
+    why: Exception
     try:
         store.store_document(con, result, version)
         return result
