@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import regex
 
+from .. import rules
+from ..extract.parts import dates
 from ..extract.parts.text import new_tone
 from . import numbers as num
 from .checks import _unit
@@ -30,7 +32,6 @@ from .checks import _unit
 LABEL_COLUMNS = ["section", "item", "recipient_type", "conferrer", "unit_noun"]
 SECTION_AWARDS = "khen thưởng"
 SECTION_FIGURES = "số liệu"
-YEAR = regex.compile(r"(?<![\d/.-])năm\s+((?:19|20)\d{2})(?![\d/-])")
 
 
 @dataclass
@@ -135,10 +136,17 @@ def _figure_period(r: dict, doc: dict, award_years: dict) -> str | None:
     years.discard(None)
     if len(years) == 1:
         return str(next(iter(years)))
-    named = set(YEAR.findall(r.get("sentence") or ""))
+    named = set(_year_named().findall(r.get("sentence") or ""))
     if len(named) == 1 and not years:
         return next(iter(named))
     return doc.get("period") or ""
+
+
+@rules.compiled("dates")
+def _year_named() -> regex.Pattern:
+    """`năm 2021` (the year: group 1), with the words and years of rules/dates.yaml."""
+    ds = dates.sources()
+    return regex.compile(rf"(?<![\d/.-]){ds.year_word}\s+({ds.year})(?![\d/-])")
 
 
 def _award_before(fig: dict, awards: list[dict]) -> str:
