@@ -10,8 +10,9 @@ several, so each header line is read with the motto, number and date taken out.
 A letter (công văn) has no heading but `Số:` and `V/v ...`; a news page has
 none of this, only a headline, a date line and a footer.
 
-Vocabulary and patterns live in rules/document.yaml. :func:`fill` never raises:
-a field it cannot tell is left empty.
+Vocabulary and patterns live in rules/document.yaml (the dates' words and
+years in rules/dates.yaml, the issuers' in rules/issuers.yaml, read by the
+shared parts). :func:`fill` never raises: a field it cannot tell is left empty.
 """
 from __future__ import annotations
 
