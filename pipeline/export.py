@@ -55,7 +55,7 @@ def _neutralize(v: str) -> str:
     return CONTROL_CHARS.sub(" ", _LINE_BREAK.sub(" ", v))
 
 
-def _safe_for_spreadsheet(df: "pd.DataFrame") -> "pd.DataFrame":
+def _safe_for_spreadsheet(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of the frame with every text value through :func:`_neutralize`,
     the column names too. Tested by value, whatever the column's dtype (object,
     string, pandas 3's str, category, mixed); numbers are left as they are (the
@@ -107,13 +107,14 @@ def _as_str(v):
     return v.decode("utf-8") if type(v) is bytes else v
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _arrow_schema(name: str):
     """The Parquet schema, with the pandas metadata pandas itself wrote when the
     files came from DataFrames (so `pd.read_parquet` still gives nullable Int64
     and string columns)."""
     import json
     from importlib import metadata
+
     import pyarrow as pa
     arrow = {"INTEGER": pa.int64(), "REAL": pa.float64(), "TEXT": pa.large_string()}
     as_pandas = {"INTEGER": ("int64", "Int64"), "REAL": ("float64", "float64"), "TEXT": ("object", "string")}
@@ -689,7 +690,8 @@ def _write_table(book: _Book, table: str, cols: list[str], kinds: list[str], chu
     header = f'{_row_open(1, high)}{"".join(_text_cell(f"{c.letter}1", c.header, S_HEADER) for c in shown)}</row>'
     last_letter = _column_letter(max(len(shown), 1) - 1)
     per_sheet = EXCEL_MAX_ROWS - 1           # read here: the tests lower it
-    total, titles = 0, []
+    total = 0
+    titles: list[str] = []
     while True:
         n = 0
 
@@ -718,7 +720,7 @@ def _write_table(book: _Book, table: str, cols: list[str], kinds: list[str], chu
             return total, titles
 
 
-def _frame_kinds(df: "pd.DataFrame", table: str) -> list[str]:
+def _frame_kinds(df: pd.DataFrame, table: str) -> list[str]:
     """INTEGER, REAL or TEXT for each column of a DataFrame: the store's types
     for one of its tables, else from the dtypes."""
     if table in table_types() and [str(c) for c in df.columns] == columns(table_types()[table]):
@@ -730,7 +732,7 @@ def _frame_kinds(df: "pd.DataFrame", table: str) -> list[str]:
     return kinds
 
 
-def _frame_chunks(df: "pd.DataFrame"):
+def _frame_chunks(df: pd.DataFrame):
     for at in range(0, len(df), CHUNK_ROWS):
         part = df.iloc[at:at + CHUNK_ROWS]
         yield [tuple(_sheet_value(v) for v in row) for row in part.itertuples(index=False, name=None)]
@@ -750,7 +752,10 @@ def _write_summary(book: _Book, con, names: list[str], written: dict, frames: di
     """The first sheet: what was read, how many rows each table has (each a link
     to its sheet), the findings of `tdkt check` by severity."""
     from . import labels
-    say = lambda key, **kw: labels.summary(key, lang, **kw)
+
+    def say(key: str, **kw) -> str:
+        return labels.summary(key, lang, **kw)
+
     status = _count_by(con, "documents", "status", frames) if "documents" in names else {}
     severity = _count_by(con, "checks", "severity", frames) if "checks" in names else {}
     rows: list[list[tuple]] = [[(say("title"), S_TITLE)], [],
@@ -896,8 +901,8 @@ def warm_up() -> None:
     than after: pyarrow, and pandas, which pyarrow imports (when installed) on
     its first conversion of Python values (together half a second)."""
     import pyarrow as pa
-    import pyarrow.compute  # noqa: F401
-    import pyarrow.parquet  # noqa: F401
+    import pyarrow.compute
+    import pyarrow.parquet
     pa.array([None], pa.large_string())
     for name in table_types():
         _arrow_schema(name)
@@ -976,7 +981,7 @@ def write_files(con: sqlite3.Connection, out_dir: str | os.PathLike, tables=None
         for job in mine:
             _write_job(con, out, job, names)
     finally:
-        failed = []
+        failed: list = []
         for proc, share in running:
             if not proc.stdin.closed:
                 proc.kill()               # the rebuild failed: the error is raised from here
@@ -1001,7 +1006,7 @@ def _helper_main() -> int:
         return 0                        # not needed this time
     task = json.loads(line)
     later = frozenset(task["later"])
-    waited = []
+    waited: list[str] = []
 
     def ready() -> None:
         """Wait until the parent says the tables in ``later`` are rewritten."""

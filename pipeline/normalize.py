@@ -232,9 +232,7 @@ def _join_lines(prev: str, nxt: str, wrapped: bool) -> bool:
     if _is_caps_line(prev) != _is_caps_line(nxt):
         return False
     first = _first_letter(nxt)
-    if _ends_terminal(prev) and (first.isupper() or not first):
-        return False
-    return True
+    return not (_ends_terminal(prev) and (first.isupper() or not first))
 
 
 @rules.compiled("normalize")
@@ -326,8 +324,8 @@ class _Lines:
         self.lines = lines
         self.item, self.dangling, self.terminal = _compiled()
         self.opener = _sentence_opener()
-        self._item = [None] * len(lines)
-        self._new = [None] * len(lines)
+        self._item: list[bool | None] = [None] * len(lines)       # (None: not asked yet)
+        self._new: list[bool | None] = [None] * len(lines)
 
     def starts_item(self, k: int) -> bool:
         hit = self._item[k]

@@ -9,6 +9,7 @@ after each `của` (pipeline/extract/citations.py).
 from __future__ import annotations
 
 import bisect
+
 import regex
 
 from . import underthesea_files

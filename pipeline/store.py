@@ -53,7 +53,7 @@ def columns(record_type) -> list[str]:
     return list(_column_names(record_type))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _column_names(record_type) -> tuple[str, ...]:
     """(read for every document stored: dataclasses.fields is slow to ask each time)"""
     return tuple(f.name for f in dataclasses.fields(record_type))
@@ -133,13 +133,13 @@ def cannot_write(exc: BaseException) -> bool:
 
 # --- writing ------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _row_values(cols: tuple) -> operator.attrgetter:
     """A record's column values as a tuple, in one C call."""
     return operator.attrgetter(*cols)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _insert_sql(name: str, cols: tuple) -> str:
     names = ", ".join(f'"{c}"' for c in cols)
     return f'INSERT INTO "{name}" ({names}) VALUES ({", ".join("?" * len(cols))})'
@@ -181,8 +181,8 @@ def storable_rows(name: str, cols: list[str], values: list[tuple]) -> list[tuple
     where = {c: i for i, c in enumerate(cols)}
     real = {c for c, kind in zip(cols, column_kinds(name)) if kind == "REAL"}
     out = []
-    for row in values:
-        row = list(row)
+    for given in values:
+        row = list(given)
         for i, v in enumerate(row):
             if type(v) is int and not INT64[0] <= v <= INT64[1]:
                 exact = where.get(f"{cols[i]}_exact", where.get(cols[i].replace("_vnd", "") + "_exact"))
@@ -251,9 +251,9 @@ def select_sql(name: str, cols: list[str], every: list[str]) -> str:
     return f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{name}"' + _order_by(name, every)
 
 
-def read_table(con: sqlite3.Connection, name: str, only=None) -> "pd.DataFrame":
+def read_table(con: sqlite3.Connection, name: str, only=None) -> pd.DataFrame:
     """The table in a stable order, typed; ``only``: just these columns."""
-    import pandas as pd      # here, not at the top: the batch and its file writers do without it
+    import pandas as pd  # here, not at the top: the batch and its file writers do without it
     tp = table_types()[name]
     every = columns(tp)
     cols = [c for c in every if c in only] if only else every

@@ -14,8 +14,18 @@ import pandas as pd
 
 from .. import export
 from ..extract import specs
-from ..store import (DB_NAME, TEXTS_TABLE, columns, connect, connect_read_only, open_read_only,
-                     read_table, read_text, table_types)
+from ..store import (
+    DB_NAME,
+    TEXTS_TABLE,
+    columns,
+    connect,
+    connect_read_only,
+    open_read_only,
+    read_table,
+    read_text,
+    table_types,
+)
+
 
 def audit_tables() -> tuple:
     """The tables the audit commands read: documents, every extractor's, conflicts."""
