@@ -114,12 +114,14 @@ def resident_mb(pid: int) -> float:
 def send_line(proc: subprocess.Popen, line: str | None) -> bool:
     """Write one line to a child's input (None: nothing more, its input
     closes). False when the child is gone."""
+    stdin = proc.stdin
+    assert stdin is not None            # (the children are started with a pipe as their input)
     try:
         if line is not None:
-            proc.stdin.write(line.encode("utf-8") + b"\n")
-            proc.stdin.flush()
+            stdin.write(line.encode("utf-8") + b"\n")
+            stdin.flush()
         else:
-            proc.stdin.close()
+            stdin.close()
         return True
     except OSError:
         return False

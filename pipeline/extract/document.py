@@ -20,7 +20,6 @@ import itertools
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Optional
 
 import regex
 
@@ -96,7 +95,7 @@ class Grammar:
     periods: tuple
     provinces: dict                # folded name -> canonical
     province_in_body: regex.Pattern
-    province_in_body_trigger: "re.Pattern"
+    province_in_body_trigger: re.Pattern
     after_2025: frozenset
     merged: dict
     places: dict                   # folded place -> province (before July 2025)
@@ -193,7 +192,8 @@ def grammar() -> Grammar:
         # a second `t`, no hit inside a word hides one at a word's start.
         province_in_body_trigger=rules.literal_trigger(cfg["body_province_words"], cross_lines=True),
         province_in_body=regex.compile(r"(?<![\p{L}\p{N}])" + cfg["body_province_lead"] + r"\s+(?P<p>"
-                                       + phrases_pattern(names, boundary=False) + r")(?![\p{L}\p{N}])", regex.IGNORECASE),
+                                       + phrases_pattern(names, boundary=False) + r")(?![\p{L}\p{N}])",
+                                       regex.IGNORECASE),
         after_2025=frozenset(prov["after_2025"]),
         merged=dict(prov.get("merged_2025") or {}),
         places=places,
@@ -241,18 +241,18 @@ class Layout:
     """Where things are in the first lines of the document (indexes into ``lines``)."""
     lines: list
     top: list                          # indexes of the first non-empty lines
-    heading: Optional[int] = None      # kind heading line
+    heading: int | None = None         # kind heading line
     kind: str = ""
     heading_rest: str = ""             # text after the kind word on the heading line
-    body: Optional[int] = None         # first body line
+    body: int | None = None            # first body line
     motto: list = field(default_factory=list)
-    number_line: Optional[int] = None
+    number_line: int | None = None
     number: str = ""
-    place_line: Optional[int] = None
+    place_line: int | None = None
     place: str = ""
     date: str = ""
-    subject_line: Optional[int] = None  # `V/v ...`
-    news_date_line: Optional[int] = None
+    subject_line: int | None = None    # `V/v ...`
+    news_date_line: int | None = None
     news_date: str = ""
     news_lead: str = ""                # what follows the date on its line, if anything
 
@@ -439,7 +439,7 @@ def _clean_title(title: str, g: Grammar) -> str:
 
 def _headline(lay: Layout, g: Grammar) -> str:
     lines = lay.lines
-    content = []
+    content: list[str] = []
     stop = lay.news_date_line if lay.news_date_line is not None else len(lines)
     for i, ln in enumerate(lines):
         if i >= stop or len(content) >= 8:
@@ -489,7 +489,7 @@ def _vowel(word: str) -> bool:
     return any(c in "aeiouy" for c in unmarked(word).casefold())
 
 
-def proper_case(caps: str, g: Optional[Grammar] = None) -> str:
+def proper_case(caps: str, g: Grammar | None = None) -> str:
     """Case an agency name written in capitals the way Vietnamese writes it:
     `ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ` -> `Ủy ban nhân dân thành phố Cần Thơ`,
     `SỞ LAO ĐỘNG – THƯƠNG BINH VÀ XÃ HỘI` -> `Sở Lao động - Thương binh và Xã hội`."""
@@ -604,7 +604,7 @@ def _header_agencies(lay: Layout, g: Grammar) -> list:
         s = _SPACES.sub(" ", s).strip(" -–:,.")
         if _is_caps(s):
             frags.append(s)
-    agencies = []
+    agencies: list[str] = []
     for frag in frags:
         # a line that does not start an agency continues the one above
         # (`ỦY BAN NHÂN DÂN` / `TỈNH HÀ TĨNH`, `BAN THI ĐUA - KHEN THƯỞNG` / `TRUNG ƯƠNG`)
@@ -642,7 +642,7 @@ def _split_header(frag: str, g: Grammar) -> list:
             after_place = True
         k += 1
     cuts.append(len(words))
-    return [" ".join(words[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
+    return [" ".join(words[a:b]) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 def _issuer_from_subject(lay: Layout, g: Grammar, after: int) -> str:
@@ -668,7 +668,7 @@ def _issuer_from_subject(lay: Layout, g: Grammar, after: int) -> str:
 def _issuer_from_news(lay: Layout, g: Grammar) -> str:
     tail = "\n".join(lay.lines[-40:])
     m = None
-    for m in g.news_footer.finditer(tail):
+    for m in g.news_footer.finditer(tail):  # noqa: B007 - the last match is the one wanted
         pass
     if m:
         who = _SPACES.sub(" ", m.group("who")).strip(" .,;:-–©")

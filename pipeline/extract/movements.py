@@ -28,7 +28,6 @@ import bisect
 import functools
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
 
 import regex
 
@@ -188,7 +187,7 @@ def _key(name: str, g: Grammar) -> frozenset:
 
 
 @functools.lru_cache(maxsize=8192)     # a report names its movements again and again
-def canonical(name: str) -> tuple[Optional[CatalogEntry], float]:
+def canonical(name: str) -> tuple[CatalogEntry | None, float]:
     """The closest catalog entry and its similarity."""
     g = grammar()
     key = _key(name, g)
@@ -218,7 +217,7 @@ def _quotes(doc: ParsedDoc, g: Grammar, pars: _Paragraphs) -> list[Quote]:
     text = doc.text
     out: list[Quote] = []
     for par in doc.seg.paragraphs:
-        pending: Optional[int] = None
+        pending: int | None = None
         closing = ""
         for m in g.curly_marks.finditer(text, par.start, par.end):
             i, ch = m.start(), m.group()
@@ -262,7 +261,7 @@ class _Paragraphs:
         return self.paragraphs[max(i, 0)]
 
 
-def _unclosed(doc: ParsedDoc, at: int, g: Grammar, pars: _Paragraphs, before: Optional[int] = None) -> Quote:
+def _unclosed(doc: ParsedDoc, at: int, g: Grammar, pars: _Paragraphs, before: int | None = None) -> Quote:
     """An opening mark with no closing one: the name runs to a connector
     followed by a head word (` và phong trào ...`), else to the end of the
     clause (`;`) or sentence."""
@@ -287,7 +286,7 @@ def _word_count(s: str) -> int:
     return len(WORDS.findall(s))
 
 
-def _direct_head(window: str, g: Grammar) -> Optional[str]:
+def _direct_head(window: str, g: Grammar) -> str | None:
     """The kind of the head word that ends the window (only modifiers after it)."""
     last = None
     for m in g.head.finditer(window):
@@ -300,7 +299,7 @@ def _direct_head(window: str, g: Grammar) -> Optional[str]:
     return g.head_kind[fold(last.group())]
 
 
-def _stretch_head(gap: str, g: Grammar) -> Optional[str]:
+def _stretch_head(gap: str, g: Grammar) -> str | None:
     """The kind of the nearest head word in a short stretch between two list items."""
     if SENTENCE_END.search(gap) or _word_count(gap) > g.stretch_max_words:
         return None
@@ -358,22 +357,23 @@ def find(doc: ParsedDoc) -> list[Movement]:
     out: list[Movement] = _title_movements(doc, g)
     pars = _Paragraphs(doc)
     quotes = _quotes(doc, g, pars)
-    prev: Optional[Quote] = None
+    prev: Quote | None = None
     prev_state = None          # (accepted, chain_kind, title_excluded)
     for idx, q in enumerate(quotes):
         doc.check_time()
         sent = doc.seg.sentence_at(q.open)
         par = pars.at(q.open)
-        same_par = prev is not None and prev.close_end > par.start
+        prev_end = prev.close_end if prev is not None else -1       # (-1: no quote before this one)
+        same_par = prev_end > par.start
         win_start = sent.start
-        if same_par and prev.close_end > win_start:
-            win_start = prev.close_end
+        if same_par and prev_end > win_start:
+            win_start = prev_end
         window = text[win_start:q.open]
-        gap = text[prev.close_end:q.open] if same_par and prev.close_end <= q.open else None
+        gap = text[prev_end:q.open] if same_par and prev_end <= q.open else None
 
         raw = text[q.start:q.end]
         name = clean_name(raw)
-        state = (False, None, False)
+        state: tuple[bool, str | None, bool] = (False, None, False)
         if name and len(raw) <= NAME_MAX_CHARS and regex.search(r"\p{L}", name):
             entry, sim = canonical(name)
             if sim < g.threshold:

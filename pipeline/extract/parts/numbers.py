@@ -7,7 +7,6 @@ are the numbers each table's patterns look for.
 """
 from __future__ import annotations
 
-
 import regex
 
 from ... import rules
