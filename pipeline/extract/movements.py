@@ -194,12 +194,25 @@ def canonical(name: str) -> tuple[CatalogEntry | None, float]:
     if not key:
         return None, 0.0
     best, best_sim = None, 0.0
-    for entry in g.catalog:
-        for k in entry.keys:
-            sim = len(key & k) / len(key | k)
-            if sim > best_sim:
-                best, best_sim = entry, sim
+    by_word = _catalog_keys_by_word()
+    # only the keys that share a word can be similar at all; in catalog order, so the first best wins
+    sharing = sorted({at: hit for w in key for at, *hit in by_word.get(w, ())}.items())
+    for _, (entry, k) in sharing:
+        sim = len(key & k) / len(key | k)
+        if sim > best_sim:
+            best, best_sim = entry, sim
     return best, best_sim
+
+
+@rules.compiled("movements")
+def _catalog_keys_by_word() -> dict[str, list[tuple[int, CatalogEntry, frozenset]]]:
+    """Each word of the catalog's keys: the keys that hold it, each with its place in the catalog."""
+    by_word: dict[str, list] = {}
+    keys = [(entry, k) for entry in grammar().catalog for k in entry.keys]
+    for at, (entry, k) in enumerate(keys):
+        for w in k:
+            by_word.setdefault(w, []).append((at, entry, k))
+    return by_word
 
 
 @dataclass
@@ -216,23 +229,26 @@ def _quotes(doc: ParsedDoc, g: Grammar, pars: _Paragraphs) -> list[Quote]:
     with no partner is unclosed."""
     text = doc.text
     out: list[Quote] = []
-    for par in doc.seg.paragraphs:
-        pending: int | None = None
-        closing = ""
-        for m in g.curly_marks.finditer(text, par.start, par.end):
-            i, ch = m.start(), m.group()
-            if ch in g.pairs:
-                if pending is not None:          # a new quote opens: the last one ends before it
-                    out.append(_unclosed(doc, pending, g, pars, before=i))
-                pending, closing = i, g.pairs[ch]
-            elif pending is not None and ch == closing:
-                out.append(Quote(pending, pending + 1, i, i + 1))
-                pending = None
-        if pending is not None:
-            out.append(_unclosed(doc, pending, g, pars))
-    for k, par in enumerate(doc.seg.paragraphs):
-        if not g.straight_marks.search(text, par.start, par.end):
-            continue                      # (only paragraphs with a straight mark are split into sentences)
+    pending: int | None = None          # an opening mark of paragraph `inside` waiting for its closing one
+    closing, inside = "", -1
+    for m in g.curly_marks.finditer(text):      # (one pass over the text, the marks taken paragraph by paragraph)
+        i, ch = m.start(), m.group()
+        k = doc.seg.paragraph_index(i)
+        if k != inside:
+            if pending is not None:
+                out.append(_unclosed(doc, pending, g, pars))
+            pending, inside = None, k
+        if ch in g.pairs:
+            if pending is not None:          # a new quote opens: the last one ends before it
+                out.append(_unclosed(doc, pending, g, pars, before=i))
+            pending, closing = i, g.pairs[ch]
+        elif pending is not None and ch == closing:
+            out.append(Quote(pending, pending + 1, i, i + 1))
+            pending = None
+    if pending is not None:
+        out.append(_unclosed(doc, pending, g, pars))
+    # (only the paragraphs with a straight mark are split into sentences)
+    for k in doc.seg.paragraphs_hit(g.straight_marks, text):
         for sent in doc.seg.sentences_of(k):
             marks = [m.start() for m in g.straight_marks.finditer(text, sent.start, sent.end)]
             for a, b in zip(marks[0::2], marks[1::2]):
