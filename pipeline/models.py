@@ -87,6 +87,7 @@ class Citation(Mention):
     issued_date: str = ""
     issuer: str = ""
     issuer_resolved: str = ""
+    issuer_canonical: str = ""    # the body issuer_resolved names, by its name in rules/issuers.yaml (bodies)
     subject: str = ""
     key: str = ""
     resolved_from: int | None = None

@@ -32,8 +32,9 @@ def _most_common(values) -> str:
 
 def _identity(field: str, value: str) -> str:
     if field == "issuer_resolved":
-        from .resolve import issuer_identity
-        return issuer_identity(value)
+        # the canonical issuers are compared (rules/issuers.yaml bodies): `Bộ trưởng Bộ GDĐT` is `Bộ GD&ĐT`
+        from .extract.parts.issuers import identity
+        return identity(value)
     return (value or "").strip().casefold()
 
 
@@ -96,7 +97,8 @@ def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUM
 
 
 def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
-    from .resolve import issuer_identity    # here: it loads the extraction rules, which only this needs
+    # here: it loads the extraction rules, which only this needs
+    from .extract.parts.issuers import identity as issuer_identity
     citing_date = {d: date or "" for d, date in con.execute("SELECT doc_id, issued_date FROM documents")}
     sentences = _Sentences(con)
     identities: dict[str, str] = {}         # issuer -> identity: the same few issuers come back all the time

@@ -7,7 +7,10 @@
   `12/CT-UBND` of Cao Bằng. Which codes are central is data (rules/issuers.yaml).
 - ``issuer_resolved``: the issuer made explicit from the document's context
   (`Chủ tịch UBND tỉnh` in a Tây Ninh report -> `Chủ tịch UBND tỉnh Tây Ninh`,
-  `UBND huyện` in a Trùng Khánh report -> `UBND huyện Trùng Khánh`).
+  `UBND huyện` in a Trùng Khánh report -> `UBND huyện Trùng Khánh`);
+  ``issuer_canonical``: the body it names, by its one name in
+  rules/issuers.yaml (`Bộ trưởng Bộ GDĐT` -> `Bộ Giáo dục và Đào tạo`), what
+  the registry compares.
 - ``resolved_from``: a bare back-reference (`Chỉ thị 12`) points to the full
   citation of the same kind and serial in the same document.
 """
@@ -19,8 +22,8 @@ from dataclasses import dataclass
 import regex
 
 from . import rules
-from .extract.parts.issuers import district_pattern
-from .extract.parts.text import fold, fold_code
+from .extract.parts.issuers import canonical, district_pattern
+from .extract.parts.text import fold_code
 from .extract.document import proper_case
 from .models import Citation, DocumentInfo, ExtractionResult
 
@@ -28,13 +31,6 @@ from .models import Citation, DocumentInfo, ExtractionResult
 @rules.compiled("issuers")
 def _central() -> frozenset:
     return frozenset(fold_code(c) for c in rules.load("issuers")["central_issuers"])
-
-
-@rules.compiled("issuers")
-def _abbreviations() -> list[tuple[regex.Pattern, str]]:
-    table = rules.load("issuers")["abbreviations"]
-    return [(regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v)
-            for k, v in sorted(table.items(), key=lambda kv: -len(kv[0]))]
 
 
 @rules.compiled("issuers", "citations")
@@ -117,6 +113,7 @@ def citation_key(c: Citation, jurisdiction: str) -> str:
 class Units:
     """The unit words of rules/issuers.yaml an issuer may end in (`UBND tỉnh`)."""
     tail: regex.Pattern            # a unit word ending the issuer (group 1)
+    doubled: regex.Pattern         # the unit word ending it written twice (`UBND tỉnh tỉnh`)
     province: frozenset            # `tỉnh`
     city: tuple                    # `thành phố`: a province, or a district
     district: frozenset            # `huyện`, `quận`, `thị xã`, `thành phố`
@@ -126,6 +123,7 @@ class Units:
 def _units() -> Units:
     iss = rules.load("issuers")
     return Units(tail=regex.compile(rf"(?i)(?:^|\s)({rules.as_written(iss['place_words'])})$"),
+                 doubled=regex.compile(rf"(?i)(?<![\p{{L}}])({rules.as_written(iss['place_words'])})(?:\s+\1)+$"),
                  province=frozenset(iss["province_words"]), city=tuple(iss["city_words"]),
                  district=frozenset(iss["district_words"]))
 
@@ -152,6 +150,7 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
     m = units.tail.search(issuer)
     if not m:
         return issuer
+    issuer = units.doubled.sub(r"\1", issuer)
     level = m.group(1).lower()
     if level in units.province and doc.province:
         return f"{issuer} {doc.province}"
@@ -160,33 +159,6 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
     if level in units.district and doc.district.startswith(level):
         return f"{issuer} {doc.district[len(level) + 1:]}"
     return issuer
-
-
-def _fold(s: str) -> str:
-    """Commas and dashes as spaces, then :func:`fold` (case, tone placement)."""
-    return fold(regex.sub(r"[\s,–—-]+", " ", s))
-
-
-@rules.compiled("issuers")
-def _office_holders() -> list[tuple[str, str]]:
-    """(title words, body words), folded, longest title first."""
-    table = rules.load("issuers").get("office_holders") or {}
-    return sorted(((_fold(k), _fold(v)) for k, v in table.items()), key=lambda kv: -len(kv[0]))
-
-
-def issuer_identity(issuer: str) -> str:
-    """A comparison form: abbreviations spelled out, parentheses dropped, an
-    office holder read as the body it signs for, case and spacing folded
-    (`UBND tỉnh Tây Ninh` == `Ủy ban nhân dân tỉnh Tây Ninh`,
-    `Bộ trưởng Bộ Tài chính` == `Bộ Tài chính`)."""
-    s = regex.sub(r"\([^)]*\)", " ", issuer or "")
-    for pattern, full in _abbreviations():
-        s = pattern.sub(full, s)
-    s = _fold(s)
-    for title, body in _office_holders():
-        if s == title or s.startswith(title + " "):
-            return body + s[len(title):]
-    return s
 
 
 def resolve_document(result: ExtractionResult) -> None:
@@ -208,6 +180,7 @@ def resolve_document(result: ExtractionResult) -> None:
         # a bare back-reference (`Chỉ thị 12`) is read as local to the citing report
         c.jurisdiction = "" if c.code and is_central(c.code) else jurisdiction
         c.issuer_resolved = resolve_issuer(c.issuer, doc)
+        c.issuer_canonical = canonical(c.issuer_resolved)
         c.key = citation_key(c, jurisdiction)
     # a repeat that states no year (`Công văn số 2769/UBND-NC` after `Công văn số
     # 2769/UBND-NC ngày 24/7/2024`) is the dated citation of its code and serial
@@ -233,4 +206,5 @@ def resolve_document(result: ExtractionResult) -> None:
             c.resolved_from = target.start
             c.key = target.key
             c.issuer_resolved = c.issuer_resolved or target.issuer_resolved
+            c.issuer_canonical = c.issuer_canonical or target.issuer_canonical
             c.jurisdiction = target.jurisdiction

@@ -14,7 +14,8 @@ What an example holds depends on what its file's rules make:
 - numbers: `read` (amount, count, percent, spoken: which reader) and the `value`
   read from `text`;
 - issuers: what the text's citations give, in order: `issuers` (as read),
-  `issuers_resolved` (made explicit from the report), `jurisdictions`; or
+  `issuers_resolved` (made explicit from the report), `issuers_canonical` (the
+  body by its one name), `jurisdictions`; or
   `same_as` / `other_than`: an issuer the registry reads as this one, or not.
 """
 from pathlib import Path
@@ -78,11 +79,12 @@ def _checks(example: dict) -> None:
 
 
 # what an issuers example lists -> the citation field it is
-CITATION_FIELDS = {"issuers": "issuer", "issuers_resolved": "issuer_resolved", "jurisdictions": "jurisdiction"}
+CITATION_FIELDS = {"issuers": "issuer", "issuers_resolved": "issuer_resolved", "issuers_canonical": "issuer_canonical",
+                   "jurisdictions": "jurisdiction"}
 
 
 def _issuers(example: dict) -> None:
-    from pipeline.resolve import issuer_identity
+    from pipeline.extract.parts.issuers import identity as issuer_identity
     listed = [key for key in CITATION_FIELDS if key in example]
     if listed:
         citations = extract_text(example["text"]).citations

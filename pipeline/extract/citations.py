@@ -44,6 +44,9 @@ class Grammar:
     issuer_in_name: regex.Pattern       # `Nghị định của Chính phủ: số ...`
     issuer_before: regex.Pattern        # `đề nghị của X tại ...`: X
     issuer_before_link: regex.Pattern
+    issuer_before_not_after: regex.Pattern    # `ý kiến chỉ đạo của X tại ...`: X is not the issuer
+    leads_needing_verb: frozenset       # `do`: the body after it issued the document only if a verb says so
+    issuing_verb: regex.Pattern         # `ban hành`, `ký`
     subject_lead: regex.Pattern
     subject_verb: regex.Pattern
     subject_stop_comma: regex.Pattern
@@ -105,6 +108,11 @@ def grammar() -> Grammar:
         issuer_before=regex.compile(rf"(?:^|(?<=[\s,(])){leads}[ ]+(?=[^,;:.]{{2,160}}?[ ]+{links}[ ]+$)",
                                     regex.IGNORECASE),
         issuer_before_link=regex.compile(rf"[ ]+{links}[ ]+", regex.IGNORECASE),
+        issuer_before_not_after=regex.compile(
+            rf"(?<![\p{{L}}]){rules.alternation(cfg['issuer_before_not_after'], boundary=False)}[ ]+$",
+            regex.IGNORECASE),
+        leads_needing_verb=frozenset(w.casefold() for w in cfg["issuer_leads_needing_verb"]),
+        issuing_verb=regex.compile(rf"[ ]+{rules.alternation(cfg['issuing_verbs'], boundary=False)}(?![\p{{L}}])"),
         subject_verb=regex.compile(r"[ ]+(?=" + rules.alternation(cfg.get("subject_verbs") or ["(?!)"])
                                    + ")", regex.IGNORECASE),
         subject_lead=regex.compile(r"[ ,]*(?:" + rules.alternation(cfg["subject_leads"], boundary=False)
@@ -544,7 +552,7 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
     im = g.issuer_lead.match(text, end)
     if im:
         iend = _no_repeat(text, im.end(), issuers.extent(text, im.end()))
-        if iend > im.end():
+        if iend > im.end() and _issued_by(text, im, iend, code, g):
             rec["issuer"] = clean_phrase(text[im.end():iend])
             end = iend
             if not dm:                     # `... của UBND tỉnh ngày 5/3/2022`
@@ -553,7 +561,7 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
                     _set_date(rec, dm)
                     end = dm.end()
     if not rec.get("issuer"):
-        who = _issuer_in_name(text, start + len(written), nm.start(), g) or _issuer_before(text, start, g)
+        who = _issuer_in_name(text, start + len(written), nm.start(), g) or _issuer_before(text, start, code, g)
         if who:
             rec["issuer"] = who
     sm = g.subject_lead.match(text, end)
@@ -573,6 +581,18 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
 DIGITS = regex.compile(r"\d+")
 
 
+def _issued_by(text: str, im, iend: int, code: str, g: Grammar) -> bool:
+    """Is the body read after the lead ``im`` (up to iend) the cited document's
+    issuer? After `do` (rules/citations.yaml issuer_leads_needing_verb) only
+    when an issuing verb follows and the number's code names no other body:
+    `Nghị định 125/2024/NĐ-CP do Chủ tịch UBND cấp xã thực hiện` names who
+    exercises a power under the decree; `Nghị định 136/2025/NĐ-CP do Văn phòng
+    Chính phủ ban hành`, the citing document's own issuer."""
+    if im.group().strip(" ,\n").casefold() not in g.leads_needing_verb:
+        return True
+    return bool(g.issuing_verb.match(text, iend)) and not issuers.contradicts_code(text[im.end():iend], code)
+
+
 def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> str:
     """The issuer between the kind and its number: `Nghị định của Chính phủ: số 20/2021/NĐ-CP`."""
     m = g.issuer_in_name.match(text[kind_end:number_start])
@@ -585,7 +605,7 @@ def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> 
     return ""
 
 
-def _issuer_before(text: str, start: int, g: Grammar) -> str:
+def _issuer_before(text: str, start: int, code: str, g: Grammar) -> str:
     """The issuer written before the document: `Theo đề nghị của Giám đốc Sở Tư
     pháp tại Tờ trình số 2753/TTr-STP ...`."""
     base = max(0, start - 200)
@@ -594,7 +614,10 @@ def _issuer_before(text: str, start: int, g: Grammar) -> str:
         return ""
     iend = issuers.extent(text, m.end(), allow_note=False)
     if iend > m.end() and g.issuer_before_link.fullmatch(text[iend:start]):
-        return clean_phrase(text[m.end():iend])
+        who = clean_phrase(text[m.end():iend])
+        # `ý kiến chỉ đạo của X tại ...`: X's direction, in a document of X only when its code says so
+        directs = g.issuer_before_not_after.search(text, max(0, m.start() - 40), m.start())
+        return who if not directs or issuers.agrees_with_code(who, code) else ""
     return ""
 
 

@@ -13,12 +13,13 @@ là báo cáo của Sở Nội vụ`), from rules/issuers.yaml.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 
 import regex
 
 from ... import rules, underthesea_files
-from .text import TOKEN, WORD, collapse_spaces, fold, new_tone, phrases_pattern
+from .text import TOKEN, WORD, collapse_spaces, fold, fold_code, new_tone, phrases_pattern
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class Grammar:
     task_lead: regex.Pattern       # `về` then the task
     task_stop: regex.Pattern       # where the task's words stop
     task_place_end: regex.Pattern  # a task ending with a place (`... tỉnh`)
+    places: frozenset              # unit words (`phường`), casefolded: a comma goes into one only after a place
+    stop_caps: regex.Pattern       # in a heading's capitals: what ends an issuer (`VỀ`, `BAN HÀNH`), any case
+    verb_stop: regex.Pattern       # a capitalised verb opening the subject (`Thành lập`), any case, whole words
+    bare_heads: frozenset          # words that name no body alone (`Bộ`, `Văn phòng`), folded
+    verbs: frozenset               # verbs that end an issuer (`quy định`, `ban hành`), casefolded, new tone
     # the header's reading (agency_run)
     header_lower: tuple            # lower-case institution words folded (dashes too), longest first
     header_stop: regex.Pattern
@@ -42,6 +48,11 @@ class Grammar:
 def grammar() -> Grammar:
     iss = rules.load("issuers")
     subject_verbs = rules.load("citations").get("subject_verbs") or []
+    # the verbs that open a subject end an issuer written in capitals or capitalised
+    # (`CỦA UBND TỈNH BÃI BỎ ...`, `của UBND tỉnh Bình Phước Thành lập ...`), but not
+    # those an institution's name starts with (`giao` of `Bộ Giao thông vận tải`)
+    institution = [fold(w) for w in iss["lowercase_words"]]
+    verbs = [v for v in subject_verbs if not any(w == fold(v) or w.startswith(fold(v) + " ") for w in institution)]
     return Grammar(
         lower=frozenset(w.casefold() for w in iss["lowercase_words"]),
         # the words that tell where a lower-case word ends: the institution words
@@ -53,15 +64,22 @@ def grammar() -> Grammar:
         names=regex.compile(rules.alternation(iss["names"]).replace(r"\s+\-\s+", r"\s*[-–]\s*")
                             .replace(",", r"\s*,"), regex.IGNORECASE),
         task_head=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['task_named_heads'], boundary=False)}"
-                                rf"(?:[ ]+(?P<national>{rules.alternation(iss['task_named_national'], boundary=False)}))?$",
+                                rf"(?:[ ]+(?P<national>"
+                                rf"{rules.alternation(iss['task_named_national'], boundary=False)}))?$",
                                 regex.IGNORECASE),
         task_lead=regex.compile(rf"[ ]+{rules.alternation(iss['task_leads'], boundary=False)}[ ]+"
-                                rf"(?!{rules.alternation(iss['task_lead_not_before'], boundary=False)}(?![\p{{L}}]))(?=\p{{L}})"),
+                                rf"(?!{rules.alternation(iss['task_lead_not_before'], boundary=False)}(?![\p{{L}}]))"
+                                r"(?=\p{L})"),
         task_stop=regex.compile(r"[;:(\n]|\.(?:\s|$)|[ ]+(?:(?P<subject>"
                                 + rules.alternation(list(iss["task_leads"]) + list(subject_verbs), boundary=False)
                                 + r")|" + rules.alternation(iss["task_name_stops"], boundary=False) + r")(?![\p{L}])"),
         task_place_end=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['place_words'], boundary=False)}"
                                      r"(?:[ ]+\p{Lu}[\p{L}\d]*)*[ ,]*$"),
+        places=frozenset(w.casefold() for w in iss["place_words"]),
+        stop_caps=regex.compile(rules.alternation(iss["stop_words"] + verbs), regex.IGNORECASE),
+        verb_stop=regex.compile(rules.alternation(verbs), regex.IGNORECASE),
+        bare_heads=frozenset(fold(w) for w in iss["bare_heads"]),
+        verbs=frozenset(fold(w) for w in subject_verbs + iss["not_institution_words"]),
         header_lower=tuple(sorted({fold(w) for w in iss["lowercase_words"]}, key=len, reverse=True)),
         header_stop=regex.compile(r"^" + phrases_pattern(iss["stop_words"])),
         agency_start=regex.compile(r"^" + phrases_pattern(rules.load("document")["agency_starts"])),
@@ -78,7 +96,9 @@ def _dictionary() -> frozenset:
     the package), casefolded: where a word ends, for reading issuers by
     longest match instead of a statistical segmenter per citation."""
     # (an underthesea without it: the rules' words alone)
-    return frozenset(w.casefold() for w in underthesea_files.dictionary_words() if " " in w and len(w.split()) <= 4)
+    # (in the new tone placement, as the words are looked up: Viet74K writes `cộng hoà`)
+    return frozenset(new_tone(w).casefold() for w in underthesea_files.dictionary_words()
+                     if " " in w and len(w.split()) <= 4)
 
 
 # an abbreviation with its joints (`HĐTĐ-KT`, `TP.HCM`), a syllable, or a mark
@@ -133,15 +153,29 @@ def _issuer_words(text: str, pos: int, limit: int, g: Grammar):
                 k += 1
             for n in range(k, 1, -1):
                 group = toks[i:i + n]
-                key = folded[group[0][0] - pos:group[-1][1] - pos]
-                if key.count(" ") != n - 1:     # a gap other than one space
-                    key = " ".join(folded[a - pos:b - pos] for a, b in group)
-                if key in vocab:
+                if _looked_up(folded, pos, group) in vocab and not _tail_opens(toks, i, n, k, folded, pos, g):
                     e = group[-1][1]
                     i += n - 1
                     break
         yield s, e
         i += 1
+
+
+def _looked_up(folded: str, pos: int, group) -> str:
+    """The words of ``group`` (token offsets) as the vocabulary holds them."""
+    key = folded[group[0][0] - pos:group[-1][1] - pos]
+    if key.count(" ") != len(group) - 1:     # a gap other than one space
+        key = " ".join(folded[a - pos:b - pos] for a, b in group)
+    return key
+
+
+def _tail_opens(toks, i: int, n: int, k: int, folded: str, pos: int, g: Grammar) -> bool:
+    """Do the words after the first of a group of ``n`` make, with the words
+    after the group (of the ``k`` that may join), a verb that ends an issuer?
+    Then the group is no word here: `Hà Nội quy định` is `Nội` + `quy định`,
+    not `Nội quy`; `UBND tỉnh thành lập` is `tỉnh` + `thành lập`, not `tỉnh
+    thành` (while `Bộ Tài chính quy định` keeps `Tài chính`)."""
+    return any(_looked_up(folded, pos, toks[i + 1:i + 1 + m]) in g.verbs for m in range(k - 1, n - 1, -1))
 
 
 class _Lazy:
@@ -177,7 +211,7 @@ def extent(text: str, pos: int, allow_note: bool = True) -> int:
     line_end = text.find("\n", pos, pos + 160)        # (not beyond: a long line was read to its end)
     limit = min(len(text), pos + 160, line_end if line_end >= 0 else len(text))
     end = pos
-    pending_comma = False
+    pending_comma = has_place = False
     lazy = _Lazy(_issuer_words(text, pos, limit, g))
     words = lazy.items
     has = lazy.has
@@ -205,14 +239,17 @@ def extent(text: str, pos: int, allow_note: bool = True) -> int:
         if end == pos:
             if not w[0].isupper():
                 break
-        elif g.stop.match(text, s) or w[0].isdigit():
+        elif _starts_other(text, s, e, w, g) or w[0].isdigit():
             break
-        elif pending_comma and not (w[0].islower() and lower_ok):
+        elif pending_comma and not (w[0].islower() and lower_ok and (has_place or w.casefold() not in g.places)):
+            # (a unit after a comma continues a place, `UBND xã A, huyện B`, not a body
+            # without one: `Bộ Nội vụ, phường Mũi Né sau sắp xếp ...` is another clause)
             break
         elif not (w[0].isupper() or lower_ok or (w == "và" and has(i + 1)
                                                   and text[words[i + 1][0]].isupper())):
             break
         pending_comma = False
+        has_place = has_place or w.casefold() in g.places
         end = e
         i += 1
         if len(w) > 1 and w.endswith(".") and w[:-1] not in ABBR_WITH_DOT:
@@ -233,7 +270,23 @@ def extent(text: str, pos: int, allow_note: bool = True) -> int:
     tail = ISSUER_TAIL.search(text[pos:end])
     if tail:
         end = pos + tail.start()
+    if fold(text[pos:end]) in g.bare_heads:
+        return pos                             # `của Bộ trưởng Bộ ...` misspelt: a head alone names no body
     return _task_name_end(text, pos, end, g)
+
+
+def _starts_other(text: str, s: int, e: int, w: str, g: Grammar) -> bool:
+    """Does the word w (text[s:e]) start something other than the issuer: a
+    stop word (`Kết luận`); in a heading's capitals, a stop word or a verb
+    opening the subject (`VỀ`, `BÃI BỎ`); a capitalised verb, whole (`Thành lập`)."""
+    if g.stop.match(text, s):
+        return True
+    if w.isupper():
+        return bool(g.stop_caps.match(text, s))
+    if w[0].isupper():
+        verb = g.verb_stop.match(text, s)
+        return verb is not None and verb.end() == e
+    return False
 
 
 def _task_name_end(text: str, pos: int, end: int, g: Grammar) -> int:
@@ -294,7 +347,7 @@ def agency_run(text: str, pos: int) -> str:
             i += n
             comma = False
             continue
-        if comma or not (t[0].isupper() or t[0].isdigit() and end > pos):
+        if comma or not (t[0].isupper() or (t[0].isdigit() and end > pos)):
             break
         prev_agency = bool(g.agency_start.match(text[s:]))
         end = e
@@ -326,3 +379,145 @@ def district_pattern(any_case: bool = False) -> regex.Pattern:
     units = "|".join(regex.escape(w) for w in rules.load("issuers")["district_words"])   # spaces as written
     return regex.compile(rf"(?<![\p{{L}}])({units})\s+((?:\p{{Lu}}[\p{{L}}]*)(?:\s+\p{{Lu}}[\p{{L}}]*){{0,3}})",
                          regex.IGNORECASE if any_case else 0)
+
+
+# --------------------------------------------------------------------------- canonical issuers
+
+# where a body's name starts: the issuer's start, or after a joint of a joint
+# issuer (`Bộ trưởng Bộ Y tế - Bộ trưởng Bộ Quốc phòng`, `... và Bộ Công an`)
+BODY_START = r"(?:^|(?<=\s[-–—]\s|\svà\s|,\s|;\s))"
+NAME_END = r"(?![\p{L}\p{N}])"
+PARENTHESES = regex.compile(r"\s*\([^()]*\)")
+REPEATED_WORD = regex.compile(r"(?<![\p{L}])(\p{L}+)(?:\s+\1)+(?![\p{L}])", regex.IGNORECASE)
+JOINERS = regex.compile(r"[\s,–—&-]+")
+
+
+@dataclass(frozen=True)
+class Bodies:
+    """rules/issuers.yaml's names of bodies, compiled (:func:`canonical`)."""
+    abbreviations: tuple           # (pattern, full form): `UBND` -> `Ủy ban nhân dân`, longest first
+    holders: regex.Pattern         # an office holder's title where a body starts (`Bộ trưởng Bộ`)
+    holder_body: dict              # the title's key -> the words of the body they sign for
+    aliases: regex.Pattern         # any name of a body, where a body starts
+    name_of: dict                  # a name's key -> the body's canonical name
+    province_body: regex.Pattern   # a province's department, up to the unit before its province's name
+    unit_capitalised: regex.Pattern    # a unit word capitalised before a name (`Tỉnh Đồng Tháp`)
+    code_bodies: dict              # a number code part (`CP`, `UBND`) -> the compared names of its bodies
+
+
+def _key(name: str) -> str:
+    """How a name is looked up: folded, its joints (spaces, commas, dashes, `&`) as one space."""
+    return JOINERS.sub(" ", fold(name)).strip()
+
+
+def _names_pattern(names, not_before=()) -> str:
+    """Any of the names, longest first, where a body starts: case, tone placement,
+    spacing and the joints (comma, dash) as any other; not followed by one of
+    ``not_before`` (written as they are)."""
+    def one(name: str) -> str:
+        parts = regex.split(r"(\s*[,–—-]\s*|\s+)", new_tone(name.strip()))
+        return "".join(r"(?:\s*[,–—-]\s*|\s+)" if i % 2 else regex.escape(p) for i, p in enumerate(parts))
+    body = "|".join(one(n) for n in sorted(set(names), key=len, reverse=True))
+    other = rf"(?!\s+(?-i:{rules.as_written(not_before)}){NAME_END})" if not_before else ""
+    return rf"{BODY_START}(?:{body}){NAME_END}{other}"
+
+
+@rules.compiled("issuers")
+def bodies() -> Bodies:
+    iss = rules.load("issuers")
+    holders = iss.get("office_holders") or {}
+    name_of: dict[str, str] = {}
+    code_bodies: dict[str, set] = {}
+    names = []
+    for body in iss["bodies"]:
+        for name in [body["name"], *(body.get("also") or [])]:
+            name_of[_key(name)] = body["name"]
+            names.append(name)
+        for code in body.get("codes") or []:
+            code_bodies.setdefault(fold_code(code), set()).add(compared(body["name"]))
+    for abbreviation, full in (iss.get("abbreviations") or {}).items():    # `UBND` in `QĐ-UBND`
+        code_bodies.setdefault(fold_code(abbreviation), set()).add(compared(full))
+    units = iss["place_words"]
+    capitalised = {w[:1].upper() + w[1:] for w in units} | {w.title() for w in units}
+    return Bodies(
+        abbreviations=tuple((regex.compile(rf"(?<![\p{{L}}]){regex.escape(k)}(?![\p{{L}}])"), v)
+                            for k, v in sorted((iss.get("abbreviations") or {}).items(), key=lambda kv: -len(kv[0]))),
+        holders=regex.compile(_names_pattern(holders), regex.IGNORECASE) if holders else regex.compile("(?!)"),
+        holder_body={_key(k): v for k, v in holders.items()},
+        aliases=(regex.compile(_names_pattern(names, iss["other_body_words"]), regex.IGNORECASE) if names
+                 else regex.compile("(?!)")),
+        name_of=name_of,
+        province_body=regex.compile(rf"^(?:{rules.as_written(iss['province_bodies'])})\s.*?\K\s"
+                                    rf"(?:{rules.as_written(iss['province_words'] + iss['city_words'])})"
+                                    r"(?=\s\p{Lu})"),
+        unit_capitalised=regex.compile(rf"(?<=\S\s+){rules.as_written(sorted(capitalised, key=len, reverse=True))}"
+                                       r"(?=\s+\p{Lu})"),
+        code_bodies={code: frozenset(names) for code, names in code_bodies.items()},
+    )
+
+
+@functools.lru_cache(maxsize=1 << 14)      # the same few issuers come back all the time
+def canonical(issuer: str) -> str:
+    """The body an issuer names, by its name in rules/issuers.yaml (bodies):
+    abbreviations spelled out (`UBND`), an office holder read as the body they
+    sign for (`Bộ trưởng Bộ Tài chính` -> `Bộ Tài chính`), a body's other names
+    as its name (`Bộ GD&ĐT`, `Thủ tướng`), the new tone placement, a unit's
+    word in lower case (`Tỉnh Đồng Tháp`), a word written twice once (`tỉnh
+    tỉnh`), a parenthesis dropped, a province's department without the unit
+    before its province (`Sở Xây dựng thành phố Đà Nẵng` -> `Sở Xây dựng Đà
+    Nẵng`); what else the issuer says stays (`khóa XII`, a province)."""
+    b = bodies()
+    s = collapse_spaces(PARENTHESES.sub("", new_tone(unicodedata.normalize("NFC", issuer or "")))).strip(" ,;-–")
+    s = REPEATED_WORD.sub(r"\1", s)
+    for pattern, full in b.abbreviations:
+        s = pattern.sub(full, s)
+    s = b.holders.sub(lambda m: b.holder_body.get(_key(m.group()), m.group()), s)
+    s = b.aliases.sub(lambda m: b.name_of.get(_key(m.group()), m.group()), s)
+    s = b.unit_capitalised.sub(lambda m: m.group().lower(), s)
+    s = b.province_body.sub("", s)
+    return collapse_spaces(s).strip()
+
+
+def compared(name: str) -> str:
+    """The form in which two canonical issuers are the same body: folded, the
+    joints and `và` as nothing (`Bộ Quốc phòng - Bộ Công an` = `Bộ Quốc phòng
+    và Bộ Công an`)."""
+    return " ".join(w for w in _key(name).split() if w != "và")
+
+
+def identity(issuer: str) -> str:
+    """The comparison form of an issuer: :func:`compared` of its :func:`canonical` name."""
+    return compared(canonical(issuer))
+
+
+TRAILING_DIGITS = regex.compile(r"\d+$")
+
+
+def _code_bodies(code: str) -> set:
+    """The bodies a number's code names (`NĐ-CP`: Chính phủ; `QĐ-UBND`: Ủy ban
+    nhân dân), compared: rules/issuers.yaml bodies' codes and abbreviations."""
+    table = bodies().code_bodies
+    named: set = set()
+    for part in fold_code(code).split("-"):
+        named |= table.get(TRAILING_DIGITS.sub("", part), frozenset())
+    return named
+
+
+def _is_one_of(issuer: str, named: set) -> bool:
+    who = identity(issuer)
+    return any(who == body or who.startswith(body + " ") for body in named)
+
+
+def contradicts_code(issuer: str, code: str) -> bool:
+    """Does the number's code name bodies none of which the issuer is?
+    (`Nghị định 136/2025/NĐ-CP do Văn phòng Chính phủ ban hành`.)"""
+    named = _code_bodies(code)
+    return bool(named) and not _is_one_of(issuer, named)
+
+
+def agrees_with_code(issuer: str, code: str) -> bool:
+    """Does the number's code name the issuer's body? (`ý kiến chỉ đạo của Chủ
+    tịch UBND tỉnh tại Công văn số 2769/UBND-NCKSTTHC`: yes; `... của Bộ Chính
+    trị tại văn bản số 17129-CV/VPTW`: no.)"""
+    named = _code_bodies(code)
+    return bool(named) and _is_one_of(issuer, named)
