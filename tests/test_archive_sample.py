@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 import archive  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not archive.available(), reason="../shared/archive is absent")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not archive.available(), reason="../shared/archive is absent")]
 N_FILES = 300
 
 

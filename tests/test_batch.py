@@ -84,6 +84,7 @@ def reference(corpus, tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_local_pool_gives_the_serial_tables(corpus, reference, tmp_path):
     s = batch.run([str(corpus)], str(tmp_path / "out"), workers=2, quiet=True)
     assert s.documents == 24
@@ -108,6 +109,7 @@ def _kill_when(cmd_out: Path, corpus: Path, condition, workers: int):
 
 
 @pytest.mark.parametrize("when", ["after the first documents", "after the last document"])
+@pytest.mark.slow
 def test_batch_killed_and_run_again_gives_the_tables_of_an_uninterrupted_run(corpus, reference, tmp_path, when):
     out = tmp_path / "out"
     if when == "after the first documents":
@@ -123,6 +125,7 @@ def test_batch_killed_and_run_again_gives_the_tables_of_an_uninterrupted_run(cor
     assert not list(out.glob(".*.tmp*")), "a half-written file of the killed run was left behind"
 
 
+@pytest.mark.slow
 def test_two_runs_into_one_folder_at_once(corpus, reference, tmp_path):
     out = tmp_path / "out"
     first = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(corpus), "--out", str(out),
@@ -142,6 +145,7 @@ def test_two_runs_into_one_folder_at_once(corpus, reference, tmp_path):
     assert_same_tables(reference, out)
 
 
+@pytest.mark.slow
 def test_a_document_past_the_time_limit_is_abandoned(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -160,6 +164,7 @@ def test_a_document_past_the_time_limit_is_abandoned(tmp_path):
     assert sorted(t["citations"].number) == ["12/CT-UBND", "91/2017/NĐ-CP"]
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_costs_one_errors_row(tmp_path, monkeypatch):
     src = tmp_path / "in"
     src.mkdir()
@@ -180,6 +185,7 @@ def test_a_worker_that_dies_costs_one_errors_row(tmp_path, monkeypatch):
     assert list(t["citations"].number) == ["12/CT-UBND"]
 
 
+@pytest.mark.slow
 def test_a_worker_past_the_memory_limit_is_replaced(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -191,6 +197,7 @@ def test_a_worker_past_the_memory_limit_is_replaced(tmp_path):
     assert err.stage == "memory" and "more than 1 MB" in err.error
 
 
+@pytest.mark.slow
 def test_duplicate_files_are_one_document(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -211,6 +218,7 @@ def test_duplicate_files_are_one_document(tmp_path):
     assert sorted(Path(p).name for p in also.split("; ")) == ["b copy.txt", "c.txt"]
 
 
+@pytest.mark.slow
 def test_a_store_of_an_earlier_version_gains_new_columns(tmp_path):
     import sqlite3
     out = tmp_path / "out"
@@ -225,6 +233,7 @@ def test_a_store_of_an_earlier_version_gains_new_columns(tmp_path):
     assert s.documents == 1 and len(tables(out)["citations"]) == 1
 
 
+@pytest.mark.slow
 def test_dask_cluster_gives_the_serial_tables(tmp_path):
     import distributed  # dask[distributed] is in the test extras: never skipped
     src = tmp_path / "in"
@@ -282,6 +291,7 @@ def test_progress_on_a_terminal_is_a_bar(monkeypatch):
     assert len(last) <= 120
 
 
+@pytest.mark.slow
 def test_progress_in_a_log_is_lines(corpus, tmp_path):
     res = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(corpus), "--out",
                           str(tmp_path / "out"), "--workers", "2"], cwd=ROOT, capture_output=True, text=True,
@@ -352,6 +362,7 @@ socket.getaddrinfo = _refuse
 '''
 
 
+@pytest.mark.slow
 def test_no_network_at_run_time(tmp_path, monkeypatch):
     from pipeline import extract_file
     log = tmp_path / "net.log"
@@ -382,6 +393,7 @@ def test_no_network_at_run_time(tmp_path, monkeypatch):
     assert log.read_text() == "", "something tried to open a network connection"
 
 
+@pytest.mark.slow
 def test_files_written_by_helper_processes_are_the_same(corpus, reference, tmp_path, monkeypatch):
     """With more than one core, helper processes (`python -m pipeline.export`)
     write some of the files while this process writes the others: the same

@@ -35,6 +35,7 @@ def seeds_out(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_cli_writes_every_table_in_every_format(seeds_out):
     for t in TABLES:
         raw = (seeds_out / f"{t}.csv").read_bytes()
@@ -49,6 +50,7 @@ def test_cli_writes_every_table_in_every_format(seeds_out):
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
 
 
+@pytest.mark.slow
 def test_scores_against_gold(seeds_out, shared):
     res = subprocess.run([sys.executable, str(shared / "tools" / "score.py"), "--gold", str(shared / "gold"),
                           "--pred", str(seeds_out), "--json"], capture_output=True, text=True, check=True)
@@ -61,6 +63,7 @@ def test_scores_against_gold(seeds_out, shared):
         assert agreement >= 0.9, ("documents", field, agreement)
 
 
+@pytest.mark.slow
 def test_every_record_points_back_to_its_text(seeds_out):
     from pipeline import extract_file
     for path in sorted((ROOT / "corpus" / "seeds").glob("*.txt")):
@@ -71,6 +74,7 @@ def test_every_record_points_back_to_its_text(seeds_out):
                 assert row.text in row.sentence or row.sentence in result.normalized_text
 
 
+@pytest.mark.slow
 def test_rerun_adds_no_duplicate_rows(seeds_out):
     before = {t: len(pd.read_csv(seeds_out / f"{t}.csv", encoding="utf-8-sig")) for t in TABLES}
     run_cli("extract", str(ROOT / "corpus" / "seeds"), "--out", str(seeds_out), "--workers", "1")
@@ -80,6 +84,7 @@ def test_rerun_adds_no_duplicate_rows(seeds_out):
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
 
 
+@pytest.mark.slow
 def test_every_row_names_the_rule_that_made_it(seeds_out):
     """The `rule` column, in every table file: the id of the named rule of
     rules/ that made the row (the Tây Ninh seeds' Chỉ thị 12/CT-UBND is a
@@ -94,12 +99,14 @@ def test_every_row_names_the_rule_that_made_it(seeds_out):
     assert ("citations.numbered",) in con.execute("SELECT DISTINCT rule FROM citations").fetchall()
 
 
+@pytest.mark.slow
 def test_money_amounts_are_integers(seeds_out):
     with open(seeds_out / "money.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert {r["text"]: int(r["amount_vnd"]) for r in rows}["41,288 tỷ đồng"] == 41_288_000_000
 
 
+@pytest.mark.slow
 def test_bad_input_gets_an_error_row_and_the_batch_goes_on(tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh.", encoding="utf-8")

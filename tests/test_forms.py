@@ -76,7 +76,7 @@ needs_office = pytest.mark.skipif(
 
 
 def _marks(path: Path):
-    return [needs_office] if path.suffix in OFFICE else []
+    return [needs_office, pytest.mark.slow] if path.suffix in OFFICE else []     # (a LibreOffice conversion)
 
 
 # ------------------------------------------------------------------ the forms
@@ -249,6 +249,7 @@ def test_scanned_form_without_ocr_needs_ocr(path):
 
 @needs_tesseract
 @pytest.mark.parametrize("path", SCANNED, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_scanned_form_with_ocr_gives_the_rows(path):
     source = read_source(str(path), ocr=True)
     assert source.status == "ok", source.error
@@ -259,6 +260,7 @@ def test_scanned_form_with_ocr_gives_the_rows(path):
 
 
 @needs_tesseract
+@pytest.mark.slow
 def test_real_scanned_decision_awards_05_tap_the_and_04_ca_nhan():
     path = next(REAL.glob("S01_*.pdf"))
     result = extract_file(str(path), ocr=True)

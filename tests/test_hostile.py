@@ -88,6 +88,7 @@ def hostile_out(hostile, tmp_path_factory):
     return out, summary
 
 
+@pytest.mark.slow
 def test_every_hostile_file_has_an_errors_row_with_a_clear_reason(hostile, hostile_out):
     _, expected = hostile
     out, summary = hostile_out
@@ -102,6 +103,7 @@ def test_every_hostile_file_has_an_errors_row_with_a_clear_reason(hostile, hosti
     assert summary.errors == len(expected)
 
 
+@pytest.mark.slow
 def test_the_good_files_keep_their_rows(hostile_out):
     out, _ = hostile_out
     docs = read(out, "documents")
@@ -120,6 +122,7 @@ def test_the_good_files_keep_their_rows(hostile_out):
     assert len(cites[cites.doc_id == docs[docs.source_path.str.endswith("good.docx")].doc_id.iloc[0]]) > 5
 
 
+@pytest.mark.slow
 def test_a_rerun_retries_only_what_failed(hostile, hostile_out):
     d, expected = hostile
     out, _ = hostile_out

@@ -271,6 +271,7 @@ def test_entities_are_not_expanded(tmp_path):
     "<div>" * 100_000 + "Khen thưởng" + "</span>" * 100_000,
     "<div>" * 100_000 + "Tin khác" + "</div>" * 100_000,
 ], ids=["nested", "unclosed", "unmatched-end-tags", "deep-box-title"])
+@pytest.mark.slow
 def test_deep_nesting_is_read_in_linear_time(tmp_path, page):
     start = time.perf_counter()
     result = read_source(write(tmp_path, "deep.html", page))

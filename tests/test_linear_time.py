@@ -113,6 +113,7 @@ def test_the_environment_limit_applies(monkeypatch):
     assert extract_text(CITATION).document.status == "ok"
 
 
+@pytest.mark.slow
 def test_the_spacy_component_takes_the_limit():
     import pipeline.spacy_component as sc
     nlp = sc.blank_vietnamese()
@@ -204,6 +205,7 @@ OLD_HEADING = regex.compile(r"^(?:[IVXLC]{1,6}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ
 
 @settings(max_examples=1000, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(["1", "2", "12", ".", ". ", " ", "x", "I", "V", "a)", "\t"]), max_size=12).map("".join))
+@pytest.mark.slow
 def test_headings_are_matched_as_before(line):
     from pipeline.segment import HEADING
     new, old = HEADING.match(line), OLD_HEADING.match(line)

@@ -28,6 +28,7 @@ def read(out: Path, table: str) -> pd.DataFrame:
     return pd.read_csv(out / f"{table}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
+@pytest.mark.slow
 def test_a_figure_beyond_64_bits_is_stored_exactly_and_the_batch_goes_on(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -66,6 +67,7 @@ def _rows(path: str, **award) -> ExtractionResult:
                                                          sentence="abc", **award)])
 
 
+@pytest.mark.slow
 def test_rows_the_store_refuses_become_an_errors_row_and_the_batch_goes_on(tmp_path, monkeypatch):
     src = tmp_path / "in"
     src.mkdir()
@@ -92,6 +94,7 @@ def test_rows_the_store_refuses_become_an_errors_row_and_the_batch_goes_on(tmp_p
     assert len(read(out, "citations")) == 1             # the good document's citation
 
 
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_is_kept_losslessly_and_shown_readably(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -112,6 +115,7 @@ def test_control_characters_in_a_name_stay_on_one_line():
     assert table_path("/x/Báo cáo.txt") == "/x/Báo cáo.txt"
 
 
+@pytest.mark.slow
 def test_an_output_folder_inside_the_input_is_never_read(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -130,6 +134,7 @@ def test_an_output_folder_inside_the_input_is_never_read(tmp_path):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+@pytest.mark.slow
 def test_fifos_devices_and_links_get_an_errors_row_and_are_not_read(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -208,6 +213,7 @@ def test_a_full_disk_is_one_line_and_exit_code_2(tmp_path):
 
 
 @pytest.mark.skipif(not _unshare_ok(), reason="needs `unshare -rm` (user and mount namespaces)")
+@pytest.mark.slow
 def test_a_read_only_output_folder_is_one_line_and_the_audit_commands_still_read_it(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -227,6 +233,7 @@ def test_a_read_only_output_folder_is_one_line_and_the_audit_commands_still_read
         assert f"{command}=2" in proc.stdout or f"{command}=0" in proc.stdout, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_a_docx_whose_xml_would_take_gigabytes_is_refused_at_once(tmp_path):
     """Under the zip-bomb limits (a plausible ratio, 200 MB in all) but 60 MB of
     XML: parsed, it took a worker to 3.6 GB; now an errors row, in seconds."""

@@ -24,6 +24,8 @@ TEXT = "Báo cáo tổng kết phong trào thi đua năm 2023"
 needs_office = pytest.mark.skipif(office_reader.soffice_path() is None,
                                   reason="LibreOffice (soffice) is not installed: run `make test-deps`")
 linux_only = pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+# every test here runs LibreOffice (`make test-fast` leaves them out)
+pytestmark = pytest.mark.slow
 
 
 # ------------------------------------------------------------------ helpers

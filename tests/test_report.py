@@ -54,6 +54,7 @@ def report(tmp_path_factory):
     return out / "report.html"
 
 
+@pytest.mark.slow
 def test_page_is_self_contained_and_escaped(report):
     html = report.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in html
@@ -71,6 +72,7 @@ def test_page_is_self_contained_and_escaped(report):
     assert html.count("<script>") == 1                 # the page's own
 
 
+@pytest.mark.slow
 def test_a_page_for_some_documents_only(report):
     out = report.parent
     one = out / "one.html"
@@ -160,6 +162,7 @@ CLICK_CHECK = r"""
 """
 
 
+@pytest.mark.slow
 def test_report_in_chromium(report, tmp_path):
     if not find_chromium():
         pytest.fail("Chromium is not installed: run `make browser-deps` (Debian package chromium) "

@@ -87,6 +87,7 @@ def extracted(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_texts_and_highlights_come_from_the_store(extracted, monkeypatch):
     no_source_reading(monkeypatch)
     html = build_report(extracted, extracted / "r1.html").read_text(encoding="utf-8")
@@ -108,6 +109,7 @@ def test_texts_and_highlights_come_from_the_store(extracted, monkeypatch):
             assert f'id="{target}"' in sec
 
 
+@pytest.mark.slow
 def test_a_store_without_texts_shows_the_rows_and_says_so(extracted, tmp_path, monkeypatch):
     no_source_reading(monkeypatch)
     old = tmp_path / "old"
@@ -126,6 +128,7 @@ def test_a_store_without_texts_shows_the_rows_and_says_so(extracted, tmp_path, m
     assert "3 văn bản không có nội dung trong cơ sở dữ liệu" in html
 
 
+@pytest.mark.slow
 def test_failed_documents_are_listed_not_read(extracted, monkeypatch):
     no_source_reading(monkeypatch)
     con = db.connect(extracted)
@@ -139,6 +142,7 @@ def test_failed_documents_are_listed_not_read(extracted, monkeypatch):
         assert error and path in listed and error.replace("'", "&#x27;").replace('"', "&quot;") in listed
 
 
+@pytest.mark.slow
 def test_a_long_text_is_cut(extracted, monkeypatch):
     no_source_reading(monkeypatch)
     html = build_report(extracted, extracted / "r3.html", max_chars=120).read_text(encoding="utf-8")
@@ -193,6 +197,7 @@ def _many(out: Path, n: int, filler_lines: int) -> str:
     return template.normalized_text
 
 
+@pytest.mark.slow
 def test_an_archive_is_split_into_pages_in_bounded_memory(tmp_path, monkeypatch):
     out = tmp_path / "out"
     n = 600

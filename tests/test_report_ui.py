@@ -35,6 +35,9 @@ SCAN = ROOT / "corpus" / "real" / "S01_quangbinh_qd2871-2022_tang-bang-khen-ct-u
 MADE = ROOT / "corpus" / "made" / "005_another_unit_date_changed.txt"
 WIDTH = 1280
 
+# every test here drives Chromium over a built review page (`make test-fast` leaves them out)
+pytestmark = pytest.mark.slow
+
 # the names of tables, columns and values come from pipeline.labels (rules/labels.yaml)
 needs_labels = pytest.mark.skipif(importlib.util.find_spec("pipeline.labels") is None,
                                   reason="pipeline.labels (rules/labels.yaml) is not in this tree")

@@ -324,6 +324,7 @@ def _png_is_not_blank(path: Path) -> None:
         assert max(hi) - min(lo) > 100
 
 
+@pytest.mark.slow
 def test_in_chromium(server, tmp_path):
     if not find_chromium():
         pytest.fail("Chromium is not installed: run `make browser-deps` (Debian package chromium) "

@@ -33,6 +33,7 @@ def doc(request):
     return nlp(TEXT)
 
 
+@pytest.mark.slow
 def test_mentions_in_doc_spans(doc):
     spans = list(doc.spans["tdkt"])
     labels = {s.label_ for s in spans}
@@ -66,6 +67,7 @@ def test_mentions_in_doc_spans(doc):
     assert [m.amount_vnd for m in result.money] == [m["amount_vnd"] for m in doc._.tdkt["money"]]
 
 
+@pytest.mark.slow
 def test_displacy_renders_the_spans(doc):
     html = displacy.render(doc, style="span", options={"spans_key": "tdkt"}, page=True, jupyter=False)
     assert html.startswith("<!DOCTYPE html>") or "<html" in html

@@ -115,6 +115,7 @@ def extracted(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_no_live_formula_in_any_file_of_a_batch(extracted):
     assert every_file(extracted) == []
     # the hostile text did reach the tables (neutralized), and every file is a document

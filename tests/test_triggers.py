@@ -3,6 +3,7 @@ the full `regex` patterns built from the same words find: exactly, with
 boundaries; a superset, without."""
 from pathlib import Path
 
+import pytest
 import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,6 +49,7 @@ def test_a_bounded_trigger_finds_exactly_the_alternations_matches(ws, text):
     assert [m.span() for m in fast.finditer(lowered(text))] == [m.span() for m in full.finditer(text)]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(words, texts)
 def test_a_pattern_tried_at_its_triggers_matches_as_over_the_whole_text(ws, text):
