@@ -14,6 +14,8 @@ import os
 from . import normalize as normalize_stage
 from . import segment as segment_stage
 from .extract import Deadline, ParsedDoc, TimeLimitExceeded, extractors
+from .extract.parts.cells import mark_cells
+from .ingest.tables import in_normalized, text_tables
 from .models import Check, DocumentInfo, ErrorRow, ExtractionResult, SourceText
 
 log = logging.getLogger(__name__)
@@ -64,7 +66,8 @@ def extract_source(source: SourceText, tables=None, time_limit="env") -> Extract
         doc.n_chars = len(norm.text)
         result.normalized_text = norm.text
         stage = "segment"
-        parsed = ParsedDoc(doc_id=source.doc_id, norm=norm, seg=segment_stage.segment(norm), deadline=deadline)
+        parsed = ParsedDoc(doc_id=source.doc_id, norm=norm, seg=segment_stage.segment(norm), deadline=deadline,
+                           tables=in_normalized(source.tables, norm))
         parsed.check_time()
         stage = "extract"
         from .extract import document as document_meta
@@ -74,6 +77,8 @@ def extract_source(source: SourceText, tables=None, time_limit="env") -> Extract
                 stage = f"extract:{name}"
                 parsed.check_time()
                 setattr(result, name, find(parsed))
+        for rows in result.mentions.values():          # rows read from a table cell say which
+            mark_cells(rows, parsed.tables)
         stage = "resolve"
         parsed.check_time()
         _resolve(result)
@@ -124,8 +129,9 @@ def extract_text(text: str, doc_id: str = "", source_path: str = "<text>", table
     ('trên 14 triệu đồng', 14000000, 'over')
     """
     doc_id = doc_id or hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return extract_source(SourceText(doc_id=doc_id, source_path=source_path, format="txt", text=text), tables,
-                          time_limit=time_limit)
+    source = SourceText(doc_id=doc_id, source_path=source_path, format="txt", text=text,
+                        tables=text_tables(text))       # as the text reader reads them
+    return extract_source(source, tables, time_limit=time_limit)
 
 
 def extract_file(path: str, tables=None, ocr: bool = False, time_limit="env") -> ExtractionResult:

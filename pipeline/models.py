@@ -35,6 +35,64 @@ class SourceText:
     encoding: str = ""            # what the bytes were decoded from
     ocr_confidence: float | None = None
     ocr_repaired: int | None = None    # OCR'd words whose tone marks were repaired
+    # the tables the reader found (spans into ``text``; extract_source maps them
+    # into the normalized text for the extractors)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class TableCell:
+    """One cell of a table, where it sits in the grid and in the text.
+
+    ``row``/``col`` are grid positions (a merged cell sits at its top-left
+    corner and spans ``row_span`` x ``col_span``); ``start``/``end`` are its
+    text's span (``text == document_text[start:end]``). The header paths are
+    outermost first: ``col_header`` the column headers above it (`Khen thưởng`,
+    `Tập thể`), ``row_header`` the labels of its row left of it (the group row
+    it sits under first, `I. Khối huyện`, then `Phòng Nội vụ`)."""
+    row: int
+    col: int
+    text: str
+    start: int
+    end: int
+    row_span: int = 1
+    col_span: int = 1
+    header: bool = False          # a cell of the header rows
+    total: bool = False           # a cell of a total row (`Tổng cộng`, `Cộng`)
+    row_header: tuple[str, ...] = ()
+    col_header: tuple[str, ...] = ()
+    unit: str = ""                 # its column header's unit (`triệu đồng`), else the table's
+
+    @property
+    def header_path(self) -> str:
+        """The row and column header paths joined, as the cell_header column shows them."""
+        return " / ".join(h.replace("\n", " ") for h in self.row_header + self.col_header)
+
+
+@dataclass
+class Table:
+    """A table a reader found: its cells, caption and unit, its span in the text.
+
+    ``caption``: the lines just above it (a title, `Đơn vị tính: triệu đồng`)
+    and its own title rows; ``unit``: the unit its caption or title rows state
+    (`triệu đồng`); ``header_rows``: how many rows at its top are headers."""
+    index: int
+    start: int
+    end: int
+    cells: list[TableCell] = field(default_factory=list)
+    n_rows: int = 0
+    n_cols: int = 0
+    header_rows: int = 0
+    caption: str = ""
+    unit: str = ""
+    page: int | None = None
+
+    def rows(self) -> list[list[TableCell]]:
+        """The cells row by row (each row's cells left to right)."""
+        out: list[list[TableCell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            out[cell.row].append(cell)
+        return out
 
 
 @dataclass
@@ -75,6 +133,12 @@ class Mention:
     sentence: str
     # the id of the named rule in rules/ that made the row (`citations.numbered`)
     rule: str = ""
+    # for a row read from a table cell: the table (0-based, in document order),
+    # the cell's row and column in its grid, and its row and column headers
+    table_index: int | None = None
+    table_row: int | None = None
+    table_col: int | None = None
+    cell_header: str = ""
 
 
 @dataclass

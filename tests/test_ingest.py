@@ -503,7 +503,7 @@ def test_directory_is_an_error(tmp_path):
     assert_error(read_source(str(d)), "cannot open file")
 
 
-@pytest.mark.parametrize("name", ["sheet.xlsx", "slides.pptx", "noext"])
+@pytest.mark.parametrize("name", ["sheet.numbers", "slides.pptx", "noext"])
 def test_unsupported_formats(tmp_path, name):
     result = read_source(write(tmp_path, name, b"some bytes"))
     ext = os.path.splitext(name)[1]

@@ -50,7 +50,7 @@ def test_every_file_inside_a_folder_is_a_document_or_an_errors_row(tmp_path):
     src = tmp_path / "in"
     (src / "sub").mkdir(parents=True)
     (src / "report.txt").write_text(GOOD, encoding="utf-8")
-    (src / "sheet.xlsx").write_bytes(b"PK\x03\x04 a spreadsheet")
+    (src / "sheet.numbers").write_bytes(b"PK\x03\x04 a spreadsheet")
     (src / "scan.png").write_bytes(random.Random(3).randbytes(4000))     # random bytes named .png
     (src / "slides.pptx").write_bytes(b"PK\x03\x04 slides")
     (src / "sub" / "README").write_text("no extension", encoding="utf-8")
@@ -59,23 +59,23 @@ def test_every_file_inside_a_folder_is_a_document_or_an_errors_row(tmp_path):
     (src / ".hidden" / "old.txt").write_text(GOOD, encoding="utf-8")
     out = tmp_path / "out"
     summary = batch.run([str(src)], str(out), workers=1, quiet=True)
-    visible = {str(src / n) for n in ("report.txt", "sheet.xlsx", "scan.png", "slides.pptx", "sub/README")}
+    visible = {str(src / n) for n in ("report.txt", "sheet.numbers", "scan.png", "slides.pptx", "sub/README")}
     assert accounted(out) == visible                                      # hidden files: no row
     errors = read(out, "errors").set_index("source_path").error
-    assert errors[str(src / "sheet.xlsx")] == "unsupported format: .xlsx (a spreadsheet)"
+    assert errors[str(src / "sheet.numbers")] == "unsupported format: .numbers (an Apple Numbers spreadsheet; save it as .xlsx or .ods)"
     assert errors[str(src / "slides.pptx")] == "unsupported format: .pptx (a presentation)"
     assert errors[str(src / "sub/README")] == "unsupported format: file has no extension"
     assert "not a valid image" in errors[str(src / "scan.png")]
     docs = read(out, "documents").set_index("source_path")
     assert docs.status[str(src / "report.txt")] == "ok"
     assert docs.status[str(src / "scan.png")] == "error"                 # read: it is a kind that is
-    assert str(src / "sheet.xlsx") not in docs.index                      # the others are not read
+    assert str(src / "sheet.numbers") not in docs.index                      # the others are not read
     assert summary.errors == 4
     assert list(read(out, "citations").number) == ["12/CT-UBND"]
 
 
 def test_unsupported_kinds_are_named_without_being_read(tmp_path, monkeypatch):
-    (tmp_path / "a.xlsx").write_bytes(b"x")
+    (tmp_path / "a.numbers").write_bytes(b"x")
     (tmp_path / "b.txt").write_text(GOOD, encoding="utf-8")
     opened = []
     real_open = open
@@ -88,7 +88,7 @@ def test_unsupported_kinds_are_named_without_being_read(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert files == [str(tmp_path / "b.txt")]
     assert [(e.source_path, e.error) for e in errors] == [
-        (str(tmp_path / "a.xlsx"), "unsupported format: .xlsx (a spreadsheet)")]
+        (str(tmp_path / "a.numbers"), "unsupported format: .numbers (an Apple Numbers spreadsheet; save it as .xlsx or .ods)")]
     assert not opened
 
 
@@ -218,7 +218,7 @@ def archive(tmp_path_factory):
         z.writestr("báo cáo.txt", report)
         z.writestr("Năm 2022/quyết định.docx", docx)
         z.writestr("same as outside.txt", GOOD.encode())
-        z.writestr("data.xlsx", b"PK\x03\x04")
+        z.writestr("data.numbers", b"PK\x03\x04")
         z.writestr("../evil.txt", GOOD.replace("12/CT-UBND", "66/CT-UBND").encode())
         z.writestr("/etc/evil.txt", GOOD.replace("12/CT-UBND", "67/CT-UBND").encode())
         z.writestr("secret.txt", GOOD.replace("12/CT-UBND", "68/CT-UBND").encode())
@@ -276,7 +276,7 @@ def test_what_a_zip_holds_and_is_not_read_gets_an_errors_row(archive, archive_ou
     out, summary = archive_out
     z = str(d / "x.zip")
     errors = read(out, "errors").set_index("source_path").error
-    assert errors[f"{z}/data.xlsx"] == "unsupported format: .xlsx (a spreadsheet)"
+    assert errors[f"{z}/data.numbers"] == "unsupported format: .numbers (an Apple Numbers spreadsheet; save it as .xlsx or .ods)"
     assert "unsafe name" in errors[f"{z}/../evil.txt"]
     assert "unsafe name" in errors[f"{z}//etc/evil.txt"]
     assert "encrypted" in errors[f"{z}/secret.txt"]

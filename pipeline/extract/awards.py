@@ -15,6 +15,7 @@ their award, or a summary with a column of counts per recipient type.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ import regex
 from .. import rules
 from ..models import Award
 from .base import ExtractorSpec, ParsedDoc
+from .common import Spans
+from .parts import cells as cell_parts
 from .parts import dates, issuers, numbers
 from .parts.numbers import WHOLE as COUNT
 from .parts.text import clean_phrase
@@ -294,9 +297,12 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
     each numbered row is one award to the recipient named in its other cell."""
     out, rows_at = [], set()
     header, count_columns, caption = "", {}, ""
+    in_tables = Spans((t.start, t.end) for t in doc.tables)   # a summary of counts there is read from its cells
     for k, par in enumerate(doc.seg.paragraphs):
         doc.check_time()
         m = TABLE_ROW.match(par.text)
+        if m and count_columns and in_tables.overlaps(par.start, par.end):
+            continue
         if not m:
             if " | " in par.text:
                 header = par.text
@@ -393,6 +399,7 @@ def find(doc: ParsedDoc) -> list[Award]:
     g = grammar()
     text = doc.text
     out, table_rows = _table_rows(doc, g)
+    from_cells = _table_model_cells(doc, g, out, table_rows)
     for sent in _sentences_naming_awards(doc, g, table_rows):
         doc.check_time()
         last_conferrer, last_status = "", ""
@@ -486,6 +493,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                                      conferrer=conferrer, recipient_type=rt, count=n, year=year, status=status,
                                      recipients=recip))
     _recipients_from_annex(doc, g, out)
+    out += from_cells
     out.sort(key=lambda a: a.start)
     return out
 
@@ -561,6 +569,83 @@ def _status(g: Grammar, text: str, c_start: int, pos: int, c_end: int, sent, quo
     if g.status["proposed"].search(sent.context or "") and g.proposal_context.search(sent.context or ""):
         return "proposed"
     return "awarded"
+
+
+# ---------------------------------------------------------------- table cells (the table model)
+
+def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Award], rows_at: set[int]) -> list[Award]:
+    """awards.table_cell: a count alone in a cell of a table of award counts
+    the reader found, one entry per cell: the award named by the row's label,
+    a column header or the caption; the recipient type by a column header
+    (`Tập thể`, `Cá nhân`) or the award itself; conferrer, year and status
+    from where the award is named, the headers and the caption. A cell another
+    rule read (a row of awards.table_row, money) and a total row's cell
+    (`Tổng cộng`: the figures table keeps it) are no entries. The rows it
+    reads go into ``rows_at`` (their paragraphs' starts), which the sentence
+    rules then leave alone."""
+    out: list[Award] = []
+    claimed = Spans((r.start, r.end) for r in found + doc.found.get("money", []))
+    for table in doc.tables:
+        doc.check_time()
+        for cell in cell_parts.body_cells(table):
+            number = cell_parts.number_span(cell)
+            if (number is None or cell.total or not regex.fullmatch(COUNT, number[2]) or "%" in cell.unit
+                    or cell_parts.YEAR.fullmatch(number[2]) or claimed.overlaps(number[0], number[1])):
+                continue
+            award = _cell_award(cell, table, g)
+            if award is None:
+                continue
+            out.append(_cell_entry(doc, g, table, cell, number, award))
+            rows_at.update(doc.seg.paragraphs[_paragraph_at(doc, c.start)].start for c in table.cells
+                           if c.row == cell.row)
+    return out
+
+
+def _paragraph_at(doc: ParsedDoc, offset: int) -> int:
+    starts = doc.cache.setdefault("awards.paragraph_starts", [p.start for p in doc.seg.paragraphs])
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def _cell_award(cell, table, g: Grammar):
+    """(award match, the text it is in, its recipient type) for a count cell:
+    the award in the row's labels or the column headers, or (with a recipient
+    type column) in the caption; None when the cell counts no award."""
+    by_column = _column_recipient(cell, g)
+    places = list(reversed(cell.col_header)) + list(reversed(cell.row_header))
+    if by_column:
+        places.append(table.caption)
+    for place in places:
+        am = g.award.search(place)
+        if am:
+            name = _award_name(am, g)
+            return am, place, by_column or g.recipient_of_title.get(name, "")
+    return None
+
+
+def _column_recipient(cell, g: Grammar) -> str:
+    """The recipient type a column header names (`Tập thể`, `Số cá nhân`), nearest first."""
+    for head in reversed(cell.col_header):
+        word = g.count_column.sub("", cell_parts.BRACKETED.sub(" ", head).strip()).casefold()
+        if word in g.recipient_of_word:
+            return g.recipient_of_word[word]
+    return ""
+
+
+def _cell_entry(doc: ParsedDoc, g: Grammar, table, cell, number, award) -> Award:
+    am, place, kind = award
+    conferrer = ""
+    cm = g.conferrer_of.match(place[am.end():])
+    if cm:
+        at = am.end() + cm.end()
+        conferrer = clean_phrase(place[at:issuers.extent(place, at, False)])
+    context = " ".join(cell.col_header + cell.row_header + (table.caption,))
+    sent = doc.seg.sentence_at(number[0])
+    ym = g.year.search(context)
+    year = int(ym.group(1)) if ym else _year(doc.text, number[0], number[0], number[1], sent)
+    return Award(**doc.provenance(number[0], number[1]), rule="awards.table_cell", award=_award_name(am, g),
+                 conferrer=conferrer, recipient_type=kind, count=numbers.read_spoken(number[2]), year=year,
+                 status=_status(g, context, 0, len(context), len(context), sent, False), recipients="",
+                 **cell_parts.provenance(table, cell))
 
 
 SPEC = ExtractorSpec(

@@ -62,6 +62,8 @@ class ParsedDoc:
     found: dict = field(default_factory=dict, repr=False)   # extractor name -> its records
     deadline: Deadline | None = field(default=None, repr=False)
     cache: dict = field(default_factory=dict, repr=False)
+    # the tables the reader found (models.Table), their spans in the normalized text
+    tables: list = field(default_factory=list, repr=False)
 
     def check_time(self) -> None:
         """Raise TimeLimitExceeded once the document's time limit has passed

@@ -31,7 +31,7 @@ from .. import rules
 from ..models import Figure
 from .base import ExtractorSpec, ParsedDoc, specs
 from .common import Spans
-from .parts import numbers
+from .parts import cells, numbers
 from .parts.numbers import COUNT as NUM
 from .parts.numbers import PERCENT as PNUM
 from .parts.numbers import read_count, read_percent
@@ -323,6 +323,27 @@ def find(doc: ParsedDoc) -> list[Figure]:
             continue                         # overlaps a longer or earlier figure
         out.append(Figure(**doc.provenance(start, end), **fields))
         last_end = end
+    totals = _table_totals(doc, out)
+    return sorted(out + totals, key=lambda f: f.start) if totals else out
+
+
+def _table_totals(doc: ParsedDoc, found: list[Figure]) -> list[Figure]:
+    """figures.table_total: the numbers of a table's total row (`Tổng cộng`,
+    `Cộng`), kept so that a check can add up the rows above against them: the
+    value as written, the unit the cell's column or table states (else its
+    column header), of_what the cell's headers."""
+    out: list[Figure] = []
+    taken = Spans((f.start, f.end) for f in found)
+    for table in doc.tables:
+        for cell in cells.body_cells(table):
+            number = cells.number_span(cell) if cell.total else None
+            if number is None or taken.overlaps(number[0], number[1]):
+                continue
+            whole_units = not cell.unit or "%" not in cell.unit
+            out.append(Figure(**doc.provenance(number[0], number[1]), rule="figures.table_total", kind="total",
+                              value=_number(numbers.read_number(number[2], whole_units)),
+                              unit=cell.unit or cells.header_leaf(cell), of_what=cell.header_path,
+                              **cells.provenance(table, cell)))
     return out
 
 

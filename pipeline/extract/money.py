@@ -20,9 +20,11 @@ import regex
 from .. import rules
 from ..models import Money
 from .base import ExtractorSpec, ParsedDoc
+from .common import Spans
 from .parts import numbers
 from .parts.numbers import AMOUNT as NUM
 from .parts.numbers import read_number
+from .parts import cells
 from .parts.text import clean_phrase
 
 
@@ -55,6 +57,7 @@ class Grammar:
     given_count: regex.Pattern        # ` được 20`: a purpose ends before it
     loose_number: regex.Pattern       # a number a purpose drops (not a year)
     date_word_tail: regex.Pattern     # `năm`, `số` left at a purpose's end
+    not_money_header: regex.Pattern   # a table column so headed holds no money (`STT`, `Số lượng`)
 
 
 @rules.compiled("money", "numbers")
@@ -105,6 +108,8 @@ def grammar() -> Grammar:
         loose_number=regex.compile(rf"(?<![\p{{L}}\d.,])(?<!(?i:{rules.as_written(cfg['purpose_year_words'])})[ ]+)"
                                    r"\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)"),
         date_word_tail=regex.compile(rf"(?:\s+{rules.as_written(cfg['purpose_tail_words'])})+$"),
+        not_money_header=regex.compile(rf"^(?:{rules.alternation(cfg['table_not_money_headers'], boundary=False)})"
+                                       r"(?![\p{L}])", regex.IGNORECASE),
         amount=regex.compile(amount, regex.IGNORECASE),
         # (a multiplier run into the currency, `5 triệuđồng`, is one word)
         # the unit after a per-unit lead: one or two words, not running into `và`
@@ -149,8 +154,9 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
     1.000 | 1.500`): one amount a cell, the row's label as the purpose."""
     out = []
     money_columns: dict[int, tuple[int, str]] = {}     # column -> (factor, its header) from a header row
+    in_tables = Spans((t.start, t.end) for t in doc.tables)   # the table model's rows: read from its cells
     for par in doc.seg.paragraphs:
-        if " | " not in par.text:
+        if " | " not in par.text or in_tables.overlaps(par.start, par.end):
             money_columns = {}                # the table ended
             continue
         cells, pos = [], par.start
@@ -291,6 +297,7 @@ def find(doc: ParsedDoc) -> list[Money]:
                     amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
                     per_unit=per, purpose=purpose(text, start, end, sentence, g))
         out.append(rec)
+    out += _table_model_cells(doc, g, out)
     out.sort(key=lambda r: r.start)
     return out
 
@@ -379,6 +386,83 @@ def _tidy(phrase: str, g: Grammar) -> str:
     phrase = _without_linker(phrase, g)
     phrase = g.date_word_tail.sub("", phrase)
     return clean_phrase(phrase)
+
+
+# ---------------------------------------------------------------- table cells (the table model)
+
+def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[Money]:
+    """The numbers alone in the cells of the tables the reader found whose
+    unit is money, by where the unit is written: in a cell of the row
+    (money.table_unit_cell, the row's label as the purpose), in the column
+    header (money.table_unit_header, the label and the header), or in the
+    caption (money.table_cell: `Đơn vị tính: triệu đồng`, the label, with the
+    column header when the table has several money columns). Not a cell
+    another rule read, nor one of a total row (`Tổng cộng`: the figures table
+    keeps it), nor a serial or count column."""
+    out: list[Money] = []
+    claimed = Spans((r.start, r.end) for r in found)
+    for table in doc.tables:
+        doc.check_time()
+        units = _cell_units(table, g)
+        money_cols = {c.col for c in cells.body_cells(table) if c.col in units[1] and cells.number_span(c)}
+        for cell in cells.body_cells(table):
+            unit = units[0].get(id(cell)) or units[1].get(cell.col)
+            number = cells.number_span(cell) if unit and not cell.total else None
+            if number is None or claimed.overlaps(number[0], number[1]):
+                continue
+            rule, factor, per, purpose_text = unit
+            if rule == "money.table_cell":
+                label, head = cells.row_label(cell), cells.header_leaf(cell)
+                purpose_text = label if label and len(money_cols) == 1 else (
+                    f"{label} ({head})" if label and head else label or head)
+            elif rule == "money.table_unit_header":     # the label, the header, the lower header under it
+                leaf = cells.header_leaf(cell)
+                purpose_text = " ".join(x for x in (cells.row_label(cell), purpose_text,
+                                                    leaf if leaf != purpose_text else "") if x)
+            out.append(Money(**doc.provenance(number[0], number[1]), rule=rule,
+                             amount_vnd=int(round(read_number(number[2], factor == 1) * factor)),
+                             qualifier="exact", per_unit=per, purpose=purpose_text,
+                             **cells.provenance(table, cell)))
+    return out
+
+
+def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
+    """The money units of a table's body cells: by cell, those after a unit
+    cell of their row (`Hành khách | đồng/người | 1.000`); by column, those
+    its header or the caption gives. Each is (rule, factor, per unit, purpose
+    or head)."""
+    by_cell: dict[int, tuple] = {}
+    for row in table.rows():
+        at = next((k for k, c in enumerate(row) if c.col > 0 and not c.header and g.unit_cell.fullmatch(c.text.strip())),
+                  None)
+        if at is None:
+            continue
+        um = g.unit_cell.fullmatch(row[at].text.strip())
+        labels = [c.text.strip(" -–+•*") for c in row[:at] if HAS_LETTER.search(c.text)]
+        unit = ("money.table_unit_cell", g.multipliers.get((um.group("mult") or "").casefold(), 1),
+                um.group("per") or "", labels[-1] if labels else "")
+        by_cell.update({id(c): unit for c in row[at + 1:]})
+    by_column: dict[int, tuple] = {}
+    for cell in cells.body_cells(table):
+        if cell.col in by_column or any(g.not_money_header.match(h) for h in cell.col_header):
+            continue
+        by_column[cell.col] = _column_unit(cell, table, g)
+    return by_cell, {col: unit for col, unit in by_column.items() if unit}
+
+
+def _column_unit(cell, table, g: Grammar) -> tuple | None:
+    for head in reversed(cell.col_header):
+        hm = g.unit_in_header.search(head)
+        if hm:          # `Kinh phí (triệu đồng)`: the header before its note goes with the purpose
+            return ("money.table_unit_header", g.multipliers.get((hm.group("mult") or "").casefold(), 1), "",
+                    clean_phrase(head[:hm.start()]))
+    if cell.col_header and cell.unit != table.unit:
+        return None                       # the column states another unit (`Số lượng (người)`)
+    um = g.unit_cell.fullmatch(table.unit.strip(" .")) if table.unit else None
+    if um is None or (not cell.col_header and cell.col == 0):
+        return None
+    return ("money.table_cell", g.multipliers.get((um.group("mult") or "").casefold(), 1),
+            (um.group("per") or "").strip(), "")
 
 
 SPEC = ExtractorSpec(

@@ -4,7 +4,8 @@ Formats: .txt/.text/.md (any common encoding, TCVN3 and VNI included), .docx,
 .pdf (text layer; ``ocr=True`` reads scanned pages with Tesseract), .doc/.odt/.rtf
 (through LibreOffice), .html/.htm (article text without the site around it),
 scanned images .jpg/.jpeg/.png/.tif/.tiff (``ocr=True``: Tesseract, a TIFF's
-frames as pages; ``needs_ocr`` without).  A ``.zip`` is no document: the batch
+frames as pages; ``needs_ocr`` without), spreadsheets .xlsx/.xlsm/.xls/.ods
+(python-calamine: each sheet's rows as table rows).  A ``.zip`` is no document: the batch
 reads the files inside it (``zip_reader``; ``read_source`` of a ``.zip`` says so).
 
 ``read_source(path, ocr=False)`` never raises for a bad file: a file that cannot
@@ -23,7 +24,9 @@ Text conventions (the normalize stage relies on them):
   * PDF pages are joined with "\\n\\n" and ``page_starts`` gives where each page's
     text begins; running headers/footers and page numbers are removed;
   * a table row is one paragraph, its cells joined by " | " (DOCX, PDF ruled
-    tables, HTML);
+    tables, HTML, spreadsheets); the tables are also in ``tables``, the table
+    model (cells with their spans, header paths, caption, unit: ``.tables``),
+    markdown pipe tables of text files too;
   * DOCX headers, footers and notes come after the body, never inside it;
   * legacy TCVN3 / VNI text is converted to Unicode (``encoding`` says so).
 """
@@ -72,6 +75,9 @@ def read_source(path: str, ocr: bool = False) -> SourceText:
         elif fmt == "image":
             from .image_reader import read_image
             result = read_image(data, ocr=ocr)
+        elif fmt == "spreadsheet":
+            from .spreadsheet_reader import read_spreadsheet
+            result = read_spreadsheet(data)
         elif fmt == "html" or sniff_kind(data) == "an HTML page":
             # old sites saved web pages as .doc too
             from .html_reader import read_html
@@ -104,8 +110,7 @@ def _unsupported_message(ext: str) -> str:
     if not ext:
         return "unsupported format: file has no extension"
     hints = {
-        ".xls": "a spreadsheet",
-        ".xlsx": "a spreadsheet",
+        ".numbers": "an Apple Numbers spreadsheet; save it as .xlsx or .ods",
         ".ppt": "a presentation",
         ".pptx": "a presentation",
         ".docm": "a macro-enabled Word document; save it as .docx",

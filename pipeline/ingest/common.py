@@ -11,7 +11,9 @@ from ..models import SourceText
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "txt", ".docx": "docx", ".pdf": "pdf",
            ".doc": "doc", ".odt": "odt", ".rtf": "rtf", ".html": "html", ".htm": "html",
            # scanned pages (OCR with --ocr; needs_ocr without)
-           ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image"}
+           ".jpg": "image", ".jpeg": "image", ".png": "image", ".tif": "image", ".tiff": "image",
+           # spreadsheets: each sheet's rows as text and as a table (python-calamine)
+           ".xlsx": "spreadsheet", ".xlsm": "spreadsheet", ".xls": "spreadsheet", ".ods": "spreadsheet"}
 # read as folders: each file inside is a document of its own (``zip_reader``)
 ARCHIVES = {".zip": "zip"}
 

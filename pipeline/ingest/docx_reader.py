@@ -106,9 +106,12 @@ def read_docx(data: bytes) -> SourceText:
     ctx = _Context(document)
     body = document.element.body
     paragraphs: list[list] = []
+    ctx.tables = []
     _read_blocks(body, paragraphs, ctx)
+    body_tables, ctx.tables = ctx.tables, None
     extra = _headers_and_footers(body, ctx) + _notes(body, ctx)
-    texts = _finish(paragraphs + extra)
+    pieces = _finish_segments(paragraphs + extra)
+    texts = ["".join(p) for p in pieces]
     body_texts = texts[:len(paragraphs)]
     extra_texts = _dedupe([t for t in texts[len(paragraphs):] if t.strip()])
     text = "\n\n".join(t for t in body_texts + extra_texts if t.strip())
@@ -118,7 +121,7 @@ def read_docx(data: bytes) -> SourceText:
                           error="document has no text")
     encodings = sorted({k[0] for p in paragraphs + extra for k, _ in p if k})
     return SourceText(doc_id="", source_path="", format="", text=text,
-                      encoding="+".join(encodings))
+                      encoding="+".join(encodings), tables=_tables(text, body_tables, paragraphs, pieces))
 
 
 def check_zip(data: bytes) -> str:
@@ -232,6 +235,9 @@ class _Context:
         self.default_cstyle = None
         self.note_label = ""
         self._font_cache: dict = {}
+        # the body's tables as they are read: (row paragraphs' indices, each row's cells);
+        # None while reading what is not the body (headers, notes) or inside a cell
+        self.tables: list | None = None
         root = None
         for part in _related(document, "styles"):
             root = _xml(part)
@@ -479,7 +485,7 @@ def _read_blocks(container, out: list, ctx: _Context) -> None:
             for box in boxes:
                 _read_blocks(box, out, ctx)
         elif tag == _TBL:
-            out.extend(_table_rows(child, ctx))
+            _read_table(child, out, ctx)
         elif tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
@@ -544,14 +550,33 @@ def _paragraph_segments(p, ctx: _Context, pstyle) -> tuple[list, list]:
     return segments, boxes
 
 
-def _table_rows(tbl, ctx: _Context) -> list[list]:
+def _read_table(tbl, out: list, ctx: _Context) -> None:
+    """Append the table's rows as paragraphs; a table of the body (not one
+    inside a cell) is also noted for the table model."""
+    recording, ctx.tables = ctx.tables, None          # tables inside its cells are read as text
+    try:
+        rows, shapes = _table_rows(tbl, ctx)
+    finally:
+        ctx.tables = recording
+    if recording is not None and rows:
+        recording.append((list(range(len(out), len(out) + len(rows))), shapes))
+    out.extend(rows)
+
+
+def _table_rows(tbl, ctx: _Context) -> tuple[list[list], list[list]]:
+    """The rows with text, each one paragraph of segments (cells split by
+    _CELL_SEP), and each row's cells' (column span, whether it continues a
+    vertically merged cell)."""
     rows: list[list] = []
+    shapes: list[list] = []
     for tr in _children(tbl, _TR):
         row: list = []
+        shape: list = []
         any_text = False
         for n, tc in enumerate(_children(tr, _TC)):
             if n:
-                row.append((_PLAIN, " | "))
+                row.append(_CELL_SEP)
+            shape.append(_cell_shape(tc))
             cell: list[list] = []
             _read_blocks(tc, cell, ctx)
             for k, para in enumerate(cell):
@@ -561,7 +586,44 @@ def _table_rows(tbl, ctx: _Context) -> list[list]:
                 any_text = any_text or any(t.strip() for _, t in para)
         if any_text:
             rows.append(row)
-    return rows
+            shapes.append(shape)
+    return rows, shapes
+
+
+_CELL_SEP = (_PLAIN, " | ")     # one object: the table model tells the cells apart by it
+_TC_PR = f"{{{W}}}tcPr"
+
+
+def _cell_shape(tc) -> tuple[int, bool]:
+    """(grid columns the cell spans, whether it continues the merged cell above)."""
+    props = tc.find(_TC_PR)
+    if props is None:
+        return 1, False
+    span = props.find(_w("gridSpan"))
+    merge = props.find(_w("vMerge"))
+    return (_int(span.get(_VAL), 1) if span is not None else 1,
+            merge is not None and merge.get(_VAL, "continue") == "continue")
+
+
+def _tables(text: str, body_tables: list, paragraphs: list[list], pieces: list[list[str]]) -> list:
+    """The body's tables in the table model: each row's cell texts as written."""
+    from .tables import RawCell, RawTable, build_tables
+    raw = []
+    for indices, shapes in body_tables:
+        rows = []
+        for k, shape in zip(indices, shapes):
+            cells, current = [], []
+            for segment, written in zip(paragraphs[k], pieces[k]):
+                if segment is _CELL_SEP:
+                    cells.append("".join(current))
+                    current = []
+                else:
+                    current.append(written)
+            cells.append("".join(current))
+            rows.append([RawCell(text=t, col_span=span, covered=continues)
+                         for t, (span, continues) in zip(cells, shape)])
+        raw.append(RawTable(rows))
+    return build_tables(text, raw)
 
 
 def _children(el, tag):
@@ -659,8 +721,8 @@ def _dedupe(texts: list[str]) -> list[str]:
 _SYMBOL_AREA = {0xF000 + b: b for b in range(0x20, 0x100)}
 
 
-def _finish(paragraphs: list[list]) -> list[str]:
-    """Join each paragraph's segments, converting legacy-font text to Unicode."""
+def _finish_segments(paragraphs: list[list]) -> list[list[str]]:
+    """Each paragraph's segments' texts, legacy-font text converted to Unicode."""
     by_encoding: dict[str, list[str]] = {}
     for para in paragraphs:
         for key, text in para:
@@ -677,5 +739,5 @@ def _finish(paragraphs: list[list]) -> list[str]:
                 text = text.translate(_SYMBOL_AREA)
                 text = legacy.to_unicode(text, key[0], uppercase=key[1])
             parts.append(text)
-        out.append("".join(parts))
+        out.append(parts)
     return out

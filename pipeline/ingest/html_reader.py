@@ -69,19 +69,20 @@ def read_html(data: bytes) -> SourceText:
     try:
         root = html_tree.parse(text)
         html_content.analyse(root)
-        body = _render(root)
+        body, raw_tables = _render(root)
         if not body.strip() and root.chars:
             # no article found, but the page has visible text: read all of it
             html_content.analyse(root, furniture=False)
-            body = _render(root)
+            body, raw_tables = _render(root)
             note = note or "no article found on the web page: all its visible text was read"
     except Exception as exc:  # html.parser is lenient and every walk iterative; be safe anyway
         return failed(f"cannot parse the web page ({exc.__class__.__name__}: {exc})")
     if not body.strip():
         return SourceText(doc_id="", source_path="", format="", text=body, encoding=encoding,
                           status="error", error="web page has no text")
+    from .tables import build_tables
     return SourceText(doc_id="", source_path="", format="", text=body, encoding=encoding,
-                      error=note)
+                      error=note, tables=build_tables(body, raw_tables))
 
 
 def _binary(text: str) -> bool:
@@ -123,8 +124,9 @@ def _visible_sample(text: str) -> str:
     return re.sub(r"(?s)<[^>]*>", " ", text)
 
 
-def _render(root: html_tree.Node) -> str:
-    """The text of the kept elements (``drop`` and ``hard`` ones left out)."""
+def _render(root: html_tree.Node) -> tuple[str, list]:
+    """The text of the kept elements (``drop`` and ``hard`` ones left out),
+    and its data tables' rows for the table model."""
     out = _Renderer()
     stack: list = [(root, 0)]
     while stack:
@@ -144,7 +146,7 @@ def _render(root: html_tree.Node) -> str:
         stack.pop()
         if node is not root:
             out.end(node)
-    return out.finish()
+    return out.finish(), out.raw_tables
 
 
 class _Renderer:
@@ -156,6 +158,9 @@ class _Renderer:
         self.tables: list[bool] = []        # open tables: layout or not
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
+        # the data tables' rows (a data table inside another's cell is read as its text)
+        self.raw_tables: list = []
+        self.row_shape: list = []           # the open row's cells: (colspan, rowspan, <th>)
 
     # ------------------------------------------------------------ helpers
     def _flush(self) -> None:
@@ -202,6 +207,8 @@ class _Renderer:
             if node.layout:                 # a layout table: its cells are blocks
                 self._flush()
                 return
+            if self.tables.count(False) == 1:
+                self._start_raw_table()
         if self._layout(tag):
             self._flush()
             return
@@ -214,6 +221,7 @@ class _Renderer:
                 self._flush()
                 self.row = []
             self.cell = []
+            self.row_shape.append((_span(attrs.get("colspan")), _span(attrs.get("rowspan")), tag == "th"))
             return
         if tag in _BLOCK:
             self._flush()
@@ -263,12 +271,35 @@ class _Renderer:
         if self.row is not None:
             if any(c.strip() for c in self.row):
                 self.paragraphs.append(" | ".join(self.row))
+                self._raw_row(self.row)
             self.row = None
+        self.row_shape = []
+
+    def _start_raw_table(self) -> None:
+        from .tables import RawTable
+        self.raw_tables.append(RawTable())
+
+    def _raw_row(self, texts: list[str]) -> None:
+        """The row for the table model, when it belongs to the data table being read."""
+        from .tables import RawCell
+        if not self.raw_tables or self.tables.count(False) != 1:
+            return
+        shape = self.row_shape + [(1, 1, False)] * (len(texts) - len(self.row_shape))
+        self.raw_tables[-1].rows.append([RawCell(text=t, col_span=c, row_span=r, header=th)
+                                         for t, (c, r, th) in zip(texts, shape)])
 
     def data(self, data: str) -> None:
         self._add(data)
 
-    def finish(self) -> str:
+    def finish(self) -> str:  # the text; raw_tables holds the tables' rows
         self._end_row()
         self._flush()
         return "\n\n".join(self.paragraphs)
+
+
+def _span(value: str | None) -> int:
+    """A colspan / rowspan attribute as a count (1 when missing or odd; at most 1000)."""
+    try:
+        return min(1000, max(1, int((value or "1").strip())))
+    except ValueError:
+        return 1

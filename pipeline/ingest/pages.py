@@ -4,7 +4,7 @@ paragraphs are found on them alike (``pdf_reader.remove_running_lines``,
 ``pdf_reader.assemble``)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -33,3 +33,4 @@ class Page:
     paths: int = 0       # drawn path objects (lines, rectangles): a ruled table?
     rotation: int = 0
     tables_unsure: bool = False  # pdf_tables could not read the tables as pdfplumber would
+    tables: list = field(default_factory=list)  # the ruled tables put in as rows (ingest.tables.RawTable)

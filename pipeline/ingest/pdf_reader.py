@@ -53,6 +53,7 @@ from ..models import SourceText
 from .common import failed, one_line, sniff_kind
 from .pages import Line, Page
 from .pdf_tables import Table, find_tables, loose_box_function
+from .tables import RawCell, RawTable, build_tables
 
 BAND = 0.12                 # top / bottom share of the page height where running heads live
 TEXT_PAGE_CHARS = 200       # this many non-space chars: the page has a text layer
@@ -113,6 +114,7 @@ def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
 
     remove_running_lines(pages)
     text, page_starts = assemble(pages)
+    tables = _tables(text, pages, page_starts)
 
     text_pages = [p for p in pages if _has_text_layer(p)]
     notes = []
@@ -132,7 +134,18 @@ def read_pdf(data: bytes, ocr: bool = False) -> SourceText:
                      "run with --ocr to read them")
     return SourceText(doc_id="", source_path="", format="", text=text,
                       page_starts=page_starts, error=one_line("; ".join(notes)),
-                      ocr_confidence=confidence, ocr_repaired=repaired)
+                      ocr_confidence=confidence, ocr_repaired=repaired, tables=tables)
+
+
+def _tables(text: str, pages: list[Page], page_starts: list[int]) -> list:
+    """The ruled tables put in as rows, in the table model (each on its page;
+    a table that runs over pages is one table per page)."""
+    raw = []
+    for number, page in enumerate(pages, 1):
+        for table in page.tables:
+            table.page = number
+            raw.append(table)
+    return build_tables(text, raw, page_starts)
 
 
 # ---------------------------------------------------------------- opening
@@ -437,16 +450,18 @@ def _put_tables(page: Page, found: list, height: float) -> None:
         if len(rows) < 2 or max((sum(1 for c in r if c and c.strip()) for r in rows), default=0) < 2:
             continue
         text_rows = []
+        raw_rows = []
         for row_box, row in table.rows:
             values = [(c or "").strip() for c in row if c is not None]
             if not any(v.strip() for v in values):
                 continue
             if any("(cid:" in v for v in values):
                 return                 # pdfminer cannot map this font: pdfium's text is better
-            text = " | ".join("\n".join(ln.strip() for ln in v.split("\n") if ln.strip())
-                              for v in values)
+            cells = ["\n".join(ln.strip() for ln in v.split("\n") if ln.strip()) for v in values]
+            text = " | ".join(cells)
             x0, top, x1, bottom = row_box
             text_rows.append(Line(text, x0, height - bottom, x1, height - top, block=True))
+            raw_rows.append(_raw_row(row, cells))
         if not text_rows:
             continue
         x0, top, x1, bottom = table.bbox
@@ -458,6 +473,15 @@ def _put_tables(page: Page, found: list, height: float) -> None:
         first = next(k for k, ln in enumerate(page.lines) if not ln.block and _centre_inside(ln, box))
         before = sum(1 for ln in page.lines[:first] if ln.block or not _centre_inside(ln, box))
         page.lines = kept[:before] + text_rows + kept[before:]
+        page.tables.append(RawTable(raw_rows))
+
+
+def _raw_row(row: list, cells: list[str]) -> list[RawCell]:
+    """The row's cells on the table's grid: a cell spans the columns up to the
+    next cell (a merged cell leaves None in the places it covers)."""
+    columns = [j for j, c in enumerate(row) if c is not None]
+    ends = columns[1:] + [len(row)]
+    return [RawCell(text=t, col=j, col_span=e - j) for t, j, e in zip(cells, columns, ends)]
 
 
 def _centre_inside(ln: Line, box: tuple) -> bool:

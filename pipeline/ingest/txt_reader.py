@@ -49,8 +49,9 @@ def read_txt(data: bytes) -> SourceText:
     if not text.strip():
         return SourceText(doc_id="", source_path="", format="", text=text, status="error",
                           error="empty file (only whitespace)", encoding=encoding)
+    from .tables import text_tables
     return SourceText(doc_id="", source_path="", format="", text=text,
-                      encoding=encoding, error=note)
+                      encoding=encoding, error=note, tables=text_tables(text))
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str, str]:

@@ -1,0 +1,527 @@
+"""The table model every reader fills (models.Table, models.TableCell).
+
+A reader hands over each table it wrote into the text as rows of
+:class:`RawCell` (the cell texts as it wrote them, a row being one paragraph
+with its cells joined by " | ", or the cells' own offsets when it knows them:
+markdown pipe tables); :func:`build_tables` finds them in the finished text and
+works out the grid (merged cells), the header rows, each cell's row and column
+header paths, the caption (the lines just above the table and its title rows),
+the unit (`Đơn vị tính: triệu đồng`, `Số tiền (triệu đồng)`), the total rows
+(`Tổng cộng`) and the page. :func:`in_normalized` maps the spans into the
+normalized text (rules/tables.yaml holds the words).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import regex
+
+from .. import rules
+from ..models import NormalizedText, Table, TableCell
+
+CELL_JOIN = " | "
+
+
+@dataclass
+class RawCell:
+    """A cell as a reader wrote it."""
+    text: str
+    col_span: int = 1
+    row_span: int = 1
+    col: int | None = None        # its grid column, when the reader knows it (PDF, spreadsheet)
+    covered: bool = False         # a place a merged cell covers (an empty cell in the text, no cell of its own)
+    header: bool = False          # the reader says it is a header cell (HTML <th>)
+    start: int | None = None      # its offset in the text, when the reader knows it (markdown)
+
+
+@dataclass
+class RawTable:
+    rows: list[list[RawCell]] = field(default_factory=list)
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    unit_note: regex.Pattern
+    header_unit: regex.Pattern
+    total: regex.Pattern
+    serial_header: regex.Pattern
+    unit_header: regex.Pattern
+    caption_lines: int
+    caption_line_length: int
+
+
+@rules.compiled("tables")
+def vocabulary() -> Vocabulary:
+    cfg = rules.load("tables")
+    leads = rules.alternation(cfg["unit_note_leads"], boundary=False)
+    return Vocabulary(
+        # `Đơn vị tính: triệu đồng`, `(ĐVT: đồng)`: the unit runs to a bracket, a semicolon or the line's end
+        unit_note=regex.compile(rf"(?<![\p{{L}}])(?:{leads})[ ]*[:.][ ]*(?P<unit>[^()\n;]+?)[ .]*(?:[)\n;]|$)",
+                                regex.IGNORECASE),
+        # `Số tiền (triệu đồng)`, `Kinh phí (ĐVT: triệu đồng)`, `Tỷ lệ (%)`
+        header_unit=regex.compile(rf"\([ ]*(?:(?:{leads})[ ]*[:.][ ]*)?(?P<unit>%|\p{{L}}[\p{{L}} /²³]{{0,28}})[ ]*\)",
+                                  regex.IGNORECASE),
+        total=regex.compile(rf"^(?:{rules.alternation(cfg['total_labels'], boundary=False)})[ ]*(?:[:(]|$)",
+                            regex.IGNORECASE),
+        serial_header=regex.compile(rf"^(?:{rules.alternation(cfg['serial_headers'], boundary=False)})$",
+                                    regex.IGNORECASE),
+        unit_header=regex.compile(rf"(?:{leads})", regex.IGNORECASE),
+        caption_lines=cfg["caption_lines"],
+        caption_line_length=cfg["caption_line_length"],
+    )
+
+
+# a number as a cell holds it: `1.200`, `350,5`, `-12`, `15,8%`, `05`
+NUMBER = regex.compile(r"[-+]?\d{1,3}(?:[.,]\d{3})*(?:[.,]\d+)?[ ]?%?|[-+]?\d+(?:[.,]\d+)?[ ]?%?")
+YEAR = regex.compile(r"(?:19|20)\d\d")
+# a number with a few words of unit after it: `7 (tiến sĩ)`, `357 triệu $`, `1.200 triệu đồng`
+NUMBER_AND_UNIT = regex.compile(r"[-+]?\d+(?:[.,]\d+)*[ ]?%?(?:[ ]+|[ ]*(?=\())[^\d\n]{1,30}")
+# a serial opening a body row: `1`, `1.`, `1.2`, `I`, `II.`, `a)`, `-`
+SERIAL = regex.compile(r"(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?|[-–+•*]", regex.IGNORECASE)
+# a row of column numbers: `(1) | (2) | (3)=(1)+(2)`, `A | B | 1 | 2`
+COLUMN_NUMBER = regex.compile(r"\(?[0-9A-Za-z]{1,2}\)?(?:[ ]*=[ ]*[()0-9A-Za-z+\-*/x. ]+)?")
+LETTER = regex.compile(r"\p{L}")
+MAX_HEADER_ROWS = 5
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER.fullmatch(text.strip()))
+
+
+def _is_value(text: str) -> bool:
+    """A number that is a value (alone or with its unit), not a year standing
+    as a header (`2022`)."""
+    t = text.strip()
+    return (is_number(t) and not YEAR.fullmatch(t)) or bool(NUMBER_AND_UNIT.fullmatch(t))
+
+
+def row_text(row: list[RawCell]) -> str:
+    return CELL_JOIN.join(c.text for c in row)
+
+
+# ---------------------------------------------------------------- locating the rows
+
+def build_tables(text: str, raw_tables: list[RawTable], page_starts: list[int] | None = None) -> list[Table]:
+    """The tables of ``raw_tables`` found in ``text``, in order (a row the text
+    does not hold is left out; a table with fewer than two rows found too)."""
+    out: list[Table] = []
+    pos = 0
+    for raw in raw_tables:
+        located = []
+        for row in raw.rows:
+            spans = _row_spans(text, row, pos)
+            if spans is not None:
+                located.append((row, spans))
+                pos = spans[-1][1]
+        if len(located) < 2:
+            continue
+        table = _table(text, located, len(out))
+        if table is not None:
+            table.page = raw.page if raw.page is not None else _page(page_starts, table.start)
+            out.append(table)
+    return out
+
+
+def _row_spans(text: str, row: list[RawCell], pos: int) -> list[tuple[int, int]] | None:
+    """Each cell's (start, end) in text: as the reader gave them, or found
+    as the row's text from ``pos`` on."""
+    if row and all(c.start is not None for c in row):
+        return [(c.start, c.start + len(c.text)) for c in row]      # type: ignore[operator]
+    joined = row_text(row)
+    if not joined.strip():
+        return None
+    at = text.find(joined, pos)
+    if at < 0:
+        return None
+    spans = []
+    for c in row:
+        spans.append((at, at + len(c.text)))
+        at += len(c.text) + len(CELL_JOIN)
+    return spans
+
+
+def _page(page_starts: list[int] | None, offset: int) -> int | None:
+    if not page_starts:
+        return None
+    return max(1, bisect.bisect_right(page_starts, offset))
+
+
+# ---------------------------------------------------------------- the grid
+
+def _table(text: str, located: list, index: int) -> Table | None:
+    cells, grid = _grid(text, located)
+    if not cells:
+        return None
+    n_rows = len(located)
+    n_cols = max(c.col + c.col_span for c in cells)
+    start = min(c.start for c in cells)
+    end = max(c.end for c in cells)
+    table = Table(index=index, start=start, end=end, cells=cells, n_rows=n_rows, n_cols=n_cols)
+    _read_structure(text, table, grid)
+    return table
+
+
+def _grid(text: str, located: list) -> tuple[list[TableCell], dict]:
+    """The cells placed on the grid; grid: (row, col) -> the cell covering it."""
+    grid: dict[tuple[int, int], TableCell] = {}
+    cells: list[TableCell] = []
+    for r, (row, spans) in enumerate(located):
+        c = 0
+        for raw, (s, e) in zip(row, spans):
+            if raw.col is not None:
+                c = raw.col
+            else:
+                while (r, c) in grid:
+                    c += 1
+            if raw.covered:
+                c = _extend_above(grid, r, c) if (r, c) not in grid else c + grid[(r, c)].col_span
+                continue
+            s, e = _stripped(text, s, e)
+            cell = TableCell(row=r, col=c, text=text[s:e], start=s, end=e,
+                             row_span=max(1, raw.row_span), col_span=max(1, raw.col_span), header=raw.header)
+            for dr in range(cell.row_span):
+                for dc in range(cell.col_span):
+                    grid.setdefault((r + dr, c + dc), cell)
+            cells.append(cell)
+            c += cell.col_span
+    return cells, grid
+
+
+def _extend_above(grid: dict, r: int, c: int) -> int:
+    """A place a merged cell covers (DOCX vMerge): the cell above spans down to it."""
+    owner = grid.get((r - 1, c))
+    if owner is None:
+        return c + 1
+    owner.row_span = r - owner.row + 1
+    for dc in range(owner.col_span):
+        grid[(r, c + dc)] = owner
+    return c + owner.col_span
+
+
+def _stripped(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _owner(grid: dict, r: int, c: int) -> TableCell | None:
+    """The cell at (r, c), or the nearest above it when none is there (a PDF
+    leaves out the places a merged cell covers)."""
+    for up in range(r, -1, -1):
+        cell = grid.get((up, c))
+        if cell is not None:
+            return cell
+    return None
+
+
+# ---------------------------------------------------------------- headers, caption, unit, totals
+
+def _read_structure(text: str, table: Table, grid: dict) -> None:
+    v = vocabulary()
+    rows = table.rows()
+    titles = _title_rows(rows, table.n_cols)
+    first_body = next((r for r in range(titles, table.n_rows) if _is_body_row(rows[r], v)), None)
+    if first_body is None:
+        first_body = titles + 1 if table.n_rows > titles + 1 else titles
+    if first_body - titles > MAX_HEADER_ROWS:
+        first_body = titles + 1
+    table.header_rows = first_body
+    headed = [r for r in range(titles, first_body) if not _column_numbers(rows[r])]
+    table.caption = "\n".join(_caption_above(text, table.start, v)
+                              + [_label(_t(c)) for r in range(titles) for c in rows[r] if _t(c)])
+    table.unit = _unit_note(table.caption, v)
+    serial_cols = {c.col for r in headed for c in rows[r] if v.serial_header.match(_t(c).strip(" .:"))}
+    has_values = any(_is_value(_t(c)) for row in rows[first_body:] for c in row if c.col > 0)
+    unit_cols = sorted(c.col for r in headed for c in rows[r] if v.unit_header.fullmatch(_t(c).strip(" .:")))
+    group: tuple[str, ...] = ()
+    for cell in table.cells:
+        cell.header = cell.header or cell.row < first_body
+    for r in range(first_body, table.n_rows):
+        labels = _row_labels(rows[r])
+        total = bool(labels) and bool(v.total.match(labels[0]))
+        is_group = has_values and labels and not any(_is_value(_t(c)) for c in rows[r] if c.col not in serial_cols)
+        for cell in rows[r]:
+            cell.total = total
+            cell.col_header = _column_path(grid, headed, cell.col)
+            own = tuple(_row_labels_before(grid, r, cell.col, unit_cols))
+            cell.row_header = (group + own) if group and not is_group else own
+            cell.unit = (_row_unit(grid, r, cell.col, unit_cols) or _header_unit(cell.col_header, v)
+                         or table.unit)
+        if is_group:
+            group = (labels[0],)
+        elif total:
+            group = ()
+
+
+def _row_unit(grid: dict, r: int, col: int, unit_cols: list[int]) -> str:
+    """The unit the row writes in a unit column (`ĐVT | đồng/người`) left of the cell."""
+    for c in reversed(unit_cols):
+        if c < col:
+            cell = grid.get((r, c))
+            unit = _label(_t(cell)).replace(" /", "/").replace("/ ", "/") if cell is not None else ""
+            return unit if LETTER.search(unit) else ""
+    return ""
+
+
+def _title_rows(rows: list[list[TableCell]], n_cols: int) -> int:
+    """Rows at the top with a single cell of text across a wider table: titles
+    and unit notes, read as the caption."""
+    k = 0
+    while k < len(rows) - 2 and n_cols > 1:
+        texts = [c for c in rows[k] if _t(c)]
+        if len(texts) != 1 or is_number(_t(texts[0])):
+            break
+        k += 1
+    return k
+
+
+def _is_body_row(row: list[TableCell], v: Vocabulary) -> bool:
+    if not row or _column_numbers(row) or all(c.header for c in row):
+        return False
+    first = next((c for c in row if _t(c)), None)
+    if first is None:
+        return False
+    if SERIAL.fullmatch(_t(first)) and first.col == 0:
+        return True
+    return any(_is_value(_t(c)) for c in row if c.col > 0)
+
+
+def _column_numbers(row: list[TableCell]) -> bool:
+    texts = [_t(c) for c in row if _t(c)]
+    return len(texts) >= 2 and all(COLUMN_NUMBER.fullmatch(t) for t in texts) and not all(
+        t.isdigit() and int(t) > 31 for t in texts)
+
+
+def _row_labels(row: list[TableCell]) -> list[str]:
+    return [_label(_t(c)) for c in row if LETTER.search(_t(c)) and not SERIAL.fullmatch(_t(c))]
+
+
+def _row_labels_before(grid: dict, r: int, col: int, unit_cols: list[int]):
+    seen = set()
+    for c in range(col):
+        if c in unit_cols:
+            continue
+        cell = _owner(grid, r, c)
+        if cell is None or id(cell) in seen:
+            continue
+        seen.add(id(cell))
+        if LETTER.search(_t(cell)) and not SERIAL.fullmatch(_t(cell)) and not _is_value(_t(cell)):
+            yield _label(_t(cell))
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split())
+
+
+EMPHASIS = regex.compile(r"[*_]{1,3}")
+
+
+def _t(cell: TableCell) -> str:
+    """A cell's text as its structure is judged: markdown emphasis left out
+    (`**TT**`, `*1*`), stripped."""
+    return EMPHASIS.sub("", cell.text).strip() if "*" in cell.text or "_" in cell.text else cell.text.strip()
+
+
+def _column_path(grid: dict, header_rows: list[int], col: int) -> tuple[str, ...]:
+    path: list[str] = []
+    for k, r in enumerate(header_rows):
+        cell = _owner(grid, r, col)
+        if (cell is None or not _t(cell)) and k + 1 < len(header_rows):
+            cell = _spread_from_left(grid, r, col)
+        if cell is None or not _t(cell):
+            continue
+        label = _label(_t(cell))
+        if not path or path[-1] != label:
+            path.append(label)
+    return tuple(path)
+
+
+def _spread_from_left(grid: dict, r: int, col: int) -> TableCell | None:
+    """An empty cell of an upper header row continues the header on its left
+    (a merged cell that a markdown table or a converter wrote as empty cells)."""
+    for c in range(col - 1, -1, -1):
+        cell = _owner(grid, r, c)
+        if cell is not None and _t(cell):
+            return cell
+    return None
+
+
+def _caption_above(text: str, start: int, v: Vocabulary) -> list[str]:
+    """The short paragraphs just above the table (a title, a unit note, a lead
+    ending with a colon), nearest last. A long paragraph or a sentence ends it
+    (of a long paragraph only a last line that is a unit note counts), and so
+    does another table's row."""
+    above = text[:text.rfind("\n", 0, start) + 1]          # up to the line the table starts on
+    lines: list[str] = []
+    for paragraph in reversed(above[-(4 * v.caption_line_length * v.caption_lines):].split("\n\n")):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        parts = [ln.strip() for ln in paragraph.split("\n") if ln.strip()]
+        if len(paragraph) > v.caption_line_length or CELL_JOIN.strip() in paragraph:
+            if v.unit_note.search(parts[-1]) and len(parts[-1]) <= v.caption_line_length and not lines:
+                lines.append(parts[-1])
+            break
+        if paragraph.endswith((".", ";")) and not v.unit_note.search(paragraph):
+            break
+        lines[:0] = parts
+        if len(lines) >= v.caption_lines or paragraph.endswith(":"):
+            break                           # the lead-in the table follows opens its caption
+    return lines[-v.caption_lines:]
+
+
+def _unit_note(caption: str, v: Vocabulary) -> str:
+    m = v.unit_note.search(caption)
+    return " ".join(m.group("unit").split()) if m else ""
+
+
+def _header_unit(path: tuple[str, ...], v: Vocabulary) -> str:
+    """The unit a column header names (`Số tiền (triệu đồng)`), nearest the cell first."""
+    for label in reversed(path):
+        m = v.header_unit.search(label) or v.unit_note.search(label)
+        if m:
+            return " ".join(m.group("unit").split())
+    return ""
+
+
+# ---------------------------------------------------------------- into the normalized text
+
+def in_normalized(tables: list[Table], norm: NormalizedText) -> list[Table]:
+    """The tables with their spans in the normalized text: a source offset
+    maps to the first normalized char that comes from it or after it."""
+    import numpy as np
+    if not tables:
+        return []
+    to_source = norm.to_source
+
+    def at(offset: int) -> int:
+        return int(np.searchsorted(to_source, offset, side="left"))
+
+    out = []
+    for t in tables:
+        cells = []
+        for c in t.cells:
+            s, e = at(c.start), at(c.end)
+            cells.append(TableCell(**{**c.__dict__, "start": s, "end": max(s, e), "text": norm.text[s:max(s, e)]}))
+        s, e = at(t.start), at(t.end)
+        table = Table(**{**t.__dict__, "start": s, "end": max(s, e), "cells": cells,
+                         "page": t.page if t.page is not None else norm.page_of(s)})
+        _read_structure(norm.text, table, _grid_of(cells))     # labels as the normalized text has them
+        out.append(table)
+    return out
+
+
+def _grid_of(cells: list[TableCell]) -> dict:
+    grid: dict[tuple[int, int], TableCell] = {}
+    for cell in cells:
+        for dr in range(cell.row_span):
+            for dc in range(cell.col_span):
+                grid.setdefault((cell.row + dr, cell.col + dc), cell)
+    return grid
+
+
+# ---------------------------------------------------------------- markdown pipe tables
+
+PIPE_ROW = regex.compile(r"(?m)^[ \t]*\|.*\|[ \t]*$")
+PIPE_RULE = regex.compile(r"[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+(?:[ \t]*:?-{2,}:?[ \t]*)?[ \t]*")
+
+
+def pipe_tables(text: str) -> list[RawTable]:
+    """The markdown pipe tables of a text (`| TT | Nội dung | Số tiền |`, its
+    `|---|` rule line left out), each cell with its own offset."""
+    out: list[RawTable] = []
+    rows: list[list[RawCell]] = []
+    last_end = -2
+    for m in PIPE_ROW.finditer(text):
+        if m.start() != last_end + 1 and rows:          # not the next line: the table ended
+            out.append(RawTable(rows))
+            rows = []
+        last_end = m.end()
+        if PIPE_RULE.fullmatch(m.group()):
+            continue
+        rows.append(_pipe_cells(text, m.start(), m.end()))
+    if rows:
+        out.append(RawTable(rows))
+    return [t for t in out if len(t.rows) >= 2]
+
+
+def _pipe_cells(text: str, start: int, end: int) -> list[RawCell]:
+    bars = [i for i in range(start, end) if text[i] == "|" and text[i - 1:i] != "\\"]
+    return [RawCell(text=text[a + 1:b], start=a + 1) for a, b in zip(bars, bars[1:])]
+
+
+# ---------------------------------------------------------------- tables written one cell a line
+
+BAR_LINE = regex.compile(r"(?m)^[ \t]*\|[ \t]*$")
+MAX_COLUMNS = 16
+
+
+def bar_tables(text: str) -> list[RawTable]:
+    """Tables a converter wrote with each bar on a line of its own and each
+    cell's text on the lines between (`|`, `**TT**`, `|`, `**Nội dung**`, `|`,
+    `|`, `1`, ...): a row's closing bar and the next row's opening bar stand on
+    two lines in a row. The number of columns is the one that makes every
+    row end so; a blank line ends the table."""
+    out = []
+    for block in _bar_blocks(text):
+        cells = [(a, b) for a, b in zip(block, block[1:])]        # the text between two bar lines
+        rows = _bar_rows(text, cells)
+        if len(rows) >= 2:
+            out.append(RawTable(rows))
+    return out
+
+
+def _bar_blocks(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of bar lines with no blank line between them: each bar's (start, end) offsets."""
+    blocks: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for m in BAR_LINE.finditer(text):
+        if current and "\n\n" in text[current[-1][1]:m.start()].replace(" ", "").replace("\t", ""):
+            blocks.append(current)
+            current = []
+        current.append((m.start(), m.end()))
+    if current:
+        blocks.append(current)
+    return [b for b in blocks if len(b) >= 6]
+
+
+def _bar_rows(text: str, between: list) -> list[list[RawCell]]:
+    """The rows, for the number of columns that makes the most full rows: a
+    row of n cells is followed by an empty token (the two bars); a shorter row
+    (merged cells) ends at its first empty token."""
+    tokens = [(a[1] + 1, b[0] - 1) if b[0] - a[1] > 1 else (a[1], a[1]) for a, b in between]
+    empty = [not text[s:e].strip() for s, e in tokens]
+    best: list = []
+    best_full = 0
+    for n in range(2, MAX_COLUMNS + 1):
+        rows = _rows_of(tokens, empty, n)
+        full = sum(1 for r in rows if len(r) == n)
+        if full > best_full:
+            best, best_full = rows, full
+    return [[RawCell(text=text[s:max(s, e)], start=s) for s, e in row] for row in best]
+
+
+def _rows_of(tokens: list, empty: list[bool], n: int) -> list[list]:
+    rows, k = [], 0
+    while k < len(tokens):
+        if k + n >= len(tokens) or empty[k + n]:
+            rows.append(tokens[k:k + n])
+            k += n + 1
+            continue
+        end = next((j for j in range(k + 1, k + n) if empty[j]), None)
+        if end is None:
+            break                               # no row ends here: not a table of n columns
+        rows.append(tokens[k:end])
+        k = end + 1
+    return [r for r in rows if any(not empty[tokens.index(t)] for t in r)]
+
+
+def text_tables(text: str) -> list[Table]:
+    """The tables of a plain text: markdown pipe tables and tables written one
+    cell a line, in the order they come."""
+    raw = sorted(pipe_tables(text) + bar_tables(text), key=lambda t: t.rows[0][0].start or 0)
+    return build_tables(text, raw)
