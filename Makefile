@@ -1,11 +1,12 @@
 # make run   : set up .venv, extract every report in corpus/ into outputs/, print a summary
-# make test  : set up .venv and run the test suite (what .ci/run calls)
+# make test  : set up .venv, lint (ruff, mypy) and run the test suite (what .ci/run calls)
+# make lint  : just ruff on the code and mypy on pipeline/ (configured in pyproject.toml)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test corpus ocr-deps office-deps clean
+.PHONY: run test lint corpus ocr-deps office-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +25,12 @@ run: $(STAMP)
 
 # the Debian programs some tests need (LibreOffice, Tesseract, Chromium) are
 # installed first when missing, so a fresh machine and CI run every test
-test: $(STAMP) test-deps browser-deps
+test: lint $(STAMP) test-deps browser-deps
 	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check pipeline tests bench scripts
+	$(VENV)/bin/mypy pipeline
 
 # regenerate the DOCX/PDF renderings of the seeds in corpus/rendered
 corpus: $(STAMP)
