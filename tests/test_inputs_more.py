@@ -124,6 +124,7 @@ def scans(tmp_path_factory):
     return d
 
 
+@pytest.mark.slow
 def test_scanned_images_need_ocr_and_are_read_with_it(scans, tmp_path):
     out = tmp_path / "out"
     batch.run([str(scans)], str(out), workers=1, quiet=True)

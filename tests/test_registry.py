@@ -25,6 +25,7 @@ def seeds_tables(tmp_path_factory):
     return extract([SEEDS], tmp_path_factory.mktemp("reg"))
 
 
+@pytest.mark.slow
 def test_one_directive_cited_by_both_tay_ninh_reports(seeds_tables):
     d = seeds_tables["directives"]
     row = d[d.number == "12/CT-UBND"]
@@ -35,6 +36,7 @@ def test_one_directive_cited_by_both_tay_ninh_reports(seeds_tables):
     assert row.key == "CT-UBND|12|2021|Tây Ninh"
 
 
+@pytest.mark.slow
 def test_issuer_made_explicit_from_the_report(seeds_tables):
     c = seeds_tables["citations"]
     got = c[c.number == "1091/KH-UBND"].iloc[0]
@@ -43,6 +45,7 @@ def test_issuer_made_explicit_from_the_report(seeds_tables):
     assert got.issuer_resolved == "UBND tỉnh Tây Ninh"
 
 
+@pytest.mark.slow
 def test_back_reference_in_cao_bang_is_not_the_tay_ninh_directive(seeds_tables):
     c, docs = seeds_tables["citations"], seeds_tables["documents"]
     cao_bang = docs[docs.source_path.str.endswith(CAO_BANG)].doc_id.iloc[0]
@@ -60,10 +63,12 @@ def test_back_reference_resolves_within_its_document():
     assert bare.number == "12" and bare.resolved_from == full.start and bare.key == full.key
 
 
+@pytest.mark.slow
 def test_clean_corpus_has_no_conflicts(seeds_tables):
     assert len(seeds_tables["conflicts"]) == 0
 
 
+@pytest.mark.slow
 def test_a_changed_date_is_exactly_one_conflict(tmp_path):
     src = (SEEDS / TAY_NINH[0]).read_text(encoding="utf-8")
     assert src.count("12/CT-UBND ngày 29/12/2021") == 1
@@ -84,6 +89,7 @@ def test_a_changed_date_is_exactly_one_conflict(tmp_path):
     assert "ngày ban hành khác nhau: 29/12/2021 và 30/12/2021" in listing and "issued_date" not in listing
 
 
+@pytest.mark.slow
 def test_cited_document_dated_after_the_report(tmp_path):
     (tmp_path / "r.txt").write_text(
         "Tây Ninh, ngày 05 tháng 01 năm 2022\n\nBÁO CÁO\nKết quả năm 2021\n\n"
@@ -93,6 +99,7 @@ def test_cited_document_dated_after_the_report(tmp_path):
     assert list(t["conflicts"].field) == ["dated_after_citing_report"]
 
 
+@pytest.mark.slow
 def test_incremental_batches_equal_one_run(tmp_path):
     names = sorted(p.name for p in SEEDS.glob("*.txt"))
     a, b = tmp_path / "a", tmp_path / "b"
@@ -107,6 +114,7 @@ def test_incremental_batches_equal_one_run(tmp_path):
     assert len(inc["documents"]) == 5
 
 
+@pytest.mark.slow
 def test_impossible_date_is_reported(tmp_path):
     (tmp_path / "r.txt").write_text("Tỉnh Tây Ninh. Thực hiện Quyết định số 5/QĐ-UBND ngày 31/02/2022 của UBND tỉnh.",
                                     encoding="utf-8")
@@ -127,6 +135,7 @@ def test_a_left_out_hyphen_is_the_same_document():
     assert normalize_code("HĐTĐ") == "HDTD"
 
 
+@pytest.mark.slow
 def test_a_value_that_says_less_is_no_conflict(tmp_path):
     batch = tmp_path / "batch"
     batch.mkdir()

@@ -177,6 +177,7 @@ def test_every_rule_of_an_extractor_makes_a_row_of_its_examples():
         assert not missing, f"no example row names these rules of rules/{name}.yaml: {missing}"
 
 
+@pytest.mark.slow
 def test_every_row_of_the_corpus_names_a_declared_rule():
     from pipeline.api import extract_file
     declared = {rule["id"] for name in files_with_named_rules() for rule in named_rules(name)}
