@@ -10,26 +10,32 @@ records officer can trust (rules/legal_catalog.yaml, rules/reorganisation_2025.y
   restarts each Party term: it is found only with its year.
 - :func:`province_at` / :func:`province_now` read a province's name as it was
   on a date and as it is now: a document dated before the new provinces'
-  governments took office (2025-07-01) belongs to its old province.
+  governments took office (2025-07-01) belongs to its old province (they live
+  in :mod:`pipeline.reorganisation`, which the resolver reads too).
 
-Both files are loaded and compiled once per process (on first use: no
-extractor reads them, so rules.prepare() need not compile them).
+The catalog is loaded and compiled once per process, on first use (no
+extractor reads it, so rules.prepare() need not compile it).
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from dataclasses import dataclass
 
 import regex
 
 from . import rules
-from .extract.parts.text import fold
 from .models import Citation
+from .reorganisation import (  # noqa: F401  (re-exported: the catalog's lookups)
+    Merger,
+    Reorganisation,
+    district_level_exists,
+    province_at,
+    province_now,
+    reorganisation,
+)
 from .resolve import normalize_code
 
 CATALOG = "legal_catalog"
-REORGANISATION = "reorganisation_2025"
 LEADING_DIGITS = regex.compile(r"\d+")
 
 
@@ -57,25 +63,6 @@ class NumberParts:
     serial: int
     code: str
     year: int | None
-
-
-@dataclass(frozen=True)
-class Merger:
-    """A province formed by the 2025 reorganisation and those it was formed from."""
-    name: str
-    merged: tuple[str, ...]
-    source: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Reorganisation:
-    """The reorganisation compiled for lookups: every name (folded) -> its
-    name as written, and each old province -> the province it became."""
-    takes_office: dt.date                 # the new provinces' governments took office
-    district_level_ends: dt.date
-    written: dict                         # folded name -> name as the file writes it
-    became: dict                          # old name as written -> new name as written
-    mergers: tuple[Merger, ...]
 
 
 # -- the catalog ----------------------------------------------------------------
@@ -145,56 +132,5 @@ def catalog_entry_for(citation: Citation) -> Entry | None:
     return catalog_entry(citation.doc_type, citation.number, _year_of(citation.issued_date or ""))
 
 
-# -- the reorganisation of provinces --------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def _unit_words() -> regex.Pattern:
-    words = sorted((fold(w) for w in rules.load(REORGANISATION)["unit_words"]), key=len, reverse=True)
-    return regex.compile(r"^(?:" + "|".join(regex.escape(w) for w in words) + r")(?:\s+|(?<=\.))")
-
-
-def _folded(name: str) -> str:
-    """A province's name as compared: folded, without a unit word before it."""
-    return _unit_words().sub("", fold(name), count=1).strip()
-
-
-def _date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
-@functools.lru_cache(maxsize=1)
-def reorganisation() -> Reorganisation:
-    cfg = rules.load(REORGANISATION)
-    mergers = tuple(Merger(m["name"], tuple(m["from"]), tuple(m["source"])) for m in cfg["mergers"])
-    names = [n for m in mergers for n in (m.name, *m.merged)] + list(cfg["unchanged"])
-    written = {_folded(n): n for n in names}
-    for other, name in cfg["name_forms"].items():
-        written[_folded(other)] = written[_folded(name)]
-    became = {old: m.name for m in mergers for old in m.merged}
-    return Reorganisation(takes_office=_date(cfg["resolution"]["new_governments_from"]),
-                          district_level_ends=_date(cfg["district_level_ends"]["date"]),
-                          written=written, became=became, mergers=mergers)
-
-
-def province_at(name: str, on_date) -> str:
-    """The province `name` (any spelling, `tỉnh ...` or not) was on a date (an
-    ISO string or a date): its own name before the new provinces took office
-    (2025-07-01), the province it became from then on. A name the file does
-    not know is returned as given."""
-    reorg = reorganisation()
-    written = reorg.written.get(_folded(name))
-    if written is None:
-        return name
-    if _date(on_date) < reorg.takes_office:
-        return written
-    return reorg.became.get(written, written)
-
-
-def province_now(name: str) -> str:
-    """The province `name` is part of today (`Hải Dương` -> `Hải Phòng`)."""
-    return province_at(name, dt.date.max)
-
-
-def district_level_exists(on_date) -> bool:
-    """Whether districts (huyện, quận, thị xã) still existed on a date."""
-    return _date(on_date) < reorganisation().district_level_ends
+# -- the reorganisation of provinces: pipeline/reorganisation.py (which the
+# resolver reads too), its lookups re-exported here

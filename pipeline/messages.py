@@ -78,9 +78,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "registry_help": "sổ văn bản được trích dẫn và các trích dẫn mâu thuẫn nhau",
         "registry_description": (
             "Lập lại bảng văn bản được trích dẫn (mỗi văn bản thực sự được trích dẫn một dòng, theo "
-            "khóa gồm ký hiệu, số, năm và, với văn bản của địa phương, tỉnh) và bảng trích dẫn mâu thuẫn "
-            "(các trích dẫn cùng một văn bản nhưng ghi khác nhau về ngày ban hành, cơ quan ban hành hoặc "
-            "loại văn bản; văn bản được trích dẫn có ngày sau văn bản trích dẫn nó; ngày không tồn tại) "
+            "khóa gồm ký hiệu, số, năm và, với văn bản của địa phương, tỉnh vào thời điểm của văn bản) và "
+            "bảng trích dẫn mâu thuẫn (các trích dẫn cùng một văn bản nhưng ghi khác nhau về ngày ban hành, "
+            "cơ quan ban hành hoặc loại văn bản; trích dẫn khác với chính văn bản được trích dẫn khi văn bản "
+            "đó cũng được đọc; văn bản được trích dẫn có ngày sau văn bản trích dẫn nó; ngày không tồn tại) "
             "từ những gì lệnh `tdkt extract` đã lưu trong DIR."),
         "registry_conflicts_help": "liệt kê các trích dẫn mâu thuẫn, dễ đọc",
         "registry_summary": "{n_directives} văn bản được trích dẫn, {n_conflicts} trường hợp trích dẫn mâu thuẫn",
@@ -88,11 +89,17 @@ STRINGS: dict[str, dict[str, str]] = {
                           "tables.xlsx và {db}",
         "no_conflicts": "Không có trích dẫn nào mâu thuẫn.",
         "no_key": "(không có khóa)",
-        "conflict_differ": "{key}: {what}: {a} và {b}",
-        "conflict_dated_after": "{key}: văn bản được trích dẫn ghi {a}, sau ngày của văn bản trích dẫn nó ({b})",
-        "conflict_impossible_date": "{key}: ngày không tồn tại: {a}",
-        "conflict_other": "{key}: {what}: {a} và {b}",
-        "conflict_at": "    {path} (vị trí {start}): {sentence}",
+        "conflicts_summary": "{n_keys} văn bản được trích dẫn có mâu thuẫn ({n_values} giá trị khác nhau):",
+        "conflicts_key": "{key} — {document}",
+        "conflicts_document": "{doc_type} số {number}",
+        "conflicts_document_kind": "Văn bản",
+        "conflicts_title": " ({title})",
+        "conflicts_field": "  {what}: {values}",
+        "conflicts_and": " và ",
+        "conflicts_dated_after": "  văn bản được trích dẫn ghi {a}, sau ngày của văn bản trích dẫn nó ({b})",
+        "conflicts_at": "    {value}{path} (vị trí {start}): «{sentence}»",
+        "conflicts_header_at": "    {value}chính văn bản {path} (vị trí {start}): «{sentence}»",
+        "conflicts_more": "      … và {n} câu khác",
 
         # tdkt check
         "check_help": "kiểm tra số liệu đã trích xuất: tỷ lệ, tổng số, tỷ lệ khen thưởng tối đa, ngày, mâu thuẫn",
@@ -190,20 +197,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "registry_help": "the registry of cited documents and where citations disagree",
         "registry_description": (
             "Rebuild the directives table (one row per real cited document, keyed by code, serial, year "
-            "and, for local codes, province) and the conflicts table (citations of one key that disagree "
-            "on date, issuer or kind; cited documents dated after the report citing them; impossible "
-            "dates) from what `extract` stored in DIR."),
+            "and, for local codes, the province at the document's time) and the conflicts table (citations "
+            "of one key that disagree on date, issuer or kind; citations that disagree with the cited "
+            "document itself when it was read too; cited documents dated after the report citing them; "
+            "impossible dates) from what `extract` stored in DIR."),
         "registry_conflicts_help": "list the conflicts readably",
         "registry_summary": "{n_directives} cited documents, {n_conflicts} conflict(s)",
         "registry_wrote": "Wrote {out}/directives.csv, conflicts.csv (and every table's .csv and .parquet), "
                           "tables.xlsx and {db}",
         "no_conflicts": "No conflicts.",
         "no_key": "(no key)",
-        "conflict_differ": "{key}: {what}: {a} vs {b}",
-        "conflict_dated_after": "{key}: cited as dated {a}, after the document citing it ({b})",
-        "conflict_impossible_date": "{key}: date that does not exist: {a}",
-        "conflict_other": "{key}: {what}: {a} vs {b}",
-        "conflict_at": "    {path} @{start}: {sentence}",
+        "conflicts_summary": "{n_keys} cited document(s) in conflict ({n_values} differing values):",
+        "conflicts_key": "{key} — {document}",
+        "conflicts_document": "{doc_type} {number}",
+        "conflicts_document_kind": "Document",
+        "conflicts_title": " ({title})",
+        "conflicts_field": "  {what}: {values}",
+        "conflicts_and": " vs ",
+        "conflicts_dated_after": "  cited as dated {a}, after the document citing it ({b})",
+        "conflicts_at": "    {value}{path} @{start}: «{sentence}»",
+        "conflicts_header_at": "    {value}the document itself, {path} @{start}: «{sentence}»",
+        "conflicts_more": "      … and {n} more sentence(s)",
 
         "check_help": "check the extracted claims: percentages, totals, quotas, dates, conflicts",
         "check_description": (
@@ -263,10 +277,16 @@ CONFLICT_KINDS = {
     VI: {"issued_date": "ngày ban hành khác nhau", "issuer_resolved": "cơ quan ban hành khác nhau",
          "doc_type": "loại văn bản khác nhau",
          "dated_after_citing_report": "văn bản được trích dẫn có ngày sau văn bản trích dẫn nó",
-         "impossible_date": "ngày không tồn tại"},
+         "impossible_date": "ngày không tồn tại",
+         "document_issued_date": "ngày ban hành khác với chính văn bản",
+         "document_doc_type": "loại văn bản khác với chính văn bản",
+         "document_issuer": "cơ quan ban hành khác với chính văn bản"},
     EN: {"issued_date": "dates differ", "issuer_resolved": "issuers differ", "doc_type": "kinds differ",
          "dated_after_citing_report": "cited document dated after the report citing it",
-         "impossible_date": "date that does not exist"},
+         "impossible_date": "date that does not exist",
+         "document_issued_date": "date differs from the document itself",
+         "document_doc_type": "kind differs from the document itself",
+         "document_issuer": "issuer differs from the document itself"},
 }
 SEVERITIES = {
     VI: {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"},

@@ -155,7 +155,8 @@ class Citation(Mention):
     subject: str = ""
     key: str = ""
     resolved_from: int | None = None
-    jurisdiction: str = ""
+    jurisdiction: str = ""        # a local code's province at the cited document's time
+    jurisdiction_now: str = ""    # the province it is part of now (after the 2025 reorganisation)
     date_written: str = ""        # the date as the text writes it (kept when it is impossible)
 
 
@@ -309,6 +310,9 @@ class Directive:
     last_cited: str = ""
     variants: str = ""
     jurisdiction: str = ""
+    jurisdiction_now: str = ""
+    title: str = ""               # the cited document's own title, when it is in the store
+    in_store_doc_id: str = ""     # the document of the store that is the cited document
 
 
 @dataclass

@@ -5,6 +5,14 @@ added later gives exactly the registry one run over both batches gives.
 Citations that share a key but disagree on the date, the issuer or the kind are
 **conflicts**: listed, never merged silently. So are citations dated after the
 report that cites them and dates that cannot exist.
+
+The archive is its own catalog: when a cited document is itself in the store
+(its header's number, date and province give the citations' key), its header
+is the truth. The directive takes its title and links to it
+(``in_store_doc_id``), and each citation that disagrees with the header on the
+issue date, the kind or the issuer is a conflict of its own
+(``document_issued_date``, ``document_doc_type``, ``document_issuer``) whose
+second side is the header.
 """
 from __future__ import annotations
 
@@ -12,8 +20,8 @@ import collections
 import itertools
 import sqlite3
 
-from . import store
-from .models import Conflict, Directive
+from . import rules, store
+from .models import Citation, Conflict, Directive, DocumentInfo
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
 
@@ -84,7 +92,7 @@ def resolve_across_documents(con: sqlite3.Connection) -> list[tuple]:
 
 # what build reads of each citation (the sentences only for the conflicts: see _Sentences)
 BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code", "issued_date",
-                 "issuer_resolved", "subject", "jurisdiction")
+                 "issuer_resolved", "subject", "jurisdiction", "resolved_from")
 
 
 def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUMNS):
@@ -98,9 +106,12 @@ def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUM
 
 def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
     # here: it loads the extraction rules, which only this needs
+    from .reorganisation import jurisdiction_now
     from .extract.parts.issuers import identity as issuer_identity
+    from .reorganisation import jurisdiction_now
     citing_date = {d: date or "" for d, date in con.execute("SELECT doc_id, issued_date FROM documents")}
     sentences = _Sentences(con)
+    in_store = InStore(con)
     identities: dict[str, str] = {}         # issuer -> identity: the same few issuers come back all the time
 
     def identity(field: str, value: str) -> str:
@@ -122,11 +133,13 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
         numbers = list(dict.fromkeys(r["number"] for r in full_rows if r["number"]))
         subjects = [r["subject"] for r in rows if r["subject"]]
         issuers = [r["issuer_resolved"] for r in rows if r["issuer_resolved"]]
+        header = in_store.header(key)
         directives.append(Directive(
             key=key,
-            doc_type=_most_common([r["doc_type"] for r in full_rows] or [r["doc_type"] for r in rows]),
+            doc_type=(header.kind if header else "")
+            or _most_common([r["doc_type"] for r in full_rows] or [r["doc_type"] for r in rows]),
             number=_most_common([r["number"] for r in full_rows]),
-            issued_date=_most_common([r["issued_date"] for r in rows]),
+            issued_date=(header.issued_date if header else "") or _most_common([r["issued_date"] for r in rows]),
             issuer_resolved=max(issuers, key=lambda s: (issuers.count(s), len(s))) if issuers else "",
             subject=max(subjects, key=len) if subjects else "",
             n_citations=len(rows),
@@ -135,7 +148,12 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             last_cited=dates[-1] if dates else "",
             variants="; ".join(numbers),
             jurisdiction=rows[0]["jurisdiction"] or "",
+            jurisdiction_now=jurisdiction_now(rows[0]["jurisdiction"] or ""),
+            title=header.title if header else "",
+            in_store_doc_id=header.doc_id if header else "",
         ))
+        if header:
+            conflicts += in_store.disagreements(header, rows, identity, sentences)
         for field in COMPARED_FIELDS:
             firsts: dict[str, sqlite3.Row] = {}
             for r in rows:
@@ -170,18 +188,21 @@ class _Sentences:
         self.con = con
         self.wanted: list[tuple[Conflict, int, int]] = []     # conflict, rowid of a, rowid of b
 
-    def want(self, conflict: Conflict, rowid_a: int, rowid_b: int) -> None:
+    def want(self, conflict: Conflict, rowid_a: int, rowid_b: int | None) -> None:
+        """The sentences of both sides to be read (``rowid_b`` None: side b's is set already)."""
         self.wanted.append((conflict, rowid_a, rowid_b))
 
     def fill(self) -> None:
-        rowids = sorted({r for _, a, b in self.wanted for r in (a, b)})
+        rowids = sorted({r for _, a, b in self.wanted for r in (a, b) if r is not None})
         text: dict[int, str] = {}
         for at in range(0, len(rowids), self.CHUNK):
             part = rowids[at:at + self.CHUNK]
             marks = ", ".join("?" for _ in part)
             text.update(self.con.execute(f"SELECT rowid, sentence FROM citations WHERE rowid IN ({marks})", part))
         for conflict, a, b in self.wanted:
-            conflict.sentence_a, conflict.sentence_b = text.get(a) or "", text.get(b) or ""
+            conflict.sentence_a = text.get(a) or ""
+            if b is not None:
+                conflict.sentence_b = text.get(b) or ""
         self.wanted = []
 
 
@@ -205,26 +226,107 @@ def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     return len(directives), len(conflicts)
 
 
-def describe_conflicts(con: sqlite3.Connection, lang: str = "vi") -> str:
-    """The conflicts, readably, in ``lang`` (Vietnamese by default): one block
-    per conflict, what differs (named by its Vietnamese label, dates written
-    dd/mm/yyyy) and where each side is cited."""
-    from . import messages as msg
-    df = store.read_table(con, "conflicts")
-    docs = store.read_table(con, "documents").set_index("doc_id")
-    name = lambda d: docs.at[d, "source_path"] if d in docs.index else d
-    dated = {"issued_date", "dated_after_citing_report", "impossible_date"}
-    lines = []
-    for row in df.itertuples():
-        a, b = ("" if v is None or v != v else str(v) for v in (row.value_a, row.value_b))
-        if row.field in dated:
-            word = row.field == "dated_after_citing_report"
-            a, b = msg.date(a, lang, word), msg.date(b, lang, word)
-        kind = {"dated_after_citing_report": "conflict_dated_after", "impossible_date": "conflict_impossible_date"}
-        lines.append(msg.t(kind.get(row.field, "conflict_differ"), lang, key=row.key or msg.t("no_key", lang),
-                           what=msg.conflict_kind(row.field, lang), a=a, b=b))
-        lines.append(msg.t("conflict_at", lang, path=name(row.doc_id_a), start=row.start_a, sentence=row.sentence_a))
-        if (row.doc_id_b, row.start_b) != (row.doc_id_a, row.start_a):
-            lines.append(msg.t("conflict_at", lang, path=name(row.doc_id_b), start=row.start_b,
-                               sentence=row.sentence_b))
-    return "\n".join(lines) if lines else msg.t("no_conflicts", lang)
+# --------------------------------------------------------------------------- the archive as its own catalog
+# a citation's field -> the conflict it makes when it disagrees with the cited document's own header
+AGAINST_HEADER = {"issued_date": "document_issued_date", "doc_type": "document_doc_type",
+                  "issuer_resolved": "document_issuer"}
+HEADER_COLUMNS = ("doc_id", "doc_kind", "number", "issuer", "province", "district", "issued_date", "title")
+FULL_DATE = len("2021-12-29")
+HEADER_LINES = 3            # the header excerpt: the number's line and those after it
+HEADER_CHARS = 400
+
+
+class Header:
+    """What a document of the store says of itself: kind, number, date, issuer, title."""
+    __slots__ = ("doc_id", "kind", "number", "issued_date", "issuer", "title")
+
+    def __init__(self, doc_id: str, kind: str, number: str, issued_date: str, issuer: str, title: str):
+        self.doc_id, self.kind, self.number = doc_id, kind, number
+        self.issued_date, self.issuer, self.title = issued_date, issuer, title
+
+
+def document_key(doc: DocumentInfo) -> str:
+    """The registry key of a document of the store, built from its header as
+    a citation's is (:func:`pipeline.resolve.citation_key`): its number's
+    code, serial and year (else its date's year) and, for a local code, its
+    province at its date. "" when the header has no number with a serial and a code."""
+    from .legal_catalog import split_number
+    from .resolve import citation_key, is_central, jurisdiction_of
+    parts = split_number(doc.number)
+    if parts is None or not parts.code:
+        return ""
+    own = Citation(doc_id=doc.doc_id, start=0, end=0, text=doc.number, page=None, sentence="",
+                   doc_type=doc.doc_kind, number=doc.number, serial=parts.serial, code=parts.code,
+                   number_year=parts.year, issued_date=doc.issued_date, issuer_resolved=doc.issuer)
+    return citation_key(own, "" if is_central(parts.code) else jurisdiction_of(own, doc))
+
+
+def _cited_kinds() -> frozenset:
+    """The kinds a citation names (rules/citations.yaml): a header's other kinds (`Tin bài`) are not compared."""
+    return frozenset(k["name"] for k in rules.load("citations")["doc_kinds"])
+
+
+class InStore:
+    """The documents of the store that cited documents are, by key: a header
+    with a number and a full issue date (the first document of a key, by
+    doc_id, when copies share it)."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.by_key: dict[str, Header] = {}
+        self.excerpts: dict[str, tuple[int, str]] = {}
+        kinds = _cited_kinds()
+        names = ", ".join(f'"{c}"' for c in HEADER_COLUMNS)
+        for row in con.execute(f"SELECT {names} FROM documents WHERE number IS NOT NULL AND number != '' "
+                               "AND length(issued_date) = ? ORDER BY doc_id", (FULL_DATE,)):
+            doc = DocumentInfo(source_path="", format="", **{c: v or "" for c, v in zip(HEADER_COLUMNS, row)})
+            key = document_key(doc)
+            if key and key not in self.by_key:
+                self.by_key[key] = Header(doc.doc_id, doc.doc_kind if doc.doc_kind in kinds else "", doc.number,
+                                          doc.issued_date, doc.issuer, doc.title)
+
+    def header(self, key: str) -> Header | None:
+        return self.by_key.get(key)
+
+    def disagreements(self, header: Header, rows: list, identity, sentences: "_Sentences") -> list[Conflict]:
+        """A conflict for each citing document's first citation of each value
+        that disagrees with the header (what both state: a year agrees with a
+        day of that year; an issuer cut short with the issuer it starts)."""
+        own = {"issued_date": header.issued_date, "doc_type": header.kind, "issuer_resolved": header.issuer}
+        out, seen = [], set()
+        for r in rows:
+            if r["doc_id"] == header.doc_id or r["resolved_from"] is not None:
+                continue              # the document itself; a back-reference says nothing of its own
+            for field, conflict_field in AGAINST_HEADER.items():
+                cited, truth = r[field] or "", own[field]
+                if not cited or not truth or (r["doc_id"], field, cited) in seen:
+                    continue
+                seen.add((r["doc_id"], field, cited))
+                if not self._disagree(field, cited, truth, identity):
+                    continue
+                start, excerpt = self._excerpt(header)
+                conflict = Conflict(key=r["key"], field=conflict_field, value_a=cited, value_b=truth,
+                                    doc_id_a=r["doc_id"], start_a=int(r["start"]), sentence_a="",
+                                    doc_id_b=header.doc_id, start_b=start, sentence_b=excerpt)
+                sentences.want(conflict, r["rowid"], None)
+                out.append(conflict)
+        return out
+
+    @staticmethod
+    def _disagree(field: str, cited: str, truth: str, identity) -> bool:
+        if field == "issued_date":
+            return not truth.startswith(cited)
+        a, b = identity(field, cited), identity(field, truth)
+        if field == "issuer_resolved":
+            return a != b and not _says_less(field, a, [b]) and not _says_less(field, b, [a])
+        return a != b
+
+    def _excerpt(self, header: Header) -> tuple[int, str]:
+        """Where the header's number stands in its document, and the header's lines from there."""
+        if header.doc_id not in self.excerpts:
+            text = store.read_text(self.con, header.doc_id) or ""
+            at = max(text.find(header.number), 0)
+            line_start = text.rfind("\n", 0, at) + 1
+            lines = text[line_start:line_start + 4 * HEADER_CHARS].split("\n")[:HEADER_LINES]
+            self.excerpts[header.doc_id] = (at, " ".join(" ".join(lines).split())[:HEADER_CHARS])
+        return self.excerpts[header.doc_id]

@@ -2,9 +2,14 @@
 
 - ``key``: the registry key of the cited document: normalized code (case,
   spacing, `Đ`/`D`, dash styles), serial without leading zeros, the year (from
-  the number, else the date) and, for local codes, the jurisdiction (the
-  province of the citing report): a `12/CT-UBND` of Tây Ninh is not the
-  `12/CT-UBND` of Cao Bằng. Which codes are central is data (rules/issuers.yaml).
+  the number, else the date) and, for local codes, the jurisdiction: a
+  `12/CT-UBND` of Tây Ninh is not the `12/CT-UBND` of Cao Bằng. Which codes
+  are central is data (rules/issuers.yaml).
+- ``jurisdiction``: the province of a local code at the cited document's
+  time (the province its issuer names, else the citing report's), so that a
+  2024 document of UBND tỉnh Hải Dương cited in a Hải Phòng report of August
+  2025 stays Hải Dương's; ``jurisdiction_now``: the province that is now
+  (Hải Phòng), from the 2025 reorganisation (rules/reorganisation_2025.yaml).
 - ``issuer_resolved``: the issuer made explicit from the document's context
   (`Chủ tịch UBND tỉnh` in a Tây Ninh report -> `Chủ tịch UBND tỉnh Tây Ninh`,
   `UBND huyện` in a Trùng Khánh report -> `UBND huyện Trùng Khánh`);
@@ -26,6 +31,7 @@ from .extract.parts.issuers import canonical, district_pattern
 from .extract.parts.text import fold_code
 from .extract.document import proper_case
 from .models import Citation, DocumentInfo, ExtractionResult
+from .reorganisation import jurisdiction_at, jurisdiction_now, province_named
 
 
 @rules.compiled("issuers")
@@ -161,6 +167,36 @@ def resolve_issuer(issuer: str, doc: DocumentInfo) -> str:
     return issuer
 
 
+def jurisdiction_of(c: Citation, doc: DocumentInfo, named: str = "") -> str:
+    """A local code's jurisdiction: the province its issuer names (else
+    ``named``, the one another citation of its number names), else the citing
+    report's (its province, else its district), as it was at the cited
+    document's time (its date, else its number's year, else the report's date)."""
+    province = province_named(c.issuer_resolved) or named
+    when = c.issued_date or (str(c.number_year) if c.number_year else "") or doc.issued_date
+    return jurisdiction_at(province or doc.province or doc.district, when)
+
+
+def _set_jurisdictions(citations: list[Citation], doc: DocumentInfo) -> None:
+    """Each citation's jurisdiction (none for a central code) and the province
+    it is part of now. Citations of one number are of one document: one that
+    names no province takes the one the others name (`Quyết định số 22/2024/QĐ-UBND
+    ... của UBND tỉnh Hậu Giang`, then `Quyết định số 22/2024/QĐUBND`)."""
+    def number_of(c: Citation) -> tuple:
+        return normalize_code(c.code), c.serial, _year_of(c)
+    named: dict[tuple, set] = {}
+    for c in citations:
+        if c.code and province_named(c.issuer_resolved):
+            named.setdefault(number_of(c), set()).add(province_named(c.issuer_resolved))
+    for c in citations:
+        if c.code and is_central(c.code):
+            c.jurisdiction = ""
+            continue
+        provinces = named.get(number_of(c), ()) if c.code else ()
+        c.jurisdiction = jurisdiction_of(c, doc, next(iter(provinces)) if len(provinces) == 1 else "")
+        c.jurisdiction_now = jurisdiction_now(c.jurisdiction)
+
+
 def resolve_document(result: ExtractionResult) -> None:
     """One document's citations resolved in place (the module's doc); the
     document's district is read from its issuer or title when its header gave none."""
@@ -173,15 +209,15 @@ def resolve_document(result: ExtractionResult) -> None:
     if own:
         result.citations = [c for c in result.citations
                             if not (_number_form(c.number) == own and _same_day_or_unsaid(c.issued_date, doc.issued_date))]
-    # a district report whose province is not told still keeps its local codes apart
-    jurisdiction = doc.province or doc.district
     full: dict[tuple[str, int], list[Citation]] = {}
     for c in result.citations:
-        # a bare back-reference (`Chỉ thị 12`) is read as local to the citing report
-        c.jurisdiction = "" if c.code and is_central(c.code) else jurisdiction
         c.issuer_resolved = resolve_issuer(c.issuer, doc)
         c.issuer_canonical = canonical(c.issuer_resolved)
-        c.key = citation_key(c, jurisdiction)
+    # a bare back-reference (`Chỉ thị 12`) is read as local to the citing report;
+    # a district report whose province is not told still keeps its local codes apart
+    _set_jurisdictions(result.citations, doc)
+    for c in result.citations:
+        c.key = citation_key(c, c.jurisdiction)
     # a repeat that states no year (`Công văn số 2769/UBND-NC` after `Công văn số
     # 2769/UBND-NC ngày 24/7/2024`) is the dated citation of its code and serial
     dated: dict[tuple[str, int], set] = {}
@@ -207,4 +243,4 @@ def resolve_document(result: ExtractionResult) -> None:
             c.key = target.key
             c.issuer_resolved = c.issuer_resolved or target.issuer_resolved
             c.issuer_canonical = c.issuer_canonical or target.issuer_canonical
-            c.jurisdiction = target.jurisdiction
+            c.jurisdiction, c.jurisdiction_now = target.jurisdiction, target.jurisdiction_now

@@ -27,6 +27,15 @@ def _extract(paths, out: Path):
         con.close()
 
 
+def _seed_miscitation(f) -> bool:
+    """The Trùng Khánh seed's own miscitation (`Chỉ thị số 05-CT/TW ngày 14/5/2011`), in every copy of it."""
+    return f.rule_id == "contradicts_catalog" and "cited=05-CT/TW; cited_date=2011-05-14" in f.values
+
+
+def _besides_the_seed(findings):
+    return [f for f in findings if not _seed_miscitation(f)]
+
+
 @pytest.fixture(scope="module")
 def seeds_store(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds")
@@ -35,8 +44,14 @@ def seeds_store(tmp_path_factory):
 
 
 def test_seeds_hold(seeds_store):
+    """The seeds' one miscitation, against the legal catalog: the number of the
+    2016 directive (05-CT/TW, 15/5/2016) with the date of the 2011 one (03-CT/TW)."""
     _, findings, _ = seeds_store
-    assert findings == [], checks.format_findings(findings, {})
+    assert [f.rule_id for f in findings] == ["contradicts_catalog"], checks.format_findings(findings, {})
+    f = findings[0]
+    assert _seed_miscitation(f) and "Chỉ thị số 05-CT/TW ngày 14/5/2011" in f.sentence
+    assert "ngày 15/05/2016" in f.message and "Chỉ thị số 03-CT/TW" in f.message
+    assert f.basis.startswith("Danh mục văn bản") and "nguồn: https://" in f.basis
 
 
 def test_seed_quotas_are_evaluated_and_pass(seeds_store, monkeypatch):
@@ -114,6 +129,7 @@ def test_altered_copy_raises_the_right_finding_only(tmp_path, seed, original, al
     copy.parent.mkdir()
     copy.write_text(text.replace(original, altered), encoding="utf-8")
     findings, tables = _extract([copy], tmp_path / "out")
+    findings = _besides_the_seed(findings)
     assert [f.rule_id for f in findings] == [rule], checks.format_findings(findings, {})
     f = findings[0]
     assert basis in f.basis
@@ -132,6 +148,7 @@ def test_documents_that_disagree(tmp_path):
     (tmp_path / "in" / "copy.txt").write_text(text.replace("1015 cá nhân Lao động tiên tiến",
                                                            "1020 cá nhân Lao động tiên tiến"), encoding="utf-8")
     findings, _ = _extract([tmp_path / "in"], tmp_path / "out")
+    findings = _besides_the_seed(findings)
     assert [f.rule_id for f in findings] == ["claims_disagree"]
     assert "1015" in findings[0].values and "1020" in findings[0].values and findings[0].spans
 
@@ -190,13 +207,13 @@ def test_check_command_writes_every_format(tmp_path, capsys):
     assert main(["check", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "Tỷ lệ nêu 18,5% không khớp với 3/19 xã = 15,79%." in printed and "Căn cứ: 3/19 = 15,79%" in printed
-    assert "1 phát hiện: 1 lỗi" in printed and "percent_vs_ratio" not in printed
+    assert "2 phát hiện: 1 lỗi, 1 cảnh báo" in printed and "percent_vs_ratio" not in printed
     df = pd.read_csv(out / "checks.csv", encoding="utf-8-sig")
-    assert list(df["rule_id"]) == ["percent_vs_ratio"]
+    assert list(df["rule_id"]) == ["percent_vs_ratio", "contradicts_catalog"]     # and the seed's own
     for col in ("rule_id", "severity", "message", "basis", "values", "doc_id", "start", "end", "sentence", "spans"):
         assert col in df.columns
-    assert len(pd.read_parquet(out / "checks.parquet")) == 1
+    assert len(pd.read_parquet(out / "checks.parquet")) == 2
     # the workbook's sheet by its name there (Vietnamese when pipeline.labels names it)
-    assert len(pd.read_excel(out / "tables.xlsx", sheet_name=messages.sheet_name("checks"))) == 1
+    assert len(pd.read_excel(out / "tables.xlsx", sheet_name=messages.sheet_name("checks"))) == 2
     assert main(["check", "--out", str(out), "--fail-on", "error", "--quiet"]) == 1
     assert main(["check", "--out", str(tmp_path / "nothing-here")]) == 2

@@ -31,7 +31,7 @@ SUFFIXES = {".txt", ".docx", ".doc", ".pdf", ".html", ".htm", ".odt", ".rtf"}
 # each extractor's rules file -> its table, whose rows name the rule that made them
 MENTION_TABLES = {spec.rules_file: name for name, spec in specs().items()}
 # checks that compare several documents: one text cannot show them (tests/test_checks.py does)
-SEVERAL_DOCUMENTS = {"checks.claims_disagree", "checks.registry_conflict"}
+SEVERAL_DOCUMENTS = {"checks.claims_disagree", "checks.registry_conflict", "checks.contradicts_cited_document"}
 
 
 def _same(got, want) -> bool:

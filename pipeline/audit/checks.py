@@ -633,22 +633,213 @@ def _citation_checks(tables: dict, docs: dict) -> list[Check]:
                          r.get("sentence") or "")
             seen[key] = f
             out.append(f)
-    if _enabled("registry_conflict"):
-        cited_at = {(r["doc_id"], r["start"]): r for r in tables.get("citations", [])}
-        for r in tables.get("conflicts", []):
-            spans = []
-            for side in ("a", "b"):
-                d, s = r.get(f"doc_id_{side}"), r.get(f"start_{side}")
-                if d and s is not None:
-                    spans.append((d, int(s), (cited_at.get((d, int(s))) or {}).get("end", int(s))))
-            values = dict(key=r["key"], field=r["field"], value_a=r.get("value_a") or "", value_b=r.get("value_b") or "")
-            cited = cited_at.get((r.get("doc_id_a"), int(r["start_a"]) if r.get("start_a") is not None else None)) or {}
-            fields = dict(document=_document("", cited.get("number") or "", r["key"] or ""),
-                          field=Lazy(lambda lang, c=r["field"]: msg.field_name(c, lang)),
-                          value_a=Date(values["value_a"]), value_b=Date(values["value_b"]),
-                          date_a=Date(values["value_a"], True), date_b=Date(values["value_b"], True))
-            out.append(_finding("registry_conflict", values, fields, spans, r.get("sentence_a") or "",
-                                variant=r["field"]))
+    # a citation against the cited document's own header (the registry's conflicts
+    # whose field is a variant of contradicts_cited_document), the others between citations
+    against_header = set(_templates("contradicts_cited_document").get("variants") or ())
+    cited_at = {(r["doc_id"], r["start"]): r for r in tables.get("citations", [])}
+    for r in tables.get("conflicts", []):
+        rule = "contradicts_cited_document" if r["field"] in against_header else "registry_conflict"
+        if not _enabled(rule):
+            continue
+        header = (docs.get(r.get("doc_id_b")) or {}) if rule == "contradicts_cited_document" else {}
+        spans = []
+        for side in ("a", "b"):
+            d, s = r.get(f"doc_id_{side}"), r.get(f"start_{side}")
+            if d and s is not None:
+                end = int(s) + len(header.get("number") or "") if side == "b" and header else int(s)
+                spans.append((d, int(s), (cited_at.get((d, int(s))) or {}).get("end", end)))
+        values = dict(key=r["key"], field=r["field"], value_a=r.get("value_a") or "", value_b=r.get("value_b") or "")
+        cited = cited_at.get((r.get("doc_id_a"), int(r["start_a"]) if r.get("start_a") is not None else None)) or {}
+        kind = (cited.get("doc_type") or "") if header else ""      # a registry conflict may be of the kind
+        fields = dict(document=_document(kind, cited.get("number") or "", r["key"] or ""),
+                      field=Lazy(lambda lang, c=r["field"]: msg.field_name(c, lang)),
+                      value_a=Date(values["value_a"]), value_b=Date(values["value_b"]),
+                      date_a=Date(values["value_a"], True), date_b=Date(values["value_b"], True),
+                      cited_path=header.get("source_path") or r.get("doc_id_b") or "",
+                      header=" ".join((r.get("sentence_b") or "").split()))
+        if header:
+            values["cited_doc"] = header.get("source_path") or r.get("doc_id_b") or ""
+        out.append(_finding(rule, values, fields, spans, r.get("sentence_a") or "", variant=r["field"]))
+    return out
+
+
+# --------------------------------------------------------------------------- the legal catalog
+# A cited central document against its entry in rules/legal_catalog.yaml
+# (pipeline.legal_catalog): a date or issuer the catalog contradicts, a legal
+# basis (`Căn cứ ...`) replaced by the citing document's date.
+WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    title_overlap: float
+    min_title_words: int
+    basis_lead: regex.Pattern
+
+
+@functools.lru_cache(maxsize=1)
+def catalog_config() -> CatalogConfig:
+    cc = rules.load("checks")["catalog"]
+    return CatalogConfig(title_overlap=float(cc["title_overlap"]), min_title_words=int(cc["min_title_words"]),
+                         basis_lead=regex.compile(r"^[\W\d]*" + rules.alternation(cc["basis_leads"]),
+                                                  regex.IGNORECASE))
+
+
+def _words(text: str) -> set[str]:
+    from ..extract.parts.text import fold
+    return set(WORD.findall(fold(text or "")))
+
+
+def _same_subject(subject: str, title: str) -> bool:
+    """Does a citation's subject name the catalog title (most words of the shorter in the other)?"""
+    a, b = _words(subject), _words(title)
+    shorter = min(len(a), len(b))
+    return shorter >= catalog_config().min_title_words and len(a & b) >= catalog_config().title_overlap * shorter
+
+
+def _same_issuer(cited: str, entry_issuer: str) -> bool:
+    """Is the cited issuer the entry's, or cut short of it, or the entry's run on (`Chính phủ quy định`)?"""
+    from ..registry import _identity           # the registry's comparison form of issuers
+    a, b = _identity("issuer_resolved", cited), _identity("issuer_resolved", entry_issuer)
+    return a == b or a.startswith(b + " ") or b.startswith(a + " ")
+
+
+def _states(cited: str, full: str) -> bool:
+    """Does a (partial) date agree with a full one, by what it states?"""
+    return full.startswith(cited)
+
+
+def _entry_name(e) -> Lazy:
+    return _document(e.kind, e.number)
+
+
+def _source(e) -> str:
+    return e.source[0] if e.source else ""
+
+
+def _borrowed_from(cited_date: str, entry, entries) -> object | None:
+    """Another catalog entry of the kind and issuer whose issue date the citation gives."""
+    return next((o for o in entries if o is not entry and o.kind == entry.kind and o.issued == cited_date
+                 and o.issuer == entry.issuer), None)
+
+
+def _catalog_contradiction(r: dict):
+    """(entry, field) of the catalog entry a citation contradicts, else None:
+    its number's entry when the key finds one; for a number without a year
+    (a Party number), the entry of that number in another year when the
+    citation's issuer is the entry's and its date is another entry's or its
+    subject is the entry's title (numbering restarts each Party term: a
+    number alone is no contradiction)."""
+    from .. import legal_catalog as lc
+    number, cited_date = r.get("number") or "", r.get("issued_date") or ""
+    issuer = r.get("issuer_resolved") or ""
+    parts = lc.split_number(number)
+    if parts is None or not r.get("code"):
+        return None
+    entry = lc.catalog_entry(r.get("doc_type") or "", number, int(cited_date[:4]) if cited_date[:4].isdigit() else None)
+    if entry is not None:
+        if cited_date and entry.issued and not _states(cited_date, entry.issued) and cited_date != entry.effective:
+            return entry, "issued_date"
+        if issuer and not _same_issuer(issuer, entry.issuer):
+            return entry, "issuer"
+        return None
+    if parts.year is not None or len(cited_date) != len("2011-05-14"):
+        return None
+    key = lc.catalog_key(parts.code, parts.serial, None).rstrip("|")
+    for e in lc.entries():
+        if not e.key.startswith(key + "|") or e.kind != (r.get("doc_type") or e.kind) or not e.issued:
+            continue
+        if issuer and not _same_issuer(issuer, e.issuer):
+            continue
+        if _borrowed_from(cited_date, e, lc.entries()) or _same_subject(r.get("subject") or "", e.title):
+            return e, "issued_date"
+    return None
+
+
+def _catalog_finding(r: dict, entry, field: str) -> Check:
+    from .. import legal_catalog as lc
+    cited_date, issuer = r.get("issued_date") or "", r.get("issuer_resolved") or ""
+    other = _borrowed_from(cited_date, entry, lc.entries()) if field == "issued_date" else None
+    values = dict(cited=r.get("number") or "", cited_date=cited_date, cited_issuer=issuer,
+                  catalog=entry.number, catalog_date=entry.issued, catalog_issuer=entry.issuer,
+                  borrowed=other.number if other else "", source=_source(entry))
+    fields = dict(document=_document(r.get("doc_type") or entry.kind, r.get("number") or entry.number),
+                  entry=_entry_name(entry), cited_date=Date(cited_date, True), catalog_date=Date(entry.issued, True),
+                  cited_issuer=issuer, issuer=entry.issuer, source=_source(entry),
+                  borrowed=Lazy(lambda lang, o=other, d=cited_date: _phrase(
+                      "date_of_other", lang, date=Date(d, True).render(lang), other=_entry_name(o).render(lang),
+                      title=o.title) if o else ""))
+    return _finding("contradicts_catalog", values, fields, [(r["doc_id"], r["start"], r["end"])],
+                    r.get("sentence") or "", variant=field)
+
+
+def _later(doc_date: str, effective: str) -> bool:
+    """Is a (partial) date of a document on or after a full date, by what it states?"""
+    n = min(len(doc_date), len(effective))
+    return bool(doc_date) and (doc_date[:n] > effective[:n] or (len(doc_date) >= len(effective)
+                                                                 and doc_date >= effective))
+
+
+def _cited_entry(r: dict):
+    """The catalog entry a citation names: by its number, else (a law cited by
+    its name and date) the one entry of its kind issued that day."""
+    from .. import legal_catalog as lc
+    cited_date = r.get("issued_date") or ""
+    if r.get("number"):
+        return lc.catalog_entry(r.get("doc_type") or "", r["number"],
+                                int(cited_date[:4]) if cited_date[:4].isdigit() else None)
+    same_day = [e for e in lc.entries() if cited_date and e.issued == cited_date and e.kind == r.get("doc_type")]
+    return same_day[0] if len(same_day) == 1 else None
+
+
+def _replacement(entry, doc_date: str):
+    """(the entry that replaced ``entry``, or the one it amends, by the
+    document's date; the replaced entry), else None."""
+    from .. import legal_catalog as lc
+    by_number = {e.number: e for e in lc.entries()}
+    for replaced in (entry, *(by_number[n] for n in entry.amends if n in by_number)):
+        for e in lc.entries():
+            if replaced.number in e.replaces and e.effective and _later(doc_date, e.effective):
+                return e, replaced
+    return None
+
+
+def _superseded_finding(r: dict, doc_date: str, entry, replacement, replaced) -> Check:
+    variant = "" if replaced is entry else "amends"
+    values = dict(cited=entry.number, doc_date=doc_date, replaced_by=replacement.number,
+                  effective=replacement.effective, amended=replaced.number if variant else "",
+                  source=_source(replacement))
+    fields = dict(document=_document(r.get("doc_type") or entry.kind, r.get("number") or entry.number),
+                  entry=_entry_name(entry), replacement=_entry_name(replacement), amended=_entry_name(replaced),
+                  doc_date=Date(doc_date, True), effective=Date(replacement.effective, True),
+                  title=replacement.title, source=_source(replacement))
+    return _finding("superseded_basis", values, fields, [(r["doc_id"], r["start"], r["end"])],
+                    r.get("sentence") or "", variant=variant)
+
+
+def _is_basis(r: dict) -> bool:
+    """Is the citation in a sentence that opens with `Căn cứ` (the document's legal basis)?"""
+    return bool(catalog_config().basis_lead.match(r.get("sentence") or ""))
+
+
+def _catalog_checks(tables: dict, docs: dict) -> list[Check]:
+    contradicts, superseded = _enabled("contradicts_catalog"), _enabled("superseded_basis")
+    out, seen = [], set()
+    for r in tables.get("citations", []):
+        if r.get("resolved_from") is not None:
+            continue                  # a back-reference says nothing of its own
+        if contradicts and r.get("number"):
+            found = _catalog_contradiction(r)
+            if found and (r["doc_id"], found[0].number, found[1], r.get("issued_date")) not in seen:
+                seen.add((r["doc_id"], found[0].number, found[1], r.get("issued_date")))
+                out.append(_catalog_finding(r, *found))
+        doc_date = (docs.get(r["doc_id"]) or {}).get("issued_date") or ""
+        if superseded and doc_date and _is_basis(r):
+            entry = _cited_entry(r)
+            replaced = _replacement(entry, doc_date) if entry else None
+            if replaced and (r["doc_id"], entry.number, "superseded") not in seen:
+                seen.add((r["doc_id"], entry.number, "superseded"))
+                out.append(_superseded_finding(r, doc_date, entry, *replaced))
     return out
 
 
@@ -665,6 +856,7 @@ def run_checks(tables: dict) -> list[Check]:
     out += _quota_checks(tables, docs)
     out += _disagreement_checks(tables, docs)
     out += _citation_checks(tables, docs)
+    out += _catalog_checks(tables, docs)
     order = {d: i for i, d in enumerate(sorted(docs, key=lambda d: docs[d].get("source_path") or d))}
     out.sort(key=lambda c: (order.get(c.doc_id, len(order)), c.start if c.start is not None else -1,
                             SEVERITY_ORDER.get(c.severity, 3), c.rule_id))
