@@ -518,10 +518,12 @@ def _numbered(r: _Reader, km, nm, kind, written, rule: str):
         out.append((start, end, rule if j == 0 else "citations.number_list", rec))
     # `Quyết định số 12/QĐ-UBND, 13/QĐ-UBND và 14/QĐ-UBND ... của UBND huyện`: the
     # issuer after the last number is that of the numbers of the same code before it
-    # (their dates are not shared: each may have its own)
+    # (their dates are not shared: each may have its own), back to a `;`, after which
+    # each item names its own (`...; số 48/2023/QĐ-UBND ... của UBND thành phố Hải Phòng`)
     last = out[-1][3] if len(out) > 1 else {}
+    shared_from = max((j for j, (start, m) in enumerate(items) if j and ";" in text[m.start():start]), default=0)
     if last.get("issuer"):
-        for _, _, _, rec in out[:-1]:
+        for _, _, _, rec in out[shared_from:-1]:
             if not rec.get("issuer") and fold_code(rec["code"]) == fold_code(last["code"]):
                 rec["issuer"] = last["issuer"]
     return out

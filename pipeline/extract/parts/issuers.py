@@ -303,8 +303,8 @@ def _task_name_end(text: str, pos: int, end: int, g: Grammar) -> int:
     if not stop:
         return end
     words = text[lead.end():stop.start()].rstrip(" ,")
-    if not words or not (g.task_place_end.search(words) or stop.group("subject") or head.group("national")):
-        return end
+    if not words or head.group("national") or not (g.task_place_end.search(words) or stop.group("subject")):
+        return end                             # (a national body's task is its name as `names` lists it)
     return lead.end() + len(words)
 
 
