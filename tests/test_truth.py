@@ -225,3 +225,10 @@ def test_trimmed_around_the_citation():
     assert cut.startswith("…") and cut.endswith("…") and "Kế hoạch số 45/KH-UBND ngày 12/3/2022" in cut
     assert len(cut) <= len("Kế hoạch số 45/KH-UBND ngày 12/3/2022") + 2 * 20 + 2
     assert trimmed("Câu ngắn.", "không có") == "Câu ngắn."
+
+
+def test_a_header_split_by_its_layout_is_the_same_issuer():
+    from pipeline.registry import InStore, _identity
+    assert not InStore._disagree("issuer_resolved", "Bộ trưởng Bộ Công Thương", "Bộ C ông Thương", _identity)
+    assert not InStore._disagree("issued_date", "2025-11", "2025-11-21", _identity)      # a month of that day
+    assert InStore._disagree("issuer_resolved", "Bộ Tài chính", "Bộ Công Thương", _identity)

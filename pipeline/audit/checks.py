@@ -698,10 +698,20 @@ def _same_subject(subject: str, title: str) -> bool:
 
 
 def _same_issuer(cited: str, entry_issuer: str) -> bool:
-    """Is the cited issuer the entry's, or cut short of it, or the entry's run on (`Chính phủ quy định`)?"""
+    """Can the cited issuer be the entry's? Only a central body of the issuers'
+    table (rules/issuers.yaml bodies: `Ban Bí thư`, `Bộ Nội vụ`) other than the
+    entry's contradicts it; an issuer cut short or run on (`Hội nghị`,
+    `Trung ương, tổ chức`) is no body of the table and says nothing."""
+    from ..extract.parts.issuers import canonical
     from ..registry import _identity           # the registry's comparison form of issuers
-    a, b = _identity("issuer_resolved", cited), _identity("issuer_resolved", entry_issuer)
-    return a == b or a.startswith(b + " ") or b.startswith(a + " ")
+    if canonical(cited) not in _central_bodies():
+        return True
+    return _identity("issuer_resolved", cited) == _identity("issuer_resolved", entry_issuer)
+
+
+@functools.lru_cache(maxsize=1)
+def _central_bodies() -> frozenset:
+    return frozenset(body["name"] for body in rules.load("issuers")["bodies"])
 
 
 def _states(cited: str, full: str) -> bool:
@@ -788,7 +798,10 @@ def _cited_entry(r: dict):
     if r.get("number"):
         return lc.catalog_entry(r.get("doc_type") or "", r["number"],
                                 int(cited_date[:4]) if cited_date[:4].isdigit() else None)
-    same_day = [e for e in lc.entries() if cited_date and e.issued == cited_date and e.kind == r.get("doc_type")]
+    # several laws pass on one day (`Luật Thương mại ngày 14 tháng 6 năm 2005`): the name must be the entry's
+    named = " ".join((r.get("text") or "", r.get("subject") or ""))
+    same_day = [e for e in lc.entries() if cited_date and e.issued == cited_date and e.kind == r.get("doc_type")
+                and _same_subject(named, e.title)]
     return same_day[0] if len(same_day) == 1 else None
 
 

@@ -187,8 +187,9 @@ def _dispute_lines(dispute: Dispute, path: dict, cited: dict, lang: str) -> list
             lines += [_evidence_line("", e, path, cited, lang) for e in where]
         return lines
     order = sorted(dispute.values) if dispute.field in DATED else list(dispute.values)   # dates in time order
-    lines = [msg.t("conflicts_field", lang, what=what,
-                   values=msg.t("conflicts_and", lang).join(shown[v] for v in order))]
+    listed = [shown[v] for v in order]
+    values = ", ".join(listed[:-1]) + msg.t("conflicts_and", lang) + listed[-1] if len(listed) > 1 else listed[0]
+    lines = [msg.t("conflicts_field", lang, what=what, values=values)]
     for value in order:
         where = dispute.values[value]
         lines += [_evidence_line(shown[value], e, path, cited, lang) for e in where[:MOST_SENTENCES]]
