@@ -21,10 +21,10 @@ from .. import rules
 from ..models import Money
 from .base import ExtractorSpec, ParsedDoc
 from .common import Spans
+from .parts import cells as cell_parts
 from .parts import numbers
 from .parts.numbers import AMOUNT as NUM
 from .parts.numbers import read_number
-from .parts import cells
 from .parts.text import clean_phrase
 
 
@@ -404,25 +404,25 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
     for table in doc.tables:
         doc.check_time()
         units = _cell_units(table, g)
-        money_cols = {c.col for c in cells.body_cells(table) if c.col in units[1] and cells.number_span(c)}
-        for cell in cells.body_cells(table):
+        money_cols = {c.col for c in cell_parts.body_cells(table) if c.col in units[1] and cell_parts.number_span(c)}
+        for cell in cell_parts.body_cells(table):
             unit = units[0].get(id(cell)) or units[1].get(cell.col)
-            number = cells.number_span(cell) if unit and not cell.total else None
+            number = cell_parts.number_span(cell) if unit and not cell.total else None
             if number is None or claimed.overlaps(number[0], number[1]):
                 continue
             rule, factor, per, purpose_text = unit
             if rule == "money.table_cell":
-                label, head = cells.row_label(cell), cells.header_leaf(cell)
+                label, head = cell_parts.row_label(cell), cell_parts.header_leaf(cell)
                 purpose_text = label if label and len(money_cols) == 1 else (
                     f"{label} ({head})" if label and head else label or head)
             elif rule == "money.table_unit_header":     # the label, the header, the lower header under it
-                leaf = cells.header_leaf(cell)
-                purpose_text = " ".join(x for x in (cells.row_label(cell), purpose_text,
+                leaf = cell_parts.header_leaf(cell)
+                purpose_text = " ".join(x for x in (cell_parts.row_label(cell), purpose_text,
                                                     leaf if leaf != purpose_text else "") if x)
             out.append(Money(**doc.provenance(number[0], number[1]), rule=rule,
-                             amount_vnd=int(round(read_number(number[2], factor == 1) * factor)),
+                             amount_vnd=round(read_number(number[2], factor == 1) * factor),
                              qualifier="exact", per_unit=per, purpose=purpose_text,
-                             **cells.provenance(table, cell)))
+                             **cell_parts.provenance(table, cell)))
     return out
 
 
@@ -433,8 +433,8 @@ def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
     or head)."""
     by_cell: dict[int, tuple] = {}
     for row in table.rows():
-        at = next((k for k, c in enumerate(row) if c.col > 0 and not c.header and g.unit_cell.fullmatch(c.text.strip())),
-                  None)
+        at = next((k for k, c in enumerate(row)
+                   if c.col > 0 and not c.header and g.unit_cell.fullmatch(c.text.strip())), None)
         if at is None:
             continue
         um = g.unit_cell.fullmatch(row[at].text.strip())
@@ -443,7 +443,7 @@ def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
                 um.group("per") or "", labels[-1] if labels else "")
         by_cell.update({id(c): unit for c in row[at + 1:]})
     by_column: dict[int, tuple] = {}
-    for cell in cells.body_cells(table):
+    for cell in cell_parts.body_cells(table):
         if cell.col in by_column or any(g.not_money_header.match(h) for h in cell.col_header):
             continue
         by_column[cell.col] = _column_unit(cell, table, g)

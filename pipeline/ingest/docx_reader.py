@@ -612,7 +612,8 @@ def _tables(text: str, body_tables: list, paragraphs: list[list], pieces: list[l
     for indices, shapes in body_tables:
         rows = []
         for k, shape in zip(indices, shapes):
-            cells, current = [], []
+            cells: list[str] = []
+            current: list[str] = []
             for segment, written in zip(paragraphs[k], pieces[k]):
                 if segment is _CELL_SEP:
                     cells.append("".join(current))

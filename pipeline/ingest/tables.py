@@ -13,6 +13,7 @@ normalized text (rules/tables.yaml holds the words).
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 
 import regex
@@ -127,8 +128,9 @@ def build_tables(text: str, raw_tables: list[RawTable], page_starts: list[int] |
 def _row_spans(text: str, row: list[RawCell], pos: int) -> list[tuple[int, int]] | None:
     """Each cell's (start, end) in text: as the reader gave them, or found
     as the row's text from ``pos`` on."""
-    if row and all(c.start is not None for c in row):
-        return [(c.start, c.start + len(c.text)) for c in row]      # type: ignore[operator]
+    starts = [c.start for c in row]
+    if row and all(s is not None for s in starts):
+        return [(s, s + len(c.text)) for s, c in zip(starts, row) if s is not None]
     joined = row_text(row)
     if not joined.strip():
         return None
@@ -451,7 +453,7 @@ def pipe_tables(text: str) -> list[RawTable]:
 
 def _pipe_cells(text: str, start: int, end: int) -> list[RawCell]:
     bars = [i for i in range(start, end) if text[i] == "|" and text[i - 1:i] != "\\"]
-    return [RawCell(text=text[a + 1:b], start=a + 1) for a, b in zip(bars, bars[1:])]
+    return [RawCell(text=text[a + 1:b], start=a + 1) for a, b in itertools.pairwise(bars)]
 
 
 # ---------------------------------------------------------------- tables written one cell a line
@@ -468,11 +470,24 @@ def bar_tables(text: str) -> list[RawTable]:
     row end so; a blank line ends the table."""
     out = []
     for block in _bar_blocks(text):
-        cells = [(a, b) for a, b in zip(block, block[1:])]        # the text between two bar lines
-        rows = _bar_rows(text, cells)
-        if len(rows) >= 2:
-            out.append(RawTable(rows))
+        for part in _split_at_long_cells(block):
+            cells = list(itertools.pairwise(part))        # the text between two bar lines
+            rows = _bar_rows(text, cells)
+            if len(rows) >= 2:
+                out.append(RawTable(rows))
     return out
+
+
+MAX_CELL_CHARS = 1200       # more text between two bars is a page's text, not a cell: no table runs over it
+
+
+def _split_at_long_cells(block: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    parts: list[list[tuple[int, int]]] = [[block[0]]]
+    for prev, bar in itertools.pairwise(block):
+        if bar[0] - prev[1] > MAX_CELL_CHARS:
+            parts.append([])
+        parts[-1].append(bar)
+    return [p for p in parts if len(p) >= 6]
 
 
 def _bar_blocks(text: str) -> list[list[tuple[int, int]]]:
@@ -500,7 +515,7 @@ def _bar_rows(text: str, between: list) -> list[list[RawCell]]:
     for n in range(2, MAX_COLUMNS + 1):
         rows = _rows_of(tokens, empty, n)
         full = sum(1 for r in rows if len(r) == n)
-        if full > best_full:
+        if full > best_full and 2 * full >= len(rows):     # most rows full: else no grid of n columns
             best, best_full = rows, full
     return [[RawCell(text=text[s:max(s, e)], start=s) for s, e in row] for row in best]
 
