@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import regex
 
 from . import rules
+from .kinds import key_kind
 from .models import Citation
 from .reorganisation import (  # noqa: F401  (re-exported: the catalog's lookups)
     Merger,
@@ -33,7 +34,7 @@ from .reorganisation import (  # noqa: F401  (re-exported: the catalog's lookups
     province_now,
     reorganisation,
 )
-from .resolve import normalize_code
+from .resolve import document_key
 
 CATALOG = "legal_catalog"
 LEADING_DIGITS = regex.compile(r"\d+")
@@ -82,9 +83,9 @@ def split_number(number: str) -> NumberParts | None:
     return NumberParts(serial, m.group("code"), int(m.group("year")) if m.group("year") else None)
 
 
-def catalog_key(code: str, serial: int, year: int | None) -> str:
+def catalog_key(code: str, serial: int, year: int | None, kind: str = "") -> str:
     """The registry key of a central document (resolve.citation_key without a jurisdiction)."""
-    return f"{normalize_code(code)}|{serial}|{year or ''}"
+    return document_key(code, str(serial), year, key_kind(kind, code, year))
 
 
 def _year_of(date: str) -> int | None:
@@ -99,7 +100,7 @@ def _entry(raw: dict) -> Entry:
     lists = {k: tuple(raw.get(k) or ()) for k in ("replaces", "amends", "details", "continues", "source")}
     return Entry(kind=raw["kind"], number=raw["number"], issuer=raw["issuer"], title=raw.get("title", ""),
                  issued=str(raw.get("issued", "")), effective=str(raw.get("effective", "")),
-                 note=raw.get("note", ""), key=catalog_key(parts.code, parts.serial, year), **lists)
+                 note=raw.get("note", ""), key=catalog_key(parts.code, parts.serial, year, raw["kind"]), **lists)
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,7 +122,7 @@ def catalog_entry(doc_type: str, number: str, year: int | None = None) -> Entry 
     parts = split_number(number)
     if parts is None:
         return None
-    found = _by_key().get(catalog_key(parts.code, parts.serial, parts.year or year))
+    found = _by_key().get(catalog_key(parts.code, parts.serial, parts.year or year, doc_type))
     if found is None or (doc_type and doc_type != found.kind):
         return None
     return found

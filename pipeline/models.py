@@ -149,6 +149,7 @@ class Citation(Mention):
     code: str = ""
     number_year: int | None = None
     issued_date: str = ""
+    effective_date: str = ""      # the date the sentence says it takes effect (`có hiệu lực từ ngày ...`)
     issuer: str = ""
     issuer_resolved: str = ""
     issuer_canonical: str = ""    # the body issuer_resolved names, by its name in rules/issuers.yaml (bodies)
@@ -158,6 +159,7 @@ class Citation(Mention):
     jurisdiction: str = ""        # a local code's province at the cited document's time
     jurisdiction_now: str = ""    # the province it is part of now (after the 2025 reorganisation)
     date_written: str = ""        # the date as the text writes it (kept when it is impossible)
+    self_reference: bool = False  # the citing document's own number: no citation by another document
 
 
 @dataclass

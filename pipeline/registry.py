@@ -4,15 +4,12 @@ Built from the whole store (``registry.sqlite``) after each extract, so a batch
 added later gives exactly the registry one run over both batches gives.
 Citations that share a key but disagree on the date, the issuer or the kind are
 **conflicts**: listed, never merged silently. So are citations dated after the
-report that cites them and dates that cannot exist.
-
-The archive is its own catalog: when a cited document is itself in the store
-(its header's number, date and province give the citations' key), its header
-is the truth. The directive takes its title and links to it
-(``in_store_doc_id``), and each citation that disagrees with the header on the
-issue date, the kind or the issuer is a conflict of its own
-(``document_issued_date``, ``document_doc_type``, ``document_issuer``) whose
-second side is the header.
+report that cites them and dates that cannot exist. Only issue dates are
+compared (an effective date is a field of its own); two kinds conflict only
+where they are no everyday names of each other and, when the number's code
+names its kind, one of them contradicts it (pipeline/kinds.py). A document
+naming its own number (``self_reference``) is no citation by another
+document: left out of the directives' counts and the conflicts.
 """
 from __future__ import annotations
 
@@ -24,6 +21,8 @@ from . import rules, store
 from .models import Citation, Conflict, Directive, DocumentInfo
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
+# a document naming its own number (resolve: self_reference) is no citation by another document
+NOT_SELF = "NOT COALESCE(self_reference, 0)"
 
 
 def _most_common(values) -> str:
@@ -108,6 +107,7 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
     # here: it loads the extraction rules, which only this needs
     from .reorganisation import jurisdiction_now
     from .extract.parts.issuers import identity as issuer_identity
+    from .kinds import kinds_conflict
     from .reorganisation import jurisdiction_now
     citing_date = {d: date or "" for d, date in con.execute("SELECT doc_id, issued_date FROM documents")}
     sentences = _Sentences(con)
@@ -125,7 +125,7 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
     directives: list[Directive] = []
     conflicts: list[Conflict] = []
     # one key at a time, in key order, each key's citations in document order
-    keyed = _citations(con, "key IS NOT NULL AND key != ''", "key, doc_id, start, rowid")
+    keyed = _citations(con, f"key IS NOT NULL AND key != '' AND {NOT_SELF}", "key, doc_id, start, rowid")
     for key, group in itertools.groupby(keyed, key=lambda r: r["key"]):
         rows = list(group)
         full_rows = [r for r in rows if r["code"]]
@@ -154,6 +154,7 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
         ))
         if header:
             conflicts += in_store.disagreements(header, rows, identity, sentences)
+        code = _most_common([r["code"] for r in full_rows])
         for field in COMPARED_FIELDS:
             firsts: dict[str, sqlite3.Row] = {}
             for r in rows:
@@ -164,6 +165,8 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             seen = [r for ident, r in firsts.items() if not _says_less(field, ident, firsts)]
             for a_i, a in enumerate(seen):
                 for b in seen[a_i + 1:]:
+                    if field == "doc_type" and not kinds_conflict(a[field], b[field], code):
+                        continue      # everyday names of one kind (`Luật`, `Bộ luật`), or both the code's
                     conflicts.append(_conflict(key, field, a, b, a[field], b[field], sentences))
         for r in rows:
             citing = citing_date.get(r["doc_id"], "")
@@ -171,7 +174,7 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
                 conflicts.append(_conflict(key, "dated_after_citing_report", r, r, r["issued_date"], citing,
                                            sentences))
     for r in _citations(con, "date_written IS NOT NULL AND date_written != '' "
-                             "AND (issued_date IS NULL OR issued_date = '')", "doc_id, start, rowid",
+                             f"AND (issued_date IS NULL OR issued_date = '') AND {NOT_SELF}", "doc_id, start, rowid",
                         cols=BUILD_COLUMNS + ("date_written",)):
         conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], "", sentences))
     sentences.fill()

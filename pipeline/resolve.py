@@ -5,6 +5,13 @@
   the number, else the date) and, for local codes, the jurisdiction: a
   `12/CT-UBND` of Tây Ninh is not the `12/CT-UBND` of Cao Bằng. Which codes
   are central is data (rules/issuers.yaml).
+- the key's kind and zeros (pipeline/kinds.py, from rules/citations.yaml): a
+  code naming only its issuer carries the kind where its number does not tell
+  the documents apart (the National Assembly's laws and resolutions, numbered
+  apart; `17-CP` without a year); a numbering zero-padded on purpose keeps its
+  zeros (`TT-BNV|001|2025`).
+- ``self_reference``: the citing document's own number (its header's), named
+  in it: flagged, never counted by the registry as cited by another document.
 - ``jurisdiction``: the province of a local code at the cited document's
   time (the province its issuer names, else the citing report's), so that a
   2024 document of UBND tỉnh Hải Dương cited in a Hải Phòng report of August
@@ -26,7 +33,7 @@ from dataclasses import dataclass
 
 import regex
 
-from . import rules
+from . import kinds, rules
 from .extract.parts.issuers import canonical, district_pattern
 from .extract.parts.text import fold_code
 from .extract.document import proper_case
@@ -105,14 +112,23 @@ def _year_of(c: Citation):
     return c.number_year or (int(c.issued_date[:4]) if c.issued_date[:4].isdigit() else None)
 
 
+def document_key(code: str, serial: str, year: int | None, kind: str = "", jurisdiction: str | None = None) -> str:
+    """The registry key of a document: its normalized code (with the kind it
+    carries, :func:`pipeline.kinds.key_kind`), serial (:func:`pipeline.kinds.key_serial`),
+    year and, for a local code (``jurisdiction`` not None), its jurisdiction:
+    `QD-UBND|12|2021|Tây Ninh`, `ND-CP|91|2017`, `QH15(Luật)|6|2022`, `CP(Quyết định)|104|`."""
+    parts = [normalize_code(code) + (f"({kind})" if kind else ""), serial, str(year or "")]
+    if jurisdiction is not None:
+        parts.append(jurisdiction or "?")
+    return "|".join(parts)
+
+
 def citation_key(c: Citation, jurisdiction: str) -> str:
     if not c.code:
         return ""
     year = _year_of(c)
-    parts = [normalize_code(c.code), str(c.serial), str(year or "")]
-    if not is_central(c.code):
-        parts.append(jurisdiction or "?")
-    return "|".join(parts)
+    return document_key(c.code, kinds.key_serial(c.number, c.serial, c.code, year), year,
+                        kinds.key_kind(c.doc_type, c.code, year), None if is_central(c.code) else jurisdiction)
 
 
 @dataclass(frozen=True)
@@ -204,11 +220,12 @@ def resolve_document(result: ExtractionResult) -> None:
     if not doc.district:
         doc.district = district_of(doc)
     # the document naming itself (`(Kèm theo Kế hoạch số 157/KH-UBND ngày ...)` under
-    # an annex of Kế hoạch 157/KH-UBND) cites nothing
+    # an annex of Kế hoạch 157/KH-UBND) is no citation by another document: flagged,
+    # the registry leaves it out
     own = _number_form(doc.number)
     if own:
-        result.citations = [c for c in result.citations
-                            if not (_number_form(c.number) == own and _same_day_or_unsaid(c.issued_date, doc.issued_date))]
+        for c in result.citations:
+            c.self_reference = _number_form(c.number) == own and _same_day_or_unsaid(c.issued_date, doc.issued_date)
     full: dict[tuple[str, int], list[Citation]] = {}
     for c in result.citations:
         c.issuer_resolved = resolve_issuer(c.issuer, doc)

@@ -167,16 +167,17 @@ def test_a_ministry_letter_is_central():
     assert [c.key for c in r.citations] == ["BTP-PBGDPL|2852|2022", "BTC-QLG|2527|", "KH-BCDTW|2|"]
 
 
-def test_a_document_naming_itself_cites_nothing():
+def test_a_document_naming_itself_is_flagged():
     from pipeline import extract_text
     r = extract_text("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\nSố: 157/KH-UBND\nCần Thơ, ngày 18 tháng 11 năm 2025\n"
                      "KẾ HOẠCH\nPhát động phong trào thi đua\n"
                      "Thực hiện Chỉ thị số 21/CT-TTg ngày 25 tháng 11 năm 2022 của Thủ tướng Chính phủ; "
                      "Kế hoạch số 157/KH-UBND ngày 18/11/2024 của UBND thành phố (năm trước).\nPHỤ LỤC\n"
                      "(Kèm theo Kế hoạch số 157/KH-UBND ngày 18 tháng 11 năm 2025 của Ủy ban nhân dân thành phố)\n")
-    # the annex line is the plan itself; last year's plan of the same number is a citation
-    assert [(c.number, c.issued_date) for c in r.citations] == [("21/CT-TTg", "2022-11-25"),
-                                                                ("157/KH-UBND", "2024-11-18")]
+    # the annex line is the plan itself (flagged: the registry leaves it out, tests/test_registry_keys.py);
+    # last year's plan of the same number is a citation
+    assert [(c.number, c.issued_date, c.self_reference) for c in r.citations] == [
+        ("21/CT-TTg", "2022-11-25", False), ("157/KH-UBND", "2024-11-18", False), ("157/KH-UBND", "2025-11-18", True)]
 
 
 def test_an_issuer_in_capitals_is_resolved_in_the_usual_case():

@@ -856,6 +856,41 @@ def _catalog_checks(tables: dict, docs: dict) -> list[Check]:
     return out
 
 
+# --------------------------------------------------------------------------- kinds against codes
+def _flag(value) -> bool:
+    """A flag column as stored (a bool, or SQLite's 1 / '1')."""
+    return str(value).strip().lower() in ("1", "true")
+
+
+def _kind_checks(tables: dict) -> list[Check]:
+    """A document cited with a kind its number's code contradicts
+    (`Nghị định số 835/NQ-UBTVQH14`): one finding per citing document, kind
+    and number, with the spans of each time it is so cited."""
+    if not _enabled("kind_contradicts_code"):
+        return []
+    from ..kinds import kind_fits_code, kinds_of_code
+    letter_kinds = set(rules.load("checks")["kinds"]["letter_kinds"])
+    out, seen = [], {}
+    for r in tables.get("citations", []):
+        kind, code = r.get("doc_type") or "", r.get("code") or ""
+        if not code or kind in letter_kinds or _flag(r.get("self_reference")):
+            continue
+        if kind_fits_code(kind, code) is not False:
+            continue
+        key = (r["doc_id"], r.get("number"), kind)
+        if key in seen:
+            f = seen[key]
+            f.spans = "; ".join(x for x in (f.spans, f"{r['doc_id']}:{r['start']}-{r['end']}") if x)
+            continue
+        code_kind = "/".join(sorted(kinds_of_code(code) or ()))
+        values = dict(cited=r.get("number") or "", kind=kind, code_kind=code_kind)
+        fields = dict(number=r.get("number") or "", kind=kind, code=code, code_kind=code_kind)
+        seen[key] = f = _finding("kind_contradicts_code", values, fields, [(r["doc_id"], r["start"], r["end"])],
+                                 r.get("sentence") or "")
+        out.append(f)
+    return out
+
+
 # --------------------------------------------------------------------------- entry points
 def run_checks(tables: dict) -> list[Check]:
     """Every finding over the given tables (lists of row dicts, see store.read_tables)."""
@@ -869,6 +904,7 @@ def run_checks(tables: dict) -> list[Check]:
     out += _quota_checks(tables, docs)
     out += _disagreement_checks(tables, docs)
     out += _citation_checks(tables, docs)
+    out += _kind_checks(tables)
     out += _catalog_checks(tables, docs)
     order = {d: i for i, d in enumerate(sorted(docs, key=lambda d: docs[d].get("source_path") or d))}
     out.sort(key=lambda c: (order.get(c.doc_id, len(order)), c.start if c.start is not None else -1,

@@ -70,7 +70,8 @@ class Grammar:
     amended_lead: regex.Pattern      # `về` opening the name of the law amended
     before_number: regex.Pattern     # `: số ` between an issuer and its number
     year_after: regex.Pattern        # the year after a law's name (`Luật Đất đai năm 2013`)
-
+    year_said: regex.Pattern         # `năm 1994` after a number without a year (`Nghị định 51-CP năm 1994`)
+    effective: regex.Pattern         # `có hiệu lực từ ngày 01/7/2025` after a cited document
 
 @rules.compiled("citations", "issuers", "dates")
 def grammar() -> Grammar:
@@ -143,6 +144,12 @@ def grammar() -> Grammar:
         amended_lead=regex.compile(rf"[ ]+{rules.as_written(cfg['amended_law_leads'])}(?=[ ])"),
         before_number=regex.compile(rf"[ ]*:?[ ]*(?:(?i:{serial})[ ]*:?[ ]*)?"),
         year_after=regex.compile(rf"[ ]+(?:{ds.year_word}[ ]+)?(?P<year>{ds.year})(?![\p{{L}}\p{{N}}/]|[.,-]\d)"),
+        year_said=regex.compile(rf"[ ]+{ds.year_word}[ ]+(?P<year>{ds.year})(?![\p{{L}}\p{{N}}/]|[.,-]\d)"),
+        effective=regex.compile(
+            rf"[ ]*,?[ ]*\(?[ ]*(?:(?P<kind>{rules.alternation(kind_of_word.keys(), boundary=False)})[ ]+)?"
+            rf"(?:{rules.alternation(cfg['effective_lead_adverbs'], boundary=False)}[ ]+)?"
+            rf"{rules.alternation(cfg['effective_leads'], boundary=False)}[ ]+(?:{ds.day_word}[ ]+)?"
+            rf"(?:{ds.numeric}|{ds.words})(?!\d)", regex.IGNORECASE),
     )
 
 
@@ -153,12 +160,66 @@ def _clean_number(raw: str) -> str:
     return "".join(raw.split()).replace("–", "-")
 
 
-def _set_date(rec: dict, m) -> None:
+def _set_date(rec: dict, date: dates.Date) -> None:
     """The ISO date, and the date as written from its day on (kept so that an
     impossible date, `31/02/2022`, can be reported rather than lost)."""
-    date = dates.date_of(m)
     rec["issued_date"] = date.iso
     rec["date_written"] = date.written if date.day is not None else ""
+
+
+def _date_at(text: str, pos: int, g: Grammar, rec: dict) -> int | None:
+    """The cited document's date at pos set into rec; where it ends, or None.
+    A date on a line of its own (`... Nghị định 155/2020/NĐ-CP` and, on the
+    next line, `Ngày 11/9/2025`: a page's date) is none of its; a year run on
+    into one more digit (`ngày 10/4/20219`) is read as the number's year says
+    (dates.with_year_digit), else not at all."""
+    dm = g.date.match(text, pos)
+    if not dm or _on_a_new_line(dm.group()):
+        return None
+    date = dates.date_of(dm)
+    if date.year is not None and text[date.end:date.end + 1].isdigit() \
+            and not text[date.end + 1:date.end + 2].isdigit():
+        date = dates.with_year_digit(date, text[date.end], rec.get("number_year"))
+    _set_date(rec, date)
+    return date.end
+
+
+def _on_a_new_line(matched: str) -> bool:
+    """Does a date match start a new line with a capital (`\\nNgày 11/9/2025`)?"""
+    body = matched.lstrip(" ,\n")
+    return "\n" in matched[:len(matched) - len(body)] and body[:1].isupper()
+
+
+def _year_said(text: str, pos: int, g: Grammar, rec: dict) -> int:
+    """`năm 1994` after a number without a year: the year it was issued
+    (`Nghị định 51-CP năm 1994`, `Nghị quyết 33/NQ-CP năm 2023`), as a law's
+    year after its name; where it ends (pos when there is none)."""
+    ym = g.year_said.match(text, pos)
+    if not ym:
+        return pos
+    rec["issued_date"] = ym.group("year")
+    return ym.end()
+
+
+EFFECTIVE_REACH = 120      # characters an effective clause (lead and date) may take
+
+
+def _set_effective_date(rec: dict, text: str, pos: int, after_subject: int, kind: str, g: Grammar) -> None:
+    """The date the sentence says the cited document takes effect from, set
+    as its effective_date: a clause right after the citation (at pos), after
+    its subject, or in parentheses within it (`Nghị định 13/2023/NĐ-CP về Bảo
+    vệ dữ liệu cá nhân (hiệu lực từ ngày 01/07/2023)`, `(nghị quyết có hiệu
+    lực từ ngày 1 tháng 1 năm 2021)`). Never its issued_date."""
+    for m in g.effective.finditer(text, pos, min(len(text), after_subject + EFFECTIVE_REACH)):
+        if m.start() > after_subject:
+            break
+        if m.start() not in (pos, after_subject) and not m.group().lstrip(" ,").startswith("("):
+            continue
+        said = m.group("kind")
+        if said and g.kind_of_word.get(" ".join(said.split()).casefold()) != kind:
+            continue                        # another document's clause
+        rec["effective_date"] = dates.date_of(m).iso
+        return
 
 
 QUOTE_COMMA = regex.compile(r"[”\"],")
@@ -483,10 +544,8 @@ def find(doc: ParsedDoc) -> list[Citation]:
                 if ym:
                     rec["issued_date"] = ym.group("year")
                     end = ym.end()
-                dm = g.date.match(text, end)
-                if dm:
-                    _set_date(rec, dm)
-                    end = dm.end()
+                end = _date_at(text, end, g, rec) or end
+                _set_effective_date(rec, text, end, end, kind, g)
                 found.append((km.start(), end, "citations.named_law", rec))
                 consumed_to = end
                 continue
@@ -547,10 +606,11 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
     rec = dict(doc_type=doc_type, number=number, serial=serial, code=code,
                number_year=int(nm.group("year")) if nm.group("year") else None)
     end = nm.end()
-    dm = g.date.match(text, end)
+    dm = _date_at(text, end, g, rec)
     if dm:
-        _set_date(rec, dm)
-        end = dm.end()
+        end = dm
+    elif not rec["number_year"]:
+        end = _year_said(text, end, g, rec)     # `Nghị định 51-CP năm 1994`
     im = g.issuer_lead.match(text, end)
     if im:
         iend = _no_repeat(text, im.end(), issuers.extent(text, im.end()))
@@ -558,10 +618,9 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
             rec["issuer"] = clean_phrase(text[im.end():iend])
             end = iend
             if not dm:                     # `... của UBND tỉnh ngày 5/3/2022`
-                dm = g.date.match(text, end)
+                dm = _date_at(text, end, g, rec)
                 if dm:
-                    _set_date(rec, dm)
-                    end = dm.end()
+                    end = dm
     if not rec.get("issuer"):
         who = _issuer_in_name(text, start + len(written), nm.start(), g) or _issuer_before(text, start, code, g)
         if who:
@@ -577,6 +636,7 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
         send = subject_extent(text, sm.end(), len(text), g, _next_full_citation(r, sm.end(), reach))
         if send > sm.end():
             rec["subject"] = clean_phrase(text[sm.end():send])
+    _set_effective_date(rec, text, end, send if sm else end, doc_type, g)
     return rec, end
 
 

@@ -14,6 +14,7 @@ two adjacent repeats of one class but the draft's blanks, as before
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -142,6 +143,29 @@ def date_of(m) -> Optional[Date]:
 def _int(digits):
     return int(digits) if digits else None
 
+
+@rules.compiled("dates")
+def _year_alone() -> regex.Pattern:
+    return regex.compile(sources().year)
+
+
+def year_as_meant(digits: str, expected: int | None) -> int | None:
+    """A year written with one digit too many (`20219`: a slip, or a footnote's
+    mark run into it) read as meant: the year that leaving one digit out gives
+    and the rest of the citation states (its number's year: `Nghị định
+    32/2019/NĐ-CP ngày 10/4/20219` is of 2019); None when nothing says which,
+    for a five-digit year is never a real one."""
+    left_out = {digits[:i] + digits[i + 1:] for i in range(len(digits))}
+    years = {int(y) for y in left_out if _year_alone().fullmatch(y)}
+    return expected if expected in years else None
+
+
+def with_year_digit(date: Date, digit: str, expected: int | None) -> Date:
+    """The date whose year runs on into one more digit (`ngày 10/4/20219`):
+    its year as meant (:func:`year_as_meant`, None when nothing says which),
+    the digit taken into what it writes and where it ends."""
+    return dataclasses.replace(date, year=year_as_meant(f"{date.year}{digit}", expected),
+                               written=date.written + digit, end=date.end + 1)
 
 @rules.compiled("dates")
 def _any_date() -> regex.Pattern:
