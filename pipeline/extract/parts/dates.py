@@ -167,6 +167,7 @@ def with_year_digit(date: Date, digit: str, expected: int | None) -> Date:
     return dataclasses.replace(date, year=year_as_meant(f"{date.year}{digit}", expected),
                                written=date.written + digit, end=date.end + 1)
 
+
 @rules.compiled("dates")
 def _any_date() -> regex.Pattern:
     s = sources()
