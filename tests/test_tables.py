@@ -5,7 +5,8 @@ One small table (award counts by recipient type, money in a column, a total
 row, the year and the unit in the caption) is written as DOCX, HTML, a
 markdown pipe table in a .txt, a PDF with ruled lines and an .xlsx; each gives
 the same money and award rows. A spreadsheet inside a folder is read by a
-batch, and the real nomination list (X01) reads with sane rows."""
+batch, and the real nomination list (X01) reads with sane rows: its nine
+proposals, one a row (awards.table_list)."""
 from __future__ import annotations
 
 import html
@@ -245,3 +246,8 @@ def test_the_real_nomination_list_reads():
         assert source.text[cell.start:cell.end] == cell.text
     result = extract_file(str(REAL_SPREADSHEETS[0]), time_limit=None)
     assert result.document.status == "ok" and not result.money
+    # the nomination list: 5 collectives and 4 individuals proposed for a Bằng khen, one a row
+    rows = [(a.award, a.recipient_type, a.count, a.status, a.rule) for a in result.awards]
+    assert rows == [("Bằng khen", "tập thể", 1, "proposed", "awards.table_list")] * 5 + [
+        ("Bằng khen", "cá nhân", 1, "proposed", "awards.table_list")] * 4
+    assert result.awards[6].recipients == "Đại tá Lê Văn Tiến"

@@ -598,7 +598,66 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Award], rows_at: 
             out.append(_cell_entry(doc, g, table, cell, number, award))
             rows_at.update(doc.seg.paragraphs[_paragraph_at(doc, c.start)].start for c in table.cells
                            if c.row == cell.row)
+        out += _list_rows(doc, g, table, claimed, rows_at)
     return out
+
+
+def _list_rows(doc: ParsedDoc, g: Grammar, table, claimed: Spans, rows_at: set[int]) -> list[Award]:
+    """awards.table_list: a table listing recipients, one a row: the name
+    under a column headed as names (`Tên tập thể/cá nhân`: list_name_headers),
+    the award named in another cell of the row. The recipient type is the
+    award's own, or a cell of the row that names it (`Tập thể`, `TAPTHE`), or
+    a person's title before the name; status and year from the caption and
+    headers (`DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG`: proposed)."""
+    header = _list_name_header()
+    names = {c.col for c in table.cells if c.header and header.match(cell_parts.plain(c.text))}
+    out: list[Award] = []
+    for row in table.rows()[table.header_rows:]:
+        name = next((c for c in row if c.col in names and HAS_LETTER.search(c.text)), None)
+        award_cell = next((c for c in row if c is not name and g.award.search(c.text)), None)
+        if name is None or award_cell is None or name.total:
+            continue
+        start, end = min(c.start for c in row if c.text), max(c.end for c in row if c.text)
+        if claimed.overlaps(start, end):
+            continue
+        am = g.award.search(award_cell.text)
+        award = _award_name(am, g)
+        recipient = " ".join(cell_parts.plain(name.text).split())
+        kind = g.recipient_of_title.get(award, "") or _named_kind(row, g) or _recipient_kind(recipient)
+        out.append(_list_entry(doc, g, table, award_cell, am, (start, end), award, kind, recipient))
+        rows_at.update(doc.seg.paragraphs[_paragraph_at(doc, c.start)].start for c in row)
+    return out
+
+
+HAS_LETTER = regex.compile(r"\p{L}")
+
+
+@rules.compiled("awards")
+def _list_name_header() -> regex.Pattern:
+    words = rules.load("awards")["list_name_headers"]
+    return regex.compile(rf"^(?:{rules.alternation(words, boundary=False)})(?![\p{{L}}])", regex.IGNORECASE)
+
+
+def _named_kind(row, g: Grammar) -> str:
+    """The recipient type a cell of the row names, however written (`Tập thể`, `TAPTHE`)."""
+    words = {cell_parts.folded(w): kind for w, kind in g.recipient_of_word.items()}
+    return next((words[f] for c in row if (f := cell_parts.folded(c.text)) in words), "")
+
+
+def _list_entry(doc: ParsedDoc, g: Grammar, table, award_cell, am, span, award, kind, recipient) -> Award:
+    conferrer = ""
+    cm = g.conferrer_of.match(award_cell.text[am.end():])
+    if cm:
+        at = am.end() + cm.end()
+        conferrer = clean_phrase(award_cell.text[at:issuers.extent(award_cell.text, at, False)])
+    context = " ".join(award_cell.col_header + (table.caption,))
+    sent = doc.seg.sentence_at(span[0])
+    ym = g.year.search(context)
+    year = int(ym.group(1)) if ym else _year(doc.text, span[0], span[0], span[1], sent)
+    return Award(**doc.provenance(*span), rule="awards.table_list", award=award, conferrer=conferrer,
+                 recipient_type=kind, count=1, year=year,
+                 status=_status(g, context, 0, len(context), len(context), sent, False), recipients=recipient,
+                 **cell_parts.provenance(table, award_cell))
 
 
 def _paragraph_at(doc: ParsedDoc, offset: int) -> int:

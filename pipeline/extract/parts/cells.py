@@ -17,6 +17,21 @@ CELL_NUMBER = regex.compile(r"[ ]*(?P<n>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:
 BRACKETED = regex.compile(r"[ ]*\([^()]*\)[ ]*")
 
 
+EMPHASIS = regex.compile(r"[*_]{1,3}")
+
+
+def plain(text: str) -> str:
+    """A cell's text without markdown emphasis (`**TT**`)."""
+    return EMPHASIS.sub("", text).strip()
+
+
+def folded(text: str) -> str:
+    """Text without tone marks, spaces or case, to compare a code with a word (`TAPTHE`, `tập thể`)."""
+    import unicodedata
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in bare if ch.isalnum() and not unicodedata.combining(ch)).casefold()
+
+
 def provenance(table: Table, cell: TableCell) -> dict:
     """The table columns of a row read from ``cell``."""
     return dict(table_index=table.index, table_row=cell.row, table_col=cell.col, cell_header=cell.header_path)
