@@ -34,9 +34,9 @@ from dataclasses import dataclass
 import regex
 
 from . import kinds, rules
+from .extract.document import proper_case
 from .extract.parts.issuers import canonical, district_pattern
 from .extract.parts.text import fold_code
-from .extract.document import proper_case
 from .models import Citation, DocumentInfo, ExtractionResult
 from .reorganisation import jurisdiction_at, jurisdiction_now, province_named
 

@@ -6,8 +6,9 @@ cut around the citation, and where the cited document is in the store its own
 header. Vietnamese by default (dates dd/mm/yyyy, fields by their labels)."""
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # the directives' columns printed, and how: dates and counts the reader's way
 SHOWN = ["doc_type", "number", "issued_date", "issuer_resolved", "n_citations", "n_documents"]
@@ -48,8 +49,9 @@ class Evidence:
 class Dispute:
     """One field of one key in dispute: each value and where it is given (in order, without repeats)."""
     field: str
-    values: dict = field(default_factory=dict)         # value -> [Evidence]
-    citing_dates: dict = field(default_factory=dict)   # dated_after_citing_report: value -> the report's date
+    # (dataclasses.field written out: the class's own `field` would hide it from type checkers)
+    values: dict = dataclasses.field(default_factory=dict)        # value -> [Evidence]
+    citing_dates: dict = dataclasses.field(default_factory=dict)  # dated_after_citing_report: value -> report's date
 
     def add(self, value: str, evidence: Evidence) -> None:
         where = self.values.setdefault(value, [])

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator, Optional
 
 import regex
 
@@ -30,9 +30,9 @@ FORMS = ("numeric", "words", "month_year", "draft")
 class Date:
     """A date as written: its parts (None where the text leaves them out or
     blank), where it is, and which form it was written in."""
-    year: Optional[int]
-    month: Optional[int]
-    day: Optional[int]
+    year: int | None
+    month: int | None
+    day: int | None
     written: str                   # the date's text, white space collapsed
     start: int
     end: int
@@ -128,7 +128,7 @@ def sources() -> Sources:
         draft=draft(False), draft_with_year=draft(True))
 
 
-def date_of(m) -> Optional[Date]:
+def date_of(m) -> Date | None:
     """The date a match of a pattern built from :func:`sources` holds (None when
     the match holds none: the date was optional)."""
     groups = m.groupdict()
@@ -184,6 +184,6 @@ def find_dates(text: str) -> Iterator[Date]:
             yield d
 
 
-def read_date(text: str) -> Optional[Date]:
+def read_date(text: str) -> Date | None:
     """The first date written in text, or None."""
     return next(find_dates(text), None)
