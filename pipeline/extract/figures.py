@@ -36,6 +36,7 @@ from .parts.numbers import COUNT as NUM
 from .parts.numbers import PERCENT as PNUM
 from .parts.numbers import read_count, read_percent
 from .parts.text import clean_phrase
+
 BEFORE = r"(?<![\p{L}\p{N}.,/\-–])"
 AFTER = r"(?![\p{L}\p{N}])"
 
