@@ -16,6 +16,7 @@ the row's ``note`` says who said what (``tdkt check`` reports it as
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 import regex
 
-from .. import rules
 from ..extract.parts import dates
 from ..extract.parts.text import new_tone
 from . import numbers as num
@@ -142,9 +142,11 @@ def _figure_period(r: dict, doc: dict, award_years: dict) -> str | None:
     return doc.get("period") or ""
 
 
-@rules.compiled("dates")
+@functools.cache
 def _year_named() -> regex.Pattern:
-    """`năm 2021` (the year: group 1), with the words and years of rules/dates.yaml."""
+    """`năm 2021` (the year: group 1), with the words and years of rules/dates.yaml
+    (not a batch's: `tdkt compare` compiles it on first use; a batch has checked
+    rules/dates.yaml when it compiled the date grammar)."""
     ds = dates.sources()
     return regex.compile(rf"(?<![\d/.-]){ds.year_word}\s+({ds.year})(?![\d/-])")
 
