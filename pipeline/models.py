@@ -180,6 +180,9 @@ class Money(Mention):
     # the exact digits of an amount beyond a 64-bit integer (amount_vnd is then empty)
     amount_exact: str = ""
     amount_max_exact: str = ""
+    # one of a pair written `X/Y`: actual | plan (`4.105/4.300 tỷ đồng, đạt 95% kế hoạch`) or part | whole
+    role: str = ""
+    pair_start: int | None = None          # the start of the pair's first row (both rows carry it)
 
 
 @dataclass
@@ -191,6 +194,8 @@ class Award(Mention):
     year: int | None = None
     status: str = "awarded"
     recipients: str = ""
+    # the total a breakdown row is part of (`trao 15 Bằng khen cho 10 tập thể và 5 cá nhân`: 15)
+    total_count: int | None = None
 
 
 @dataclass
@@ -278,10 +283,12 @@ class ExtractionResult:
         raise AttributeError(f"{type(self).__name__} has no attribute or table {name!r}")
 
     def __setattr__(self, name: str, value) -> None:
-        if name in MENTION_TYPES:
-            self.mentions[name] = value
-        else:
+        # a name that is not one of the fields above is a mention table's (an
+        # extractor's table may be set before the extractors are registered)
+        if name in self.__dataclass_fields__:
             object.__setattr__(self, name, value)
+        else:
+            self.mentions[name] = value
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={len(v)}" for k, v in self.mentions.items() if v)

@@ -8,7 +8,6 @@ import bisect
 
 import regex
 
-from ...ingest.tables import YEAR  # noqa: F401  (a year alone in a cell is no count)
 from ...models import Table, TableCell
 
 # the number a cell holds, alone: `1.200`, `350,5`, `05`
