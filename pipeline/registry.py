@@ -159,7 +159,10 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             firsts: dict[str, sqlite3.Row] = {}
             for r in rows:
                 if r[field]:
-                    firsts.setdefault(identity(field, r[field]), r)
+                    ident = identity(field, r[field])
+                    kept = firsts.setdefault(ident, r)
+                    if field == "issuer_resolved" and len(r[field]) > len(kept[field]):
+                        firsts[ident] = r       # one body's names: the fullest stands for them
             # a value that only says less is no disagreement: `2025` and
             # `2025-06-19`, `Ban Chỉ đạo` and `Ban Chỉ đạo Trung ương`
             seen = [r for ident, r in firsts.items() if not _says_less(field, ident, firsts)]

@@ -100,6 +100,7 @@ def test_a_code_names_its_bodies():
     assert contradicts_code("Văn phòng Chính phủ", "NQ/TW") and not contradicts_code("Bộ Chính trị", "NQ/TW")
     assert not contradicts_code("Phó Thủ tướng Chính phủ", "QĐ-TTg")
     assert not contradicts_code("Trung tướng Phạm Thanh Ngân", "BTL")      # a code no table names: no say
+    assert not contradicts_code("Bộ Khoa học và Công nghiệp", "TT-BKHCN")    # misspelt: a miscitation to show
     assert agrees_with_code("Chủ tịch UBND tỉnh", "UBND-NCKSTTHC") and not agrees_with_code("Sở Nội vụ", "QĐ-UBND")
     assert not agrees_with_code("Sở Nội vụ", "BTL")
 
@@ -175,6 +176,7 @@ def test_the_registry_compares_canonical_issuers(tmp_path):
     # the ministry and its minister, the Prime Minister by either name: one body each; another body: one conflict
     assert len(issuers) == 1, issuers[["key", "value_a", "value_b"]]
     row = issuers.iloc[0]
-    assert (row.key, row.value_a, row.value_b) == ("CD-TTG|124|2025", "Thủ tướng", "Văn phòng Chính phủ")
+    # (the fullest name of one body stands for its names)
+    assert (row.key, row.value_a, row.value_b) == ("CD-TTG|124|2025", "Thủ tướng Chính phủ", "Văn phòng Chính phủ")
     citations = pd.read_csv(tmp_path / "out" / "citations.csv", encoding="utf-8-sig", dtype=str).fillna("")
     assert "issuer_canonical" in citations.columns

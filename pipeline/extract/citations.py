@@ -104,7 +104,7 @@ def grammar() -> Grammar:
         date=regex.compile(rf"[ ]*,?[ \n]*(?:(?:{rules.as_written(cfg['date_leads'])}[ ]+)?{ds.day_word}[ \n]+"
                            rf"|(?=\d{{1,2}}/\d{{1,2}}/{ds.year}(?!\d)))"
                            rf"(?:{ds.numeric}|{ds.words})|[ ]*,?[ \n]*{ds.month_year}", V | regex.IGNORECASE),
-        issuer_lead=regex.compile(rf"[ ,]*{leads}[ \n]+", regex.IGNORECASE),
+        issuer_lead=regex.compile(rf"[ ,]*(?:{leads}[ \n]+)+", regex.IGNORECASE),     # (`CỦA CỦA`: written twice)
         issuer_in_name=regex.compile(rf"[ ]+{leads}[ ]+", regex.IGNORECASE),
         issuer_before=regex.compile(rf"(?:^|(?<=[\s,(])){leads}[ ]+(?=[^,;:.]{{2,160}}?[ ]+{links}[ ]+$)",
                                     regex.IGNORECASE),
@@ -614,7 +614,7 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
     im = g.issuer_lead.match(text, end)
     if im:
         iend = _no_repeat(text, im.end(), issuers.extent(text, im.end()))
-        if iend > im.end() and _issued_by(text, im, iend, code, g):
+        if iend > im.end() and _issued_by(text, start, im, iend, code, g):
             rec["issuer"] = clean_phrase(text[im.end():iend])
             end = iend
             if not dm:                     # `... của UBND tỉnh ngày 5/3/2022`
@@ -643,16 +643,22 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
 DIGITS = regex.compile(r"\d+")
 
 
-def _issued_by(text: str, im, iend: int, code: str, g: Grammar) -> bool:
-    """Is the body read after the lead ``im`` (up to iend) the cited document's
-    issuer? After `do` (rules/citations.yaml issuer_leads_needing_verb) only
-    when an issuing verb follows and the number's code names no other body:
-    `Nghị định 125/2024/NĐ-CP do Chủ tịch UBND cấp xã thực hiện` names who
-    exercises a power under the decree; `Nghị định 136/2025/NĐ-CP do Văn phòng
-    Chính phủ ban hành`, the citing document's own issuer."""
-    if im.group().strip(" ,\n").casefold() not in g.leads_needing_verb:
+def _issued_by(text: str, start: int, im, iend: int, code: str, g: Grammar) -> bool:
+    """Is the body read after the lead ``im`` (up to iend) the issuer of the
+    document cited at start? After `do` (rules/citations.yaml
+    issuer_leads_needing_verb) only when an issuing verb follows and the
+    number's code names no other body: `Nghị định 125/2024/NĐ-CP do Chủ tịch
+    UBND cấp xã thực hiện` names who exercises a power under the decree;
+    `Nghị định 136/2025/NĐ-CP do Văn phòng Chính phủ ban hành`, the citing
+    document's own issuer. Within the task of a body (`Ban Chỉ đạo về tổng kết
+    Nghị quyết 18-NQ/TW của Chính phủ`) the body after it may be that one's
+    owner: the issuer only when the code does not say otherwise."""
+    who = text[im.end():iend]
+    if issuers.within_task_name(text, start) and issuers.contradicts_code(who, code):
+        return False
+    if " ".join(im.group().split()).strip(" ,").casefold() not in g.leads_needing_verb:
         return True
-    return bool(g.issuing_verb.match(text, iend)) and not issuers.contradicts_code(text[im.end():iend], code)
+    return bool(g.issuing_verb.match(text, iend)) and not issuers.contradicts_code(who, code)
 
 
 def _issuer_in_name(text: str, kind_end: int, number_start: int, g: Grammar) -> str:

@@ -12,6 +12,7 @@ là báo cáo của Sở Nội vụ`), from rules/issuers.yaml.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import unicodedata
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ class Grammar:
     task_lead: regex.Pattern       # `về` then the task
     task_stop: regex.Pattern       # where the task's words stop
     task_place_end: regex.Pattern  # a task ending with a place (`... tỉnh`)
+    task_open: regex.Pattern       # a body named by its task, the task still open at the end (`Ban Chỉ đạo về ...`)
     places: frozenset              # unit words (`phường`), casefolded: a comma goes into one only after a place
+    after_comma: frozenset         # other lower-case words a name goes on into after a comma (`khen thưởng`)
     stop_caps: regex.Pattern       # in a heading's capitals: what ends an issuer (`VỀ`, `BAN HÀNH`), any case
     verb_stop: regex.Pattern       # a capitalised verb opening the subject (`Thành lập`), any case, whole words
     bare_heads: frozenset          # words that name no body alone (`Bộ`, `Văn phòng`), folded
@@ -75,7 +78,11 @@ def grammar() -> Grammar:
                                 + r")|" + rules.alternation(iss["task_name_stops"], boundary=False) + r")(?![\p{L}])"),
         task_place_end=regex.compile(rf"(?<![\p{{L}}]){rules.alternation(iss['place_words'], boundary=False)}"
                                      r"(?:[ ]+\p{Lu}[\p{L}\d]*)*[ ,]*$"),
+        task_open=regex.compile(rf"(?<![\p{{L}}])(?i:{rules.alternation(iss['task_named_heads'], boundary=False)})"
+                                r"(?:[ ]+\p{Lu}[\p{L}]*)*"
+                                rf"[ ]+{rules.alternation(iss['task_leads'], boundary=False)}[ ][^;:.()\n]*$"),
         places=frozenset(w.casefold() for w in iss["place_words"]),
+        after_comma=frozenset(w.casefold() for w in iss["after_comma_words"]),
         stop_caps=regex.compile(rules.alternation(iss["stop_words"] + verbs), regex.IGNORECASE),
         verb_stop=regex.compile(rules.alternation(verbs), regex.IGNORECASE),
         bare_heads=frozenset(fold(w) for w in iss["bare_heads"]),
@@ -241,9 +248,11 @@ def extent(text: str, pos: int, allow_note: bool = True) -> int:
                 break
         elif _starts_other(text, s, e, w, g) or w[0].isdigit():
             break
-        elif pending_comma and not (w[0].islower() and lower_ok and (has_place or w.casefold() not in g.places)):
+        elif pending_comma and not (w[0].islower() and lower_ok and (w.casefold() in g.after_comma or (
+                has_place and w.casefold() in g.places))):
             # (a unit after a comma continues a place, `UBND xã A, huyện B`, not a body
-            # without one: `Bộ Nội vụ, phường Mũi Né sau sắp xếp ...` is another clause)
+            # without one: `Bộ Nội vụ, phường Mũi Né sau sắp xếp ...`, `Chính phủ, tổ chức ...`
+            # are another clause)
             break
         elif not (w[0].isupper() or lower_ok or (w == "và" and has(i + 1)
                                                   and text[words[i + 1][0]].isupper())):
@@ -270,8 +279,9 @@ def extent(text: str, pos: int, allow_note: bool = True) -> int:
     tail = ISSUER_TAIL.search(text[pos:end])
     if tail:
         end = pos + tail.start()
-    if fold(text[pos:end]) in g.bare_heads:
-        return pos                             # `của Bộ trưởng Bộ ...` misspelt: a head alone names no body
+    name = text[pos:end]
+    if fold(name) in g.bare_heads or (WORD.fullmatch(name) and name[1:].islower()):
+        return pos           # a head alone (`của Bộ trưởng Bộ ...` misspelt), one syllable (`của Chinh phủ`): no body
     return _task_name_end(text, pos, end, g)
 
 
@@ -287,6 +297,15 @@ def _starts_other(text: str, s: int, e: int, w: str, g: Grammar) -> bool:
         verb = g.verb_stop.match(text, s)
         return verb is not None and verb.end() == e
     return False
+
+
+TASK_REACH = 150       # characters back from a citation to the body whose task it may be in
+
+
+def within_task_name(text: str, pos: int) -> bool:
+    """Is pos within the task of a body named by it, in the same clause (`Ban
+    Chỉ đạo về tổng kết việc thực hiện |Nghị quyết 18-NQ/TW của Chính phủ`)?"""
+    return bool(grammar().task_open.search(text, max(0, pos - TASK_REACH), pos))
 
 
 def _task_name_end(text: str, pos: int, end: int, g: Grammar) -> int:
@@ -509,10 +528,22 @@ def _is_one_of(issuer: str, named: set) -> bool:
 
 
 def contradicts_code(issuer: str, code: str) -> bool:
-    """Does the number's code name bodies none of which the issuer is?
-    (`Nghị định 136/2025/NĐ-CP do Văn phòng Chính phủ ban hành`.)"""
+    """Does the number's code name bodies none of which the issuer is, nor a
+    misspelling of one? (`Nghị định 136/2025/NĐ-CP do Văn phòng Chính phủ ban
+    hành` does; `18/2011/TT-BKHCN do Bộ Khoa học và Công nghiệp ban hành`, one
+    word off, does not: that source miscites the issuer.)"""
     named = _code_bodies(code)
-    return bool(named) and not _is_one_of(issuer, named)
+    return bool(named) and not _is_one_of(issuer, named) and not any(
+        _one_word_off(identity(issuer), body) for body in named)
+
+
+def _one_word_off(a: str, b: str) -> bool:
+    """Two names of the same head word that differ in one word at most (of three or more)."""
+    x, y = a.split(), b.split()
+    if not x or not y or x[0] != y[0] or min(len(x), len(y)) < 3:
+        return False
+    ops = difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes()
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal") <= 1
 
 
 def agrees_with_code(issuer: str, code: str) -> bool:
