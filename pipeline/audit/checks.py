@@ -264,6 +264,8 @@ class Quantity:
     of_what: str = ""
     qualifier: str = "exact"
     rel: tuple[int, int] = (0, 0)      # offsets inside the sentence
+    role: str = ""                     # of an amount of a pair `X/Y`: actual | plan | part | whole
+    pair_start: int | None = None      # ... and the pair's start, which both its amounts carry
 
     @property
     def head(self) -> str:
@@ -311,7 +313,8 @@ def sentences(tables: dict) -> list[SentenceView]:
             continue
         groups[(r["doc_id"], r["sentence"])].append(Quantity(
             "money", "money", r["doc_id"], r["start"], r["end"], r["text"], float(r["amount_vnd"]),
-            unit="đồng", qualifier=r.get("qualifier") or "exact"))
+            unit="đồng", qualifier=r.get("qualifier") or "exact", role=r.get("role") or "",
+            pair_start=_whole_number(r.get("pair_start"))))
     out = []
     for (doc_id, sentence), items in groups.items():
         items.sort(key=lambda q: (q.start, q.end))
@@ -325,6 +328,15 @@ def sentences(tables: dict) -> list[SentenceView]:
     return out
 
 
+def _whole_number(value) -> int | None:
+    """An integer column as stored (an int, a float of pandas, empty or NaN: None)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number == number else None
+
+
 # --------------------------------------------------------------------------- arithmetic
 def _percent_checks(sv: SentenceView) -> list[Check]:
     c = config()
@@ -333,6 +345,11 @@ def _percent_checks(sv: SentenceView) -> list[Check]:
     items = sv.items
     for i, p in enumerate(items):
         if p.kind != "percent" or i == 0:
+            continue
+        pair = _pair_before(sv, i)
+        if pair is not None:            # `4.105,72/4.300,5 tỷ đồng, đạt 95,47% kế hoạch`: of the plan, as written
+            finding = _percent_vs_pair(sv, *pair, p)
+            out += [finding] if finding else []
             continue
         if p.of_what and (not c.rate.match(p.of_what) or c.reference.search(p.of_what)):
             continue                      # a share of a plan, another period, or of something named
@@ -372,6 +389,37 @@ def _percent_checks(sv: SentenceView) -> list[Check]:
         severity = "warning" if off < pc["minor_points"] else None
         out.append(_finding(rule, values, fields, spans, sv.text, severity))
     return out
+
+
+def _pair_before(sv: SentenceView, i: int) -> tuple[Quantity, Quantity] | None:
+    """The pair of amounts `X/Y` (actual and plan, or part and whole) that the
+    percentage items[i] follows, with only a share verb between (`, đạt `)."""
+    if i < 2:
+        return None
+    first, second, p = sv.items[i - 2], sv.items[i - 1], sv.items[i]
+    if (first.kind != "money" or second.kind != "money" or first.pair_start is None
+            or first.pair_start != second.pair_start or second.role not in ("plan", "whole")):
+        return None
+    gap = sv.between(second, p)
+    if len(gap) > config().percent["max_gap_chars"] or not config().share_gap.match(gap):
+        return None
+    return first, second
+
+
+def _percent_vs_pair(sv: SentenceView, first: Quantity, second: Quantity, p: Quantity) -> Check | None:
+    """percent_vs_ratio for a pair: the stated percentage against first / second."""
+    pc = config().percent
+    stated = num.percent_interval(p.value, p.text, pc["rounding_ulp"], pc["approx_points"])
+    computed = num.ratio_interval(first.range(), second.range())
+    off = num.gap(stated, computed)
+    if off <= 1e-9 or not _enabled("percent_vs_ratio"):
+        return None
+    values = dict(stated=p.text, ratio=f"{first.text}/{second.text}", unit="", computed=num.vn_range(computed, 2, "%"))
+    fields = dict(stated=_quantity(p), unit="", computed=Range(computed, 2, "%"),
+                  ratio=Lazy(lambda lang: f"{_quantity(first).render(lang)}/{_quantity(second).render(lang)}"))
+    spans = [(sv.doc_id, first.start, p.end), (sv.doc_id, first.start, second.end), (sv.doc_id, p.start, p.end)]
+    return _finding("percent_vs_ratio", values, fields, spans, sv.text,
+                    "warning" if off < pc["minor_points"] else None)
 
 
 def _whole_of(sv: SentenceView, i: int) -> Quantity | None:
@@ -414,18 +462,44 @@ def _total_checks(sv: SentenceView) -> list[Check]:
             parts.append(q)
         if len(parts) < 2 or any(p.kind != "count" for p in parts):
             continue
-        ranges = [p.range() for p in parts]
-        s = (sum(r[0] for r in ranges), sum(r[1] for r in ranges))
-        t = total.range()
-        parts_txt = " + ".join(num.vn(p.value) for p in parts)
-        values = dict(total=total.text, parts=parts_txt, sum=num.vn_range(s))
-        fields = dict(total=_quantity(total), total_number=Range(t), sum=Range(s),
-                      parts=Lazy(lambda lang, parts=parts: " + ".join(msg.number(p.value, lang) for p in parts)))
-        spans = [(sv.doc_id, total.start, parts[-1].end)] + [(sv.doc_id, p.start, p.end) for p in [total] + parts]
-        if partition and num.gap(s, t) > 0 and _enabled("total_vs_parts"):
-            out.append(_finding("total_vs_parts", values, fields, spans, sv.text))
-        elif not partition and s[0] > t[1] and _enabled("parts_exceed_total"):
-            out.append(_finding("parts_exceed_total", values, fields, spans, sv.text))
+        finding = _total_finding(sv.doc_id, sv.text, total, parts, partition)
+        out += [finding] if finding else []
+    return out
+
+
+def _total_finding(doc_id: str, sentence: str, total: Quantity, parts: list[Quantity], partition: bool) -> Check | None:
+    """total_vs_parts (the parts make up the total) or parts_exceed_total (they are some of it)."""
+    ranges = [p.range() for p in parts]
+    s = (sum(r[0] for r in ranges), sum(r[1] for r in ranges))
+    t = total.range()
+    parts_txt = " + ".join(num.vn(p.value) for p in parts)
+    values = dict(total=total.text, parts=parts_txt, sum=num.vn_range(s))
+    fields = dict(total=_quantity(total), total_number=Range(t), sum=Range(s),
+                  parts=Lazy(lambda lang, parts=parts: " + ".join(msg.number(p.value, lang) for p in parts)))
+    spans = [(doc_id, total.start, parts[-1].end)] + [(doc_id, p.start, p.end) for p in [total] + parts]
+    if partition and num.gap(s, t) > 0 and _enabled("total_vs_parts"):
+        return _finding("total_vs_parts", values, fields, spans, sentence)
+    if not partition and s[0] > t[1] and _enabled("parts_exceed_total"):
+        return _finding("parts_exceed_total", values, fields, spans, sentence)
+    return None
+
+
+def _award_total_checks(tables: dict) -> list[Check]:
+    """total_vs_parts for the awards a total was broken down into (`trao 15 Bằng
+    khen cho 10 tập thể và 5 cá nhân`: the rows of one mention with its total_count)."""
+    groups: dict[tuple, list[tuple[dict, int]]] = defaultdict(list)
+    for r in tables.get("awards", []):
+        total, count = _whole_number(r.get("total_count")), _whole_number(r.get("count"))
+        if total is not None and count is not None:
+            groups[(r["doc_id"], r["start"], r["end"], total)].append((r, count))
+    out = []
+    for (doc_id, start, end, total), rows in groups.items():
+        first = rows[0][0]
+        whole = Quantity("awards", "count", doc_id, start, end, str(total), float(total), unit=first.get("award") or "")
+        parts = [Quantity("awards", "count", doc_id, start, end, str(count), float(count),
+                          unit=r.get("recipient_type") or "") for r, count in rows]
+        finding = _total_finding(doc_id, first.get("sentence") or "", whole, parts, True)
+        out += [finding] if finding else []
     return out
 
 
@@ -900,6 +974,7 @@ def run_checks(tables: dict) -> list[Check]:
         out += _percent_checks(sv)
         out += _total_checks(sv)
         out += _names_checks(sv)
+    out += _award_total_checks(tables)
     out += _recipient_checks(tables)
     out += _quota_checks(tables, docs)
     out += _disagreement_checks(tables, docs)

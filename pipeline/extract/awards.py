@@ -23,10 +23,11 @@ import regex
 
 from .. import rules
 from ..models import Award
+from . import document
 from .base import ExtractorSpec, ParsedDoc
 from .common import Spans
 from .parts import cells as cell_parts
-from .parts import dates, issuers, numbers
+from .parts import dates, issuers, numbers, structure
 from .parts.numbers import WHOLE as COUNT
 from .parts.text import clean_phrase
 
@@ -70,6 +71,11 @@ class Grammar:
     not_proposed_after: regex.Pattern
     proposal_context: regex.Pattern
     count_column: regex.Pattern         # `Số ` of a header cell `Số tập thể`
+    breakdown: regex.Pattern            # `(10 tập thể, 5 cá nhân)` after `15 Bằng khen`
+    item_counts: regex.Pattern          # `không quá 04 cá nhân;` ending a list item
+    either_type: regex.Pattern          # `(tập thể hoặc cá nhân)` after a count: no recipient type
+    any_year: regex.Pattern             # any year written (a stated year of any kind blocks the report's)
+    report_kinds: frozenset             # document kinds whose one-year period is the year of their counts
 
 
 @rules.compiled("awards", "numbers", "dates")
@@ -122,6 +128,7 @@ def grammar() -> Grammar:
                                rf"[^;.()]*?)(?=,?[ ]+(?:{rules.alternation(cfg['recipient_name_ends'], boundary=False)})"
                                rf"(?![\p{{L}}])|[;.(]|$)")
     status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
+    breakdown_leads = rules.alternation(cfg["breakdown_leads"], boundary=False)
     return Grammar(award=regex.compile(award, regex.IGNORECASE), title_of=title_of,
                    award_trigger=rules.literal_trigger([cfg["order_word"]] + list(title_of)),
                    recipient_of_title=recipient_of_title,
@@ -165,7 +172,15 @@ def grammar() -> Grammar:
                                                   regex.IGNORECASE),
                    not_proposed_after=regex.compile(rf"(?i){rules.as_written(cfg['not_proposed_after'])}[ ]+$"),
                    proposal_context=regex.compile(rf"(?i){rules.as_written(cfg['proposal_context_words'])}"),
-                   count_column=regex.compile(rf"(?i)^{rules.as_written(cfg['count_column_words'])}[ ]+"))
+                   count_column=regex.compile(rf"(?i)^{rules.as_written(cfg['count_column_words'])}[ ]+"),
+                   breakdown=regex.compile(rf"[ ]*(?:\([ ]*|,[ ]*(?={breakdown_leads}))(?:{breakdown_leads}[ ]*:?[ ]*)?"
+                                           rf"(?P<counts>{group})(?:[ ]*\))?", regex.IGNORECASE),
+                   item_counts=regex.compile(rf"(?:(?P<quota>{quota})[ ]+)?(?P<counts>{group})"
+                                             r"(?P<note>[ ]*\([^()]{0,80}\))?[ ]*[;.,]?[ ]*$", regex.IGNORECASE),
+                   either_type=regex.compile(rf"[ ]*\([ ]*{rules.alternation(cfg['either_type_notes'], boundary=False)}"
+                                             r"[ ]*\)", regex.IGNORECASE),
+                   any_year=regex.compile(rf"(?<!\d){ds.year}(?!\d)"),
+                   report_kinds=frozenset(cfg["report_kinds"]))
 
 
 def _is_condition(text: str, count_start: int, award_end: int, g: Grammar) -> bool:
@@ -424,7 +439,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 window_base = max(c_start, am.start() - 160)
                 if pm and pm.group("counts") and _is_condition(text, window_base + pm.start("counts"), am.end(), g):
                     continue        # `từ 02 cá nhân đạt danh hiệu ... trở lên`: a rule's threshold, no count
-                rule = ""
+                rule, total = "", None
                 if pm and pm.group("counts"):
                     rule = "awards.count_before"
                     counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
@@ -437,6 +452,13 @@ def find(doc: ParsedDoc) -> list[Award]:
                     rt = g.recipient_of_title.get(award, "") or _recipient_type(False)
                     counts = [(numbers.read_int(pm.group("bare")), rt)]
                     span_start = window_base + (pm.start("verb") if pm.group("verb") else pm.start("bare"))
+                    parts = g.post.match(text, after, c_end) or g.breakdown.match(text, after, c_end)
+                    if parts:   # `trao 15 Bằng khen cho 10 tập thể và 5 cá nhân`: the parts' rows, the total kept
+                        rule, total = "awards.total_breakdown", counts[0][0]
+                        counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+                                  for m in g.count_rt.finditer(parts.group("counts"))]
+                        quota = bool(parts.groupdict().get("quota"))
+                        span_end = after = parts.end()
                 else:
                     qm = g.post.match(text, after, c_end) or g.post_quota.match(text, after, c_end)
                     if qm:
@@ -446,6 +468,10 @@ def find(doc: ParsedDoc) -> list[Award]:
                         quota = bool(qm.group("quota"))
                         span_end = qm.end()
                         after = qm.end()
+                        either = g.either_type.match(text, after) if len(counts) == 1 else None
+                        if either:      # `05 trường hợp (tập thể hoặc cá nhân)`: either type
+                            counts = [(counts[0][0], "")]
+                            span_end = after = either.end()
                     else:
                         nm = g.post_named.match(text, after, c_end)
                         if nm:
@@ -466,7 +492,8 @@ def find(doc: ParsedDoc) -> list[Award]:
                     conferrer = last_conferrer
                 if conferrer:
                     last_conferrer = conferrer
-                year = _year(text, am.start(), c_start, c_end, sent)
+                stated_year = _year(text, am.start(), c_start, c_end, sent)
+                year = stated_year or _year_from_structure(doc, g, sent.start, (sent.text, sent.context))
                 status = _status(g, text, c_start, am.start(), c_end, sent, quota)
                 # a clause that is only an award and its counts continues the one before:
                 # `Đề nghị tặng Cờ thi đua cho 01 đơn vị; Bằng khen cho 04 tập thể`
@@ -477,7 +504,8 @@ def find(doc: ParsedDoc) -> list[Award]:
                 if not counts:
                     # a title stated without a count, for the unit itself:
                     # `Chính phủ đang xem xét tặng Cờ thi đua năm 2021`
-                    if not (year and (subj or status == "pending") and g.giving_verb.search(text, c_start, am.start())):
+                    if not (stated_year and (subj or status == "pending")
+                            and g.giving_verb.search(text, c_start, am.start())):
                         continue
                     ym = g.year.search(text, am.end(), c_end)
                     span_end = max(span_end, ym.end()) if ym else span_end
@@ -491,7 +519,8 @@ def find(doc: ParsedDoc) -> list[Award]:
                 for n, rt in counts:
                     out.append(Award(**doc.provenance(span_start, span_end), rule=rule, award=award,
                                      conferrer=conferrer, recipient_type=rt, count=n, year=year, status=status,
-                                     recipients=recip))
+                                     recipients=recip, total_count=total))
+    out += _list_items(doc, g, table_rows)
     _recipients_from_annex(doc, g, out)
     out += from_cells
     out.sort(key=lambda a: a.start)
@@ -552,6 +581,113 @@ def _year(text: str, pos: int, clause_start: int, clause_end: int, sent) -> int 
         return int(m.group(1))
     m = g.year.search(sent.context or "")
     return int(m.group(1)) if m else None
+
+
+def _year_from_structure(doc: ParsedDoc, g: Grammar, offset: int, stated: tuple) -> int | None:
+    """The year of a count whose own words (`stated`: its sentence, the lead-in
+    it sits under) give none: the year of the lead or heading over its
+    paragraph (`Kết quả khen thưởng năm 2021:`), else the report's year when
+    the document reports on one year. None when any of them writes a year of
+    another kind (`năm 2020, 2021`, `giai đoạn 2016-2020`)."""
+    if any(g.any_year.search(t or "") for t in stated):
+        return None
+    paragraphs = doc.seg.paragraphs
+    for k in structure.outline(doc).leads_over(doc.seg.paragraph_index(offset)):
+        over = paragraphs[k].text
+        ym = g.year.search(over)
+        if ym:
+            return int(ym.group(1))
+        if g.any_year.search(over):
+            return None
+    return _report_year(doc, g)
+
+
+def _report_year(doc: ParsedDoc, g: Grammar) -> int | None:
+    """The year a report on one year's results is about (its period `2023`);
+    None for plans, other kinds and periods of several years or part of one."""
+    meta = document.meta_of(doc)
+    period = meta.get("period") or ""
+    if meta.get("doc_kind") in g.report_kinds and len(period) == 4 and period.isdigit():
+        return int(period)
+    return None
+
+
+# ---------------------------------------------------------------- lists under a lead
+
+def _list_items(doc: ParsedDoc, g: Grammar, table_rows) -> list[Award]:
+    """awards.list_item: the items of a list under a lead that names the award
+    and gives no count itself (`Tặng Bằng khen của Chủ tịch UBND tỉnh:` over
+    `- Ban Tổ chức ...: không quá 04 cá nhân;`). Each item with a count is an
+    entry: the lead's award, conferrer, status and year, the item's count and
+    recipient type (its own quota word or year first). The list runs while its
+    items sit under the lead (pipeline.extract.parts.structure) and name no
+    award of their own."""
+    out: list[Award] = []
+    paragraphs, outline = doc.seg.paragraphs, structure.outline(doc)
+    for k in doc.seg.paragraphs_hit(g.award_trigger, doc.lower):
+        lead = paragraphs[k]
+        if lead.start in table_rows or " | " in lead.text or g.count_rt.search(lead.text) \
+                or not (structure.is_lead(lead.text) or outline.level(k) < structure.PROSE):
+            continue
+        am = g.award.search(doc.text, lead.start, lead.end)
+        if not am:
+            continue
+        fields = _lead_fields(doc, g, k, am)
+        for j in range(k + 1, len(paragraphs)):         # (each item is under one award's lead: linear)
+            doc.check_time()
+            item = paragraphs[j]
+            chain = list(outline.leads_over(j))
+            if k not in chain or (g.award_trigger.search(doc.lower, item.start, item.end)
+                                  and g.award.search(doc.text, item.start, item.end)):
+                break
+            # the leads between the award's and the item (`b) Số lượng khen thưởng năm 2024:`)
+            under = [paragraphs[i].text for i in chain[:chain.index(k)]]
+            out.extend(_item_entries(doc, g, item, fields, under))
+    return out
+
+
+def _lead_fields(doc: ParsedDoc, g: Grammar, k: int, am) -> dict:
+    """What a lead says of the counts listed under it: award, conferrer, quota, status and year."""
+    text, lead = doc.text, doc.seg.paragraphs[k]
+    conferrer = ""
+    cm = g.conferrer_of.match(text, am.end(), lead.end) or g.bare_conferrer.match(text, am.end(), lead.end)
+    if cm:
+        conferrer = clean_phrase(text[cm.end():issuers.extent(text, cm.end(), allow_note=False)])
+    if not conferrer:
+        conferrer = _subject_conferrer(text, lead.start, am.start())[0]
+    sent = doc.seg.sentence_at(am.start())
+    quota = bool(g.status["quota"].search(lead.text))
+    year = _year(text, am.start(), lead.start, lead.end, sent) \
+        or _year_from_structure(doc, g, lead.start, (lead.text, sent.context))
+    return dict(award=_award_name(am, g), conferrer=conferrer, quota=quota, year=year,
+                status=_status(g, text, lead.start, am.start(), lead.end, sent, quota))
+
+
+def _item_entries(doc: ParsedDoc, g: Grammar, item, lead: dict, under: list[str]) -> list[Award]:
+    """The entries of one list item: `- Ban Chỉ đạo bầu cử của tỉnh: Không quá
+    05 cá nhân` (a marked item, or a line with a label, ending in its counts).
+    Its year and quota word are its own, else those of the leads it sits under
+    (`under`, nearest first), else the award lead's."""
+    text = doc.text
+    if structure.level(item.text) == structure.PROSE and not item.lead_in:
+        return []
+    m = g.item_counts.search(text, item.start, item.end)
+    if not m or g.threshold_before.search(text, max(item.start, m.start() - 20), m.start()):
+        return []
+    counts = [(numbers.read_spoken(c.group("n")), g.recipient_of_word[c.group("rt").casefold()])
+              for c in g.count_rt.finditer(m.group("counts"))]
+    end = m.end("counts")
+    if len(counts) == 1 and m.group("note") and g.either_type.fullmatch(m.group("note")):
+        counts, end = [(counts[0][0], "")], m.end("note")
+    marker = LIST_ITEM.match(item.text)
+    start = item.start + (marker.start("item") if marker else len(item.text) - len(item.text.lstrip()))
+    years = [ym for ym in [g.year.search(text, item.start, m.start())] + [g.year.search(t) for t in under] if ym]
+    quota = lead["quota"] or bool(m.group("quota")) or any(g.status["quota"].search(t) for t in under)
+    return [Award(**doc.provenance(start, end), rule="awards.list_item", award=lead["award"],
+                  conferrer=lead["conferrer"], recipient_type=rt, count=n,
+                  year=int(years[0].group(1)) if years else lead["year"], status="quota" if quota else lead["status"],
+                  recipients="")
+            for n, rt in counts]
 
 
 def _status(g: Grammar, text: str, c_start: int, pos: int, c_end: int, sent, quota: bool) -> str:

@@ -583,8 +583,9 @@ def _issuer_from_closing(lines: list, g: Grammar) -> str:
 
 
 def _header_agencies(lay: Layout, g: Grammar) -> list:
-    """The agency names left of the motto, top (parent) first."""
-    if not lay.motto and lay.number_line is None:
+    """The agency names left of the motto, top (parent) first; or, with no
+    motto and no number line, those of a plain header block."""
+    if not lay.motto and lay.number_line is None and not _plain_header(lay, g):
         return []
     ends = [x for x in (lay.heading, lay.body, lay.place_line) if x is not None]
     stop = min(ends) if ends else 10 ** 9
@@ -613,6 +614,16 @@ def _header_agencies(lay: Layout, g: Grammar) -> list:
             continue
         agencies.extend(_split_header(frag, g))
     return agencies
+
+
+def _plain_header(lay: Layout, g: Grammar) -> bool:
+    """A header of agency lines alone (`ỦY BAN NHÂN DÂN TỈNH BÌNH PHƯỚC` /
+    `SỞ NỘI VỤ`, no motto, `Số:` or date line): the document's first lines, in
+    capitals, the first starting an agency, up to the kind heading."""
+    if lay.heading is None or not lay.top or lay.top[0] >= lay.heading:
+        return False
+    lines = [lay.lines[i].strip() for i in lay.top if i < lay.heading]
+    return all(_is_caps(s) for s in lines) and bool(g.agency_start_caps.match(lines[0]))
 
 
 def _split_header(frag: str, g: Grammar) -> list:
@@ -871,11 +882,21 @@ def _guard(step, *args):
         return ""
 
 
+def meta_of(parsed) -> dict:
+    """The metadata of a parsed document (pipeline.extract.base.ParsedDoc),
+    read once: fill and the extractors that read it (the awards' report year)
+    share it."""
+    meta = parsed.cache.get("document")
+    if meta is None:
+        meta = parsed.cache["document"] = read_meta(parsed.text)
+    return meta
+
+
 def fill(doc: DocumentInfo, parsed) -> None:
     """Set doc_kind, number, issuer, province, place, issued_date, period and
     title from the document's header, title and body. Never raises."""
     try:
-        meta = read_meta(parsed.text)
+        meta = meta_of(parsed)
     except Exception:
         log.warning("document metadata failed for %s", getattr(doc, "doc_id", "?"), exc_info=True)
         return

@@ -12,6 +12,7 @@ phrase the money belongs to.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from ..models import Money
 from .base import ExtractorSpec, ParsedDoc
 from .common import Spans
 from .parts import cells as cell_parts
-from .parts import numbers
+from .parts import numbers, structure
 from .parts.numbers import AMOUNT as NUM
 from .parts.numbers import read_number
 from .parts.text import clean_phrase
@@ -58,6 +59,13 @@ class Grammar:
     loose_number: regex.Pattern       # a number a purpose drops (not a year)
     date_word_tail: regex.Pattern     # `năm`, `số` left at a purpose's end
     not_money_header: regex.Pattern   # a table column so headed holds no money (`STT`, `Số lượng`)
+    plan_words: regex.Pattern         # `kế hoạch`: a pair `X/Y` in their clause is actual against plan
+    estimate: regex.Pattern           # `ước thực hiện cả năm là ` ending just before an amount
+    estimate_reach: int               # characters before an amount the estimate word is looked for in
+    estimate_not_after: regex.Pattern  # `vượt ` before `dự kiến`: no estimate
+    says_nothing: regex.Pattern       # a purpose of these words alone (`Mức`) names nothing
+    context_tail: regex.Pattern       # `như sau` ending a lead or heading taken as a purpose
+    context_max_words: int            # a longer lead or heading is no purpose
 
 
 @rules.compiled("money", "numbers")
@@ -66,6 +74,7 @@ def grammar() -> Grammar:
     mult = numbers.multipliers()
     mult_alt = rules.alternation(mult.keys(), boundary=False)
     cur_alt = rules.alternation(cfg["currency_words"], boundary=False)
+    unit = rf"(?:{mult_alt})(?:[ ](?:{mult_alt}))?(?:[ ]?(?:{cur_alt}))?|(?:{cur_alt})"    # `tỷ đồng`, `triệu`, `đồng`
     # one number-with-multiplier piece; pieces chain: `2 tỷ 500 triệu đồng`
     piece = rf"(?:{NUM})[ ]?(?:{mult_alt})(?:[ ](?:{mult_alt}))?"
     amount = (rf"(?<![\p{{L}}\p{{N}}.,/])"
@@ -118,10 +127,23 @@ def grammar() -> Grammar:
         amount_trigger=rules.literal_trigger(
             list(mult) + list(cfg["currency_words"]) + [m + c for m in mult for c in cfg["currency_words"]],
             before=r"\d[ ]?", after=r"(?![^\W_])"),
-        # `đã phân bổ 11,7/12,7 nghìn tỷ đồng`: a part and its whole sharing one unit
-        part_of_whole=regex.compile(rf"(?<![\p{{L}}\p{{N}}.,/])(?P<part>{NUM})[ ]?/[ ]?(?P<whole>{NUM})[ ]?"
-                                    rf"(?P<unit>(?:{mult_alt})(?:[ ](?:{mult_alt}))?(?:[ ]?(?:{cur_alt}))?|(?:{cur_alt}))"
+        # `đã phân bổ 11,7/12,7 nghìn tỷ đồng`: a part and its whole sharing one unit, or each
+        # with its own (`4.105,72 tỷ đồng/4.300,5 tỷ đồng`)
+        part_of_whole=regex.compile(rf"(?<![\p{{L}}\p{{N}}.,/])(?P<part>{NUM})(?:[ ]?(?P<part_unit>{unit}))?"
+                                    rf"[ ]?/[ ]?(?P<whole>{NUM})[ ]?(?P<unit>{unit})"
                                     rf"(?![\p{{L}}\p{{N}}])", regex.IGNORECASE),
+        plan_words=rules.compile_words(cfg["plan_words"]),
+        estimate=regex.compile(rf"(?<![\p{{L}}])(?P<word>{rules.alternation(cfg['estimate_words'], boundary=False)})"
+                               rf"(?![\p{{L}}])[ ]*:?(?:[ ]+(?:\p{{L}}+|\d{{4}})){{0,{int(cfg['estimate_reach'])}}}"
+                               r"[ ]+$", regex.IGNORECASE),
+        estimate_reach=12 * (int(cfg["estimate_reach"]) + 3),
+        estimate_not_after=regex.compile(
+            rf"(?<![\p{{L}}]){rules.alternation(cfg['estimate_not_after'], boundary=False)}[ ]+$", regex.IGNORECASE),
+        says_nothing=regex.compile(rf"(?:[ ]*{rules.alternation(cfg['purpose_empty_words'])})*[ ]*",
+                                   regex.IGNORECASE),
+        context_max_words=int(cfg["context_max_words"]),
+        context_tail=regex.compile(rf"(?:[ ,:]+{rules.alternation(cfg['context_tail_words'], boundary=False)})+"
+                                   r"[ ,:]*$", regex.IGNORECASE),
         qualifier=regex.compile(r"(?:^|(?<=[\s(]))(" + rules.alternation(quals.keys(), boundary=False)
                                 + r")[ ]+$", regex.IGNORECASE),
         qualifier_kind=quals,
@@ -199,8 +221,14 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
 
 
 def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
-    """`11,7/12,7 nghìn tỷ đồng`: two amounts, the part and the whole, in the unit written once."""
+    """`11,7/12,7 nghìn tỷ đồng`, `4.105,72 tỷ đồng/4.300,5 tỷ đồng`: the two
+    amounts of a pair, the unit written after it applying to both. Against a
+    plan (money.actual_plan: a plan word in the clause, or the first above the
+    second) they are the actual and the plan, else a part and its whole; both
+    rows carry the pair's start. A qualifier or estimate before the pair is the
+    first amount's."""
     out = []
+    text = doc.text
     for m in _money_matches(doc, g, g.part_of_whole):
         unit = m.group("unit")
         words = unit.casefold().split()
@@ -209,13 +237,42 @@ def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
         sentence = doc.seg.sentence_at(m.start())
         if not any(w in g.currency for w in words) and not g.context.search(sentence.text):
             continue
-        shared = purpose(doc.text, m.start(), m.end(), sentence, g)
-        for name in ("part", "whole"):
-            value = numbers.read_amount(f"{m.group(name)} {unit}")
-            start, end = m.start(name), (m.end(name) if name == "part" else m.end())
-            out.append(Money(**doc.provenance(start, end), rule="money.part_of_whole", amount_vnd=int(round(value)),
-                             qualifier="exact", purpose=shared))
+        qualifier, first = _qualifier_before(text, m.start(), sentence, g)
+        shared = purpose(text, first, m.end(), sentence, g, _leads_over(doc, first))
+        own_unit = m.group("part_unit") or unit
+        values = [numbers.read_amount(f"{m.group('part')} {own_unit}"),
+                  numbers.read_amount(f"{m.group('whole')} {unit}")]
+        plan = values[0] > values[1] or _against_plan(text, m, sentence, g)
+        rule, roles = ("money.actual_plan", ("actual", "plan")) if plan else ("money.part_of_whole", ("part", "whole"))
+        spans = [(first, m.end("part_unit") if m.group("part_unit") else m.end("part")), (m.start("whole"), m.end())]
+        for (start, end), value, role, q in zip(spans, values, roles, (qualifier, "exact")):
+            out.append(Money(**doc.provenance(start, end), rule=rule, amount_vnd=round(value), qualifier=q,
+                             purpose=shared, role=role, pair_start=first))
     return out
+
+
+def _against_plan(text: str, m, sentence, g: Grammar) -> bool:
+    """A plan word (`kế hoạch`, `dự toán`) in the clause of the pair: `thu ngân
+    sách 4.105,72/4.300,5 tỷ đồng, đạt 95,47% kế hoạch`."""
+    before = text[sentence.start:m.start()]
+    clause_start = sentence.start + before.rfind(";") + 1
+    clause_end = text.find(";", m.end(), sentence.end)
+    return bool(g.plan_words.search(text, clause_start, clause_end if clause_end >= 0 else sentence.end))
+
+
+def _qualifier_before(text: str, start: int, sentence, g: Grammar) -> tuple[str, int]:
+    """The qualifier of an amount starting at start and where its mention then
+    starts: a qualifier word right before it (`trên`, `khoảng`, `ước đạt`), else
+    an estimate word a few words before it in its clause (`Ước thực hiện cả năm
+    là 9.420 tỷ đồng`, not `vượt dự kiến 450 tỷ đồng`); else exact."""
+    qm = g.qualifier.search(text, max(0, start - 25), start)
+    if qm:
+        return g.qualifier_kind[regex.sub(r"\s+", " ", qm.group(1)).casefold()], qm.start(1)
+    window = max(sentence.start, start - g.estimate_reach)
+    em = g.estimate.search(text, window, start)
+    if em and not g.estimate_not_after.search(text, max(sentence.start, em.start() - 20), em.start()):
+        return "approx", em.start()
+    return "exact", start
 
 
 def _money_matches(doc: ParsedDoc, g: Grammar, pattern):
@@ -233,8 +290,15 @@ def _money_matches(doc: ParsedDoc, g: Grammar, pattern):
 def find(doc: ParsedDoc) -> list[Money]:
     g = grammar()
     text = doc.text
-    out: list[Money] = _table_cells(doc, g) + _parts_of_wholes(doc, g)
+    pairs = _parts_of_wholes(doc, g)
+    out: list[Money] = _table_cells(doc, g) + pairs
+    # an amount inside a pair (`4.105,72 tỷ đồng` of `4.105,72 tỷ đồng/4.300,5 tỷ đồng`) is the pair's
+    paired = sorted((r.pair_start, r.end) for r in pairs if r.role in ("plan", "whole"))
+    pair_starts = [s for s, _ in paired]
     for m in _money_matches(doc, g, g.amount):
+        k = bisect.bisect_right(pair_starts, m.start()) - 1
+        if k >= 0 and m.start() < paired[k][1]:
+            continue
         value_text = m.group("value")
         has_mult = any(w in g.multipliers for w in value_text.casefold().split())
         if not has_mult and not m.group("currency"):
@@ -272,10 +336,8 @@ def find(doc: ParsedDoc) -> list[Money]:
                 while amount and amount * 1000 <= amount_max:
                     amount *= 1000
             qualifier = "range"
-        qm = g.qualifier.search(text, max(0, start - 25), start)
-        if qm and qualifier == "exact":
-            qualifier = g.qualifier_kind[regex.sub(r"\s+", " ", qm.group(1)).casefold()]
-            start = qm.start(1)
+        if qualifier == "exact":
+            qualifier, start = _qualifier_before(text, start, sentence, g)
         if per and regex.match(r"\d", per):
             per = ""
         each = None if per else g.each.match(text, m.end())
@@ -295,21 +357,35 @@ def find(doc: ParsedDoc) -> list[Money]:
         rule = "money.range" if m.group("low") else "money.per_unit" if per else "money.amount"
         rec = Money(**doc.provenance(start, end), rule=rule, amount_vnd=int(round(amount)), qualifier=qualifier,
                     amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
-                    per_unit=per, purpose=purpose(text, start, end, sentence, g))
+                    per_unit=per, purpose=purpose(text, start, end, sentence, g, _leads_over(doc, start)))
         out.append(rec)
     out += _table_model_cells(doc, g, out)
     out.sort(key=lambda r: r.start)
     return out
 
 
-def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
+def _leads_over(doc: ParsedDoc, offset: int):
+    """What the paragraph at offset sits under, nearest first: its own lead-in
+    (`- Mặt hàng gà: ...`; a table row's first cell is none), then the leads and
+    headings over it (read only when a purpose is asked of them)."""
+    paragraphs = doc.seg.paragraphs
+    k = doc.seg.paragraph_index(offset)
+    if " | " not in paragraphs[k].text:
+        yield paragraphs[k].lead_in
+    for up in structure.outline(doc).leads_over(k):
+        yield paragraphs[up].text
+
+
+def purpose(text: str, start: int, end: int, sentence, g: Grammar, leads=()) -> str:
     """The phrase the money belongs to.
 
     Walking back over the comma-separated chunks of the clause before the
     amount, the first chunk holding a money word (a trigger in rules/money.yaml)
     gives the phrase: from its first trigger (or from after `để`, "in order
     to") up to the amount. When that leaves only the verb (`Hỗ trợ 05 triệu
-    đồng cho 01 hộ`), the clause after the amount completes it."""
+    đồng cho 01 hộ`), the clause after the amount completes it. A phrase that
+    names nothing (empty, a list marker, `Mức`) is taken from the structure:
+    the lead-in the sentence sits under, else the heading over it."""
     # parentheses are asides: blank them, keeping offsets
     span = regex.sub(r"\([^()]*\)", lambda m: " " * len(m.group()), text[sentence.start:start])
     cut, label_cut = 0, None
@@ -360,6 +436,40 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar) -> str:
         after = regex.sub(r"^và(?![\p{L}]).*", "", after)
         if after.startswith(g.purpose_after_leads) or not phrase:
             phrase = (phrase + " " + after).strip()
+    return _from_structure(phrase, leads, g)
+
+
+def _from_structure(phrase: str, leads, g: Grammar) -> str:
+    """`a) Mức 1: 5.000.000 đồng` under `2. Mức tiền thưởng như sau:`: a
+    purpose that names nothing is the first of leads (the sentence's lead-in,
+    the leads and headings over it) that names something, without `như sau`,
+    its list marker and numbers, when that is short and not in capitals (a
+    section title) and holds no amount of its own (a sibling item)."""
+    if not g.says_nothing.fullmatch(phrase):
+        return phrase
+    for lead in leads:
+        if any(_is_money(m, g) for m in g.amount.finditer(lead or "")):
+            continue                # a line with an amount of its own is an item, not a heading
+        named = _tidy(g.context_tail.sub("", _without_marker(lead or "")), g)
+        if (named and not g.says_nothing.fullmatch(named) and not named.isupper()
+                and len(named.split()) <= g.context_max_words):
+            return named
+    return phrase
+
+
+# a list item's marker: `a)`, `1.`, `1.2.`, `II.`, `(3)`, a bullet
+LIST_MARKER = regex.compile(r"^[ ]*(?:[a-zđA-Z]\)|\(?\d{1,3}\)|\d{1,3}(?:\.\d{1,3})*\.|[IVXLC]{1,6}\.|[-–+•*]+)"
+                            r"(?=[ ]|$)[ ]*")
+
+
+def _without_marker(phrase: str) -> str:
+    """The phrase without the list markers it opens with (`a) Mức`, `- + Kinh phí`)."""
+    phrase = " ".join(phrase.split())
+    for _ in range(3):
+        bare = LIST_MARKER.sub("", phrase, count=1)
+        if bare == phrase:
+            break
+        phrase = bare
     return phrase
 
 
@@ -378,6 +488,7 @@ PERCENTAGE = regex.compile(r"(?<![\p{L}\d])\d+(?:[.,]\d+)*[ ]?%")
 
 
 def _tidy(phrase: str, g: Grammar) -> str:
+    phrase = _without_marker(phrase)
     phrase = PARENTHESIS.sub(" ", phrase)
     phrase = g.given_count.split(phrase)[0]
     phrase = PERCENTAGE.sub(" ", phrase)
@@ -467,7 +578,7 @@ def _column_unit(cell, table, g: Grammar) -> tuple | None:
 
 SPEC = ExtractorSpec(
     name="money", record=Money, find=find, rules_file="money", label="MONEY", color="#c9f2d0",
-    columns=("amount_vnd", "qualifier", "purpose", "per_unit", "amount_max_vnd"),
+    columns=("amount_vnd", "qualifier", "purpose", "per_unit", "amount_max_vnd", "role", "pair_start"),
     claims_numbers=True,
     facets=("qualifier",),
     about="amounts of money in đồng as integers, as trên 14 triệu đồng")
