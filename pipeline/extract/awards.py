@@ -726,7 +726,7 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Award], rows_at: 
         for cell in cell_parts.body_cells(table):
             number = cell_parts.number_span(cell)
             if (number is None or cell.total or not regex.fullmatch(COUNT, number[2]) or "%" in cell.unit
-                    or cell_parts.YEAR.fullmatch(number[2]) or claimed.overlaps(number[0], number[1])):
+                    or g.any_year.fullmatch(number[2]) or claimed.overlaps(number[0], number[1])):
                 continue
             award = _cell_award(cell, table, g)
             if award is None:
