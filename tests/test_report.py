@@ -152,12 +152,14 @@ CLICK = r"""
 
 CLICK_CHECK = r"""
 (async () => {
-  const a = document.querySelector('#checks a.go');
-  a.click();
+  // the altered copy's finding (the seed's own miscitation of Chỉ thị 05-CT/TW is listed too)
+  const row = Array.from(document.querySelectorAll('#checks tbody tr'))
+    .find(r => r.querySelector('td[data-rule="percent_vs_ratio"]'));
+  row.querySelector('a.go').click();
   await new Promise(r => setTimeout(r, 300));
   const flashed = Array.from(document.querySelectorAll('mark.flash'));
   return {text: flashed.map(m => m.textContent).join(''),
-          rule: document.querySelector('#checks tbody tr td[data-rule]').getAttribute('data-rule')};
+          rule: row.querySelector('td[data-rule]').getAttribute('data-rule')};
 })()
 """
 
