@@ -8,7 +8,8 @@ that issuer numbers (`06/2022/QH15`: a Luật or a Nghị quyết). Used by
 - the registry key (pipeline/resolve.py): a code naming only its issuer is
   shared by several kinds, so the key carries the kind where the number and
   year cannot tell the documents apart (:func:`key_kind`); leading zeros are
-  kept where a numbering is zero-padded on purpose (:func:`key_serial`);
+  kept where a numbering is zero-padded on purpose (:func:`key_serial`); a
+  code numbered through its issuer's term needs no year (:func:`key_year`);
 - the registry's kind conflicts (pipeline/registry.py) and the check
   ``kind_contradicts_code`` (pipeline/audit/checks.py): a kind word
   contradicts the code only when the code names other kinds and no everyday
@@ -39,6 +40,7 @@ class Kinds:
     groups: tuple                    # frozensets of kinds naming one another (everyday names)
     series: dict                     # issuer code without its term (`QH`) -> its kinds numbered apart
     padded: dict                     # (folded code, year) -> the digits of its zero-padded serials
+    term_numbered: frozenset         # issuer codes numbered through a term (`UBTVQH`, of `NQ-UBTVQH14`)
 
 
 @rules.compiled("citations")
@@ -54,6 +56,7 @@ def _kinds() -> Kinds:
         groups=tuple(frozenset(g) for g in cfg["everyday_kind_names"]),
         series={code.upper(): tuple(kinds) for code, kinds in cfg["series_of_issuer_codes"].items()},
         padded={(fold_code(p["code"]), int(p["year"])): int(p["digits"]) for p in cfg["zero_padded_series"]},
+        term_numbered=frozenset(c.upper() for c in cfg["term_numbered_codes"]),
     )
 
 
@@ -141,6 +144,20 @@ def key_kind(kind: str, code: str, year: int | None) -> str:
     if year or parts[0] in _kinds().of_abbreviation:
         return ""
     return _group_head(kind)
+
+
+def key_year(code: str, number_year: int | None, date_year: int | None) -> int | None:
+    """The year a registry key carries: the number's, else the date's; none
+    for a number without a year whose code carries its issuer's term
+    (`673/NQ-UBTVQH14`: the Standing Committee's serials run through its
+    term, so the date's year would part one document's dated citations
+    from its undated ones)."""
+    if number_year:
+        return number_year
+    term = _kinds().term_numbered
+    if any(TERM_NUMBER.search(p) and TERM_NUMBER.sub("", p) in term for p in _parts(code)):
+        return None
+    return date_year
 
 
 def key_serial(number: str, serial: int | None, code: str, year: int | None) -> str:

@@ -126,7 +126,7 @@ def document_key(code: str, serial: str, year: int | None, kind: str = "", juris
 def citation_key(c: Citation, jurisdiction: str) -> str:
     if not c.code:
         return ""
-    year = _year_of(c)
+    year = kinds.key_year(c.code, c.number_year, _year_of(c))
     return document_key(c.code, kinds.key_serial(c.number, c.serial, c.code, year), year,
                         kinds.key_kind(c.doc_type, c.code, year), None if is_central(c.code) else jurisdiction)
 

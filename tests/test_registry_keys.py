@@ -60,6 +60,12 @@ def test_a_code_without_a_year_keys_with_its_kind():
     assert keys("Nghị quyết số 43/NQ-CP và Chỉ thị số 05-CT/TW ngày 15/5/2016.") == ["NQ-CP|43|", "CT-TW|5|2016"]
 
 
+def test_a_code_numbered_through_a_term_needs_no_year():
+    # the Standing Committee's serials run through its term: dated or not, one document
+    assert keys("Nghị quyết 673/NQ-UBTVQH14 năm 2019; Nghị định số 673/NQ-UBTVQH14; Nghị quyết số "
+                "1111/NQ-UBTVQH14 ngày 9/12/2020.") == ["NQ-UBTVQH14|673|", "NQ-UBTVQH14|673|", "NQ-UBTVQH14|1111|"]
+
+
 def test_leading_zeros_are_kept_only_in_a_numbering_padded_on_purpose():
     got = keys("Thông tư số 001/2025/TT-BNV ngày 17/3/2025; Thông tư số 01/2025/TT-BNV ngày 17/1/2025; "
                "Thông tư 1/2025/TT-BNV; Thông tư số 004/2025/TT-BNV; Thông tư số 05/2025/TT-BNV; "
