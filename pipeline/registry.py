@@ -10,6 +10,14 @@ where they are no everyday names of each other and, when the number's code
 names its kind, one of them contradicts it (pipeline/kinds.py). A document
 naming its own number (``self_reference``) is no citation by another
 document: left out of the directives' counts and the conflicts.
+
+The archive is its own catalog: when a cited document is itself in the store
+(its header's number, date and province give the citations' key), its header
+is the truth. The directive takes its title and links to it
+(``in_store_doc_id``), and each citation that disagrees with the header on the
+issue date, the kind or the issuer is a conflict of its own
+(``document_issued_date``, ``document_doc_type``, ``document_issuer``) whose
+second side is the header.
 """
 from __future__ import annotations
 
@@ -105,7 +113,6 @@ def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUM
 
 def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
     # here: it loads the extraction rules, which only this needs
-    from .reorganisation import jurisdiction_now
     from .extract.parts.issuers import identity as issuer_identity
     from .kinds import kinds_conflict
     from .reorganisation import jurisdiction_now
@@ -192,7 +199,7 @@ class _Sentences:
 
     def __init__(self, con: sqlite3.Connection):
         self.con = con
-        self.wanted: list[tuple[Conflict, int, int]] = []     # conflict, rowid of a, rowid of b
+        self.wanted: list[tuple[Conflict, int, int | None]] = []     # conflict, rowid of a, rowid of b
 
     def want(self, conflict: Conflict, rowid_a: int, rowid_b: int | None) -> None:
         """The sentences of both sides to be read (``rowid_b`` None: side b's is set already)."""
@@ -285,7 +292,9 @@ class InStore:
         names = ", ".join(f'"{c}"' for c in HEADER_COLUMNS)
         for row in con.execute(f"SELECT {names} FROM documents WHERE number IS NOT NULL AND number != '' "
                                "AND length(issued_date) = ? ORDER BY doc_id", (FULL_DATE,)):
-            doc = DocumentInfo(source_path="", format="", **{c: v or "" for c, v in zip(HEADER_COLUMNS, row)})
+            doc_id, kind, number, issuer, province, district, issued_date, title = (v or "" for v in row)
+            doc = DocumentInfo(doc_id=doc_id, source_path="", format="", doc_kind=kind, number=number, issuer=issuer,
+                               province=province, district=district, issued_date=issued_date, title=title)
             key = document_key(doc)
             if key and key not in self.by_key:
                 self.by_key[key] = Header(doc.doc_id, doc.doc_kind if doc.doc_kind in kinds else "", doc.number,
@@ -294,7 +303,7 @@ class InStore:
     def header(self, key: str) -> Header | None:
         return self.by_key.get(key)
 
-    def disagreements(self, header: Header, rows: list, identity, sentences: "_Sentences") -> list[Conflict]:
+    def disagreements(self, header: Header, rows: list, identity, sentences: _Sentences) -> list[Conflict]:
         """A conflict for each citing document's first citation of each value
         that disagrees with the header (what both state: a year agrees with a
         day of that year; an issuer cut short with the issuer it starts)."""

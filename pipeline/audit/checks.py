@@ -777,7 +777,7 @@ def _same_issuer(cited: str, entry_issuer: str) -> bool:
     entry's contradicts it; an issuer cut short or run on (`Hội nghị`,
     `Trung ương, tổ chức`) is no body of the table and says nothing."""
     from ..extract.parts.issuers import canonical
-    from ..registry import _identity           # the registry's comparison form of issuers
+    from ..registry import _identity  # the registry's comparison form of issuers
     if canonical(cited) not in _central_bodies():
         return True
     return _identity("issuer_resolved", cited) == _identity("issuer_resolved", entry_issuer)
@@ -801,7 +801,7 @@ def _source(e) -> str:
     return e.source[0] if e.source else ""
 
 
-def _borrowed_from(cited_date: str, entry, entries) -> object | None:
+def _borrowed_from(cited_date: str, entry, entries):
     """Another catalog entry of the kind and issuer whose issue date the citation gives."""
     return next((o for o in entries if o is not entry and o.kind == entry.kind and o.issued == cited_date
                  and o.issuer == entry.issuer), None)
@@ -911,21 +911,23 @@ def _is_basis(r: dict) -> bool:
 
 def _catalog_checks(tables: dict, docs: dict) -> list[Check]:
     contradicts, superseded = _enabled("contradicts_catalog"), _enabled("superseded_basis")
-    out, seen = [], set()
+    out: list[Check] = []
+    contradicted: set[tuple] = set()        # (document, entry, field, date): one finding each
+    superseded_in: set[tuple] = set()       # (document, entry)
     for r in tables.get("citations", []):
         if r.get("resolved_from") is not None:
             continue                  # a back-reference says nothing of its own
         if contradicts and r.get("number"):
             found = _catalog_contradiction(r)
-            if found and (r["doc_id"], found[0].number, found[1], r.get("issued_date")) not in seen:
-                seen.add((r["doc_id"], found[0].number, found[1], r.get("issued_date")))
+            if found and (r["doc_id"], found[0].number, found[1], r.get("issued_date")) not in contradicted:
+                contradicted.add((r["doc_id"], found[0].number, found[1], r.get("issued_date")))
                 out.append(_catalog_finding(r, *found))
         doc_date = (docs.get(r["doc_id"]) or {}).get("issued_date") or ""
         if superseded and doc_date and _is_basis(r):
             entry = _cited_entry(r)
             replaced = _replacement(entry, doc_date) if entry else None
-            if replaced and (r["doc_id"], entry.number, "superseded") not in seen:
-                seen.add((r["doc_id"], entry.number, "superseded"))
+            if replaced and (r["doc_id"], entry.number) not in superseded_in:
+                superseded_in.add((r["doc_id"], entry.number))
                 out.append(_superseded_finding(r, doc_date, entry, *replaced))
     return out
 
