@@ -41,6 +41,7 @@ class Kinds:
     series: dict                     # issuer code without its term (`QH`) -> its kinds numbered apart
     padded: dict                     # (folded code, year) -> the digits of its zero-padded serials
     term_numbered: frozenset         # issuer codes numbered through a term (`UBTVQH`, of `NQ-UBTVQH14`)
+    letters: frozenset               # kinds numbered with their issuer's letters alone (`Công văn`)
 
 
 @rules.compiled("citations")
@@ -57,6 +58,7 @@ def _kinds() -> Kinds:
         series={code.upper(): tuple(kinds) for code, kinds in cfg["series_of_issuer_codes"].items()},
         padded={(fold_code(p["code"]), int(p["year"])): int(p["digits"]) for p in cfg["zero_padded_series"]},
         term_numbered=frozenset(c.upper() for c in cfg["term_numbered_codes"]),
+        letters=frozenset(cfg["letter_kinds"]),
     )
 
 
@@ -102,16 +104,25 @@ def kind_fits_code(kind: str, code: str) -> bool | None:
     return any(same_document_kinds(kind, named) for named in kinds)
 
 
+def is_letter_kind(kind: str) -> bool:
+    """Is it a kind numbered with its issuer's letters alone (a công văn:
+    `58042/CT-TTHT`, CT the Cục Thuế), whose number's letters may look like
+    any kind's abbreviation? Its kind word never contradicts a code alone."""
+    return kind in _kinds().letters
+
+
 def kinds_conflict(a: str, b: str, code: str) -> bool:
     """Do two kind words given to one document (one key) contradict each other?
     Not when they are everyday names of each other; when the code names its
     kind, only when one of them contradicts it (`Nghị định` for
-    `835/NQ-UBTVQH14`); when it names none (`26-CP` of 1981 called a Quyết
-    định and a Nghị định), whenever they differ."""
+    `835/NQ-UBTVQH14`, `Công văn` for `1072/HD-SGDĐT`); when it names none
+    (`26-CP` of 1981 called a Quyết định and a Nghị định), whenever they
+    differ but for a letter's kind: a code naming no kind is a công văn's, which
+    another word may describe (`hướng dẫn số 4168/BNV-CQĐP`)."""
     if not a or not b or same_document_kinds(a, b):
         return False
     if kinds_of_code(code) is None:
-        return True
+        return not (is_letter_kind(a) or is_letter_kind(b))
     return not (kind_fits_code(a, code) and kind_fits_code(b, code))
 
 

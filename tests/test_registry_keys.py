@@ -148,6 +148,7 @@ def test_what_a_code_says_of_the_kind():
     assert kinds_conflict("Hướng dẫn", "Công văn", "HD-SGDĐT")
     assert not kinds_conflict("Luật", "Bộ luật", "QH13")
     assert kinds_conflict("Quyết định", "Nghị định", "CP")             # one number of 1981, two kinds
+    assert not kinds_conflict("Hướng dẫn", "Công văn", "BNV-CQĐP")     # a công văn that guides
 
 
 def test_kinds_conflict_only_where_one_contradicts_the_code(tmp_path):

@@ -944,12 +944,11 @@ def _kind_checks(tables: dict) -> list[Check]:
     and number, with the spans of each time it is so cited."""
     if not _enabled("kind_contradicts_code"):
         return []
-    from ..kinds import kind_fits_code, kinds_of_code
-    letter_kinds = set(rules.load("checks")["kinds"]["letter_kinds"])
+    from ..kinds import is_letter_kind, kind_fits_code, kinds_of_code
     out, seen = [], {}
     for r in tables.get("citations", []):
         kind, code = r.get("doc_type") or "", r.get("code") or ""
-        if not code or kind in letter_kinds or _flag(r.get("self_reference")):
+        if not code or is_letter_kind(kind) or _flag(r.get("self_reference")):
             continue
         if kind_fits_code(kind, code) is not False:
             continue
