@@ -42,6 +42,7 @@ class Kinds:
     padded: dict                     # (folded code, year) -> the digits of its zero-padded serials
     term_numbered: frozenset         # issuer codes numbered through a term (`UBTVQH`, of `NQ-UBTVQH14`)
     letters: frozenset               # kinds numbered with their issuer's letters alone (`Công văn`)
+    consolidating: frozenset         # kinds cited by the kind of the document they hold (`Văn bản hợp nhất`)
 
 
 @rules.compiled("citations")
@@ -59,6 +60,7 @@ def _kinds() -> Kinds:
         padded={(fold_code(p["code"]), int(p["year"])): int(p["digits"]) for p in cfg["zero_padded_series"]},
         term_numbered=frozenset(c.upper() for c in cfg["term_numbered_codes"]),
         letters=frozenset(cfg["letter_kinds"]),
+        consolidating=frozenset(cfg["consolidating_kinds"]),
     )
 
 
@@ -101,6 +103,8 @@ def kind_fits_code(kind: str, code: str) -> bool | None:
     kinds = kinds_of_code(code)
     if kinds is None or not kind:
         return None
+    if kinds & _kinds().consolidating:
+        return True                 # `Nghị định 01/VBHN-BYT`: the consolidated text of a decree
     return any(same_document_kinds(kind, named) for named in kinds)
 
 

@@ -145,6 +145,7 @@ def test_what_a_code_says_of_the_kind():
     assert kind_fits_code("Công văn", "HĐBH") is None                  # HĐ, a council, is no HD
     assert kind_fits_code("Quyết định", "CP") is None                  # the code does not say
     assert kind_fits_code("Quyết định", "CT") is None                  # 118/CT: of the Chủ tịch
+    assert kind_fits_code("Nghị định", "VBHN-BYT") is True             # a decree's consolidated text
     assert kinds_conflict("Hướng dẫn", "Công văn", "HD-SGDĐT")
     assert not kinds_conflict("Luật", "Bộ luật", "QH13")
     assert kinds_conflict("Quyết định", "Nghị định", "CP")             # one number of 1981, two kinds
