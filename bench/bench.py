@@ -212,9 +212,8 @@ def trigger_regex(engine: str = "regex"):
         words.update(k["words"])
     for ws in rules.load("movements")["heads"].values():
         words.update(ws)
-    money = rules.load("money")
-    words.update(money["multipliers"].keys())
-    words.update(money["currency_words"])
+    words.update(rules.load("numbers")["multipliers"].keys())     # (money's and figures' multipliers)
+    words.update(rules.load("money")["currency_words"])
     awards = rules.load("awards")
     for t in awards["titles"]:
         words.update(t["forms"])
