@@ -33,7 +33,7 @@ from .parts.text import clean_phrase
 class Grammar:
     amount: regex.Pattern
     each: regex.Pattern              # `cho mỗi tập thể`: the amount is per tập thể
-    amount_trigger: "re.Pattern"     # a digit then a multiplier or currency word: amount runs there only
+    amount_trigger: re.Pattern       # a digit then a multiplier or currency word: amount runs there only
     part_of_whole: regex.Pattern
     qualifier: regex.Pattern
     qualifier_kind: dict
@@ -78,7 +78,8 @@ def grammar() -> Grammar:
     # one number-with-multiplier piece; pieces chain: `2 tỷ 500 triệu đồng`
     piece = rf"(?:{NUM})[ ]?(?:{mult_alt})(?:[ ](?:{mult_alt}))?"
     amount = (rf"(?<![\p{{L}}\p{{N}}.,/])"
-              rf"(?:(?P<lowword>{rules.as_written(cfg['range_low_words'])})[ ]+(?P<low>{NUM})(?:[ ]?(?P<lowmult>{mult_alt}))?"
+              rf"(?:(?P<lowword>{rules.as_written(cfg['range_low_words'])})[ ]+(?P<low>{NUM})"
+              rf"(?:[ ]?(?P<lowmult>{mult_alt}))?"
               rf"[ ]*(?:{rules.as_written(cfg['range_links'])}|-|–)[ ]*)?"
               rf"(?P<value>(?:{piece})(?:[ ]+(?:{piece}))*|{NUM})"
               rf"(?:[ ]?(?P<currency>{cur_alt}))?"
@@ -94,7 +95,8 @@ def grammar() -> Grammar:
         unit_in_header=regex.compile(rf"\([ ]*(?:{rules.as_written(cfg['unit_note_leads'])}[ ]*:[ ]*)?"
                                      rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})[ ]*\)",
                                      regex.IGNORECASE),
-        unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
+        unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})"
+                                rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
                                 regex.IGNORECASE),
         means_lead=regex.compile(
             rf"^[\s\-–+•*]*(?P<lead>{rules.alternation(cfg['purpose_means_leads'], boundary=False)})[ ]+"
@@ -202,10 +204,11 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                     continue
                 s, e = cells[j][0] + nm.start("n"), cells[j][0] + nm.end("n")
                 out.append(Money(**doc.provenance(s, e), rule="money.table_unit_header",
-                                 amount_vnd=int(round(read_number(nm.group("n"), factor == 1) * factor)),
+                                 amount_vnd=round(read_number(nm.group("n"), factor == 1) * factor),
                                  qualifier="exact", purpose=" ".join(x for x in (labels[:1] + [head]) if x)))
             continue
         um = g.unit_cell.fullmatch(cells[unit_at][1].strip())
+        assert um is not None  # unit_at is the cell this same fullmatch found
         factor = g.multipliers.get((um.group("mult") or "").casefold(), 1)
         labels = [c.strip(" -–+•*") for _, c in cells[:unit_at] if regex.search(r"\p{L}", c)]
         for start, cell in cells[unit_at + 1:]:
@@ -214,7 +217,7 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                 continue
             s, e = start + nm.start("n"), start + nm.end("n")
             out.append(Money(**doc.provenance(s, e), rule="money.table_unit_cell",
-                             amount_vnd=int(round(read_number(nm.group("n"), factor == 1) * factor)),
+                             amount_vnd=round(read_number(nm.group("n"), factor == 1) * factor),
                              qualifier="exact", per_unit=um.group("per") or "",
                              purpose=labels[-1] if labels else ""))
     return out
@@ -332,7 +335,8 @@ def find(doc: ParsedDoc) -> list[Money]:
             amount_max = amount
             amount = numbers.read_amount(low_text)
             # `từ 500 - 1.500.000 đồng`: the low end leaves out the thousands the high end writes
-            if not m.group("lowmult") and not regex.search(r"[.,]", m.group("low")) and regex.search(r"\.\d{3}$", value_text.split()[0]):
+            if (not m.group("lowmult") and not regex.search(r"[.,]", m.group("low"))
+                    and regex.search(r"\.\d{3}$", value_text.split()[0])):
                 while amount and amount * 1000 <= amount_max:
                     amount *= 1000
             qualifier = "range"
@@ -355,8 +359,8 @@ def find(doc: ParsedDoc) -> list[Money]:
                 qualifier = g.qualifier_after_kind[am.group(1).casefold()]
                 start, end = start - (len(text[max(0, start - reach):start]) - tu.start()), am.end()
         rule = "money.range" if m.group("low") else "money.per_unit" if per else "money.amount"
-        rec = Money(**doc.provenance(start, end), rule=rule, amount_vnd=int(round(amount)), qualifier=qualifier,
-                    amount_max_vnd=int(round(amount_max)) if amount_max is not None else None,
+        rec = Money(**doc.provenance(start, end), rule=rule, amount_vnd=round(amount), qualifier=qualifier,
+                    amount_max_vnd=round(amount_max) if amount_max is not None else None,
                     per_unit=per, purpose=purpose(text, start, end, sentence, g, _leads_over(doc, start)))
         out.append(rec)
     out += _table_model_cells(doc, g, out)
@@ -431,7 +435,9 @@ def purpose(text: str, start: int, end: int, sentence, g: Grammar, leads=()) -> 
     if not phrase or (found and len(phrase.split()) <= 2):
         each = g.each.match(text, end)        # `cho mỗi tập thể` is the per-unit, not the purpose
         tail_start = each.end() if each else end
-        clause_end = regex.search(r"[,;.()]|$", text[tail_start:sentence.end]).start()
+        clause_stop = regex.search(r"[,;.()]|$", text[tail_start:sentence.end])
+        assert clause_stop is not None  # `$` always matches
+        clause_end = clause_stop.start()
         after = _tidy(text[tail_start:tail_start + clause_end], g)
         after = regex.sub(r"^và(?![\p{L}]).*", "", after)
         if after.startswith(g.purpose_after_leads) or not phrase:
@@ -518,7 +524,9 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
         money_cols = {c.col for c in cell_parts.body_cells(table) if c.col in units[1] and cell_parts.number_span(c)}
         for cell in cell_parts.body_cells(table):
             unit = units[0].get(id(cell)) or units[1].get(cell.col)
-            number = cell_parts.number_span(cell) if unit and not cell.total else None
+            if not unit or cell.total:
+                continue
+            number = cell_parts.number_span(cell)
             if number is None or claimed.overlaps(number[0], number[1]):
                 continue
             rule, factor, per, purpose_text = unit
@@ -549,11 +557,12 @@ def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
         if at is None:
             continue
         um = g.unit_cell.fullmatch(row[at].text.strip())
+        assert um is not None  # `at` is the cell this same fullmatch found
         labels = [c.text.strip(" -–+•*") for c in row[:at] if HAS_LETTER.search(c.text)]
         unit = ("money.table_unit_cell", g.multipliers.get((um.group("mult") or "").casefold(), 1),
                 um.group("per") or "", labels[-1] if labels else "")
         by_cell.update({id(c): unit for c in row[at + 1:]})
-    by_column: dict[int, tuple] = {}
+    by_column: dict[int, tuple | None] = {}
     for cell in cell_parts.body_cells(table):
         if cell.col in by_column or any(g.not_money_header.match(h) for h in cell.col_header):
             continue
