@@ -35,7 +35,7 @@ from .parts.text import clean_phrase
 @dataclass(frozen=True)
 class Grammar:
     award: regex.Pattern
-    award_trigger: "re.Pattern"          # where an award name may be: the award pattern runs there only
+    award_trigger: re.Pattern            # where an award name may be: the award pattern runs there only
     title_of: dict
     recipient_of_title: dict
     order_class: dict
@@ -124,11 +124,15 @@ def grammar() -> Grammar:
     named_first = rules.alternation(list(cfg["recipient_person_titles"]) + list(cfg["recipient_unit_starts"]),
                                     boundary=False)
     named_leads = rules.as_written(cfg["named_recipient_leads"])
+    name_ends = rules.alternation(cfg["recipient_name_ends"], boundary=False)
     post_named = regex.compile(rf"{between}[ ]*{named_leads}[ ]+(?P<names>(?:{named_first})(?![\p{{L}}])"
-                               rf"[^;.()]*?)(?=,?[ ]+(?:{rules.alternation(cfg['recipient_name_ends'], boundary=False)})"
+                               rf"[^;.()]*?)(?=,?[ ]+(?:{name_ends})"
                                rf"(?![\p{{L}}])|[;.(]|$)")
     status = {k: regex.compile(rules.alternation(v), regex.IGNORECASE) for k, v in cfg["status_words"].items()}
     breakdown_leads = rules.alternation(cfg["breakdown_leads"], boundary=False)
+    threshold_after_words = rules.alternation(cfg["threshold_after_words"], boundary=False)
+    sentence_year_leads = rules.alternation(cfg["sentence_year_leads"], boundary=False)
+    conferrers_without_cua = rules.alternation(cfg["conferrers_without_cua"], boundary=False)
     return Grammar(award=regex.compile(award, regex.IGNORECASE), title_of=title_of,
                    award_trigger=rules.literal_trigger([cfg["order_word"]] + list(title_of)),
                    recipient_of_title=recipient_of_title,
@@ -139,21 +143,22 @@ def grammar() -> Grammar:
                    # `I. Tập thể`, `II. Cá nhân` (OCR: `IL.`), maybe with the first item run on
                    annex_section=regex.compile(rf"^\s*(?:[IVXLl1]{{1,4}}|[A-D])[.)]?\s*(?P<rt>{rt})(?![\p{{L}}])"
                                                r"\s*[-–:]?\s*(?P<rest>.*)$", regex.IGNORECASE),
-                   annex_pointer=regex.compile(rules.alternation(cfg["annex_pointers"], boundary=False), regex.IGNORECASE),
+                   annex_pointer=regex.compile(rules.alternation(cfg["annex_pointers"], boundary=False),
+                                               regex.IGNORECASE),
                    annex_heading=regex.compile(r"(?:^|\s)" + rules.alternation(cfg["annex_headings"], boundary=False)
                                                + r"(?:\s|$)"),
                    not_names=regex.compile(rules.alternation(cfg["parenthesis_not_names"], boundary=False),
                                            regex.IGNORECASE),
                    threshold_before=regex.compile(rf"(?:{rules.alternation(cfg['threshold_words'], boundary=False)})"
                                                   r"[ ]+$", regex.IGNORECASE),
-                   threshold_after=regex.compile(rf"[”\"»’]?[ ]+(?:{rules.alternation(cfg['threshold_after_words'], boundary=False)})"
+                   threshold_after=regex.compile(rf"[”\"»’]?[ ]+(?:{threshold_after_words})"
                                                  r"(?![\p{L}])", regex.IGNORECASE),
                    # `Năm 2023, ...` opening a sentence
-                   sentence_year=regex.compile(rf"^[-–+•*\s]*(?:(?:{rules.alternation(cfg['sentence_year_leads'], boundary=False)})"
+                   sentence_year=regex.compile(rf"^[-–+•*\s]*(?:(?:{sentence_year_leads})"
                                                rf"[ ]+)?{year_of}[ ]*,", regex.IGNORECASE),
                    year=regex.compile(rf"(?i){year_of}(?![ ]*[,–-][ ]*{ds.year})(?!\d)"),
                    years_listed=regex.compile(rf"(?i){ds.year_word}[ ]+{ds.year}[ ]*[,–-]"),
-                   bare_conferrer=regex.compile(rf"[ ]+(?=(?:{rules.alternation(cfg['conferrers_without_cua'], boundary=False)})"
+                   bare_conferrer=regex.compile(rf"[ ]+(?=(?:{conferrers_without_cua})"
                                                 rf"(?![\p{{L}}]))"),
                    giving_verb=regex.compile(rules.alternation(cfg["giving_verbs"]), regex.IGNORECASE),
                    named_first=regex.compile(rf"^(?:{named_first})(?![\p{{L}}])"),
@@ -303,15 +308,16 @@ TABLE_ROW = regex.compile(r"^\s*(\d{1,4})\.?\s*\|(.+)$")
 @rules.compiled("awards")
 def _person() -> regex.Pattern:
     """A name that starts with a person's title (`ông`, `bà`, `đồng chí`: rules/awards.yaml)."""
-    return regex.compile(rf"^(?:{rules.alternation(rules.load('awards')['recipient_person_titles'], boundary=False)})\s",
-                         regex.IGNORECASE)
+    titles = rules.alternation(rules.load("awards")["recipient_person_titles"], boundary=False)
+    return regex.compile(rf"^(?:{titles})\s", regex.IGNORECASE)
 
 
 def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
     """Award lists in tables (`TT | Tên tập thể/cá nhân | Hình thức khen thưởng`):
     each numbered row is one award to the recipient named in its other cell."""
     out, rows_at = [], set()
-    header, count_columns, caption = "", {}, ""
+    header, caption = "", ""
+    count_columns: dict[int, str] = {}
     in_tables = Spans((t.start, t.end) for t in doc.tables)   # a summary of counts there is read from its cells
     for k, par in enumerate(doc.seg.paragraphs):
         doc.check_time()
@@ -327,8 +333,7 @@ def _table_rows(doc: ParsedDoc, g: Grammar) -> tuple[list[Award], set[int]]:
                 count_columns = {}
             continue
         cells = [c.strip() for c in m.group(2).split("|")]
-        award_cells = [(i, g.award.search(c)) for i, c in enumerate(cells)]
-        award_cells = [(i, am) for i, am in award_cells if am]
+        award_cells = [(i, am) for i, c in enumerate(cells) if (am := g.award.search(c))]
         if not award_cells:
             continue
         i, am = award_cells[0]
@@ -432,7 +437,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                         conferrer = clean_phrase(text[after + cm.end():iend])
                         after = iend
                         span_end = iend
-                counts: list[tuple[int, str]] = []
+                counts: list[tuple[int | None, str]] = []   # no count: a title for the unit itself
                 named_recipients = ""
                 quota = False
                 pm = g.pre.search(text[max(c_start, am.start() - 160):am.start()])
@@ -538,7 +543,7 @@ def _recipients_from_annex(doc: ParsedDoc, g: Grammar, awards: list[Award]) -> N
     heads = [i for i, p in enumerate(pars) if g.annex_heading.search(p.text) and len(p.text) < 200]
     if len(heads) != 1:
         return
-    names: dict[str, list[str]] = {}
+    names: dict[str | None, list[str]] = {}   # under a section of no known recipient type: None
     kind = None
     for p in pars[heads[0] + 1:]:
         sm = g.annex_section.match(p.text)

@@ -135,7 +135,8 @@ def _number_trigger(*, units, multipliers, measures) -> re.Pattern:
     `/` (ratio), `%` (percent) or a letter (measure, count), so at most one
     alternative holds."""
     def words(ws) -> str:
-        return rules.literal_trigger(ws, cross_lines=True).pattern   # the entries' spaces match any whitespace, as alternation's do
+        # the entries' spaces match any whitespace, as alternation's do
+        return rules.literal_trigger(ws, cross_lines=True).pattern
 
     # `[^\W_]`: a letter or digit (`re` has no \p{L}); checked after the digit, so the scan starts at digits only
     start = r"\d(?<![^\W_]\d)(?<![.,/\-–]\d)"
@@ -159,6 +160,7 @@ def _figure_matches(doc: ParsedDoc, g: Grammar) -> tuple[list, list, list, list]
     for hit in g.number_trigger.finditer(doc.lower):
         doc.check_time()
         pos = hit.start()
+        assert hit.lastgroup is not None  # each alternative of the trigger is a named group
         for pattern, k in tries[hit.lastgroup]:
             if pos >= ends[k]:
                 m = pattern.match(text, pos)
@@ -176,9 +178,12 @@ def _phrase_after(text: str, pos: int, limit: int, g: Grammar, allow_lead_stop: 
     """The phrase right after ``pos``: up to punctuation or a stop word, at most
     ``max_words`` words. Returns (phrase, start, end) in text offsets."""
     m = LEAD_SPACE.match(text[pos:limit])
+    assert m is not None  # `[ ]*` matches, if only the empty string
     start = pos + m.end()
     seg = text[start:limit]
-    cut = PHRASE_CUT.search(seg).start()
+    phrase_stop = PHRASE_CUT.search(seg)
+    assert phrase_stop is not None  # `$` always matches
+    cut = phrase_stop.start()
     seg = seg[:cut]
     lead = g.of_what_lead.match(seg)
     if lead:
@@ -269,10 +274,9 @@ def find(doc: ParsedDoc) -> list[Figure]:
         unit = m.group("unit") or ""
         sent = doc.seg.sentence_at(m.start())
         end = m.end() if unit else m.end("den")
-        if not unit:
-            # a bare `a/b` is a ratio only when a percentage follows it in the clause
-            if not g.percent_next.match(text[end:sent.end]):
-                continue
+        # a bare `a/b` is a ratio only when a percentage follows it in the clause
+        if not unit and not g.percent_next.match(text[end:sent.end]):
+            continue
         of_what, ws, we = ("", end, end)
         if unit:
             of_what, ws, we = _phrase_after(text, end, sent.end, g, allow_lead_stop=True)
