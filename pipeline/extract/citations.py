@@ -30,7 +30,7 @@ V = regex.VERBOSE
 @dataclass(frozen=True)
 class Grammar:
     kind_word: regex.Pattern
-    kind_trigger: "re.Pattern"      # kind_word's matches, over the lower-cased text
+    kind_trigger: re.Pattern        # kind_word's matches, over the lower-cased text
     kind_breakers: frozenset        # characters no kind word holds
     kind_of_word: dict
     kind_of_abbr: dict
@@ -76,7 +76,9 @@ class Grammar:
 @rules.compiled("citations", "issuers", "dates")
 def grammar() -> Grammar:
     cfg = rules.load("citations")
-    kind_of_word, kind_of_abbr, abbrs_of_kind = {}, {}, {}
+    kind_of_word: dict[str, str] = {}
+    kind_of_abbr: dict[str, str] = {}
+    abbrs_of_kind: dict[str, frozenset[str]] = {}
     for k in cfg["doc_kinds"]:
         for w in k["words"]:
             kind_of_word[w.casefold()] = k["name"]
@@ -122,7 +124,8 @@ def grammar() -> Grammar:
                                          + "|(?:" + "|".join(map(regex.escape, cfg["subject_stop_starts"]))
                                          + r")\b)"),
         subject_stops=tuple(cfg["subject_stops"]),
-        embedding=regex.compile(rf"(?<![\p{{L}}])(?:{rules.alternation(cfg['cited_inside_subject_after'], boundary=False)})"
+        embedding=regex.compile(rf"(?<![\p{{L}}])"
+                                rf"(?:{rules.alternation(cfg['cited_inside_subject_after'], boundary=False)})"
                                 r"[ ]+$", regex.IGNORECASE),
         embedding_reach=max(len(w) for w in cfg["cited_inside_subject_after"]) + 4,
         law_name=regex.compile(r"[ ]+(?:" + rules.alternation(cfg["law_names"], boundary=False)
@@ -177,6 +180,7 @@ def _date_at(text: str, pos: int, g: Grammar, rec: dict) -> int | None:
     if not dm or _on_a_new_line(dm.group()):
         return None
     date = dates.date_of(dm)
+    assert date is not None  # g.date requires a numeric, worded or month-year date
     if date.year is not None and text[date.end:date.end + 1].isdigit() \
             and not text[date.end + 1:date.end + 2].isdigit():
         date = dates.with_year_digit(date, text[date.end], rec.get("number_year"))
@@ -218,7 +222,9 @@ def _set_effective_date(rec: dict, text: str, pos: int, after_subject: int, kind
         said = m.group("kind")
         if said and g.kind_of_word.get(" ".join(said.split()).casefold()) != kind:
             continue                        # another document's clause
-        rec["effective_date"] = dates.date_of(m).iso
+        date = dates.date_of(m)
+        assert date is not None  # g.effective requires a numeric or worded date
+        rec["effective_date"] = date.iso
         return
 
 
@@ -422,7 +428,9 @@ def _number_within_reach(text: str, pos: int, g: Grammar) -> bool:
         return True
     end = len(text) if b is None else b.start()
     if end < len(text) and text[end] in "\t\n":
-        end = AFTER_LINE_BREAK.match(text, end).end() + 1
+        line_break = AFTER_LINE_BREAK.match(text, end)
+        assert line_break is not None  # `[ \t\n]*` matches, if only the empty string
+        end = line_break.end() + 1
     if DIGIT.search(text, pos, end) is None:
         return False
     if g.number_word.search(text, pos, end):
@@ -599,7 +607,9 @@ def _parse_tail(r: _Reader, start, nm, kind, written):
     number = _clean_number(nm.group("serial") + (f"/{nm.group('year')}" if nm.group("year") else "")
                            + nm.group("sep") + nm.group("code"))
     code = _clean_number(nm.group("code"))
-    serial = int(DIGITS.match(nm.group("serial")).group())
+    serial_digits = DIGITS.match(nm.group("serial"))
+    assert serial_digits is not None  # number_pattern's serial starts with digits (rules/citations.yaml)
+    serial = int(serial_digits.group())
     doc_type = kind
     if written.casefold() in g.generic_words:
         doc_type = g.kind_of_abbr.get(_code_head(code, g), kind)
