@@ -332,6 +332,10 @@ class InStore:
         if field == "issued_date":
             return not truth.startswith(cited)
         a, b = identity(field, cited), identity(field, truth)
+        if field == "doc_type":
+            # everyday names of one kind (`Thông tư` for a `Thông tư liên tịch`) are no disagreement
+            from .kinds import same_document_kinds
+            return a != b and not same_document_kinds(cited, truth)
         if field == "issuer_resolved":
             # a header's words split by its layout (`Bộ C ông Thương`) are no other issuer
             return ("".join(a.split()) != "".join(b.split()) and not _says_less(field, a, [b])

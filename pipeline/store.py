@@ -38,7 +38,7 @@ INT64 = (-(1 << 63), (1 << 63) - 1)
 def sql_type(tp) -> str:
     """INTEGER, REAL or TEXT: how the store holds a field of this type hint."""
     hint = str(tp)
-    if "int" in hint:
+    if "int" in hint or "bool" in hint:       # a flag is 0 or 1
         return "INTEGER"
     if "float" in hint:
         return "REAL"
