@@ -206,7 +206,8 @@ def _finding(rule_id: str, values: dict, fields: dict, spans: list[tuple[str, in
                   basis=_fill(rule_id, "basis", fields, msg.DEFAULT, variant),
                   values="; ".join(f"{k}={v}" for k, v in values.items()), doc_id=first[0], start=first[1],
                   end=first[2], sentence=sentence, spans=rest)
-    check._fields = (fields, variant)        # not a column: the message in other languages
+    # the message in other languages; not a column, so no dataclass field of Check (store.columns lists those)
+    vars(check)["_fields"] = (fields, variant)
     return check
 
 
@@ -226,7 +227,7 @@ def basis(f: Check, lang: str = msg.DEFAULT) -> str:
     return _fill(f.rule_id, "basis", kept[0], lang, kept[1])
 
 
-def _quantity(q: "Quantity"):
+def _quantity(q: Quantity):
     """A quantity of a sentence as a message writes it: ``trên 64,2 tỷ đồng``, ``3/19 xã``, ``17 thành viên``."""
     first = num.TOKEN.search(q.text)
     written = " ".join(q.text[:first.start()].split()) if first and q.qualifier != "exact" else ""
@@ -945,7 +946,8 @@ def _kind_checks(tables: dict) -> list[Check]:
     if not _enabled("kind_contradicts_code"):
         return []
     from ..kinds import is_letter_kind, kind_fits_code, kinds_of_code
-    out, seen = [], {}
+    out: list[Check] = []
+    seen: dict[tuple, Check] = {}        # (citing document, number, kind) -> its finding
     for r in tables.get("citations", []):
         kind, code = r.get("doc_type") or "", r.get("code") or ""
         if not code or is_letter_kind(kind) or _flag(r.get("self_reference")):
@@ -1067,7 +1069,7 @@ def format_findings(findings: list[Check], docs: dict, lang: str = msg.DEFAULT) 
         lines.append("    " + msg.t("check_values", lang, values=_values_line(f, lang) if lang == msg.VI else f.values))
         if f.sentence:
             lines.append(f"    «{_excerpt(f)}»")
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for f in findings:
         counts[f.severity] += 1
     by_level = ", ".join(msg.t("check_count", lang, n=counts[s], severity=msg.severity(s, lang).lower()
