@@ -73,6 +73,7 @@ class Grammar:
     year_said: regex.Pattern         # `năm 1994` after a number without a year (`Nghị định 51-CP năm 1994`)
     effective: regex.Pattern         # `có hiệu lực từ ngày 01/7/2025` after a cited document
 
+
 @rules.compiled("citations", "issuers", "dates")
 def grammar() -> Grammar:
     cfg = rules.load("citations")
