@@ -19,7 +19,11 @@ rebuilds the registry there (``tdkt registry --conflicts``). Then prints:
   left blank;
 - ``--judged FILE``: the share of the judged conflicts that are real, overall
   and by cause, and the judged conflicts the current store no longer reports
-  (a false one gone is a fix, a real one gone a regression). With
+  (a false one gone is a fix, a real one gone a regression), counted by pair of
+  documents and again by key and field (another pair may now stand for a judged
+  one); a key renamed since it was judged is followed through the key its
+  citations have now, and a real one lost is shown with the findings of
+  ``tdkt check`` on its citations, when check has run. With
   ``--reread`` the judged conflicts are compared instead with what the current
   code makes of just their source files (seconds, no whole-archive extract;
   tests/test_conflicts_judged.py does the same).
@@ -227,17 +231,58 @@ def print_shares(judged: list[dict]) -> None:
                                                                       if g[2] == "false").most_common()))
 
 
-def gone(judged: list[dict], current: list[dict]) -> list[dict]:
-    """The judged conflicts no longer among ``current`` (same key, field and documents)."""
+def citation_keys(con: sqlite3.Connection, judged: list[dict]) -> dict[tuple[str, int], str]:
+    """The key the store gives each judged side's citation now: a key may have
+    been renamed since it was judged (QH14|61|2020 is now QH14(Luật)|61|2020)."""
+    keys = {}
+    for side in (j[s] for j in judged for s in ("a", "b")):
+        row = con.execute("SELECT key FROM citations WHERE doc_id = ? AND start = ? LIMIT 1",
+                          (side["doc_id"], side["start"])).fetchone()
+        if row and row[0]:
+            keys[side["doc_id"], side["start"]] = row[0]
+    return keys
+
+
+def keys_now(j: dict, keys: dict | None) -> set[str]:
+    """The judged key and the keys its two citations have now."""
+    return {j["key"]} | {keys[s["doc_id"], s["start"]] for s in (j["a"], j["b"])
+                         if keys and (s["doc_id"], s["start"]) in keys}
+
+
+def gone(judged: list[dict], current: list[dict], keys: dict | None = None) -> list[dict]:
+    """The judged conflicts no longer among ``current``: no conflict of the same
+    field and documents under their key (or the key their citations have now)."""
     reported = {identity(c) for c in current}
-    return [j for j in judged if identity(j) not in reported]
+    return [j for j in judged
+            if not any((key, j["field"], identity(j)[2]) in reported for key in keys_now(j, keys))]
 
 
-def report_judged(judged: list[dict], current: list[dict], judged_only: bool = False) -> None:
+def gone_by_key(judged: list[dict], current: list[dict], keys: dict | None = None) -> list[dict]:
+    """The judged conflicts whose cited document no longer has any conflict of
+    their field: a judged conflict still stands when another pair of documents
+    now stands for it (the first citation of each value is the one shown)."""
+    reported = {(c["key"], c["field"]) for c in current}
+    return [j for j in judged if not any((key, j["field"]) in reported for key in keys_now(j, keys))]
+
+
+def findings_at(con: sqlite3.Connection, sides: list[dict]) -> dict[tuple[str, int], set[str]]:
+    """The findings of ``tdkt check`` on the given citations (none before it has run)."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'checks'").fetchone():
+        return {}
+    found: dict[tuple[str, int], set[str]] = {}
+    for s in sides:
+        for (rule,) in con.execute("SELECT DISTINCT rule_id FROM checks WHERE doc_id = ? AND start = ? "
+                                   "AND rule_id != 'registry_conflict'", (s["doc_id"], s["start"])):
+            found.setdefault((s["doc_id"], s["start"]), set()).add(rule)
+    return found
+
+
+def report_judged(judged: list[dict], current: list[dict], judged_only: bool = False,
+                  keys: dict | None = None, findings: dict | None = None) -> None:
     for p in check_judgements(judged):
         print(f"  bad entry: {p}")
     print_shares(judged)
-    no_longer = gone(judged, current)
+    no_longer = gone(judged, current, keys)
     fixed = [j for j in no_longer if j["verdict"] == "false"]
     lost = [j for j in no_longer if j["verdict"] == "real"]
     n_real = sum(j["verdict"] == "real" for j in judged)
@@ -246,15 +291,28 @@ def report_judged(judged: list[dict], current: list[dict], judged_only: bool = F
     for j in fixed + lost:
         print(f"  {'FIXED' if j['verdict'] == 'false' else 'LOST '} {j['cause']:<16} {j['key']} {j['field']}: "
               f"{j['a']['value']!r} <> {j['b']['value']!r}")
+    by_key = gone_by_key(judged, current, keys)
+    fixed_by_key = [j for j in by_key if j["verdict"] == "false"]
+    lost_by_key = [j for j in by_key if j["verdict"] == "real"]
+    print(f"counting each key and field (another pair may stand for a judged one): "
+          f"{len(fixed_by_key)} of {len(judged) - n_real} false gone, "
+          f"{n_real - len(lost_by_key)} of {n_real} real still reported")
+    for j in lost_by_key:
+        now = ", ".join(sorted(keys_now(j, keys) - {j["key"]})) or "-"
+        rules = sorted(set().union(*((findings or {}).get((s["doc_id"], s["start"]), set())
+                                     for s in (j["a"], j["b"]))))
+        print(f"  LOST  {j['cause']:<16} {j['key']} {j['field']}: {j['a']['value']!r} <> {j['b']['value']!r}"
+              f"  (keys now: {now}{'; found by tdkt check: ' + ', '.join(rules) if rules else ''})")
     if not judged_only:
-        new = len(current) - len({identity(j) for j in judged} & {identity(c) for c in current})
-        print(f"conflicts now reported that were not judged: {new} (of {len(current)})")
+        still = {identity(j) for j in judged} - {identity(j) for j in no_longer}
+        print(f"conflicts now reported that were not judged: {len(current) - len(still)} (of {len(current)})")
 
 
-def reread(judged: list[dict], folder: Path, work: Path) -> tuple[list[dict], list[str]]:
+def reread(judged: list[dict], folder: Path, work: Path) -> tuple[list[dict], list[str], dict]:
     """The conflicts the current code finds among just the judged conflicts'
     source files (read from the unpacked archive ``folder`` into a store in
-    ``work``), and the files missing there. A subset of the archive keeps the
+    ``work``), the files missing there, and the keys the judged citations have
+    now (:func:`citation_keys`). A subset of the archive keeps the
     judged pairs the whole archive reports: the first citation of each value is
     still the first, and fewer values hide fewer as saying less (only a bare
     back-reference keyed across documents may be keyed otherwise)."""
@@ -268,9 +326,9 @@ def reread(judged: list[dict], folder: Path, work: Path) -> tuple[list[dict], li
         if name not in missing:
             store.store_document(con, extract_file(str(folder / name)), version)
     registry.rebuild(con)
-    found = conflicts(con)
+    found, keys = conflicts(con), citation_keys(con, judged)
     con.close()
-    return found, missing
+    return found, missing, keys
 
 
 def main(argv=None) -> int:
@@ -290,10 +348,10 @@ def main(argv=None) -> int:
     if args.judged and args.reread:
         judged = load_judged(args.judged)
         with tempfile.TemporaryDirectory(prefix="tdkt-judged-") as work:
-            found, missing = reread(judged, archive.folder(), Path(work))
+            found, missing, keys = reread(judged, archive.folder(), Path(work))
         if missing:
             print(f"{len(missing)} judged files are not in the archive: {', '.join(missing[:5])} ...")
-        report_judged(judged, found, judged_only=True)
+        report_judged(judged, found, judged_only=True, keys=keys)
         return 0
     extract(args.out, args.fresh)
     con = sqlite3.connect(args.out / "registry.sqlite")
@@ -310,7 +368,9 @@ def main(argv=None) -> int:
                                      encoding="utf-8")
             print(f"\nwrote {len(chosen)} entries to {args.template}")
     if args.judged:
-        report_judged(load_judged(args.judged), current)
+        judged = load_judged(args.judged)
+        report_judged(judged, current, keys=citation_keys(con, judged),
+                      findings=findings_at(con, [j[s] for j in judged for s in ("a", "b")]))
     con.close()
     return 0
 
