@@ -294,31 +294,6 @@ def test_awards_read_issuers_with_the_same_reader(conferrer, after):
     assert extract_text(after).awards[0].conferrer == conferrer
 
 
-# --- the date grammar's own examples (rules/dates.yaml; numbers.yaml's named rules run in
-# tests/test_rules_examples.py) ----------------------------------------------------------
-
-PART_FILES = ("dates",)
-
-
-def check_example(name: str, example: dict) -> None:
-    if name == "dates":
-        got = dates.read_date(example["text"])
-        want = example["expect"]
-        if want is None:
-            assert got is None, (example["text"], got)
-            return
-        assert got is not None, example["text"]
-        for field, value in want.items():
-            assert getattr(got, field) == value, (example["text"], field, getattr(got, field), value)
-        assert got.written == " ".join(example["text"][got.start:got.end].split())
-
-
-@pytest.mark.parametrize("name,example", [pytest.param(n, ex, id=f"{n}-{i}") for n in PART_FILES
-                                          for i, ex in enumerate(rules.load(n)["examples"])])
-def test_rules_examples(name, example):
-    check_example(name, example)
-
-
 def test_parts_import_no_extractor():
     """The parts read rules, text and the typed records only: any extractor may import them."""
     import ast

@@ -13,6 +13,7 @@ What an example holds depends on what its file's rules make:
 - checks: `expect`, the rule_id of each finding, in order;
 - numbers: `read` (amount, count, percent, spoken: which reader) and the `value`
   read from `text`;
+- dates: `expect`, fields of the first date read in `text` (`null`: none);
 - issuers: what the text's citations give, in order: `issuers` (as read),
   `issuers_resolved` (made explicit from the report), `issuers_canonical` (the
   body by its one name), `jurisdictions`; or
@@ -105,7 +106,19 @@ def _numbers(example: dict) -> None:
         (example["text"], got, want)
 
 
-RUNNERS = {"document": _document, "normalize": _normalized, "ocr_repair": _ocr_repair, "checks": _checks,
+def _dates(example: dict) -> None:
+    from pipeline.extract.parts import dates
+    got, want = dates.read_date(example["text"]), example["expect"]
+    if want is None:
+        assert got is None, (example["text"], got)
+        return
+    assert got is not None, example["text"]
+    for field, value in want.items():
+        assert getattr(got, field) == value, (example["text"], field, getattr(got, field), value)
+    assert got.written == " ".join(example["text"][got.start:got.end].split())
+
+
+RUNNERS = {"dates": _dates, "document": _document, "normalize": _normalized, "ocr_repair": _ocr_repair, "checks": _checks,
            "issuers": _issuers, "numbers": _numbers}
 
 
