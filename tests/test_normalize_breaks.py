@@ -15,7 +15,12 @@ from pipeline import normalize as n
 def breaks_by_pairs(text: str, to_source=None, page_starts=()) -> list:
     """The break pass as the rules read: each break, both of its lines."""
     edits = []
-    wrapped = n._is_hard_wrapped(text)
+    singles = lowercase_next = 0        # hard-wrapped text: lower-case words start many next lines
+    for m in regex.finditer(r"(?<=\S[ ]*)\n[ ]*(?=(\S))", text):
+        singles += 1
+        lowercase_next += m.group(1).islower()
+    wrapped = singles >= 3 and lowercase_next / singles >= 0.15
+    assert wrapped == n._is_hard_wrapped(text)
     page_set = sorted(page_starts[1:]) if page_starts else []
     for m in regex.finditer(r"\n(?:[ ]*\n)*", text):
         line_start = text.rfind("\n", 0, m.start()) + 1
@@ -34,11 +39,10 @@ def breaks_by_pairs(text: str, to_source=None, page_starts=()) -> list:
         if m.group().count("\n") > 1:
             repl = " " if n._join_paragraphs(prev, nxt) else "\n\n"
         else:
-            join = n._join_lines(prev, nxt, n._is_hard_wrapped(text)) or n._inside_quotation(text, m.start(), m.end())
+            join = n._join_lines(prev, nxt, wrapped) or n._inside_quotation(text, m.start(), m.end())
             repl = " " if join else "\n"
         if repl != m.group():
             edits.append((m.start(), m.end(), repl))
-    assert wrapped == n._is_hard_wrapped(text)
     return edits
 
 
