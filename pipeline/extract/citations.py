@@ -72,6 +72,7 @@ class Grammar:
     year_after: regex.Pattern        # the year after a law's name (`Luật Đất đai năm 2013`)
     year_said: regex.Pattern         # `năm 1994` after a number without a year (`Nghị định 51-CP năm 1994`)
     effective: regex.Pattern         # `có hiệu lực từ ngày 01/7/2025` after a cited document
+    effective_trigger: re.Pattern    # its lead words, over lower-cased text: where `effective` may match
 
 
 @rules.compiled("citations", "issuers", "dates")
@@ -154,6 +155,7 @@ def grammar() -> Grammar:
             rf"(?:{rules.alternation(cfg['effective_lead_adverbs'], boundary=False)}[ ]+)?"
             rf"{rules.alternation(cfg['effective_leads'], boundary=False)}[ ]+(?:{ds.day_word}[ ]+)?"
             rf"(?:{ds.numeric}|{ds.words})(?!\d)", regex.IGNORECASE),
+        effective_trigger=rules.literal_trigger(cfg["effective_leads"], cross_lines=True),
     )
 
 
@@ -215,7 +217,10 @@ def _set_effective_date(rec: dict, text: str, pos: int, after_subject: int, kind
     its subject, or in parentheses within it (`Nghị định 13/2023/NĐ-CP về Bảo
     vệ dữ liệu cá nhân (hiệu lực từ ngày 01/07/2023)`, `(nghị quyết có hiệu
     lực từ ngày 1 tháng 1 năm 2021)`). Never its issued_date."""
-    for m in g.effective.finditer(text, pos, min(len(text), after_subject + EFFECTIVE_REACH)):
+    end = min(len(text), after_subject + EFFECTIVE_REACH)
+    if not g.effective_trigger.search(text[pos:end].lower()):
+        return                              # no lead word: the full pattern would try every offset
+    for m in g.effective.finditer(text, pos, end):
         if m.start() > after_subject:
             break
         if m.start() not in (pos, after_subject) and not m.group().lstrip(" ,").startswith("("):

@@ -246,10 +246,11 @@ def _read_structure(text: str, table: Table, grid: dict) -> None:
         labels = _row_labels(rows[r])
         total = bool(labels) and bool(v.total.match(labels[0]))
         is_group = has_values and labels and not any(_is_value(_t(c)) for c in rows[r] if c.col not in serial_cols)
+        labels_before = _row_labels_before(grid, r, table.n_cols, unit_cols)
         for cell in rows[r]:
             cell.total = total
             cell.col_header = _column_path(grid, headed, cell.col)
-            own = tuple(_row_labels_before(grid, r, cell.col, unit_cols))
+            own = labels_before[min(cell.col, table.n_cols)]
             cell.row_header = (group + own) if group and not is_group else own
             cell.unit = (_row_unit(grid, r, cell.col, unit_cols) or _header_unit(cell.col_header, v)
                          or table.unit)
@@ -302,9 +303,15 @@ def _row_labels(row: list[TableCell]) -> list[str]:
     return [_label(_t(c)) for c in row if LETTER.search(_t(c)) and not SERIAL.fullmatch(_t(c))]
 
 
-def _row_labels_before(grid: dict, r: int, col: int, unit_cols: list[int]):
-    seen = set()
-    for c in range(col):
+def _row_labels_before(grid: dict, r: int, n_cols: int, unit_cols: list[int]) -> list[tuple[str, ...]]:
+    """For each column c of row r (and n_cols), the labels of the row's cells
+    left of c (a merged cell once; unit columns, serials and values left out):
+    one pass over the row, where asking per cell read the row once per cell."""
+    out: list[tuple[str, ...]] = []
+    labels: tuple[str, ...] = ()
+    seen: set[int] = set()
+    for c in range(n_cols):
+        out.append(labels)
         if c in unit_cols:
             continue
         cell = _owner(grid, r, c)
@@ -312,7 +319,9 @@ def _row_labels_before(grid: dict, r: int, col: int, unit_cols: list[int]):
             continue
         seen.add(id(cell))
         if LETTER.search(_t(cell)) and not SERIAL.fullmatch(_t(cell)) and not _is_value(_t(cell)):
-            yield _label(_t(cell))
+            labels = (*labels, _label(_t(cell)))
+    out.append(labels)
+    return out
 
 
 def _label(text: str) -> str:
@@ -399,17 +408,16 @@ def in_normalized(tables: list[Table], norm: NormalizedText) -> list[Table]:
     if not tables:
         return []
     to_source = norm.to_source
-
-    def at(offset: int) -> int:
-        return int(np.searchsorted(to_source, offset, side="left"))
-
     out = []
     for t in tables:
+        # every offset of the table mapped in one call
+        offsets = np.searchsorted(to_source, [t.start, t.end, *(x for c in t.cells for x in (c.start, c.end))],
+                                  side="left").tolist()
         cells = []
-        for c in t.cells:
-            s, e = at(c.start), at(c.end)
+        for i, c in enumerate(t.cells):
+            s, e = offsets[2 + 2 * i], offsets[3 + 2 * i]
             cells.append(TableCell(**{**c.__dict__, "start": s, "end": max(s, e), "text": norm.text[s:max(s, e)]}))
-        s, e = at(t.start), at(t.end)
+        s, e = offsets[0], offsets[1]
         table = Table(**{**t.__dict__, "start": s, "end": max(s, e), "cells": cells,
                          "page": t.page if t.page is not None else norm.page_of(s)})
         _read_structure(norm.text, table, _grid_of(cells))     # labels as the normalized text has them
