@@ -243,10 +243,14 @@ def _subject_conferrer(text: str, clause_start: int, pos: int) -> tuple[str, int
 
 
 RECIPIENTS = regex.compile(r"[ ]*\(([^()]{2,400})\)")
+# how far a match of a short pattern after an award is let run: the regex engine
+# looks for the pattern's required characters (`(`, `)`) as far as the end it is
+# given, so without an end each award scanned the rest of the document
+NEAR = 1024
 
 
 def _recipients(text: str, pos: int, count, g: Grammar) -> str:
-    m = RECIPIENTS.match(text, pos)      # (not on text[pos:]: a copy of the rest per award)
+    m = RECIPIENTS.match(text, pos, min(len(text), pos + NEAR))   # (not text[pos:]: a copy of the rest)
     if not m:
         return ""
     inner = m.group(1).strip()
@@ -473,7 +477,8 @@ def find(doc: ParsedDoc) -> list[Award]:
                         quota = bool(qm.group("quota"))
                         span_end = qm.end()
                         after = qm.end()
-                        either = g.either_type.match(text, after) if len(counts) == 1 else None
+                        either = (g.either_type.match(text, after, min(len(text), after + NEAR))
+                                  if len(counts) == 1 else None)
                         if either:      # `05 trường hợp (tập thể hoặc cá nhân)`: either type
                             counts = [(counts[0][0], "")]
                             span_end = after = either.end()
