@@ -178,9 +178,16 @@ def specs() -> dict[str, ExtractorSpec]:
     """Every extractor by table name: the built-in ones, then those named in
     TDKT_EXTRACTORS or installed, then those registered here; in run order (an
     extractor after those it needs)."""
-    every = {s.name: s for s in _loaded(os.environ.get(PLUGINS_ENV, ""))}
-    every.update(_REGISTERED)
-    return _in_run_order(every)
+    return dict(_ordered(os.environ.get(PLUGINS_ENV, ""), tuple(_REGISTERED.values())))
+
+
+@functools.lru_cache(maxsize=8)
+def _ordered(plugin_modules: str, registered: tuple) -> tuple:
+    # asked for per document and per row shown (labels, columns): ordered once
+    # for each set of extractors, not on every call
+    every = {s.name: s for s in _loaded(plugin_modules)}
+    every.update({s.name: s for s in registered})
+    return tuple(_in_run_order(every).items())
 
 
 def _in_run_order(every: dict[str, ExtractorSpec]) -> dict[str, ExtractorSpec]:
