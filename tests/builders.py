@@ -1,4 +1,4 @@
-"""Small builders of hostile files, shared by the tests that need them."""
+"""Small builders of test files (hostile files, PDFs with Vietnamese text), shared by the tests that need them."""
 import zipfile
 from pathlib import Path
 
@@ -12,3 +12,20 @@ def zip_bomb(path: Path, megabytes: int = 300) -> None:
             block = b" " * (1 << 20)
             for _ in range(megabytes):
                 f.write(block)
+
+
+def vietnamese_pdf():
+    """An fpdf2 document on its first page, in DejaVu Sans (regular as `dv`, bold
+    as `dv` B) so Vietnamese letters are real text; skips when fpdf2 or the font
+    is missing."""
+    import pytest
+    fpdf = pytest.importorskip("fpdf")
+    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not font.exists():
+        pytest.skip("DejaVu Sans is not installed")
+    pdf = fpdf.FPDF()
+    pdf.add_font("dv", fname=str(font))
+    pdf.add_font("dv", style="B", fname=str(font.with_name("DejaVuSans-Bold.ttf")))
+    pdf.set_font("dv", size=10)
+    pdf.add_page()
+    return pdf

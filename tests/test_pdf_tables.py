@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import vietnamese_pdf
 from pipeline.ingest import pdf_tables
 from pipeline.ingest.pdf_reader import TABLE_MIN_PATHS, _count_paths, _loose_boxes
 
@@ -60,15 +61,7 @@ def test_corpus_tables_match_pdfplumber(path):
 
 
 def test_merged_cells_and_vietnamese_text_match_pdfplumber(tmp_path):
-    fpdf = pytest.importorskip("fpdf")
-    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    if not font.exists():
-        pytest.skip("DejaVu Sans is not installed")
-    pdf = fpdf.FPDF()
-    pdf.add_font("dv", fname=str(font))
-    pdf.add_font("dv", style="B", fname=str(font.with_name("DejaVuSans-Bold.ttf")))
-    pdf.set_font("dv", size=10)
-    pdf.add_page()
+    pdf = vietnamese_pdf()
     pdf.multi_cell(0, 6, "Căn cứ Quyết định số 12/QĐ-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh.")
     with pdf.table(col_widths=(10, 50, 30, 30)) as table:
         for cells in (["TT", "Tập thể, cá nhân", "Hình thức", "Số tiền"],

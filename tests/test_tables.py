@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import vietnamese_pdf
 from pipeline.api import extract_file, extract_text
 from pipeline.ingest import read_source
 from pipeline.ingest.tables import bar_tables, build_tables, text_tables
@@ -66,15 +67,7 @@ def write_markdown(path: Path) -> None:
 
 
 def write_pdf(path: Path) -> None:
-    fpdf = pytest.importorskip("fpdf")
-    font = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    if not font.exists():
-        pytest.skip("DejaVu Sans is not installed")
-    pdf = fpdf.FPDF()
-    pdf.add_font("dv", fname=str(font))
-    pdf.add_font("dv", style="B", fname=str(font.with_name("DejaVuSans-Bold.ttf")))
-    pdf.set_font("dv", size=10)
-    pdf.add_page()
+    pdf = vietnamese_pdf()
     for line in CAPTION:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
