@@ -59,6 +59,8 @@ class Grammar:
     loose_number: regex.Pattern       # a number a purpose drops (not a year)
     date_word_tail: regex.Pattern     # `năm`, `số` left at a purpose's end
     not_money_header: regex.Pattern   # a table column so headed holds no money (`STT`, `Số lượng`)
+    part_row: regex.Pattern           # `Trong đó: `, `- `: a table row that is part of the row above
+    note_words: int                   # a longer bracketed note is left out of a row label as a purpose
     plan_words: regex.Pattern         # `kế hoạch`: a pair `X/Y` in their clause is actual against plan
     estimate: regex.Pattern           # `ước thực hiện cả năm là ` ending just before an amount
     estimate_reach: int               # characters before an amount the estimate word is looked for in
@@ -93,7 +95,9 @@ def grammar() -> Grammar:
                   for w in words}
     return Grammar(
         unit_in_header=regex.compile(rf"\([ ]*(?:{rules.as_written(cfg['unit_note_leads'])}[ ]*:[ ]*)?"
-                                     rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})[ ]*\)",
+                                     rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})"
+                                     # a rate per unit (`Mức lương tối thiểu tháng (Đơn vị: đồng/tháng)`)
+                                     rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?[ ]*\)",
                                      regex.IGNORECASE),
         unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})"
                                 rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
@@ -119,6 +123,9 @@ def grammar() -> Grammar:
         loose_number=regex.compile(rf"(?<![\p{{L}}\d.,])(?<!(?i:{rules.as_written(cfg['purpose_year_words'])})[ ]+)"
                                    r"\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)"),
         date_word_tail=regex.compile(rf"(?:\s+{rules.as_written(cfg['purpose_tail_words'])})+$"),
+        part_row=regex.compile(rf"^[ *_]*(?:{rules.alternation(cfg['table_part_row_leads'], boundary=False)})",
+                               regex.IGNORECASE),
+        note_words=int(cfg["table_note_words"]),
         not_money_header=regex.compile(rf"^(?:{rules.alternation(cfg['table_not_money_headers'], boundary=False)})"
                                        r"(?![\p{L}])", regex.IGNORECASE),
         amount=regex.compile(amount, regex.IGNORECASE),
@@ -522,6 +529,7 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
         doc.check_time()
         units = _cell_units(table, g)
         money_cols = {c.col for c in cell_parts.body_cells(table) if c.col in units[1] and cell_parts.number_span(c)}
+        leaves = _row_leaves(table, units[0])
         for cell in cell_parts.body_cells(table):
             unit = units[0].get(id(cell)) or units[1].get(cell.col)
             if not unit or cell.total:
@@ -530,6 +538,9 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
             if number is None or claimed.overlaps(number[0], number[1]):
                 continue
             rule, factor, per, purpose_text = unit
+            if rule == "money.table_unit_cell" and len(leaves.get(cell.row, ())) > 1:
+                # several amounts in the row, each under its own header (`Cự ly dưới 500m`)
+                purpose_text = " - ".join(x for x in (purpose_text, cell_parts.header_leaf(cell)) if x)
             if rule == "money.table_cell":
                 label, head = cell_parts.row_label(cell), cell_parts.header_leaf(cell)
                 purpose_text = label if label and len(money_cols) == 1 else (
@@ -545,23 +556,36 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
     return out
 
 
+def _row_leaves(table, by_cell: dict) -> dict[int, set[str]]:
+    """Per row, the distinct column headers over its amounts in a row's own unit."""
+    leaves: dict[int, set[str]] = {}
+    for cell in cell_parts.body_cells(table):
+        if id(cell) in by_cell and cell_parts.number_span(cell):
+            leaves.setdefault(cell.row, set()).add(cell_parts.header_leaf(cell))
+    return {r: {x for x in ls if x} for r, ls in leaves.items() if len(ls) > 1}
+
+
 def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
     """The money units of a table's body cells: by cell, those after a unit
-    cell of their row (`Hành khách | đồng/người | 1.000`); by column, those
-    its header or the caption gives. Each is (rule, factor, per unit, purpose
-    or head)."""
+    cell of their row (`Hành khách | đồng/người | 1.000`), or, in a row that
+    is part of the row above with its unit cell blank (`Trong đó: chi khác
+    tối thiểu | | 2.300.000`), the unit of the row above; by column, those its
+    header or the caption gives. Each is (rule, factor, per unit, purpose or head)."""
     by_cell: dict[int, tuple] = {}
+    above: tuple | None = None            # the unit and label path of the row above
     for row in table.rows():
         at = next((k for k, c in enumerate(row)
-                   if c.col > 0 and not c.header and g.unit_cell.fullmatch(c.text.strip())), None)
+                   if c.col > 0 and not c.header and g.unit_cell.fullmatch(_plain_cell(c.text))), None)
         if at is None:
+            above = _part_row_unit(row, above, g, by_cell)
             continue
-        um = g.unit_cell.fullmatch(row[at].text.strip())
+        um = g.unit_cell.fullmatch(_plain_cell(row[at].text))
         assert um is not None  # `at` is the cell this same fullmatch found
-        labels = [c.text.strip(" -–+•*") for c in row[:at] if HAS_LETTER.search(c.text)]
+        path = _label_path(row[at], g)
         unit = ("money.table_unit_cell", g.multipliers.get((um.group("mult") or "").casefold(), 1),
-                um.group("per") or "", labels[-1] if labels else "")
+                um.group("per") or "", " - ".join(path))
         by_cell.update({id(c): unit for c in row[at + 1:]})
+        above = (unit, path)
     by_column: dict[int, tuple | None] = {}
     for cell in cell_parts.body_cells(table):
         if cell.col in by_column or any(g.not_money_header.match(h) for h in cell.col_header):
@@ -570,12 +594,51 @@ def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
     return by_cell, {col: unit for col, unit in by_column.items() if unit}
 
 
+def _plain_cell(text: str) -> str:
+    return cell_parts.plain(text).strip()
+
+
+def _part_row_unit(row, above: tuple | None, g: Grammar, by_cell: dict) -> tuple | None:
+    """A row without a unit cell: when it is a part of the row above (its label
+    opens with `Trong đó`, `-`) and holds numbers, the numbers are in the unit
+    of the row above, and its purpose is the label above with its own. Returns
+    what the next row may continue from (None when the table goes on otherwise)."""
+    if above is None or not row:
+        return None
+    label_cell = next((c for c in row if not c.header and HAS_LETTER.search(c.text)), None)
+    if label_cell is None or not g.part_row.match(label_cell.text):
+        return None
+    numbers = [c for c in row if c.col > label_cell.col and cell_parts.number_span(c)]
+    if not numbers:
+        return None
+    (rule, factor, per, _), path = above
+    own = _tidy_label(label_cell.text, g)
+    unit = (rule, factor, per, " - ".join(path[-1:] + (own,)))
+    by_cell.update({id(c): unit for c in numbers})
+    return above
+
+
+def _label_path(cell, g: Grammar) -> tuple[str, ...]:
+    """The row's labels as a purpose: the group row over it, then its own label."""
+    return tuple(label for label in (_tidy_label(x, g) for x in cell.row_header) if label)
+
+
+def _tidy_label(label: str, g: Grammar) -> str:
+    """A row label as a purpose: without markdown emphasis, list dashes, a
+    leading `Trong đó:`'s colon, or a long explanatory note in brackets."""
+    text = cell_parts.plain(" ".join(label.split())).strip(" -–+•*:")
+    for note in regex.findall(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", text):
+        if len(note.split()) > g.note_words:
+            text = text.replace(note, " ")
+    return " ".join(text.split()).strip(" ,;:")
+
+
 def _column_unit(cell, table, g: Grammar) -> tuple | None:
     for head in reversed(cell.col_header):
         hm = g.unit_in_header.search(head)
         if hm:          # `Kinh phí (triệu đồng)`: the header before its note goes with the purpose
-            return ("money.table_unit_header", g.multipliers.get((hm.group("mult") or "").casefold(), 1), "",
-                    clean_phrase(head[:hm.start()]))
+            return ("money.table_unit_header", g.multipliers.get((hm.group("mult") or "").casefold(), 1),
+                    (hm.group("per") or "").strip(), clean_phrase(head[:hm.start()]))
     if cell.col_header and cell.unit != table.unit:
         return None                       # the column states another unit (`Số lượng (người)`)
     um = g.unit_cell.fullmatch(table.unit.strip(" .")) if table.unit else None
