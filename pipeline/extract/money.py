@@ -60,6 +60,7 @@ class Grammar:
     date_word_tail: regex.Pattern     # `năm`, `số` left at a purpose's end
     not_money_header: regex.Pattern   # a table column so headed holds no money (`STT`, `Số lượng`)
     part_row: regex.Pattern           # `Trong đó: `, `- `: a table row that is part of the row above
+    unit_header_word: regex.Pattern   # `Đơn vị tính`, `ĐVT`: the header of a unit column
     note_words: int                   # a longer bracketed note is left out of a row label as a purpose
     plan_words: regex.Pattern         # `kế hoạch`: a pair `X/Y` in their clause is actual against plan
     estimate: regex.Pattern           # `ước thực hiện cả năm là ` ending just before an amount
@@ -126,6 +127,7 @@ def grammar() -> Grammar:
         part_row=regex.compile(rf"^[ *_]*(?:{rules.alternation(cfg['table_part_row_leads'], boundary=False)})",
                                regex.IGNORECASE),
         note_words=int(cfg["table_note_words"]),
+        unit_header_word=regex.compile(rules.as_written(cfg["unit_note_leads"]), regex.IGNORECASE),
         not_money_header=regex.compile(rf"^(?:{rules.alternation(cfg['table_not_money_headers'], boundary=False)})"
                                        r"(?![\p{L}])", regex.IGNORECASE),
         amount=regex.compile(amount, regex.IGNORECASE),
@@ -182,13 +184,18 @@ HAS_LETTER = regex.compile(r"\p{L}")
 def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
     """Amounts in a table row whose unit stands in a cell of its own, the
     number cells after it being in that unit (`1 | Hành khách | đồng/người |
-    1.000 | 1.500`): one amount a cell, the row's label as the purpose."""
+    1.000 | 1.500`): one amount a cell, the row's label as the purpose, with
+    the column header over it when the row's amounts stand under several. A
+    row that is part of the row above (`- Cấp giấy chứng nhận ... | 100.000 |
+    50.000`, its serial and unit cells lost) is in the unit of the row above."""
     out = []
     money_columns: dict[int, tuple[int, str]] = {}     # column -> (factor, its header) from a header row
+    heads: list[str] = []                             # the cells of the header row, as written
+    above: tuple | None = None                        # (unit match, label) of the unit row above
     in_tables = Spans((t.start, t.end) for t in doc.tables)   # the table model's rows: read from its cells
     for par in doc.seg.paragraphs:
         if " | " not in par.text or in_tables.overlaps(par.start, par.end):
-            money_columns = {}                # the table ended
+            money_columns, heads, above = {}, [], None      # the table ended
             continue
         cells, pos = [], par.start
         for cell in par.text.split("|"):
@@ -196,6 +203,13 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
             pos += len(cell) + 1
         unit_at = next((i for i, (_, c) in enumerate(cells) if g.unit_cell.fullmatch(c.strip())), None)
         if unit_at is None:
+            if not any(CELL_NUMBER.fullmatch(c) for _, c in cells):
+                heads = _trimmed([c for _, c in cells])
+            part = _part_row(cells, above, heads, g) if above is not None else []
+            if part and above is not None:
+                out += [_unit_cell_money(doc, g, above[0], start, nm, purpose) for start, nm, purpose in part]
+                continue
+            above = None
             header = {j: hm for j, (_, c) in enumerate(cells) if (hm := g.unit_in_header.search(c))}
             if header and not any(CELL_NUMBER.fullmatch(c) for _, c in cells):
                 # `STT | Nội dung | Kinh phí (triệu đồng)`: the rows below hold amounts in that unit
@@ -216,18 +230,56 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
             continue
         um = g.unit_cell.fullmatch(cells[unit_at][1].strip())
         assert um is not None  # unit_at is the cell this same fullmatch found
-        factor = g.multipliers.get((um.group("mult") or "").casefold(), 1)
         labels = [c.strip(" -–+•*") for _, c in cells[:unit_at] if regex.search(r"\p{L}", c)]
-        for start, cell in cells[unit_at + 1:]:
-            nm = CELL_NUMBER.fullmatch(cell)
-            if not nm:
-                continue
-            s, e = start + nm.start("n"), start + nm.end("n")
-            out.append(Money(**doc.provenance(s, e), rule="money.table_unit_cell",
-                             amount_vnd=round(read_number(nm.group("n"), factor == 1) * factor),
-                             qualifier="exact", per_unit=um.group("per") or "",
-                             purpose=labels[-1] if labels else ""))
+        label = labels[-1] if labels else ""
+        numbers = [(start, nm, j) for j, (start, cell) in enumerate(cells) if j > unit_at
+                   and (nm := CELL_NUMBER.fullmatch(cell))]
+        hu = next((k for k, h in enumerate(heads) if g.unit_header_word.fullmatch(h.strip())), None)
+        over = [heads[j - unit_at + hu].strip() if hu is not None and 0 <= j - unit_at + hu < len(heads) else ""
+                for _, _, j in numbers]
+        several = len({h for h in over if h}) > 1
+        for (start, nm, _), head in zip(numbers, over):
+            purpose_text = " - ".join(x for x in (label, head if several else "") if x)
+            out.append(_unit_cell_money(doc, g, um, start, nm, purpose_text))
+        above = (um, label)
     return out
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A row's cells without the empty ones its outer bars make."""
+    while cells and not cells[0].strip():
+        cells = cells[1:]
+    while cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells
+
+
+def _part_row(cells: list, above, heads: list[str], g: Grammar) -> list:
+    """A row of a label that is part of the row above (`- Cấp giấy chứng
+    nhận ...`) and numbers only, under a unit row: (start, number match,
+    purpose) of each number, the numbers under the last headers."""
+    if above is None:
+        return []
+    texts = [(start, c) for start, c in cells if c.strip()]
+    if len(texts) < 2 or not HAS_LETTER.search(texts[0][1]) or not g.part_row.match(texts[0][1].strip()):
+        return []
+    numbers = [(start, CELL_NUMBER.fullmatch(c)) for start, c in texts[1:]]
+    if not all(nm for _, nm in numbers):
+        return []
+    label = " - ".join(x for x in (above[1], texts[0][1].strip(" -–+•*")) if x)
+    named = [h.strip() for h in heads if h.strip()]
+    over = named[-len(numbers):] if len(named) >= len(numbers) else [""] * len(numbers)
+    several = len(set(h for h in over if h)) > 1
+    return [(start, nm, " - ".join(x for x in (label, head if several else "") if x))
+            for (start, nm), head in zip(numbers, over)]
+
+
+def _unit_cell_money(doc: ParsedDoc, g: Grammar, um, start: int, nm, purpose_text: str) -> Money:
+    factor = g.multipliers.get((um.group("mult") or "").casefold(), 1)
+    s, e = start + nm.start("n"), start + nm.end("n")
+    return Money(**doc.provenance(s, e), rule="money.table_unit_cell",
+                 amount_vnd=round(read_number(nm.group("n"), factor == 1) * factor),
+                 qualifier="exact", per_unit=um.group("per") or "", purpose=purpose_text)
 
 
 def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
