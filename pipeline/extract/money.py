@@ -61,6 +61,9 @@ class Grammar:
     not_money_header: regex.Pattern   # a table column so headed holds no money (`STT`, `Số lượng`)
     part_row: regex.Pattern           # `Trong đó: `, `- `: a table row that is part of the row above
     unit_header_word: regex.Pattern   # `Đơn vị tính`, `ĐVT`: the header of a unit column
+    caption_unit: regex.Pattern       # `Đơn vị: đồng` on a line of its own over a table
+    dong_floor: int                   # in a table in đồng, smaller numbers are no amounts
+    total_row: regex.Pattern          # `Tổng cộng`, `Tổng giai đoạn ...`: a total row (rules/tables.yaml)
     note_words: int                   # a longer bracketed note is left out of a row label as a purpose
     plan_words: regex.Pattern         # `kế hoạch`: a pair `X/Y` in their clause is actual against plan
     estimate: regex.Pattern           # `ước thực hiện cả năm là ` ending just before an amount
@@ -71,7 +74,7 @@ class Grammar:
     context_max_words: int            # a longer lead or heading is no purpose
 
 
-@rules.compiled("money", "numbers")
+@rules.compiled("money", "numbers", "tables")
 def grammar() -> Grammar:
     cfg = rules.load("money")
     mult = numbers.multipliers()
@@ -128,6 +131,10 @@ def grammar() -> Grammar:
                                regex.IGNORECASE),
         note_words=int(cfg["table_note_words"]),
         unit_header_word=regex.compile(rules.as_written(cfg["unit_note_leads"]), regex.IGNORECASE),
+        caption_unit=regex.compile(rf"[ *_]*(?:{rules.as_written(cfg['unit_note_leads'])})[ ]*:[ ]*"
+                                   rf"(?P<unit>(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt}))[ *_.]*", regex.IGNORECASE),
+        dong_floor=int(cfg["table_dong_floor"]),
+        total_row=regex.compile(rf"^(?:{rules.alternation(rules.load('tables')['total_labels'])})", regex.IGNORECASE),
         not_money_header=regex.compile(rf"^(?:{rules.alternation(cfg['table_not_money_headers'], boundary=False)})"
                                        r"(?![\p{L}])", regex.IGNORECASE),
         amount=regex.compile(amount, regex.IGNORECASE),
@@ -193,9 +200,12 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
     heads: list[str] = []                             # the cells of the header row, as written
     above: tuple | None = None                        # (unit match, label) of the unit row above
     in_tables = Spans((t.start, t.end) for t in doc.tables)   # the table model's rows: read from its cells
+    caption = None                                    # the factor a caption line's unit (`Đơn vị: đồng`) gives
     for par in doc.seg.paragraphs:
         if " | " not in par.text or in_tables.overlaps(par.start, par.end):
             money_columns, heads, above = {}, [], None      # the table ended
+            cm = g.caption_unit.fullmatch(par.text.strip())
+            caption = g.multipliers.get((cm.group("mult") or "").casefold(), 1) if cm else None
             continue
         cells, pos = [], par.start
         for cell in par.text.split("|"):
@@ -217,6 +227,9 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                                      clean_phrase(cells[j][1][:hm.start()])) for j, hm in header.items()}
                 continue
             labels = [c.strip(" -–+•*") for _, c in cells if HAS_LETTER.search(c)]
+            if caption is not None and not money_columns:
+                out += _caption_unit_cells(doc, g, cells, caption, labels[0] if labels else "")
+                continue
             for j, (factor, head) in money_columns.items():
                 if j >= len(cells):
                     continue
@@ -243,6 +256,33 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
             out.append(_unit_cell_money(doc, g, um, start, nm, purpose_text))
         above = (um, label)
     return out
+
+
+def _caption_unit_cells(doc: ParsedDoc, g: Grammar, cells: list, factor: int, label: str) -> list[Money]:
+    """The numbers of a row under a caption line's unit (`Đơn vị: đồng`) that
+    no header names: each cell after the first holding a number alone, not one
+    below the floor of a table in đồng (a coefficient, a count). Only a row
+    of one label (several are rows run together, their serials no amounts),
+    and not a total row (`Tổng giai đoạn 2026-2030`: the figures keep totals)."""
+    out: list[Money] = []
+    if sum(1 for _, c in cells if HAS_LETTER.search(c)) != 1 or g.total_row.match(label):
+        return out
+    for start, cell in cells[1:]:
+        nm = CELL_NUMBER.fullmatch(cell)
+        if not nm:
+            continue
+        value = read_number(nm.group("n"), factor == 1) * factor
+        if factor == 1 and value < g.dong_floor:
+            continue
+        s, e = start + nm.start("n"), start + nm.end("n")
+        out.append(Money(**doc.provenance(s, e), rule="money.table_cell", amount_vnd=round(value),
+                         qualifier="exact", purpose=_unquoted(label)))
+    return out
+
+
+def _unquoted(label: str) -> str:
+    """A label without the quotes around the titles it names (`"Chiến sĩ thi đua cơ sở"`)."""
+    return " ".join(regex.sub(r"[\"“”]", "", label).split())
 
 
 def _trimmed(cells: list[str]) -> list[str]:
@@ -590,6 +630,8 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
             if number is None or claimed.overlaps(number[0], number[1]):
                 continue
             rule, factor, per, purpose_text = unit
+            if rule == "money.table_cell" and factor == 1 and read_number(number[2], True) < g.dong_floor:
+                continue                    # a coefficient or count in a table in đồng
             if rule == "money.table_unit_cell" and len(leaves.get(cell.row, ())) > 1:
                 # several amounts in the row, each under its own header (`Cự ly dưới 500m`)
                 purpose_text = " - ".join(x for x in (purpose_text, cell_parts.header_leaf(cell)) if x)
