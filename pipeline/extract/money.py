@@ -185,6 +185,7 @@ def _is_money(m, g: Grammar) -> bool:
 
 
 CELL_NUMBER = regex.compile(rf"[ ]*(?P<n>{NUM})[ ]*")
+CAPTION_MAX = 60           # a caption unit line is short (`*Đơn vị tính: triệu đồng*`)
 HAS_LETTER = regex.compile(r"\p{L}")
 
 
@@ -204,7 +205,7 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
     for par in doc.seg.paragraphs:
         if " | " not in par.text or in_tables.overlaps(par.start, par.end):
             money_columns, heads, above = {}, [], None      # the table ended
-            cm = g.caption_unit.fullmatch(par.text.strip())
+            cm = g.caption_unit.fullmatch(par.text.strip()) if len(par.text) <= CAPTION_MAX else None
             caption = g.multipliers.get((cm.group("mult") or "").casefold(), 1) if cm else None
             continue
         cells, pos = [], par.start

@@ -641,6 +641,9 @@ def _rows_of(tokens: list, empty: list[bool], n: int) -> list[list]:
             k += n + 1
             continue
         end = next((j for j in range(k + 1, k + n) if empty[j]), None)
+        if end is None and empty[k]:
+            k += 1                              # a bar too many between two rows (`|`, `|`, `|`)
+            continue
         if end is None:
             break                               # no row ends here: not a table of n columns
         rows.append(tokens[k:end])
