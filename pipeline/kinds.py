@@ -43,6 +43,7 @@ class Kinds:
     term_numbered: frozenset         # issuer codes numbered through a term (`UBTVQH`, of `NQ-UBTVQH14`)
     letters: frozenset               # kinds numbered with their issuer's letters alone (`Công văn`)
     consolidating: frozenset         # kinds cited by the kind of the document they hold (`Văn bản hợp nhất`)
+    two_series: frozenset            # kinds numbered with the year in the number and without (`Quyết định`)
 
 
 @rules.compiled("citations")
@@ -61,6 +62,7 @@ def _kinds() -> Kinds:
         term_numbered=frozenset(c.upper() for c in cfg["term_numbered_codes"]),
         letters=frozenset(cfg["letter_kinds"]),
         consolidating=frozenset(cfg["consolidating_kinds"]),
+        two_series=frozenset(cfg["two_series_kinds"]),
     )
 
 
@@ -138,6 +140,17 @@ def _ordered_groups() -> tuple:
 def _group_head(kind: str) -> str:
     """The first kind of the first everyday group holding kind (`Bộ luật` -> `Luật`), else kind."""
     return next((g[0] for g in _ordered_groups() if kind in g), kind)
+
+
+def other_series(year_a: int | None, year_b: int | None, code: str) -> bool:
+    """Are two numbers of one code, serial and year of its two series: one with
+    the year in the number (`38/2025/QĐ-TTg`, a norm), one without (`38/QĐ-TTg`),
+    for a code naming a kind numbered so (rules two_series_kinds)? Then they
+    are two documents."""
+    if bool(year_a) == bool(year_b):
+        return False
+    kinds = kinds_of_code(code)
+    return bool(kinds and kinds & _kinds().two_series)
 
 
 def key_kind(kind: str, code: str, year: int | None) -> str:
