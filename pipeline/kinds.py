@@ -174,6 +174,22 @@ def key_kind(kind: str, code: str, year: int | None) -> str:
     return _group_head(kind)
 
 
+KINDED_KEY = regex.compile(r"^(?P<code>[^|(]+)\((?P<kind>[^)|]*)\)(?P<rest>\|.*)$")
+
+
+def series_keys(key: str, kind: str, code: str) -> tuple[str, tuple[str, ...]]:
+    """For a citation whose kind word is in no series of its code (`Quyết định
+    202/2025/QH15`), the key it has of its own (`QH15(Quyết định)|202|2025`)
+    and the keys of its number in each of its code's series (`QH15(Luật)|...`,
+    `QH15(Nghị quyết)|202|2025`), whatever key it has now; ("", ()) when its
+    key carries no kind or its kind word fits the code."""
+    m = KINDED_KEY.match(key or "")
+    series = _series(code)
+    if not m or not series or not kind or any(same_document_kinds(kind, s) for s in series):
+        return "", ()
+    return f"{m['code']}({kind}){m['rest']}", tuple(f"{m['code']}({s}){m['rest']}" for s in series)
+
+
 def key_year(code: str, number_year: int | None, date_year: int | None) -> int | None:
     """The year a registry key carries: the number's, else the date's; none
     for a number without a year whose code carries its issuer's term

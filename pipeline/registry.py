@@ -100,6 +100,33 @@ def resolve_across_documents(con: sqlite3.Connection) -> list[tuple]:
     return updates
 
 
+def join_kind_miscitations(con: sqlite3.Connection) -> list[tuple]:
+    """A citation whose kind word is in no series of its code (`Quyết định số
+    202/2025/QH15`, keyed alone) takes the key of its number in the one series
+    the store cites it in (`QH15(Nghị quyết)|202|2025`), so its kind conflicts
+    there; its own key when the store cites it in none or in several.
+    Recomputed from the whole store every time (from the kind word, never
+    from the key it was given), as resolve_across_documents is.
+
+    Returns (key, doc_id, start) for every such citation whose key changes."""
+    from .kinds import series_keys
+    wanted, cited = {}, set()
+    for doc_id, start, key, kind, code in con.execute(
+            "SELECT doc_id, start, key, doc_type, code FROM citations WHERE key LIKE '%(%)|%' AND code != ''"):
+        own, keys = series_keys(key, kind or "", code)
+        if own:
+            wanted[(doc_id, start)] = (key, own, keys)
+        else:
+            cited.add(key)          # cited by a kind word that fits its code
+    updates = []
+    for (doc_id, start), (key, own, keys) in wanted.items():
+        found = [k for k in keys if k in cited]
+        target = found[0] if len(found) == 1 else own
+        if target != key:
+            updates.append((target, doc_id, start))
+    return updates
+
+
 # what build reads of each citation (the sentences only for the conflicts: see _Sentences)
 BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code", "number_year", "issued_date",
                  "issuer_resolved", "subject", "jurisdiction", "resolved_from")
@@ -309,7 +336,7 @@ def _conflict(key, field, a, b, value_a, value_b, sentences: _Sentences) -> Conf
 
 def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     """Rebuild the directives and conflicts tables from the store."""
-    updates = resolve_across_documents(con)
+    updates = resolve_across_documents(con) + join_kind_miscitations(con)
     if updates:
         with con:
             con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?", updates)
