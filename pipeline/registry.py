@@ -29,6 +29,7 @@ import sqlite3
 import regex
 
 from . import rules, store
+from .extract.parts.text import unmarked
 from .models import Citation, Conflict, Directive, DocumentInfo
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
@@ -58,11 +59,13 @@ def _identity(field: str, value: str) -> str:
 
 def _says_less(field: str, ident: str, others) -> bool:
     """Is ``ident`` a shorter form of another value of the field (a partial date,
-    an issuer of at least two words cut short)?"""
+    an issuer of at least two words cut short, its tone and vowel marks aside)?"""
     if field == "issued_date":
         return any(o != ident and o.startswith(ident + "-") for o in others)
     if field == "issuer_resolved" and len(ident.split()) >= 2:
-        return any(o != ident and o.startswith(ident + " ") for o in others)
+        # marks left out count as said: `Bộ Lạo` (a misspelt `Lao`, cut) starts `Bộ Lao động ...`
+        plain = unmarked(ident) + " "
+        return any(o != ident and (o.startswith(ident + " ") or unmarked(o).startswith(plain)) for o in others)
     return False
 
 

@@ -262,3 +262,16 @@ def test_one_document_speaks_of_one_yearless_number(tmp_path):
     assert keys(text) == ["CP(Quyết định)|25|", "CP(Quyết định)|25|", "CP(Nghị định)|26|"]
     t = registry_of(tmp_path, a=text)
     assert list(zip(t["conflicts"].key, t["conflicts"].field)) == [("CP(Quyết định)|25|", "doc_type")]
+
+
+def test_an_issuer_cut_short_says_less_whatever_its_marks(tmp_path):
+    t = registry_of(tmp_path,
+                    a="Điều 3 Thông tư số 10/2020/TT-BLĐTBXH ngày 12 tháng 11 năm 2020 của Bộ Lạo động - Thương binh "
+                      "và Xã hội quy định chi tiết.",
+                    b="Khoản 5 Điều 3 của Thông tư số 10/2020/TT-BLĐTBXH ngày 12 tháng 11 năm 2020 của Bộ Lao động - "
+                      "Thương binh và Xã hội quy định chi tiết.",
+                    c="Căn cứ Thông tư số 10/2020/TT-BLĐTBXH ngày 12 tháng 11 năm 2020 của Bộ Tài chính.")
+    issuers = t["conflicts"][t["conflicts"].field == "issuer_resolved"]
+    # `Bộ Lạo` is the ministry's name cut (misspelt): only Bộ Tài chính disagrees
+    assert sorted(v for pair in zip(issuers.value_a, issuers.value_b) for v in pair) == [
+        "Bộ Lao động - Thương binh và Xã hội", "Bộ Tài chính"], issuers
