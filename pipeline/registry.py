@@ -130,6 +130,54 @@ def join_kind_miscitations(con: sqlite3.Connection) -> list[tuple]:
     return updates
 
 
+@rules.compiled("issuers")
+def _body_years() -> dict:
+    """rules/issuers.yaml body_years: a body's canonical name -> (first, last) year."""
+    return {name: (int(y[0]), int(y[1])) for name, y in (rules.load("issuers").get("body_years") or {}).items()}
+
+
+def join_yearless_by_issuer_years(con: sqlite3.Connection) -> list[tuple]:
+    """A citation without any year whose issuer existed only between two years
+    (`nghị quyết 297/CP của Hội đồng Chính phủ`: 1960-1981) takes the key of the
+    one dated document of its code and serial of those years the store cites
+    (`Nghị định 297-CP năm 1977`: `CP|297|1977`), so a kind it miscites
+    conflicts there; else its own key. A yearless number alone is ambiguous
+    (`56-CP` is a decision of 1977 and a decree of 1994): only the issuer's
+    years tie it. Recomputed from the whole store every time, from the
+    citation's own fields.
+
+    Returns (key, doc_id, start) for every such citation whose key changes."""
+    from .extract.parts.issuers import canonical
+    from .kinds import key_kind, key_serial
+    from .resolve import document_key, is_central, normalize_code
+    years_of = _body_years()
+    wanted = {}
+    for doc_id, start, key, kind, code, number, serial, issuer in con.execute(
+            "SELECT doc_id, start, key, doc_type, code, number, serial, issuer_resolved FROM citations "
+            "WHERE code != '' AND number_year IS NULL AND (issued_date IS NULL OR issued_date = '') "
+            "AND resolved_from IS NULL AND serial IS NOT NULL AND key != '' AND issuer_resolved != ''"):
+        years = years_of.get(canonical(issuer))
+        if years and is_central(code):
+            own_serial = key_serial(number, serial, code, None)
+            own = document_key(code, own_serial, None, key_kind(kind or "", code, None))
+            wanted[(doc_id, start)] = (key, own, f"{normalize_code(code)}|{own_serial}|", years)
+    if not wanted:
+        return []
+    prefixes = {v[2] for v in wanted.values()}
+    dated: dict[str, set] = {}
+    for (key,) in con.execute("SELECT DISTINCT key FROM citations WHERE key GLOB '*|*|[0-9][0-9][0-9][0-9]'"):
+        prefix = key[:key.rindex("|") + 1]
+        if prefix in prefixes:
+            dated.setdefault(prefix, set()).add(key)
+    updates = []
+    for (doc_id, start), (key, own, prefix, (first, last)) in wanted.items():
+        keys = [k for k in dated.get(prefix, ()) if first <= int(k[-4:]) <= last]
+        target = keys[0] if len(keys) == 1 else own
+        if target != key:
+            updates.append((target, doc_id, start))
+    return updates
+
+
 # what build reads of each citation (the sentences only for the conflicts: see _Sentences)
 BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code", "number_year", "issued_date",
                  "issuer_resolved", "subject", "jurisdiction", "resolved_from")
@@ -339,7 +387,7 @@ def _conflict(key, field, a, b, value_a, value_b, sentences: _Sentences) -> Conf
 
 def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     """Rebuild the directives and conflicts tables from the store."""
-    updates = resolve_across_documents(con) + join_kind_miscitations(con)
+    updates = resolve_across_documents(con) + join_kind_miscitations(con) + join_yearless_by_issuer_years(con)
     if updates:
         with con:
             con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?", updates)

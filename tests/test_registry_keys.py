@@ -275,3 +275,16 @@ def test_an_issuer_cut_short_says_less_whatever_its_marks(tmp_path):
     # `Bộ Lạo` is the ministry's name cut (misspelt): only Bộ Tài chính disagrees
     assert sorted(v for pair in zip(issuers.value_a, issuers.value_b) for v in pair) == [
         "Bộ Lao động - Thương binh và Xã hội", "Bộ Tài chính"], issuers
+
+
+def test_a_yearless_number_is_tied_by_its_issuers_years(tmp_path):
+    t = registry_of(tmp_path,
+                    a="Tại Huế, các trường tôn giáo được tổ chức lại theo nghị quyết 297/CP của Hội đồng Chính phủ.",
+                    b="Nghị định 297-CP năm 1977 yêu cầu mọi hoạt động tôn giáo phải có sự cho phép của Nhà nước.",
+                    c="Nghị định 56-CP năm 1994 về việc điều chỉnh địa giới.",
+                    d="Theo Quyết định số 56-CP của Hội đồng Chính phủ.")
+    keys = dict(zip(t["citations"].doc_id, t["citations"].key))
+    # the Hội đồng Chính phủ issued between 1960 and 1981 (rules/issuers.yaml body_years): its
+    # 297/CP is the one of 1977, whose kind it miscites; its 56-CP is no decree of 1994
+    assert (keys["a"], keys["d"]) == ("CP|297|1977", "CP(Quyết định)|56|")
+    assert list(zip(t["conflicts"].key, t["conflicts"].field)) == [("CP|297|1977", "doc_type")]
