@@ -22,7 +22,9 @@ rebuilds the registry there (``tdkt registry --conflicts``). Then prints:
   (a false one gone is a fix, a real one gone a regression), counted by pair of
   documents and again by key and field (another pair may now stand for a judged
   one); a key renamed since it was judged is followed through the key its
-  citations have now, and a real one lost is shown with the findings of
+  citations have now (or a conflict of another field there names one of its
+  citations: a date once misread, now read as meant and reported as an
+  impossible date), and a real one lost is shown with the findings of
   ``tdkt check`` on its citations, when check has run. With
   ``--reread`` the judged conflicts are compared instead with what the current
   code makes of just their source files (seconds, no whole-archive extract;
@@ -262,7 +264,19 @@ def gone_by_key(judged: list[dict], current: list[dict], keys: dict | None = Non
     their field: a judged conflict still stands when another pair of documents
     now stands for it (the first citation of each value is the one shown)."""
     reported = {(c["key"], c["field"]) for c in current}
-    return [j for j in judged if not any((key, j["field"]) in reported for key in keys_now(j, keys))]
+    return [j for j in judged if not any((key, j["field"]) in reported for key in keys_now(j, keys))
+            and not reported_otherwise(j, current, keys)]
+
+
+def reported_otherwise(j: dict, current: list[dict], keys: dict | None = None) -> str:
+    """The field of a conflict that now reports one of a judged conflict's own
+    citations under its key, in another field ("" when none): `ND-CP|118|2025`'s
+    `ngày 09/6/20205`, once read as 2020 (a date conflict), is read as meant
+    and reported as an impossible date. The finding still reaches the user."""
+    sides = {(s["doc_id"], s["start"]) for s in (j["a"], j["b"])}
+    now = keys_now(j, keys)
+    return next((c["field"] for c in current if c["key"] in now and c["field"] != j["field"]
+                 and sides & {(c["a"]["doc_id"], c["a"]["start"]), (c["b"]["doc_id"], c["b"]["start"])}), "")
 
 
 def findings_at(con: sqlite3.Connection, sides: list[dict]) -> dict[tuple[str, int], set[str]]:
@@ -297,6 +311,10 @@ def report_judged(judged: list[dict], current: list[dict], judged_only: bool = F
     print(f"counting each key and field (another pair may stand for a judged one): "
           f"{len(fixed_by_key)} of {len(judged) - n_real} false gone, "
           f"{n_real - len(lost_by_key)} of {n_real} real still reported")
+    for j in judged:
+        otherwise = reported_otherwise(j, current, keys)
+        if j["verdict"] == "real" and j not in lost_by_key and otherwise and j in no_longer:
+            print(f"  KEPT AS {otherwise}: {j['key']} {j['field']}: {j['a']['value']!r} <> {j['b']['value']!r}")
     for j in lost_by_key:
         now = ", ".join(sorted(keys_now(j, keys) - {j["key"]})) or "-"
         rules = sorted(set().union(*((findings or {}).get((s["doc_id"], s["start"]), set())

@@ -43,6 +43,7 @@ class Kinds:
     term_numbered: frozenset         # issuer codes numbered through a term (`UBTVQH`, of `NQ-UBTVQH14`)
     letters: frozenset               # kinds numbered with their issuer's letters alone (`Công văn`)
     consolidating: frozenset         # kinds cited by the kind of the document they hold (`Văn bản hợp nhất`)
+    two_series: frozenset            # kinds numbered with the year in the number and without (`Quyết định`)
 
 
 @rules.compiled("citations")
@@ -61,6 +62,7 @@ def _kinds() -> Kinds:
         term_numbered=frozenset(c.upper() for c in cfg["term_numbered_codes"]),
         letters=frozenset(cfg["letter_kinds"]),
         consolidating=frozenset(cfg["consolidating_kinds"]),
+        two_series=frozenset(cfg["two_series_kinds"]),
     )
 
 
@@ -140,6 +142,17 @@ def _group_head(kind: str) -> str:
     return next((g[0] for g in _ordered_groups() if kind in g), kind)
 
 
+def other_series(year_a: int | None, year_b: int | None, code: str) -> bool:
+    """Are two numbers of one code, serial and year of its two series: one with
+    the year in the number (`38/2025/QĐ-TTg`, a norm), one without (`38/QĐ-TTg`),
+    for a code naming a kind numbered so (rules two_series_kinds)? Then they
+    are two documents."""
+    if bool(year_a) == bool(year_b):
+        return False
+    kinds = kinds_of_code(code)
+    return bool(kinds and kinds & _kinds().two_series)
+
+
 def key_kind(kind: str, code: str, year: int | None) -> str:
     """The kind a registry key carries: for a code naming only its issuer whose
     kinds are numbered apart (`QH15`), the series the kind word belongs to
@@ -159,6 +172,22 @@ def key_kind(kind: str, code: str, year: int | None) -> str:
     if year or parts[0] in _kinds().of_abbreviation:
         return ""
     return _group_head(kind)
+
+
+KINDED_KEY = regex.compile(r"^(?P<code>[^|(]+)\((?P<kind>[^)|]*)\)(?P<rest>\|.*)$")
+
+
+def series_keys(key: str, kind: str, code: str) -> tuple[str, tuple[str, ...]]:
+    """For a citation whose kind word is in no series of its code (`Quyết định
+    202/2025/QH15`), the key it has of its own (`QH15(Quyết định)|202|2025`)
+    and the keys of its number in each of its code's series (`QH15(Luật)|...`,
+    `QH15(Nghị quyết)|202|2025`), whatever key it has now; ("", ()) when its
+    key carries no kind or its kind word fits the code."""
+    m = KINDED_KEY.match(key or "")
+    series = _series(code)
+    if not m or not series or not kind or any(same_document_kinds(kind, s) for s in series):
+        return "", ()
+    return f"{m['code']}({kind}){m['rest']}", tuple(f"{m['code']}({s}){m['rest']}" for s in series)
 
 
 def key_year(code: str, number_year: int | None, date_year: int | None) -> int | None:

@@ -22,10 +22,14 @@ second side is the header.
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import sqlite3
 
+import regex
+
 from . import rules, store
+from .extract.parts.text import unmarked
 from .models import Citation, Conflict, Directive, DocumentInfo
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
@@ -55,11 +59,13 @@ def _identity(field: str, value: str) -> str:
 
 def _says_less(field: str, ident: str, others) -> bool:
     """Is ``ident`` a shorter form of another value of the field (a partial date,
-    an issuer of at least two words cut short)?"""
+    an issuer of at least two words cut short, its tone and vowel marks aside)?"""
     if field == "issued_date":
         return any(o != ident and o.startswith(ident + "-") for o in others)
     if field == "issuer_resolved" and len(ident.split()) >= 2:
-        return any(o != ident and o.startswith(ident + " ") for o in others)
+        # marks left out count as said: `Bộ Lạo` (a misspelt `Lao`, cut) starts `Bộ Lao động ...`
+        plain = unmarked(ident) + " "
+        return any(o != ident and (o.startswith(ident + " ") or unmarked(o).startswith(plain)) for o in others)
     return False
 
 
@@ -97,9 +103,87 @@ def resolve_across_documents(con: sqlite3.Connection) -> list[tuple]:
     return updates
 
 
+def join_kind_miscitations(con: sqlite3.Connection) -> list[tuple]:
+    """A citation whose kind word is in no series of its code (`Quyết định số
+    202/2025/QH15`, keyed alone) takes the key of its number in the one series
+    the store cites it in (`QH15(Nghị quyết)|202|2025`), so its kind conflicts
+    there; its own key when the store cites it in none or in several.
+    Recomputed from the whole store every time (from the kind word, never
+    from the key it was given), as resolve_across_documents is.
+
+    Returns (key, doc_id, start) for every such citation whose key changes."""
+    from .kinds import series_keys
+    wanted, cited = {}, set()
+    for doc_id, start, key, kind, code in con.execute(
+            "SELECT doc_id, start, key, doc_type, code FROM citations WHERE key LIKE '%(%)|%' AND code != ''"):
+        own, keys = series_keys(key, kind or "", code)
+        if own:
+            wanted[(doc_id, start)] = (key, own, keys)
+        else:
+            cited.add(key)          # cited by a kind word that fits its code
+    updates = []
+    for (doc_id, start), (key, own, keys) in wanted.items():
+        found = [k for k in keys if k in cited]
+        target = found[0] if len(found) == 1 else own
+        if target != key:
+            updates.append((target, doc_id, start))
+    return updates
+
+
+@rules.compiled("issuers")
+def _body_years() -> dict:
+    """rules/issuers.yaml body_years: a body's canonical name -> (first, last) year."""
+    return {name: (int(y[0]), int(y[1])) for name, y in (rules.load("issuers").get("body_years") or {}).items()}
+
+
+def join_yearless_by_issuer_years(con: sqlite3.Connection) -> list[tuple]:
+    """A citation without any year whose issuer existed only between two years
+    (`nghị quyết 297/CP của Hội đồng Chính phủ`: 1960-1981) takes the key of the
+    one dated document of its code and serial of those years the store cites
+    (`Nghị định 297-CP năm 1977`: `CP|297|1977`), so a kind it miscites
+    conflicts there; else its own key. A yearless number alone is ambiguous
+    (`56-CP` is a decision of 1977 and a decree of 1994): only the issuer's
+    years tie it. Recomputed from the whole store every time, from the
+    citation's own fields.
+
+    Returns (key, doc_id, start) for every such citation whose key changes."""
+    from .extract.parts.issuers import canonical
+    from .kinds import key_kind, key_serial
+    from .resolve import document_key, is_central, normalize_code
+    years_of = _body_years()
+    wanted = {}
+    for doc_id, start, key, kind, code, number, serial, issuer in con.execute(
+            "SELECT doc_id, start, key, doc_type, code, number, serial, issuer_resolved FROM citations "
+            "WHERE code != '' AND number_year IS NULL AND (issued_date IS NULL OR issued_date = '') "
+            "AND resolved_from IS NULL AND serial IS NOT NULL AND key != '' AND issuer_resolved != ''"):
+        years = years_of.get(canonical(issuer))
+        if years and is_central(code):
+            own_serial = key_serial(number, serial, code, None)
+            own = document_key(code, own_serial, None, key_kind(kind or "", code, None))
+            wanted[(doc_id, start)] = (key, own, f"{normalize_code(code)}|{own_serial}|", years)
+    if not wanted:
+        return []
+    prefixes = {v[2] for v in wanted.values()}
+    dated: dict[str, set] = {}
+    for (key,) in con.execute("SELECT DISTINCT key FROM citations WHERE key GLOB '*|*|[0-9][0-9][0-9][0-9]'"):
+        prefix = key[:key.rindex("|") + 1]
+        if prefix in prefixes:
+            dated.setdefault(prefix, set()).add(key)
+    updates = []
+    for (doc_id, start), (key, own, prefix, (first, last)) in wanted.items():
+        keys = [k for k in dated.get(prefix, ()) if first <= int(k[-4:]) <= last]
+        target = keys[0] if len(keys) == 1 else own
+        if target != key:
+            updates.append((target, doc_id, start))
+    return updates
+
+
 # what build reads of each citation (the sentences only for the conflicts: see _Sentences)
-BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code", "issued_date",
+BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code", "number_year", "issued_date",
                  "issuer_resolved", "subject", "jurisdiction", "resolved_from")
+# a written date whose year runs on into a fifth digit (`09/6/20205`): it cannot exist as written
+RUN_ON_YEAR = "*[0-9][0-9][0-9][0-9][0-9]*"
+MAX_ROWS_PER_VALUE = 50     # of one value of a field, the citations tried as a pair's side
 
 
 def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUMNS):
@@ -109,6 +193,91 @@ def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUM
     cursor.row_factory = sqlite3.Row
     names = ", ".join(c if c == "rowid" else f'"{c}"' for c in cols)
     yield from cursor.execute(f"SELECT {names} FROM citations WHERE {where} ORDER BY {order}")
+
+
+def _field_conflicts(key: str, field: str, rows: list, code: str, identity, kinds_conflict,
+                     sentences: _Sentences) -> list[Conflict]:
+    """The conflicts of one field among one key's citations: one for each pair
+    of values (by identity) that disagree, shown by the first pair of their
+    citations that may be one document (:func:`_distinct_documents`)."""
+    by_value: dict[str, list] = {}
+    for r in rows:
+        if r[field]:
+            group = by_value.setdefault(identity(field, r[field]), [])
+            if len(group) < MAX_ROWS_PER_VALUE:
+                group.append(r)
+    if field == "issuer_resolved":
+        # one body's names: the fullest stands for them
+        for group in by_value.values():
+            group.sort(key=lambda r: -len(r[field]))
+    # a value that only says less is no disagreement: `2025` and
+    # `2025-06-19`, `Ban Chỉ đạo` and `Ban Chỉ đạo Trung ương`
+    values = [v for v in by_value if not _says_less(field, v, by_value)]
+    out = []
+    for i, va in enumerate(values):
+        for vb in values[i + 1:]:
+            a0, b0 = by_value[va][0], by_value[vb][0]
+            if field == "doc_type" and not kinds_conflict(a0[field], b0[field], code):
+                continue      # everyday names of one kind (`Luật`, `Bộ luật`), or both the code's
+            if _values_of_distinct_documents(by_value[va], by_value[vb]):
+                continue
+            pair = next(((a, b) for a in by_value[va] for b in by_value[vb]
+                         if not _distinct_documents(a, b, code)), None)
+            if pair:
+                out.append(_conflict(key, field, pair[0], pair[1], pair[0][field], pair[1][field], sentences))
+    return out
+
+
+def _values_of_distinct_documents(rows_a: list, rows_b: list) -> bool:
+    """Are two values of a field given to two documents: every subject told
+    with the one differs from every subject told with the other (a citation
+    telling none goes with the value it gives)?"""
+    subjects_a = {r["subject"] for r in rows_a if r["subject"]}
+    subjects_b = {r["subject"] for r in rows_b if r["subject"]}
+    return bool(subjects_a and subjects_b) and all(_subjects_differ(x, y) for x in subjects_a for y in subjects_b)
+
+
+def _distinct_documents(a, b, code: str) -> bool:
+    """Are two citations of one key two documents the key cannot tell apart?
+    Numbers of a kind's two series (`38/2025/QĐ-TTg` and `38/QĐ-TTg`), or
+    subjects about different things (rules/citations.yaml subjects_differ)."""
+    from .kinds import other_series
+    return other_series(a["number_year"], b["number_year"], code) or _subjects_differ(a["subject"], b["subject"])
+
+
+@rules.compiled("citations")
+def _subject_rules() -> tuple[frozenset, int, float]:
+    cfg = rules.load("citations")
+    return (frozenset(w.casefold() for w in cfg["subject_filler_words"]), int(cfg["subjects_differ"]["min_words"]),
+            float(cfg["subjects_differ"]["max_shared"]))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _subject_words(subject: str) -> frozenset:
+    filler = _subject_rules()[0]
+    return frozenset(w for w in regex.findall(r"[\p{L}\p{N}/]+", (subject or "").casefold()) if w not in filler)
+
+
+def _subjects_differ(a: str, b: str) -> bool:
+    """Are two subjects about different things: each of enough words, sharing few?"""
+    if not a or not b:
+        return False
+    _, min_words, max_shared = _subject_rules()
+    wa, wb = _subject_words(a), _subject_words(b)
+    if min(len(wa), len(wb)) < min_words:
+        return False
+    return len(wa & wb) <= max_shared * min(len(wa), len(wb))
+
+
+@rules.compiled("citations")
+def _misread_after_years() -> int:
+    return int(rules.load("citations")["citing_date_misread_after_years"])
+
+
+def _citing_date_misread(cited: str, citing: str) -> bool:
+    """Is a cited date so many years after the citing report's that the report's date is misread?"""
+    return (cited[:4].isdigit() and citing[:4].isdigit()
+            and int(cited[:4]) - int(citing[:4]) >= _misread_after_years())
 
 
 def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
@@ -163,30 +332,19 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             conflicts += in_store.disagreements(header, rows, identity, sentences)
         code = _most_common([r["code"] for r in full_rows])
         for field in COMPARED_FIELDS:
-            firsts: dict[str, sqlite3.Row] = {}
-            for r in rows:
-                if r[field]:
-                    ident = identity(field, r[field])
-                    kept = firsts.setdefault(ident, r)
-                    if field == "issuer_resolved" and len(r[field]) > len(kept[field]):
-                        firsts[ident] = r       # one body's names: the fullest stands for them
-            # a value that only says less is no disagreement: `2025` and
-            # `2025-06-19`, `Ban Chỉ đạo` and `Ban Chỉ đạo Trung ương`
-            seen = [r for ident, r in firsts.items() if not _says_less(field, ident, firsts)]
-            for a_i, a in enumerate(seen):
-                for b in seen[a_i + 1:]:
-                    if field == "doc_type" and not kinds_conflict(a[field], b[field], code):
-                        continue      # everyday names of one kind (`Luật`, `Bộ luật`), or both the code's
-                    conflicts.append(_conflict(key, field, a, b, a[field], b[field], sentences))
+            conflicts += _field_conflicts(key, field, rows, code, identity, kinds_conflict, sentences)
         for r in rows:
             citing = citing_date.get(r["doc_id"], "")
-            if _dates_compare(r["issued_date"] or "", citing):
+            if _dates_compare(r["issued_date"] or "", citing) and not _citing_date_misread(r["issued_date"], citing):
                 conflicts.append(_conflict(key, "dated_after_citing_report", r, r, r["issued_date"], citing,
                                            sentences))
+    # a date that cannot exist as written: left unread, or read as meant (a
+    # year of five digits, `09/6/20205`, read by the number's year)
     for r in _citations(con, "date_written IS NOT NULL AND date_written != '' "
-                             f"AND (issued_date IS NULL OR issued_date = '') AND {NOT_SELF}", "doc_id, start, rowid",
-                        cols=BUILD_COLUMNS + ("date_written",)):
-        conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], "", sentences))
+                             f"AND ((issued_date IS NULL OR issued_date = '') OR date_written GLOB '{RUN_ON_YEAR}') "
+                             f"AND {NOT_SELF}", "doc_id, start, rowid", cols=BUILD_COLUMNS + ("date_written",)):
+        conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], r["issued_date"],
+                                   sentences))
     sentences.fill()
     return directives, conflicts
 
@@ -229,7 +387,7 @@ def _conflict(key, field, a, b, value_a, value_b, sentences: _Sentences) -> Conf
 
 def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     """Rebuild the directives and conflicts tables from the store."""
-    updates = resolve_across_documents(con)
+    updates = resolve_across_documents(con) + join_kind_miscitations(con) + join_yearless_by_issuer_years(con)
     if updates:
         with con:
             con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?", updates)

@@ -236,16 +236,22 @@ def resolve_document(result: ExtractionResult) -> None:
     for c in result.citations:
         c.key = citation_key(c, c.jurisdiction)
     # a repeat that states no year (`Công văn số 2769/UBND-NC` after `Công văn số
-    # 2769/UBND-NC ngày 24/7/2024`) is the dated citation of its code and serial
+    # 2769/UBND-NC ngày 24/7/2024`) is the dated citation of its code and serial;
+    # without one, the first citation of its code and serial: one document
+    # speaks of one `25-CP`, whatever kind a sentence calls it (`Quyết định
+    # 25/CP`, then `Nghị định số 25 - CP`), so a kind it miscites conflicts
     dated: dict[tuple[str, int], set] = {}
     for c in result.citations:
         if c.code and _year_of(c):
             dated.setdefault((normalize_code(c.code), c.serial), set()).add(c.key)
+    first_yearless: dict[tuple, str] = {}
     for c in result.citations:
         if c.code and not _year_of(c):
             keys = dated.get((normalize_code(c.code), c.serial), set())
             if len(keys) == 1:
                 c.key = next(iter(keys))
+            elif not keys:
+                c.key = first_yearless.setdefault((normalize_code(c.code), c.serial, c.jurisdiction), c.key)
         if c.code and c.serial is not None:
             full.setdefault((c.doc_type, c.serial), []).append(c)
     # the one document a kind and serial name, where it names one (computed once

@@ -217,6 +217,7 @@ def _check_keys(file: str, data: dict, declared: dict) -> None:
 COMPILING_MODULES = ("pipeline.normalize", "pipeline.extract.document", "pipeline.extract.citations",
                      "pipeline.extract.movements", "pipeline.extract.money", "pipeline.extract.awards",
                      "pipeline.extract.figures", "pipeline.resolve", "pipeline.kinds", "pipeline.reorganisation",
+                     "pipeline.registry",
                      "pipeline.extract.parts.dates",
                      "pipeline.extract.parts.numbers", "pipeline.extract.parts.issuers",
                      "pipeline.ingest.tables", "pipeline.ingest.spreadsheet_reader")

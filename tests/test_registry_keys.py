@@ -48,9 +48,10 @@ def test_laws_and_resolutions_of_the_national_assembly_are_numbered_apart():
 
 
 def test_a_code_without_a_year_keys_with_its_kind():
-    # the 1979 decision 104-CP and the 1994 decree 104-CP
-    assert keys("Hội đồng Chính phủ ban hành Quyết định số 104-CP; Chính phủ ban hành Nghị định 104-CP.") == [
-        "CP(Quyết định)|104|", "CP(Nghị định)|104|"]
+    # the 1979 decision 104-CP and the 1994 decree 104-CP, cited by two documents
+    # (within one document, one yearless number is one document: see below)
+    assert keys("Hội đồng Chính phủ ban hành Quyết định số 104-CP về việc điều chỉnh địa giới.") + keys(
+        "Chính phủ ban hành Nghị định 104-CP.") == ["CP(Quyết định)|104|", "CP(Nghị định)|104|"]
     # with a year the number and year are the document, whatever kind it is called
     assert keys("Quyết định 26/CP ngày 21/1/1981 và Nghị định số 26-CP.") == ["CP|26|1981", "CP|26|1981"]
     # `năm 1994` after a number without a year is its year
@@ -192,3 +193,98 @@ def test_a_self_reference_is_flagged_and_left_out_of_the_registry(tmp_path):
     # cited by the report alone; the plan's two names of itself (two issuers) make no conflict
     assert d.loc["157/KH-UBND", "n_documents"] == 1 and d.loc["157/KH-UBND", "n_citations"] == 1
     assert t["conflicts"].empty, t["conflicts"]
+
+
+# --- two documents under one key, and findings read as meant ------------------------
+
+def test_numbers_of_a_kinds_two_series_are_two_documents(tmp_path):
+    # a norm carries its year in its number, an appointment does not: one key, two documents
+    t = registry_of(tmp_path,
+                    a="Quyết định số 38/2025/QĐ-TTg ngày 13 tháng 10 năm 2025 của Thủ tướng Chính phủ sửa đổi, bổ "
+                      "sung một số điều của Quy chế quản lý hoạt động Cảng quốc tế Cam Ranh.",
+                    b="Tại Quyết định số 38/QĐ-TTg ngày 6 tháng 1 năm 2025, Thủ tướng Chính phủ bổ nhiệm Phó Tổng "
+                      "Tham mưu trưởng.",
+                    c="Căn cứ Quyết định số 15/2025/QĐ-TTg ngày 14/6/2025 của Thủ tướng Chính phủ.",
+                    d="Căn cứ Quyết định số 15/2025/QĐ-TTg ngày 16/6/2025 của Thủ tướng Chính phủ.")
+    assert set(t["citations"].key) == {"QD-TTG|38|2025", "QD-TTG|15|2025"}
+    # the same series miscited stays a conflict
+    assert list(zip(t["conflicts"].key, t["conflicts"].field)) == [("QD-TTG|15|2025", "issued_date")]
+
+
+def test_citations_about_different_things_are_two_documents(tmp_path):
+    t = registry_of(tmp_path,
+                    a="Căn cứ Nghị định số 03/2025/NĐ-CP ngày 28 tháng 02 năm 2025 của Chính phủ quy định chức năng, "
+                      "nhiệm vụ, quyền hạn và cơ cấu tổ chức của Bộ Quốc phòng;",
+                    b="- Nghị định số 03/2025/NĐ-CP ngày 01/01/2025 của Chính phủ quy định việc sắp xếp lại, xử lý "
+                      "tài sản công là nhà, đất.",
+                    c="Căn cứ Nghị định số 39/2022/NĐ-CP ngày 18 tháng 06 năm 2022 của Chính phủ ban hành Quy chế "
+                      "làm việc của Chính phủ;",
+                    d="Căn cứ Nghị định số 39/2022/NĐ-CP ngày 16 tháng 8 năm 2022 của Chính phủ ban hành Quy chế làm "
+                      "việc của Chính phủ;")
+    # one subject twice: a miscited date; two subjects: two documents under one number
+    assert list(zip(t["conflicts"].key, t["conflicts"].field)) == [("ND-CP|39|2022", "issued_date")]
+
+
+def test_a_cited_date_decades_after_the_report_is_the_reports_date_misread(tmp_path):
+    t = registry_of(tmp_path,
+                    a="Hà Nội, ngày 26 tháng 02 năm 1947\n\nBÁO CÁO\n\nBộ Quốc phòng đã ban hành Quyết định số "
+                      "757/QĐ-BQP ngày 5/3/2025 sáp nhập Bảo hiểm xã hội Bộ Quốc phòng.",
+                    b="Tây Ninh, ngày 05 tháng 01 năm 2022\n\nBÁO CÁO\n\nThực hiện Kế hoạch số 99/KH-UBND ngày "
+                      "10/3/2022 của UBND tỉnh Tây Ninh về việc thi đua.")
+    assert list(t["conflicts"].field) == ["dated_after_citing_report"]
+    assert t["conflicts"].doc_id_a.iloc[0] == "b"
+
+
+def test_a_year_read_as_meant_is_an_impossible_date(tmp_path):
+    t = registry_of(tmp_path, a="Căn cứ Nghị định số 118/2025/NĐ-CP ngày 09/6/20205 của Chính phủ về thực hiện thủ "
+                                "tục hành chính theo cơ chế một cửa, một cửa liên thông;")
+    (c,) = t["conflicts"].itertuples()
+    assert (c.key, c.field, c.value_a, c.value_b) == ("ND-CP|118|2025", "impossible_date", "09/6/20205", "2025-06-09")
+
+
+def test_a_kind_in_no_series_of_its_code_conflicts_with_the_series_cited(tmp_path):
+    t = registry_of(tmp_path,
+                    a="Căn cứ Nghị quyết số 202/2025/QH15 ngày 12 tháng 6 năm 2025 của Quốc hội về sắp xếp đơn vị "
+                      "hành chính cấp tỉnh;",
+                    b="Thực hiện Quyết định số 202/2025/QH15 ngày 12/6/2025 của Quốc hội về sắp xếp đơn vị hành "
+                      "chính cấp tỉnh.")
+    assert set(t["citations"].key) == {"QH15(Nghị quyết)|202|2025"}
+    kinds = t["conflicts"][t["conflicts"].field == "doc_type"]
+    assert sorted(zip(kinds.value_a, kinds.value_b)) == [("Nghị quyết", "Quyết định")]
+    # alone, it keeps its own key: nothing says which series it miscites
+    alone = registry_of(tmp_path / "alone", b="Thực hiện Quyết định số 202/2025/QH15 ngày 12/6/2025 của Quốc hội.")
+    assert list(alone["citations"].key) == ["QH15(Quyết định)|202|2025"]
+
+
+def test_one_document_speaks_of_one_yearless_number(tmp_path):
+    text = ("Hội đồng Chính phủ đã ban hành Quyết định 25/CP về một số chủ trương và biện pháp nhằm phát huy quyền "
+            "chủ động sản xuất kinh doanh. Đó là thực hiện Nghị định số 25 - CP và Nghị định số 26 - CP của Chính phủ.")
+    assert keys(text) == ["CP(Quyết định)|25|", "CP(Quyết định)|25|", "CP(Nghị định)|26|"]
+    t = registry_of(tmp_path, a=text)
+    assert list(zip(t["conflicts"].key, t["conflicts"].field)) == [("CP(Quyết định)|25|", "doc_type")]
+
+
+def test_an_issuer_cut_short_says_less_whatever_its_marks(tmp_path):
+    t = registry_of(tmp_path,
+                    a="Điều 3 Thông tư số 10/2020/TT-BLĐTBXH ngày 12 tháng 11 năm 2020 của Bộ Lạo động - Thương binh "
+                      "và Xã hội quy định chi tiết.",
+                    b="Khoản 5 Điều 3 của Thông tư số 10/2020/TT-BLĐTBXH ngày 12 tháng 11 năm 2020 của Bộ Lao động - "
+                      "Thương binh và Xã hội quy định chi tiết.",
+                    c="Căn cứ Thông tư số 10/2020/TT-BLĐTBXH ngày 12 tháng 11 năm 2020 của Bộ Tài chính.")
+    issuers = t["conflicts"][t["conflicts"].field == "issuer_resolved"]
+    # `Bộ Lạo` is the ministry's name cut (misspelt): only Bộ Tài chính disagrees
+    assert sorted(v for pair in zip(issuers.value_a, issuers.value_b) for v in pair) == [
+        "Bộ Lao động - Thương binh và Xã hội", "Bộ Tài chính"], issuers
+
+
+def test_a_yearless_number_is_tied_by_its_issuers_years(tmp_path):
+    t = registry_of(tmp_path,
+                    a="Tại Huế, các trường tôn giáo được tổ chức lại theo nghị quyết 297/CP của Hội đồng Chính phủ.",
+                    b="Nghị định 297-CP năm 1977 yêu cầu mọi hoạt động tôn giáo phải có sự cho phép của Nhà nước.",
+                    c="Nghị định 56-CP năm 1994 về việc điều chỉnh địa giới.",
+                    d="Theo Quyết định số 56-CP của Hội đồng Chính phủ.")
+    keys = dict(zip(t["citations"].doc_id, t["citations"].key))
+    # the Hội đồng Chính phủ issued between 1960 and 1981 (rules/issuers.yaml body_years): its
+    # 297/CP is the one of 1977, whose kind it miscites; its 56-CP is no decree of 1994
+    assert (keys["a"], keys["d"]) == ("CP|297|1977", "CP(Quyết định)|56|")
+    assert list(zip(t["conflicts"].key, t["conflicts"].field)) == [("CP|297|1977", "doc_type")]
