@@ -13,7 +13,9 @@ normalized text (rules/tables.yaml holds the words).
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
+import re
 from dataclasses import dataclass, field
 
 import regex
@@ -91,6 +93,7 @@ def is_number(text: str) -> bool:
     return bool(NUMBER.fullmatch(text.strip()))
 
 
+@functools.lru_cache(maxsize=1 << 14)        # (cells repeat: numbers, empty cells, labels)
 def _is_value(text: str) -> bool:
     """A number that is a value (alone or with its unit), not a year standing
     as a header (`2022`)."""
@@ -241,6 +244,14 @@ def _read_structure(text: str, table: Table, grid: dict) -> None:
     group: tuple[str, ...] = ()
     for cell in table.cells:
         cell.header = cell.header or cell.row < first_body
+    columns: dict[int, tuple[tuple[str, ...], str]] = {}
+
+    def column_of(col: int) -> tuple[tuple[str, ...], str]:
+        """A column's header path and the unit it names, read once per column."""
+        if col not in columns:
+            path = _column_path(grid, headed, col)
+            columns[col] = (path, _header_unit(path, v))
+        return columns[col]
     for r in range(first_body, table.n_rows):
         labels = _row_labels(rows[r])
         total = bool(labels) and bool(v.total.match(labels[0]))
@@ -248,11 +259,10 @@ def _read_structure(text: str, table: Table, grid: dict) -> None:
         labels_before = _row_labels_before(grid, r, table.n_cols, unit_cols)
         for cell in rows[r]:
             cell.total = total
-            cell.col_header = _column_path(grid, headed, cell.col)
+            cell.col_header, col_unit = column_of(cell.col)
             own = labels_before[min(cell.col, table.n_cols)]
             cell.row_header = (group + own) if group and not is_group else own
-            cell.unit = (_row_unit(grid, r, cell.col, unit_cols) or _header_unit(cell.col_header, v)
-                         or table.unit)
+            cell.unit = _row_unit(grid, r, cell.col, unit_cols) or col_unit or table.unit
         if is_group:
             group = (labels[0],)
         elif total:
@@ -339,7 +349,12 @@ EMPHASIS = regex.compile(r"[*_]{1,3}")
 def _t(cell: TableCell) -> str:
     """A cell's text as its structure is judged: markdown emphasis left out
     (`**TT**`, `*1*`), stripped."""
-    return EMPHASIS.sub("", cell.text).strip() if "*" in cell.text or "_" in cell.text else cell.text.strip()
+    return _judged(cell.text)
+
+
+@functools.lru_cache(maxsize=1 << 14)        # (asked of each cell several times)
+def _judged(text: str) -> str:
+    return EMPHASIS.sub("", text).strip() if "*" in text or "_" in text else text.strip()
 
 
 def _column_path(grid: dict, header_rows: list[int], col: int) -> tuple[str, ...]:
@@ -455,6 +470,7 @@ def _grid_of(cells: list[TableCell]) -> dict:
 # ---------------------------------------------------------------- markdown pipe tables
 
 PIPE_ROW = regex.compile(r"(?m)^[ \t]*\|.*\|[ \t]*$")
+PIPE_BAR = re.compile(r"(?<!\\)\|")                # a bar not escaped (`\|`), found by the C engine
 PIPE_RULE = regex.compile(r"[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+(?:[ \t]*:?-{2,}:?[ \t]*)?[ \t]*")
 
 
@@ -478,7 +494,7 @@ def pipe_tables(text: str) -> list[RawTable]:
 
 
 def _pipe_cells(text: str, start: int, end: int) -> list[RawCell]:
-    bars = [i for i in range(start, end) if text[i] == "|" and text[i - 1:i] != "\\"]
+    bars = [m.start() for m in PIPE_BAR.finditer(text, start, end)]
     return [RawCell(text=text[a + 1:b], start=a + 1) for a, b in itertools.pairwise(bars)]
 
 
