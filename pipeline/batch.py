@@ -331,6 +331,11 @@ def _worker_main() -> int:
     proto_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)                                      # stray prints go to stderr, not the protocol
     from .api import extract_text
+    try:
+        rules.prepare()         # (the parent only loaded the rules files: a pattern that does not compile is told here)
+    except rules.RuleError as exc:
+        _send(proto_out, ("rules", str(exc)))
+        return 2
     extract_text("Thực hiện Chỉ thị số 12/CT-UBND ngày 29/12/2021 của Chủ tịch UBND tỉnh, "
                  "21 tập thể được tặng Bằng khen, trên 14 triệu đồng.")   # load rules and models now
     _send(proto_out, ("ready", os.getpid()))
@@ -384,6 +389,8 @@ class Worker:
     def receive(self):
         """The next frame; raises EOFError when the worker died."""
         msg = _recv(self.proc.stdout)
+        if msg[0] == "rules":
+            raise rules.RuleError(msg[1])        # the rules do not compile: the batch stops
         if msg[0] == "ready":
             self.ready = True
             self.ready_mb = self.rss_mb()
@@ -739,7 +746,9 @@ def run(paths: list[str], out_dir: str, workers: int | None = None, fresh: bool 
         out.mkdir(parents=True, exist_ok=True)
         with _Lock(out):
             # once the lock is held: a second run into the folder hears at once that it is taken
-            rules.prepare()      # a broken rules file: one RuleError now, not an error per document
+            # a broken rules file: one RuleError now, not an error per document (the
+            # local engine's worker processes compile the rules, see _compiled_by)
+            rules.prepare(compile=engine != "local")
             return _run_locked(paths, out, t0, workers, fresh, quiet, engine, scheduler, timeout,
                                max_memory_mb, max_tasks, shared_fs, progress_stream, ocr, follow_links)
     except (sqlite3.OperationalError, OSError) as exc:
@@ -762,6 +771,12 @@ def _run_locked(paths, out: Path, t0: float, workers, fresh, quiet, engine, sche
     early = [Worker(ocr, timeout) for _ in range(min(workers or processes.available_cores(), len(files)))] \
         if engine == "local" else []
     spawned = list(early)         # _run hands them to the pool; any left over are killed below
+    try:
+        _compiled_by(early)
+    except BaseException:
+        for w in spawned:
+            w.kill()
+        raise
     # and the processes that will write files beside this one at the end
     helpers = export.start_helpers(processes.available_cores() - 1)
     con = store.connect(out)
@@ -784,6 +799,20 @@ def _run_locked(paths, out: Path, t0: float, workers, fresh, quiet, engine, sche
             processes.end(proc, wait=None)
     summary.seconds = time.time() - t0
     return summary
+
+
+def _compiled_by(workers: list[Worker]) -> None:
+    """The rules compiled before the store opens, by the first worker process
+    (which compiles them anyway, and says RuleError instead of ready), not
+    again in this process too (a second of CPU time per batch); here when
+    there is no worker. A worker that fails to start is left to the pool."""
+    if not workers:
+        rules.prepare()
+        return
+    try:
+        workers[0].wait_ready()
+    except RuntimeError:
+        pass
 
 
 def _run(con, files, missing, engine, workers, scheduler, timeout, max_memory_mb, max_tasks, shared_fs,

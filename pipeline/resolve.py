@@ -86,6 +86,8 @@ def normalize_code(code: str) -> str:
 
 
 TRAILING_DIGITS = regex.compile(r"\d+$")
+NUMBER_SERIAL = regex.compile(r"\s*0*(\d+)\s*(.*)$")       # `05/QĐ-UBND`: 5, `/QĐ-UBND`
+LEADING_MARK = regex.compile(r"^[/-]")
 
 
 @functools.lru_cache(maxsize=4096)      # a document cites a few codes many times
@@ -100,8 +102,8 @@ def is_central(code: str) -> bool:
 def _number_form(number: str) -> str:
     """A document number as compared for identity; empty when it has no serial
     (a draft's `/QĐ-UBND`)."""
-    m = regex.match(r"\s*0*(\d+)\s*(.*)$", number or "")
-    return f"{m.group(1)}|{normalize_code(regex.sub(r'^[/-]', '', m.group(2)))}" if m and m.group(2) else ""
+    m = NUMBER_SERIAL.match(number or "")
+    return f"{m.group(1)}|{normalize_code(LEADING_MARK.sub('', m.group(2)))}" if m and m.group(2) else ""
 
 
 def _same_day_or_unsaid(a: str, b: str) -> bool:

@@ -235,13 +235,16 @@ def compiled(*files: str):
     return register
 
 
-def prepare() -> None:
+def prepare(compile: bool = True) -> None:
     """Load every rules file (its keys checked) and compile what the stages
     compile from them, now: a broken rules file raises one RuleError here,
-    naming the file, instead of failing every document."""
+    naming the file, instead of failing every document. ``compile=False``:
+    loaded and checked only (a batch whose worker processes compile them)."""
     names = rule_files()
     for name in names or ["citations"]:            # no rules at all: load() says where it looked
         load(name)
+    if not compile:
+        return
     for module in COMPILING_MODULES:
         importlib.import_module(module)
     for files, compile_rules in list(_COMPILERS):

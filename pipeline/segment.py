@@ -73,6 +73,7 @@ class Segmented:
         self._par_starts = [p.start for p in paragraphs]
         self._sent_starts: list[list[int] | None] = [None] * len(paragraphs)
         self._all: list[Sentence] | None = None
+        self._hits: dict = {}           # (trigger, over the text) -> the paragraphs it hits
 
     def sentences_of(self, index: int) -> list[Sentence]:
         """The sentences of paragraph ``index``."""
@@ -116,9 +117,17 @@ class Segmented:
     def paragraph_index(self, offset: int) -> int:
         return max(bisect.bisect_right(self._par_starts, offset) - 1, 0)
 
-    def paragraphs_hit(self, trigger, lower: str):
+    def paragraphs_hit(self, trigger, lower: str) -> list[int]:
         """The indices of the paragraphs where ``trigger`` (a pattern over the
-        lower-cased text, ParsedDoc.lower) has a hit, each once, in order."""
+        lower-cased text, ParsedDoc.lower) has a hit, each once, in order;
+        found once per trigger (awards and money ask twice)."""
+        key = (trigger, lower is self.text)        # (over the text itself or its lower-cased copy)
+        hits = self._hits.get(key)
+        if hits is None:
+            hits = self._hits[key] = list(self._paragraphs_hit(trigger, lower))
+        return hits
+
+    def _paragraphs_hit(self, trigger, lower: str):
         starts = self._par_starts
         next_start = -1                 # where the paragraph after the last one yielded starts
         for hit in trigger.finditer(lower):

@@ -170,3 +170,22 @@ def test_extract_with_a_broken_rules_folder_stops_once_with_status_2(rules_copy,
     assert len(lines) == 1, run.stderr
     assert lines[0].startswith("tdkt extract: ") and "awards.yaml" in lines[0] and '"title"' in lines[0], lines[0]
     assert run.stdout == "" and not (out / "registry.sqlite").exists()
+
+
+def test_extract_with_a_pattern_that_does_not_compile_stops_once_with_status_2(rules_copy, tmp_path):
+    """The worker processes compile the rules (the batch's own process only
+    loads them): the first one says RuleError instead of ready, before the
+    store is opened and before any document."""
+    rules_copy("citations", r"^law_amendment_pattern: \|\n", "law_amendment_pattern: |\n  (\n")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "r.txt").write_text("Kế hoạch số 1/KH-UBND ngày 05/01/2022 của UBND tỉnh.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(inputs), "--out", str(out),
+                          "--workers", "2", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "TDKT_RULES": str(rules_copy.folder), "TDKT_LANG": "en"})
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tdkt extract: "), run.stderr
+    assert "citations.yaml" in lines[0] and "cannot be compiled" in lines[0], lines[0]
+    assert run.stdout == "" and not (out / "registry.sqlite").exists()

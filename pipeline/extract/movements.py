@@ -41,6 +41,8 @@ DASH = r"[-‐-―−]"
 # a sentence ends inside a gap (not an ellipsis, not a decimal point)
 SENTENCE_END = regex.compile(r"(?<![.\d])[.!?](?![.\d])(?:\s|$)")
 NAME_MAX_CHARS = 400
+LETTER = regex.compile(r"\p{L}")
+LIST_GAP_END = regex.compile(r"(?:[,;:…]|\.\.\.)\s*\**\s*$")   # a gap between list items ends so
 
 
 @dataclass(frozen=True)
@@ -319,7 +321,7 @@ def _stretch_head(gap: str, g: Grammar) -> str | None:
     """The kind of the nearest head word in a short stretch between two list items."""
     if SENTENCE_END.search(gap) or _word_count(gap) > g.stretch_max_words:
         return None
-    if not regex.search(r"(?:[,;:…]|\.\.\.)\s*\**\s*$", gap):
+    if not LIST_GAP_END.search(gap):
         return None
     heads = list(g.head.finditer(gap))
     if not heads:
@@ -390,7 +392,7 @@ def find(doc: ParsedDoc) -> list[Movement]:
         raw = text[q.start:q.end]
         name = clean_name(raw)
         state: tuple[bool, str | None, bool] = (False, None, False)
-        if name and len(raw) <= NAME_MAX_CHARS and regex.search(r"\p{L}", name):
+        if name and len(raw) <= NAME_MAX_CHARS and LETTER.search(name):
             entry, sim = canonical(name)
             if sim < g.threshold:
                 entry = None
