@@ -79,7 +79,7 @@ def test_the_real_decision_against_a_list_one_short(real_pair):
     assert "05 tập thể và 04 cá" in f.sentence.replace("\n", " ")
     assert f.message.startswith("Văn bản nêu 4 cá nhân (Bằng khen), nhưng danh sách ở bảng 1 của tệp X01_")
     assert "có 3 cá nhân" in f.message and "cùng thư mục, 8/8 tên" in f.basis
-    assert "stated=4; listed=3" in f.values and "table_index=0; table_rows=7, 8, 9" in f.values
+    assert "count=4; listed=3" in f.values and "table_index=0; table_rows=7, 8, 9" in f.values
     # the statement's span first, then the list's rows of that type
     spans = _spans(f)
     assert spans[0][0] != nominations and [d for d, _, _ in spans[1:]] == [nominations] * 3
@@ -132,7 +132,7 @@ def test_a_decision_against_the_list_that_cites_it(tmp_path, collectives, people
     assert checks._list_match(stated, listed, docs, {listed[0]["doc_id"]: {"123/QĐ-UBND"}}) == (
         "list_cites_document", {"number": "123/QĐ-UBND"})
     got = [f for f in findings if f.rule_id == "count_vs_list"]
-    assert [(v["recipient_type"], int(v["stated"]), int(v["listed"]))
+    assert [(v["recipient_type"], int(v["count"]), int(v["listed"]))
             for v in (dict(checks._value_pairs(f.values)) for f in got)] == want
     for f in got:
         assert "danh sách ghi kèm theo văn bản số 123/QĐ-UBND" in f.basis and "ds.xlsx" in f.message
@@ -156,3 +156,106 @@ def test_a_decision_with_its_list_in_a_table_and_one_claim_counted():
     (f,) = check_text(text.replace("02 tập thể", "03 tập thể"))
     assert f.rule_id == "count_vs_list" and "danh sách nằm trong chính văn bản" in f.basis
     assert "Công an tỉnh Quảng Bình, Sở Tư pháp tỉnh Quảng Bình" in f.message
+
+
+# --------------------------------------------------------------------------- table totals
+CAPTION = ["Kinh phí khen thưởng năm 2022", "Đơn vị tính: triệu đồng"]
+HEADER = ["TT", "Nội dung", "Số tiền"]
+# groups with their subtotals over their rows; the total adds the groups
+GROUPED = [["I", "Khối huyện", "150"], ["1", "Phòng Nội vụ", "100"], ["2", "Phòng Tài chính", "50"],
+           ["II", "Khối xã", "70,5"], ["1", "Xã An Bình", "70,5"], ["", "Tổng cộng", "220,5"]]
+# groups closed by their own `Cộng`, then the grand total
+CLOSED = [["A", "Khối huyện", ""], ["1", "Phòng Nội vụ", "100"], ["2", "Phòng Tài chính", "50"],
+          ["", "Cộng", "150"], ["B", "Khối xã", ""], ["1", "Xã An Bình", "70"], ["", "Cộng", "70"],
+          ["", "Tổng cộng", "220"]]
+# the total first
+ON_TOP = [["", "Tổng cộng", "220"], ["1", "Phòng Nội vụ", "100"], ["2", "Phòng Tài chính", "50"],
+          ["3", "Xã An Bình", "70"]]
+
+
+def _markdown(path: Path, rows) -> None:
+    lines = CAPTION + ["", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    path.write_text("\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows]) + "\n\nCác đơn vị thực hiện.\n",
+                    encoding="utf-8")
+
+
+def _docx(path: Path, rows) -> None:
+    import docx
+    d = docx.Document()
+    for line in CAPTION:
+        d.add_paragraph(line)
+    table = d.add_table(rows=1 + len(rows), cols=len(HEADER))
+    for r, row in enumerate([HEADER] + rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    d.add_paragraph("Các đơn vị thực hiện.")
+    d.save(str(path))
+
+
+def _xlsx(path: Path, rows) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    for line in CAPTION:
+        sheet.append([line])
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append([row[0], row[1], float(row[2].replace(",", ".")) if row[2] else None])
+    wb.save(str(path))
+
+
+WRITERS = {"txt": _markdown, "docx": _docx, "xlsx": _xlsx}
+
+
+def _altered(rows, label_at: int, value: str):
+    return [r if i != label_at else r[:2] + [value] for i, r in enumerate(rows)]
+
+
+@pytest.fixture(scope="module")
+def tables_store(tmp_path_factory):
+    """Each table right and with one total altered, in each format, extracted in one batch."""
+    folder = tmp_path_factory.mktemp("tables")
+    cases = {"grouped": GROUPED, "grouped-off": _altered(GROUPED, 5, "230,5"), "closed": CLOSED,
+             "closed-off": _altered(CLOSED, 3, "160"), "top": ON_TOP, "top-off": _altered(ON_TOP, 0, "200")}
+    for ext, write in WRITERS.items():
+        for name, rows in cases.items():
+            write(folder / f"{name}.{ext}", rows)
+    return _run([folder], tmp_path_factory.mktemp("out"))
+
+
+@pytest.mark.parametrize("ext", sorted(WRITERS))
+@pytest.mark.parametrize("case,want", [
+    ("grouped", None), ("closed", None), ("top", None),
+    # (the total's row in the grid, its value, the rows it was added from, the sum)
+    ("grouped-off", (6, "230,5", "1, 4", "220,5")),
+    ("closed-off", (4, "160", "2, 3", "150")),
+    ("top-off", (1, "200", "2, 3, 4", "220")),
+])
+def test_a_total_row_against_its_column(tables_store, ext, case, want):
+    findings, tables = tables_store
+    doc = next(d["doc_id"] for d in tables["documents"] if Path(d["source_path"]).name == f"{case}.{ext}")
+    got = [f for f in findings if f.doc_id == doc]
+    assert [f.rule_id for f in got] == ([] if want is None else ["table_total_vs_entries"])
+    if want is None:
+        return
+    (f,) = got
+    values = dict(checks._value_pairs(f.values))
+    assert (int(values["table_row"]), values["total"], values["rows"], values["sum"]) == want
+    assert (values["table_index"], values["table_col"]) == ("0", "2")
+    # the first span is the total's cell, the others the cells added up: the figures' and money's own rows
+    total = next(r for r in tables["figures"] if r["doc_id"] == doc and r["rule"] == "figures.table_total")
+    assert (f.start, f.end, total["text"]) == (total["start"], total["end"], want[1])
+    cells = {(r["start"], r["end"]): r["table_row"] for r in tables["money"] if r["doc_id"] == doc}
+    assert [cells[(s, e)] for _, s, e in _spans(f)[1:]] == [int(x) for x in want[2].split(", ")]
+    assert f.message.startswith("Bảng 1, dòng «") and f"tổng {want[1]} không khớp" in f.message
+    assert checks.message(f, "en").startswith("Table 1, row «")
+
+
+def test_award_counts_against_their_total_row():
+    text = ("Kết quả khen thưởng năm 2022 như sau:\n\n| TT | Hình thức khen thưởng | Tập thể | Cá nhân |\n"
+            "|---|---|---|---|\n| 1 | Bằng khen của Chủ tịch UBND tỉnh | 21 | 25 |\n"
+            "| 2 | Giấy khen của Chủ tịch UBND huyện | 154 | 372 |\n| | Tổng cộng | 175 | 397 |\n")
+    assert check_text(text) == []
+    (f,) = check_text(text.replace("| 175 |", "| 185 |"))
+    assert f.rule_id == "table_total_vs_entries" and "cột «Tập thể»: tổng 185 không khớp với cộng 2 dòng = 175" \
+        in f.message and f.basis == "21 + 154 = 175 ≠ 185"

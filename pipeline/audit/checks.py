@@ -417,11 +417,13 @@ def _percent_vs_pair(sv: SentenceView, first: Quantity, second: Quantity, p: Qua
     if off <= 1e-9 or not _enabled("percent_vs_ratio"):
         return None
     values = dict(stated=p.text, ratio=f"{first.text}/{second.text}", unit="", computed=num.vn_range(computed, 2, "%"))
-    fields = dict(stated=_quantity(p), unit="", computed=Range(computed, 2, "%"),
-                  ratio=Lazy(lambda lang: f"{_quantity(first).render(lang)}/{_quantity(second).render(lang)}"))
+    # in Vietnamese the amounts as written (`8.640,2/8.000 triệu đồng`: a rounded `8,64 tỷ đồng` hides digits)
+    fields = dict(stated=_quantity(p), computed=Range(computed, 2, "%"),
+                  ratio=Lazy(lambda lang: f"{first.text}/{second.text}" if lang == msg.VI
+                             else f"{_quantity(first).render(lang)}/{_quantity(second).render(lang)}"))
     spans = [(sv.doc_id, first.start, p.end), (sv.doc_id, first.start, second.end), (sv.doc_id, p.start, p.end)]
     return _finding("percent_vs_ratio", values, fields, spans, sv.text,
-                    "warning" if off < pc["minor_points"] else None)
+                    "warning" if off < pc["minor_points"] else None, variant="pair")
 
 
 def _whole_of(sv: SentenceView, i: int) -> Quantity | None:
@@ -711,9 +713,9 @@ def _list_findings(stated: list[dict], listed: list[dict], table: int, docs: dic
         list_doc = listed[0]["doc_id"]
         path = (docs.get(list_doc) or {}).get("source_path") or list_doc
         where = [_whole_number(x.get("table_row")) for x in rows]
-        values = dict(stated=count, listed=listed_count, award=r["award"], recipient_type=rt,
+        values = dict(count=count, listed=listed_count, award=r["award"], recipient_type=rt,
                       list=path, table_index=table, table_rows=", ".join(str(w) for w in where if w is not None),
-                      match=match[0])
+                      match=_phrase(match[0], msg.VI, **match[1]))
         same = list_doc == r["doc_id"]
         fields = dict(stated=count, listed=listed_count, award=r["award"],
                       recipient_type=Lazy(lambda lang, rt=rt: str(msg.value("awards", "recipient_type", rt, lang))
