@@ -9,6 +9,9 @@ and returns :class:`~pipeline.models.Check` rows. Families:
   (``hơn 71.5 tỷ ...; đã thu hồi trên 64.2 tỷ (đạt 89,72% ...)``); a total
   against its parts (``17 thành viên, gồm 01 ..., 02 ... và 14 ...``); a count
   against the names listed after it (``02 xã (An Thạnh và Long Giang)``);
+- tables and lists: a table's total row against its column's cells; a
+  decision's or report's stated award counts against its list of named
+  recipients (in the document, or in a file of the batch that goes with it);
 - award quotas per unit (the document's issuer) and achievement year;
 - claims of one unit and year that differ between documents;
 - a cited document dated after the document citing it; registry conflicts.
