@@ -106,7 +106,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "check_description": (
             "Kiểm tra các số liệu mà lệnh `tdkt extract` đã ghi vào DIR: tỷ lệ phần trăm nêu trong văn bản "
             "so với tỷ số hoặc số tiền của chính nó, tổng số so với các thành phần, dòng tổng cộng của bảng so "
-            "với các dòng của nó, số lượng so với các tên được liệt kê và so với danh sách kèm theo, tỷ lệ khen thưởng tối đa (Chiến sĩ thi đua cơ sở so với Lao động tiên tiến, theo "
+            "với các dòng của nó, số lượng so với các tên được liệt kê và so với danh sách kèm theo, tỷ lệ "
+            "khen thưởng tối đa (Chiến sĩ thi đua cơ sở so với Lao động tiên tiến, theo "
             "đơn vị và năm, với căn cứ pháp lý có hiệu lực), số liệu của cùng một đơn vị và năm khác nhau "
             "giữa các văn bản, văn bản được trích dẫn có ngày sau văn bản trích dẫn nó, và các trích dẫn "
             "mâu thuẫn. Các quy tắc là dữ liệu trong rules/checks.yaml. Ghi bảng checks vào DIR (CSV, "

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import batch
-from pipeline.api import check_text
+from pipeline.api import check_text, extract_text
 from pipeline.audit import checks, store
+from pipeline.audit.store import tables_of_results
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT.parent / "shared" / "corpus-real" / "files"
@@ -129,7 +130,7 @@ def test_a_decision_against_the_list_that_cites_it(tmp_path, collectives, people
     findings, tables = _run([folder], tmp_path / "out")
     docs = {d["doc_id"]: d for d in tables["documents"]}
     ((_, stated),), ((_, listed),) = checks._statements(tables).items(), checks._lists(tables).items()
-    assert checks._list_match(stated, listed, docs, {listed[0]["doc_id"]: {"123/QĐ-UBND"}}) == (
+    assert checks._list_match(stated, listed, docs, {listed[0]["doc_id"]: {("Quyết định", "123/QĐ-UBND")}}) == (
         "list_cites_document", {"number": "123/QĐ-UBND"})
     got = [f for f in findings if f.rule_id == "count_vs_list"]
     assert [(v["recipient_type"], int(v["count"]), int(v["listed"]))
@@ -148,11 +149,38 @@ def test_a_list_that_names_neither_the_decision_nor_its_recipients_is_not_compar
     assert [f for f in findings if f.rule_id == "count_vs_list"] == []
 
 
+@pytest.mark.parametrize("collectives,people,want", [(3, 2, []), (3, 1, [("cá nhân", 1, 2)])])
+def test_the_folders_only_list_goes_with_its_only_decision_that_attaches_one(tmp_path, collectives, people, want):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _decision(folder / "qd.docx", collectives, people)
+    _list(folder / "ds.xlsx", COLLECTIVES, PEOPLE, "")
+    findings, _ = _run([folder], tmp_path / "out")
+    got = [f for f in findings if f.rule_id == "count_vs_list"]
+    assert [(v["recipient_type"], int(v["count"]), int(v["listed"]))
+            for v in (dict(checks._value_pairs(f.values)) for f in got)] == want
+    assert all("danh sách duy nhất" in f.basis for f in got)
+
+
+def test_two_decisions_that_attach_a_list_leave_the_folders_list_unmatched(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _decision(folder / "qd1.docx", 3, 1)
+    _decision(folder / "qd2.docx", 2, 2, number="124/QĐ-UBND")
+    _list(folder / "ds.xlsx", COLLECTIVES, PEOPLE, "")
+    findings, _ = _run([folder], tmp_path / "out")
+    assert [f for f in findings if f.rule_id == "count_vs_list"] == []
+
+
 def test_a_decision_with_its_list_in_a_table_and_one_claim_counted():
     text = ("Năm 2022, Chủ tịch UBND tỉnh tặng Bằng khen cho 02 tập thể (có danh sách kèm theo).\n\n"
             "DANH SÁCH\n\n| STT | Tên tập thể/cá nhân | Hình thức khen thưởng |\n|---|---|---|\n"
             "| 1 | Công an tỉnh Quảng Bình | Bằng khen |\n| 2 | Sở Tư pháp tỉnh Quảng Bình | Bằng khen |\n")
     assert check_text(text) == []
+    # the decision's `02 tập thể` and its list of two are one claim (quotas, claims_disagree), not four
+    tables = tables_of_results([extract_text(text)])
+    assert sorted(r["rule"] for r in tables["awards"]) == ["awards.count_after"] + ["awards.table_list"] * 2
+    assert [(r["rule"], r["count"]) for r in checks._claims(tables)] == [("awards.count_after", 2)]
     (f,) = check_text(text.replace("02 tập thể", "03 tập thể"))
     assert f.rule_id == "count_vs_list" and "danh sách nằm trong chính văn bản" in f.basis
     assert "Công an tỉnh Quảng Bình, Sở Tư pháp tỉnh Quảng Bình" in f.message

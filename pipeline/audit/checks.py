@@ -598,13 +598,15 @@ class ListConfig:
     name_overlap: float
     shared_names: float
     min_name_words: int
+    attached: regex.Pattern
 
 
 @functools.lru_cache(maxsize=1)
 def list_config() -> ListConfig:
     lc = rules.load("checks")["lists"]
     return ListConfig(list_rules=frozenset(lc["list_rules"]), name_overlap=float(lc["name_overlap"]),
-                      shared_names=float(lc["shared_names"]), min_name_words=int(lc["min_name_words"]))
+                      shared_names=float(lc["shared_names"]), min_name_words=int(lc["min_name_words"]),
+                      attached=rules.compile_words(lc["attached_list_words"]))
 
 
 def _is_listed(r: dict) -> bool:
@@ -662,22 +664,47 @@ def _claims(tables: dict) -> list[dict]:
     return [r for r in rows if not _is_listed(r) or (r["doc_id"], r.get("award")) not in stated]
 
 
-def _list_match(stated: list[dict], listed: list[dict], docs: dict, cited: dict) -> tuple[str, dict] | None:
-    """How a list goes with a statement, or None: (the phrase's name, its fields)."""
+def _folder(doc_id: str, docs: dict) -> str | None:
+    path = (docs.get(doc_id) or {}).get("source_path") or ""
+    return os.path.dirname(path) if path else None
+
+
+def _list_match(stated: list[dict], listed: list[dict], docs: dict, cited: dict,
+                sole: bool = False) -> tuple[str, dict] | None:
+    """How a list goes with a statement, or None: (the phrase's name, its fields).
+    ``sole``: the list is the folder's only list of the award and the statement
+    its only statement of it that says a list is attached."""
     doc_id, list_doc = stated[0]["doc_id"], listed[0]["doc_id"]
     if list_doc == doc_id:
         return "list_same_document", {}
-    number = (docs.get(doc_id) or {}).get("number") or ""
-    if number and number in cited.get(list_doc, ()):
+    doc = docs.get(doc_id) or {}
+    number, kind = doc.get("number") or "", doc.get("doc_kind") or ""
+    if number and any(n == number for _, n in cited.get(list_doc, ())):
         return "list_cites_document", dict(number=number)
-    here, there = ((docs.get(d) or {}).get("source_path") or "" for d in (doc_id, list_doc))
-    if not here or not there or os.path.dirname(here) != os.path.dirname(there):
+    # a list that says it goes with another document of the kind is that one's
+    cites_other = bool(kind) and any(k == kind for k, _ in cited.get(list_doc, ()))
+    folder = _folder(doc_id, docs)
+    if folder is None or folder != _folder(list_doc, docs):
         return None
     named, on_list = _names(stated), _names(listed)
     shared = sum(1 for n in on_list if any(_same_name(n, m) for m in named))
     if on_list and shared >= list_config().shared_names * len(on_list):
         return "list_same_folder", dict(shared=shared, n=len(on_list))
+    if sole and not cites_other:
+        return "list_sole_in_folder", {}
     return None
+
+
+def _says_attached(rows: list[dict]) -> bool:
+    """Does the statement say a list goes with it (`(có Danh sách kèm theo)`)?"""
+    return bool(list_config().attached.search(rows[0].get("sentence") or ""))
+
+
+def _same_conferrer(rows: list[dict]) -> bool:
+    """Do the rows name one conferrer, as far as they name one (`Chủ tịch UBND tỉnh`
+    and `Chủ tịch Ủy ban nhân dân tỉnh` are one)?"""
+    named = list({_name_words(r["conferrer"]) for r in rows if r.get("conferrer")})
+    return all(_same_name(named[0], other) for other in named[1:])
 
 
 def _list_checks(tables: dict, docs: dict) -> list[Check]:
@@ -687,17 +714,27 @@ def _list_checks(tables: dict, docs: dict) -> list[Check]:
     lists = _lists(tables)
     if not lists:
         return []
-    cited: dict[str, set[str]] = defaultdict(set)
+    cited: dict[str, set[tuple[str, str]]] = defaultdict(set)      # (kind, number) each document cites
     for r in tables.get("citations", []):
         if r.get("number"):
-            cited[r["doc_id"]].add(r["number"])
+            cited[r["doc_id"]].add((r.get("doc_type") or "", r["number"]))
+    statements = _statements(tables)
+    # per folder and award: its lists, and its statements that say a list is attached
+    in_folder: dict[tuple, int] = defaultdict(int)
+    for (doc_id, _), listed in lists.items():
+        in_folder[("list", _folder(doc_id, docs), listed[0]["award"])] += 1
+    for (doc_id, award), stated in statements.items():
+        if _says_attached(stated):
+            in_folder[("statement", _folder(doc_id, docs), award)] += 1
     out: list[Check] = []
-    for (_, award), stated in sorted(_statements(tables).items()):
+    for (doc_id, award), stated in sorted(statements.items()):
+        folder = _folder(doc_id, docs)
+        sole = (_says_attached(stated) and in_folder[("list", folder, award)] == 1
+                and in_folder[("statement", folder, award)] == 1)
         for (_, table), listed in sorted(lists.items()):
-            conferrers = {r.get("conferrer") for r in stated + listed if r.get("conferrer")}
-            if any(r["award"] != award for r in listed) or len(conferrers) > 1:
+            if any(r["award"] != award for r in listed) or not _same_conferrer(stated + listed):
                 continue
-            match = _list_match(stated, listed, docs, cited)
+            match = _list_match(stated, listed, docs, cited, sole)
             if match is not None:
                 out += _list_findings(stated, listed, table, docs, match)
     return out
