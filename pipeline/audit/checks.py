@@ -599,6 +599,7 @@ class ListConfig:
     shared_names: float
     min_name_words: int
     attached: regex.Pattern
+    min_rows: int
 
 
 @functools.lru_cache(maxsize=1)
@@ -606,7 +607,7 @@ def list_config() -> ListConfig:
     lc = rules.load("checks")["lists"]
     return ListConfig(list_rules=frozenset(lc["list_rules"]), name_overlap=float(lc["name_overlap"]),
                       shared_names=float(lc["shared_names"]), min_name_words=int(lc["min_name_words"]),
-                      attached=rules.compile_words(lc["attached_list_words"]))
+                      attached=rules.compile_words(lc["attached_list_words"]), min_rows=int(lc["min_list_rows"]))
 
 
 def _is_listed(r: dict) -> bool:
@@ -627,15 +628,18 @@ def _statements(tables: dict) -> dict[tuple[str, str], list[dict]]:
 
 
 def _lists(tables: dict) -> dict[tuple[str, int], list[dict]]:
-    """The lists of named recipients, by (document, table)."""
+    """The lists of named recipients, by (document, table): tables of at least
+    min_list_rows rows (a single row is more often a label and its value,
+    `Tặng thưởng | Anh hùng Lực lượng vũ trang nhân dân`, than a list)."""
     out: dict[tuple[str, int], list[dict]] = defaultdict(list)
     for r in tables.get("awards", []):
         table = _whole_number(r.get("table_index"))
         if _is_listed(r) and table is not None and _whole_number(r.get("count")) is not None:
             out[(r["doc_id"], table)].append(r)
-    return out
+    return {k: rows for k, rows in out.items() if len(rows) >= list_config().min_rows}
 
 
+@functools.lru_cache(maxsize=65536)
 def _name_words(name: str) -> frozenset:
     """A name's words as compared: folded, without tone marks (an OCR'd `Tình` is `Tỉnh`)."""
     from ..extract.parts.text import fold, unmarked
@@ -726,16 +730,18 @@ def _list_checks(tables: dict, docs: dict) -> list[Check]:
     for (doc_id, award), stated in statements.items():
         if _says_attached(stated):
             in_folder[("statement", _folder(doc_id, docs), award)] += 1
+    by_award: dict[str, list[tuple[int, list[dict]]]] = defaultdict(list)
+    for (_, table), listed in sorted(lists.items()):
+        if len({r["award"] for r in listed}) == 1:
+            by_award[listed[0]["award"]].append((table, listed))
     out: list[Check] = []
     for (doc_id, award), stated in sorted(statements.items()):
         folder = _folder(doc_id, docs)
         sole = (_says_attached(stated) and in_folder[("list", folder, award)] == 1
                 and in_folder[("statement", folder, award)] == 1)
-        for (_, table), listed in sorted(lists.items()):
-            if any(r["award"] != award for r in listed) or not _same_conferrer(stated + listed):
-                continue
+        for table, listed in by_award.get(award, ()):
             match = _list_match(stated, listed, docs, cited, sole)
-            if match is not None:
+            if match is not None and _same_conferrer(stated + listed):
                 out += _list_findings(stated, listed, table, docs, match)
     return out
 
