@@ -54,6 +54,7 @@ class Config:
     subset: regex.Pattern
     part_sep: regex.Pattern
     list_lead: regex.Pattern
+    detail_row: regex.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -73,6 +74,8 @@ def config() -> Config:
         partition=regex.compile(r"^[\s,]*" + rules.alternation(tc["partition_words"]) + r"[\s:]*$", regex.IGNORECASE),
         subset=regex.compile(r"^[\s,]*" + rules.alternation(tc["subset_words"]) + r"[\s:,]*$", regex.IGNORECASE),
         part_sep=regex.compile(rf"^\s*(?:{seps})\s*$", regex.IGNORECASE),
+        detail_row=regex.compile(r"^\s*(?:" + rules.alternation(tc["table_detail_leads"], boundary=False)
+                                 + r")", regex.IGNORECASE),
         list_lead=regex.compile(r"^\s*(?:" + rules.alternation(nc["list_leads"]) + r"\s*:?\s*)?(?:"
                                 + rules.alternation(nc["list_determiners"]) + r"\s+)?", regex.IGNORECASE),
     )
@@ -879,6 +882,20 @@ def _total_parts(total: TableCellValue, entries: list[TableCellValue],
     return out
 
 
+def _readings(cells: list[TableCellValue], column: str) -> list[list[TableCellValue]]:
+    """The ways a total may add up rows: all of them; a group's subtotal for its
+    rows; the rows without their details (`Trong đó: ...`, `- ...` under a row)."""
+    details = config().detail_row
+    kept = [c for c in cells if not any(details.match(part) for part in _row_label(c, column).split(" / "))]
+    return [cells, _without_subtotals(cells), kept if len(kept) < len(cells) else []]
+
+
+def _row_label(cell: TableCellValue, column: str) -> str:
+    """The row's header path of a cell (its cell_header without the column's)."""
+    header = cell.source.get("cell_header") or ""
+    return header[:len(header) - len(column)].strip(" /") if column and header.endswith(column) else header
+
+
 def _table_total_checks(tables: dict) -> list[Check]:
     """table_total_vs_entries: a total row's cell against the sum of its column's entries."""
     if not _enabled("table_total_vs_entries"):
@@ -889,11 +906,12 @@ def _table_total_checks(tables: dict) -> list[Check]:
             candidates = _total_parts(total, entries, totals)
             if not candidates:
                 continue
-            sums = [(g, s) for c in candidates for g in (c, _without_subtotals(c)) for s in [_sum(g)]]
+            column = _common_tail(total.source.get("cell_header") or "", entries[0].source.get("cell_header") or "")
+            sums = [(g, _sum(g)) for c in candidates for g in _readings(c, column) if g]
             if any(num.gap(s, total.bounds) == 0 for _, s in sums):
                 continue
-            # the rows shown: the likeliest group, with or without its subtotals, whichever comes nearer
-            parts, _ = min(sums[:2], key=lambda gs: num.gap(gs[1], total.bounds))
+            # the rows shown: the likeliest group, as read, whichever reading comes nearest
+            parts, _ = min(sums[:3], key=lambda gs: num.gap(gs[1], total.bounds))
             out.append(_table_total_finding(doc_id, table, col, total, parts))
     return out
 
@@ -901,7 +919,7 @@ def _table_total_checks(tables: dict) -> list[Check]:
 def _table_total_finding(doc_id: str, table: int, col: int, total: TableCellValue,
                          parts: list[TableCellValue]) -> Check:
     column = _common_tail(total.source.get("cell_header") or "", parts[0].source.get("cell_header") or "")
-    label = (total.source.get("cell_header") or "")[:-len(column)].strip(" /") if column else ""
+    label = _row_label(total, column)
     shown = parts if len(parts) <= MAX_PARTS_SHOWN else parts[:MAX_PARTS_SHOWN]
     more = "" if shown is parts else " + …"
     added = round(sum(p.value for p in parts), 6)     # as written, not the rounding range
