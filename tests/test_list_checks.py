@@ -172,6 +172,29 @@ def test_two_decisions_that_attach_a_list_leave_the_folders_list_unmatched(tmp_p
     assert [f for f in findings if f.rule_id == "count_vs_list"] == []
 
 
+@pytest.mark.parametrize("people,want", [(2, []), (3, [("cá nhân", 3, 2)])])
+def test_a_docx_decision_with_its_list_in_a_table(tmp_path, people, want):
+    import docx
+    path = tmp_path / "in" / "qd.docx"
+    path.parent.mkdir()
+    _decision(path, 3, people)
+    d = docx.Document(str(path))
+    d.add_paragraph("DANH SÁCH")
+    table = d.add_table(rows=1, cols=3)
+    for c, text in enumerate(["STT", "Tên tập thể/cá nhân", "Hình thức khen thưởng"]):
+        table.cell(0, c).text = text
+    for i, name in enumerate(COLLECTIVES + PEOPLE, 1):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = str(i), name, "Bằng khen của Chủ tịch UBND tỉnh"
+    d.save(str(path))
+    findings, tables = _run([path.parent], tmp_path / "out")
+    assert len(checks._lists(tables)) == 1
+    got = [f for f in findings if f.rule_id == "count_vs_list"]
+    assert [(v["recipient_type"], int(v["count"]), int(v["listed"]))
+            for v in (dict(checks._value_pairs(f.values)) for f in got)] == want
+    assert all("danh sách nằm trong chính văn bản" in f.basis for f in got)
+
+
 def test_a_decision_with_its_list_in_a_table_and_one_claim_counted():
     text = ("Năm 2022, Chủ tịch UBND tỉnh tặng Bằng khen cho 02 tập thể (có danh sách kèm theo).\n\n"
             "DANH SÁCH\n\n| STT | Tên tập thể/cá nhân | Hình thức khen thưởng |\n|---|---|---|\n"
