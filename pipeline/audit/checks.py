@@ -588,13 +588,14 @@ def _recipient_checks(tables: dict) -> list[Check]:
 
 # --------------------------------------------------------------------------- lists of named recipients
 # A nomination or award list (a table or spreadsheet of collectives and
-# individuals, one a row: awards.table_list) is counted apart from the counts
-# a text states; a decision's or report's statement (`Tặng Bằng khen ... cho
-# 05 tập thể và 04 cá nhân (có Danh sách kèm theo)`) is compared with the
-# list that goes with it: a list in the same document, a list whose caption
-# cites the document by its number (`Kèm theo Quyết định số 2871/QĐ-UBND`),
-# or a list in the same folder that names most of the recipients the
-# statement names.
+# individuals, one a row: awards.table_list, awards.table_row) is counted apart
+# from the counts a text states; a decision's or report's statement (`Tặng
+# Bằng khen ... cho 05 tập thể và 04 cá nhân (có Danh sách kèm theo)`) is
+# compared with the list that goes with it: a list in the same document, a
+# list whose caption cites the document by its number (`Kèm theo Quyết định
+# số 2871/QĐ-UBND`), a list in the same folder that names most of the
+# recipients the statement names, or the folder's only list of the award when
+# the statement is the folder's only one that says a list is attached.
 @dataclass(frozen=True)
 class ListConfig:
     list_rules: frozenset
@@ -667,7 +668,8 @@ def _claims(tables: dict) -> list[dict]:
     document states no count of that award otherwise (a decision's `05 tập thể`
     and its attached list of five are one claim, not ten)."""
     rows = tables.get("awards", [])
-    stated = {(r["doc_id"], r.get("award")) for r in rows if not _is_listed(r)}
+    stated = {(r["doc_id"], r.get("award")) for r in rows
+              if not _is_listed(r) and _whole_number(r.get("count")) is not None}
     return [r for r in rows if not _is_listed(r) or (r["doc_id"], r.get("award")) not in stated]
 
 
