@@ -105,8 +105,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "check_help": "kiểm tra số liệu đã trích xuất: tỷ lệ, tổng số, tỷ lệ khen thưởng tối đa, ngày, mâu thuẫn",
         "check_description": (
             "Kiểm tra các số liệu mà lệnh `tdkt extract` đã ghi vào DIR: tỷ lệ phần trăm nêu trong văn bản "
-            "so với tỷ số hoặc số tiền của chính nó, tổng số so với các thành phần, số lượng so với các tên "
-            "được liệt kê, tỷ lệ khen thưởng tối đa (Chiến sĩ thi đua cơ sở so với Lao động tiên tiến, theo "
+            "so với tỷ số hoặc số tiền của chính nó, tổng số so với các thành phần, dòng tổng cộng của bảng so "
+            "với các dòng của nó, số lượng so với các tên được liệt kê và so với danh sách kèm theo, tỷ lệ "
+            "khen thưởng tối đa (Chiến sĩ thi đua cơ sở so với Lao động tiên tiến, theo "
             "đơn vị và năm, với căn cứ pháp lý có hiệu lực), số liệu của cùng một đơn vị và năm khác nhau "
             "giữa các văn bản, văn bản được trích dẫn có ngày sau văn bản trích dẫn nó, và các trích dẫn "
             "mâu thuẫn. Các quy tắc là dữ liệu trong rules/checks.yaml. Ghi bảng checks vào DIR (CSV, "
@@ -222,7 +223,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "check_help": "check the extracted claims: percentages, totals, quotas, dates, conflicts",
         "check_description": (
             "Check the claims that `tdkt extract` wrote into DIR: stated percentages against their own "
-            "ratio or amounts, totals against their parts, counts against the names listed, award quotas "
+            "ratio or amounts, totals against their parts, a table's total row against its rows, counts "
+            "against the names listed and against the attached list of recipients, award quotas "
             "(Chiến sĩ thi đua cơ sở against Lao động tiên tiến, by unit and year, with the legal basis in "
             "force), claims of one unit and year that differ between documents, cited documents dated "
             "after the report citing them, and registry conflicts. The rules are data in rules/checks.yaml. "

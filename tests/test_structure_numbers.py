@@ -138,6 +138,34 @@ def test_the_percentage_of_the_plan_is_checked_against_the_pair():
     assert check_text("Thu ngân sách 12.375,3/10.200 triệu đồng, đạt 121,3% dự toán.") == []
 
 
+
+@pytest.mark.parametrize("text,stated,ratio", [
+    # the first amount without its unit: the unit after the pair applies to both
+    ("Thu ngân sách nhà nước trên địa bàn 4.105,72/4.300,5 tỷ đồng, bằng 97% kế hoạch.", "97%",
+     "4.105,72/4.300,5 tỷ đồng = 95,47%"),
+    ("Thu ngân sách đạt 4.105,72/4.300,5 tỷ đồng (đạt 97% dự toán).", "97%", "4.105,72/4.300,5 tỷ đồng = 95,47%"),
+    ("Thu ngân sách 4.105,72 tỷ đồng/4.300,5 tỷ đồng, đạt 97% so với kế hoạch.", "97%",
+     "4.105,72 tỷ đồng/4.300,5 tỷ đồng = 95,47%"),
+    # the amounts as written, not rounded into another unit (`8,64 tỷ đồng`)
+    ("Thu từ khu vực ngoài quốc doanh 8.640,2/8.000 triệu đồng, đạt 110% kế hoạch năm.", "110%",
+     "8.640,2/8.000 triệu đồng = 108–108,01%"),
+])
+def test_a_percentage_of_the_plan_that_the_pair_contradicts(text, stated, ratio):
+    (f,) = check_text(text)
+    assert (f.rule_id, f.message) == ("percent_vs_ratio", f"Tỷ lệ nêu {stated} không khớp với {ratio}.")
+    right = text.replace(f"{stated} ", "95,47% " if "4.105" in text else "108% ")
+    assert check_text(right) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Năm 2023, UBND tỉnh trao 15 Bằng khen (10 tập thể, 4 cá nhân).",
+    "Năm 2023, UBND tỉnh trao 15 Bằng khen, trong đó 10 tập thể và 4 cá nhân.",
+])
+def test_every_form_of_a_breakdown_is_added_up(text):
+    (f,) = check_text(text)
+    assert f.rule_id == "total_vs_parts" and f.basis == "10 + 4 = 14 ≠ 15"
+
+
 # --------------------------------------------------------------------------- estimates
 @pytest.mark.parametrize("text,written", [
     ("Tổng thu ngân sách trên địa bàn ước thực hiện cả năm là 9.420 tỷ đồng.", "ước thực hiện cả năm là 9.420 tỷ đồng"),

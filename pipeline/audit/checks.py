@@ -9,6 +9,9 @@ and returns :class:`~pipeline.models.Check` rows. Families:
   (``hơn 71.5 tỷ ...; đã thu hồi trên 64.2 tỷ (đạt 89,72% ...)``); a total
   against its parts (``17 thành viên, gồm 01 ..., 02 ... và 14 ...``); a count
   against the names listed after it (``02 xã (An Thạnh và Long Giang)``);
+- tables and lists: a table's total row against its column's cells; a
+  decision's or report's stated award counts against its list of named
+  recipients (in the document, or in a file of the batch that goes with it);
 - award quotas per unit (the document's issuer) and achievement year;
 - claims of one unit and year that differ between documents;
 - a cited document dated after the document citing it; registry conflicts.
@@ -22,6 +25,7 @@ language (``tdkt check --lang en``), :func:`format_findings` the listing.
 from __future__ import annotations
 
 import functools
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -50,6 +54,7 @@ class Config:
     subset: regex.Pattern
     part_sep: regex.Pattern
     list_lead: regex.Pattern
+    detail_row: regex.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,6 +74,8 @@ def config() -> Config:
         partition=regex.compile(r"^[\s,]*" + rules.alternation(tc["partition_words"]) + r"[\s:]*$", regex.IGNORECASE),
         subset=regex.compile(r"^[\s,]*" + rules.alternation(tc["subset_words"]) + r"[\s:,]*$", regex.IGNORECASE),
         part_sep=regex.compile(rf"^\s*(?:{seps})\s*$", regex.IGNORECASE),
+        detail_row=regex.compile(r"^\s*(?:" + rules.alternation(tc["table_detail_leads"], boundary=False)
+                                 + r")", regex.IGNORECASE),
         list_lead=regex.compile(r"^\s*(?:" + rules.alternation(nc["list_leads"]) + r"\s*:?\s*)?(?:"
                                 + rules.alternation(nc["list_determiners"]) + r"\s+)?", regex.IGNORECASE),
     )
@@ -416,11 +423,13 @@ def _percent_vs_pair(sv: SentenceView, first: Quantity, second: Quantity, p: Qua
     if off <= 1e-9 or not _enabled("percent_vs_ratio"):
         return None
     values = dict(stated=p.text, ratio=f"{first.text}/{second.text}", unit="", computed=num.vn_range(computed, 2, "%"))
-    fields = dict(stated=_quantity(p), unit="", computed=Range(computed, 2, "%"),
-                  ratio=Lazy(lambda lang: f"{_quantity(first).render(lang)}/{_quantity(second).render(lang)}"))
+    # in Vietnamese the amounts as written (`8.640,2/8.000 triệu đồng`: a rounded `8,64 tỷ đồng` hides digits)
+    fields = dict(stated=_quantity(p), computed=Range(computed, 2, "%"),
+                  ratio=Lazy(lambda lang: f"{first.text}/{second.text}" if lang == msg.VI
+                             else f"{_quantity(first).render(lang)}/{_quantity(second).render(lang)}"))
     spans = [(sv.doc_id, first.start, p.end), (sv.doc_id, first.start, second.end), (sv.doc_id, p.start, p.end)]
     return _finding("percent_vs_ratio", values, fields, spans, sv.text,
-                    "warning" if off < pc["minor_points"] else None)
+                    "warning" if off < pc["minor_points"] else None, variant="pair")
 
 
 def _whole_of(sv: SentenceView, i: int) -> Quantity | None:
@@ -577,6 +586,368 @@ def _recipient_checks(tables: dict) -> list[Check]:
     return out
 
 
+# --------------------------------------------------------------------------- lists of named recipients
+# A nomination or award list (a table or spreadsheet of collectives and
+# individuals, one a row: awards.table_list, awards.table_row) is counted apart
+# from the counts a text states; a decision's or report's statement (`Tặng
+# Bằng khen ... cho 05 tập thể và 04 cá nhân (có Danh sách kèm theo)`) is
+# compared with the list that goes with it: a list in the same document, a
+# list whose caption cites the document by its number (`Kèm theo Quyết định
+# số 2871/QĐ-UBND`), a list in the same folder that names most of the
+# recipients the statement names, or the folder's only list of the award when
+# the statement is the folder's only one that says a list is attached.
+@dataclass(frozen=True)
+class ListConfig:
+    list_rules: frozenset
+    name_overlap: float
+    shared_names: float
+    min_name_words: int
+    attached: regex.Pattern
+    min_rows: int
+
+
+@functools.lru_cache(maxsize=1)
+def list_config() -> ListConfig:
+    lc = rules.load("checks")["lists"]
+    return ListConfig(list_rules=frozenset(lc["list_rules"]), name_overlap=float(lc["name_overlap"]),
+                      shared_names=float(lc["shared_names"]), min_name_words=int(lc["min_name_words"]),
+                      attached=rules.compile_words(lc["attached_list_words"]), min_rows=int(lc["min_list_rows"]))
+
+
+def _is_listed(r: dict) -> bool:
+    """A row of a list of named recipients (one row each), not a count a text or a count table states."""
+    return (r.get("rule") or "") in list_config().list_rules
+
+
+def _statements(tables: dict) -> dict[tuple[str, str], list[dict]]:
+    """The award counts each document states, by (document, award): the rows of
+    its one statement of that award (a document that states an award's counts
+    in several places is not compared: which of them the list is of is not known)."""
+    by_award: dict[tuple[str, str], dict[tuple, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for r in tables.get("awards", []):
+        if _is_listed(r) or _whole_number(r.get("count")) is None or not r.get("award"):
+            continue
+        by_award[(r["doc_id"], r["award"])][(r["start"], r["end"])].append(r)
+    return {key: next(iter(spans.values())) for key, spans in by_award.items() if len(spans) == 1}
+
+
+def _lists(tables: dict) -> dict[tuple[str, int], list[dict]]:
+    """The lists of named recipients, by (document, table): tables of at least
+    min_list_rows rows (a single row is more often a label and its value,
+    `Tặng thưởng | Anh hùng Lực lượng vũ trang nhân dân`, than a list)."""
+    out: dict[tuple[str, int], list[dict]] = defaultdict(list)
+    for r in tables.get("awards", []):
+        table = _whole_number(r.get("table_index"))
+        if _is_listed(r) and table is not None and _whole_number(r.get("count")) is not None:
+            out[(r["doc_id"], table)].append(r)
+    return {k: rows for k, rows in out.items() if len(rows) >= list_config().min_rows}
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_words(name: str) -> frozenset:
+    """A name's words as compared: folded, without tone marks (an OCR'd `Tình` is `Tỉnh`)."""
+    from ..extract.parts.text import fold, unmarked
+    return frozenset(WORD.findall(unmarked(fold(name))))
+
+
+def _same_name(a: frozenset, b: frozenset) -> bool:
+    """Two names of one recipient: most words of the shorter are in the other
+    (`Công an tỉnh` and `Công an tỉnh Quảng Bình`; `Ông Trương Quang Sáng, Phó
+    Giám đốc Sở Tư pháp` and `Ông Trương Quang Sáng`)."""
+    lc = list_config()
+    shorter = min(len(a), len(b))
+    return shorter >= lc.min_name_words and len(a & b) >= lc.name_overlap * shorter
+
+
+def _names(rows: list[dict]) -> list[frozenset]:
+    return [_name_words(n) for r in rows for n in (r.get("recipients") or "").split("; ") if n.strip()]
+
+
+def _claims(tables: dict) -> list[dict]:
+    """The award rows a document claims: a list's rows count only where the
+    document states no count of that award otherwise (a decision's `05 tập thể`
+    and its attached list of five are one claim, not ten)."""
+    rows = tables.get("awards", [])
+    stated = {(r["doc_id"], r.get("award")) for r in rows
+              if not _is_listed(r) and _whole_number(r.get("count")) is not None}
+    return [r for r in rows if not _is_listed(r) or (r["doc_id"], r.get("award")) not in stated]
+
+
+def _folder(doc_id: str, docs: dict) -> str | None:
+    path = (docs.get(doc_id) or {}).get("source_path") or ""
+    return os.path.dirname(path) if path else None
+
+
+def _list_match(stated: list[dict], listed: list[dict], docs: dict, cited: dict,
+                sole: bool = False) -> tuple[str, dict] | None:
+    """How a list goes with a statement, or None: (the phrase's name, its fields).
+    ``sole``: the list is the folder's only list of the award and the statement
+    its only statement of it that says a list is attached."""
+    doc_id, list_doc = stated[0]["doc_id"], listed[0]["doc_id"]
+    if list_doc == doc_id:
+        return "list_same_document", {}
+    doc = docs.get(doc_id) or {}
+    number, kind = doc.get("number") or "", doc.get("doc_kind") or ""
+    if number and any(n == number for _, n in cited.get(list_doc, ())):
+        return "list_cites_document", dict(number=number)
+    # a list that says it goes with another document of the kind is that one's
+    cites_other = bool(kind) and any(k == kind for k, _ in cited.get(list_doc, ()))
+    folder = _folder(doc_id, docs)
+    if folder is None or folder != _folder(list_doc, docs):
+        return None
+    named, on_list = _names(stated), _names(listed)
+    shared = sum(1 for n in on_list if any(_same_name(n, m) for m in named))
+    if on_list and shared >= list_config().shared_names * len(on_list):
+        return "list_same_folder", dict(shared=shared, n=len(on_list))
+    if sole and not cites_other:
+        return "list_sole_in_folder", {}
+    return None
+
+
+def _says_attached(rows: list[dict]) -> bool:
+    """Does the statement say a list goes with it (`(có Danh sách kèm theo)`)?"""
+    return bool(list_config().attached.search(rows[0].get("sentence") or ""))
+
+
+def _same_conferrer(rows: list[dict]) -> bool:
+    """Do the rows name one conferrer, as far as they name one (`Chủ tịch UBND tỉnh`
+    and `Chủ tịch Ủy ban nhân dân tỉnh` are one)?"""
+    named = list({_name_words(r["conferrer"]) for r in rows if r.get("conferrer")})
+    return all(_same_name(named[0], other) for other in named[1:])
+
+
+def _list_checks(tables: dict, docs: dict) -> list[Check]:
+    """count_vs_list: a statement's count per recipient type against its list's rows of that type."""
+    if not _enabled("count_vs_list"):
+        return []
+    lists = _lists(tables)
+    if not lists:
+        return []
+    cited: dict[str, set[tuple[str, str]]] = defaultdict(set)      # (kind, number) each document cites
+    for r in tables.get("citations", []):
+        if r.get("number"):
+            cited[r["doc_id"]].add((r.get("doc_type") or "", r["number"]))
+    statements = _statements(tables)
+    # per folder and award: its lists, and its statements that say a list is attached
+    in_folder: dict[tuple, int] = defaultdict(int)
+    for (doc_id, _), listed in lists.items():
+        in_folder[("list", _folder(doc_id, docs), listed[0]["award"])] += 1
+    for (doc_id, award), stated in statements.items():
+        if _says_attached(stated):
+            in_folder[("statement", _folder(doc_id, docs), award)] += 1
+    by_award: dict[str, list[tuple[int, list[dict]]]] = defaultdict(list)
+    for (_, table), listed in sorted(lists.items()):
+        if len({r["award"] for r in listed}) == 1:
+            by_award[listed[0]["award"]].append((table, listed))
+    out: list[Check] = []
+    for (doc_id, award), stated in sorted(statements.items()):
+        folder = _folder(doc_id, docs)
+        sole = (_says_attached(stated) and in_folder[("list", folder, award)] == 1
+                and in_folder[("statement", folder, award)] == 1)
+        for table, listed in by_award.get(award, ()):
+            match = _list_match(stated, listed, docs, cited, sole)
+            if match is not None and _same_conferrer(stated + listed):
+                out += _list_findings(stated, listed, table, docs, match)
+    return out
+
+
+def _list_findings(stated: list[dict], listed: list[dict], table: int, docs: dict,
+                   match: tuple[str, dict]) -> list[Check]:
+    out = []
+    for r in stated:
+        rt = r.get("recipient_type") or ""
+        rows = [x for x in listed if not rt or (x.get("recipient_type") or "") == rt]
+        listed_count = sum(_whole_number(x.get("count")) or 0 for x in rows)
+        count = _whole_number(r["count"]) or 0
+        if listed_count == count:
+            continue
+        list_doc = listed[0]["doc_id"]
+        path = (docs.get(list_doc) or {}).get("source_path") or list_doc
+        where = [_whole_number(x.get("table_row")) for x in rows]
+        values = dict(count=count, listed=listed_count, award=r["award"], recipient_type=rt,
+                      list=path, table_index=table, table_rows=", ".join(str(w) for w in where if w is not None),
+                      match=_phrase(match[0], msg.VI, **match[1]))
+        same = list_doc == r["doc_id"]
+        fields = dict(stated=count, listed=listed_count, award=r["award"],
+                      recipient_type=Lazy(lambda lang, rt=rt: str(msg.value("awards", "recipient_type", rt, lang))
+                                          if rt else _phrase("any_recipient", lang)),
+                      list=Lazy(lambda lang, p=path, t=table, s=same: _phrase(
+                          "list_in_document" if s else "list_in_file", lang, table=t + 1, path=os.path.basename(p))),
+                      names=", ".join(x.get("recipients") or "" for x in rows),
+                      match=Lazy(lambda lang, m=match: _phrase(m[0], lang, **m[1])))
+        spans = [(r["doc_id"], r["start"], r["end"])] + [(x["doc_id"], x["start"], x["end"]) for x in rows]
+        out.append(_finding("count_vs_list", values, fields, spans, r.get("sentence") or ""))
+    return out
+
+
+# --------------------------------------------------------------------------- table totals
+# A table's total row (`Tổng cộng`, `Cộng`: figures.table_total) against the
+# entry cells of its column (money and award counts read from the table). A
+# total closes the rows since the previous total (a group's `Cộng`); a last
+# `Tổng cộng` may add all the rows above, a total at the top the rows below.
+# A row whose value is the sum of the rows right under it is their group's
+# subtotal (`I | Khối huyện | 150` over `1 | Phòng Nội vụ | 100`, `2 | ... | 50`):
+# counted once, not with its parts.
+@dataclass
+class TableCellValue:
+    row: int
+    value: float
+    bounds: tuple[float, float]
+    text: str
+    source: dict
+
+
+def _written(r: dict, count: bool) -> TableCellValue | None:
+    """An entry or total cell's number as written (in the table's unit); ``count``: an award count."""
+    from ..extract.parts.numbers import read_number
+    toks = list(num.TOKEN.finditer(r.get("text") or ""))
+    row = _whole_number(r.get("table_row"))
+    if not toks or row is None:
+        return None
+    if count:
+        n = _whole_number(r.get("count"))
+        return None if n is None else TableCellValue(row, float(n), (n, n), r["text"], r)
+    value = read_number(toks[-1].group(), whole_units=True)
+    return TableCellValue(row, value, num.interval(value, toks[-1].group(), "exact"), r["text"], r)
+
+
+def _table_columns(tables: dict) -> dict[tuple, tuple[list[TableCellValue], list[TableCellValue]]]:
+    """(entries, totals) of each table column that has both, by (document, table, column)."""
+    entry_rules = set(config().totals["table_entry_rules"])
+    columns: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
+    skip: set[tuple] = set()
+    scale: dict[tuple, float] = {}
+    for table in ("money", "awards", "figures"):
+        for r in tables.get(table, []):
+            where = (r["doc_id"], _whole_number(r.get("table_index")), _whole_number(r.get("table_col")))
+            if None in where:
+                continue
+            is_total = table == "figures" and r.get("rule") == "figures.table_total"
+            if r.get("per_unit"):
+                skip.add(where)           # prices per person or item: no sum
+            if not is_total and r.get("rule") not in entry_rules:
+                continue
+            cell = _written(r, table == "awards")
+            if cell is None:
+                continue
+            if table == "money":
+                # one unit for the whole column: the amount per written unit is the same in every cell
+                if not cell.value or r.get("amount_vnd") is None:
+                    skip.add(where)
+                    continue
+                factor = float(r["amount_vnd"]) / cell.value
+                if abs(scale.setdefault(where, factor) - factor) > 1e-6 * factor:
+                    skip.add(where)
+            columns[where][1 if is_total else 0].append(cell)
+    return {k: (sorted(e, key=lambda c: c.row), sorted(t, key=lambda c: c.row))
+            for k, (e, t) in columns.items() if e and t and k not in skip}
+
+
+def _sum(cells: list[TableCellValue]) -> tuple[float, float]:
+    return (sum(c.bounds[0] for c in cells), sum(c.bounds[1] for c in cells))
+
+
+def _subtotal_of(cells: list[TableCellValue], i: int) -> int:
+    """How many rows right under cells[i] add up to it (0: none)."""
+    lo = hi = 0.0
+    for j in range(i + 1, len(cells)):
+        lo, hi = lo + cells[j].bounds[0], hi + cells[j].bounds[1]
+        if num.gap((lo, hi), cells[i].bounds) == 0:
+            return j - i
+        if lo > cells[i].bounds[1]:
+            break
+    return 0
+
+
+def _without_subtotals(cells: list[TableCellValue]) -> list[TableCellValue]:
+    """The rows a total adds up: a row that is the sum of the rows right under it
+    stands for them (its group's subtotal), so they are left out."""
+    out, i = [], 0
+    while i < len(cells):
+        out.append(cells[i])
+        i += 1 + _subtotal_of(cells, i)
+    return out
+
+
+def _total_parts(total: TableCellValue, entries: list[TableCellValue],
+                 totals: list[TableCellValue]) -> list[list[TableCellValue]]:
+    """The rows a total may add up, the likeliest first: those since the previous
+    total (its group), all those above it, those below it (a total at the top)."""
+    before = max((t.row for t in totals if t.row < total.row), default=-1)
+    after = min((t.row for t in totals if t.row > total.row), default=1 << 30)
+    groups = [[e for e in entries if before < e.row < total.row], [e for e in entries if e.row < total.row],
+              [e for e in entries if total.row < e.row < after], [e for e in entries if e.row > total.row]]
+    out: list[list[TableCellValue]] = []
+    for g in groups:
+        if g and g not in out:
+            out.append(g)
+    return out
+
+
+def _readings(cells: list[TableCellValue], column: str) -> list[list[TableCellValue]]:
+    """The ways a total may add up rows: all of them; a group's subtotal for its
+    rows; the rows without their details (`Trong đó: ...`, `- ...` under a row)."""
+    details = config().detail_row
+    kept = [c for c in cells if not any(details.match(part) for part in _row_label(c, column).split(" / "))]
+    return [cells, _without_subtotals(cells), kept if len(kept) < len(cells) else []]
+
+
+def _row_label(cell: TableCellValue, column: str) -> str:
+    """The row's header path of a cell (its cell_header without the column's)."""
+    header = cell.source.get("cell_header") or ""
+    return header[:len(header) - len(column)].strip(" /") if column and header.endswith(column) else header
+
+
+def _table_total_checks(tables: dict) -> list[Check]:
+    """table_total_vs_entries: a total row's cell against the sum of its column's entries."""
+    if not _enabled("table_total_vs_entries"):
+        return []
+    out = []
+    for (doc_id, table, col), (entries, totals) in sorted(_table_columns(tables).items()):
+        for total in totals:
+            candidates = _total_parts(total, entries, totals)
+            if not candidates:
+                continue
+            column = _common_tail(total.source.get("cell_header") or "", entries[0].source.get("cell_header") or "")
+            sums = [(g, _sum(g)) for c in candidates for g in _readings(c, column) if g]
+            if any(num.gap(s, total.bounds) == 0 for _, s in sums):
+                continue
+            # the rows shown: the likeliest group, as read, whichever reading comes nearest
+            parts, _ = min(sums[:3], key=lambda gs: num.gap(gs[1], total.bounds))
+            out.append(_table_total_finding(doc_id, table, col, total, parts))
+    return out
+
+
+def _table_total_finding(doc_id: str, table: int, col: int, total: TableCellValue,
+                         parts: list[TableCellValue]) -> Check:
+    column = _common_tail(total.source.get("cell_header") or "", parts[0].source.get("cell_header") or "")
+    label = _row_label(total, column)
+    shown = parts if len(parts) <= MAX_PARTS_SHOWN else parts[:MAX_PARTS_SHOWN]
+    more = "" if shown is parts else " + …"
+    added = round(sum(p.value for p in parts), 6)     # as written, not the rounding range
+    values = dict(total=total.text, sum=num.vn(added, 3), table_index=table, table_row=total.row, table_col=col,
+                  rows=", ".join(str(p.row) for p in parts))
+    fields = dict(table=table + 1, label=label or total.text, column=column, total=Num(total.value, 3),
+                  total_number=Num(total.value, 3), sum=Num(added, 3), n=len(parts),
+                  parts=Lazy(lambda lang: " + ".join(msg.number(p.value, lang) for p in shown) + more))
+    spans = [(doc_id, total.source["start"], total.source["end"])] + [
+        (doc_id, p.source["start"], p.source["end"]) for p in parts]
+    return _finding("table_total_vs_entries", values, fields, spans, total.source.get("sentence") or "")
+
+
+MAX_PARTS_SHOWN = 12      # a message adds up at most this many rows, then `+ …`
+
+
+def _common_tail(a: str, b: str) -> str:
+    """The column header path two cells' header paths end with (`Số tiền` of
+    `Tổng cộng / Số tiền` and `Phòng Nội vụ / Số tiền`)."""
+    x, y = a.split(" / "), b.split(" / ")
+    n = 0
+    while n < min(len(x), len(y)) and x[-1 - n] == y[-1 - n]:
+        n += 1
+    return " / ".join(x[len(x) - n:]) if n else ""
+
+
 # --------------------------------------------------------------------------- awards
 def _unit(doc: dict | None) -> str:
     if not doc:
@@ -603,7 +974,7 @@ def _basis_for(quota: dict, year: int | None) -> dict | None:
 def _quota_checks(tables: dict, docs: dict) -> list[Check]:
     quotas = config().quotas
     counted: dict[tuple[str, int, str, str], list[dict]] = defaultdict(list)
-    for r in tables.get("awards", []):
+    for r in _claims(tables):
         if r.get("status") != "awarded" or r.get("count") is None or r.get("year") is None:
             continue
         counted[(r["doc_id"], int(r["year"]), r["award"], r.get("recipient_type") or "")].append(r)
@@ -650,7 +1021,7 @@ def _disagreement_checks(tables: dict, docs: dict) -> list[Check]:
     if not _enabled("claims_disagree"):
         return []
     per: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for r in tables.get("awards", []):
+    for r in _claims(tables):
         if r.get("status") != "awarded" or r.get("count") is None or r.get("year") is None:
             continue
         unit = _unit(docs.get(r["doc_id"]))
@@ -978,7 +1349,9 @@ def run_checks(tables: dict) -> list[Check]:
         out += _total_checks(sv)
         out += _names_checks(sv)
     out += _award_total_checks(tables)
+    out += _table_total_checks(tables)
     out += _recipient_checks(tables)
+    out += _list_checks(tables, docs)
     out += _quota_checks(tables, docs)
     out += _disagreement_checks(tables, docs)
     out += _citation_checks(tables, docs)
