@@ -59,6 +59,12 @@ class Grammar:
     loose_number: regex.Pattern       # a number a purpose drops (not a year)
     date_word_tail: regex.Pattern     # `năm`, `số` left at a purpose's end
     not_money_header: regex.Pattern   # a table column so headed holds no money (`STT`, `Số lượng`)
+    part_row: regex.Pattern           # `Trong đó: `, `- `: a table row that is part of the row above
+    unit_header_word: regex.Pattern   # `Đơn vị tính`, `ĐVT`: the header of a unit column
+    caption_unit: regex.Pattern       # `Đơn vị: đồng` on a line of its own over a table
+    dong_floor: int                   # in a table in đồng, smaller numbers are no amounts
+    total_row: regex.Pattern          # `Tổng cộng`, `Tổng giai đoạn ...`: a total row (rules/tables.yaml)
+    note_words: int                   # a longer bracketed note is left out of a row label as a purpose
     plan_words: regex.Pattern         # `kế hoạch`: a pair `X/Y` in their clause is actual against plan
     estimate: regex.Pattern           # `ước thực hiện cả năm là ` ending just before an amount
     estimate_reach: int               # characters before an amount the estimate word is looked for in
@@ -68,7 +74,7 @@ class Grammar:
     context_max_words: int            # a longer lead or heading is no purpose
 
 
-@rules.compiled("money", "numbers")
+@rules.compiled("money", "numbers", "tables")
 def grammar() -> Grammar:
     cfg = rules.load("money")
     mult = numbers.multipliers()
@@ -93,7 +99,9 @@ def grammar() -> Grammar:
                   for w in words}
     return Grammar(
         unit_in_header=regex.compile(rf"\([ ]*(?:{rules.as_written(cfg['unit_note_leads'])}[ ]*:[ ]*)?"
-                                     rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})[ ]*\)",
+                                     rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})"
+                                     # a rate per unit (`Mức lương tối thiểu tháng (Đơn vị: đồng/tháng)`)
+                                     rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?[ ]*\)",
                                      regex.IGNORECASE),
         unit_cell=regex.compile(rf"(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt})"
                                 rf"(?:[ ]?/[ ]?(?P<per>[\p{{L}}\d²³ ]+(?:/[\p{{L}}\d²³ ]+)?))?",
@@ -119,6 +127,14 @@ def grammar() -> Grammar:
         loose_number=regex.compile(rf"(?<![\p{{L}}\d.,])(?<!(?i:{rules.as_written(cfg['purpose_year_words'])})[ ]+)"
                                    r"\d+(?:[.,]\d+)*(?![\p{L}\d]|[.,]\d)"),
         date_word_tail=regex.compile(rf"(?:\s+{rules.as_written(cfg['purpose_tail_words'])})+$"),
+        part_row=regex.compile(rf"^[ *_]*(?:{rules.alternation(cfg['table_part_row_leads'], boundary=False)})",
+                               regex.IGNORECASE),
+        note_words=int(cfg["table_note_words"]),
+        unit_header_word=regex.compile(rules.as_written(cfg["unit_note_leads"]), regex.IGNORECASE),
+        caption_unit=regex.compile(rf"[ *_]*(?:{rules.as_written(cfg['unit_note_leads'])})[ ]*:[ ]*"
+                                   rf"(?P<unit>(?:(?P<mult>{mult_alt})[ ]?)?(?:{cur_alt}))[ *_.]*", regex.IGNORECASE),
+        dong_floor=int(cfg["table_dong_floor"]),
+        total_row=regex.compile(rf"^(?:{rules.alternation(rules.load('tables')['total_labels'])})", regex.IGNORECASE),
         not_money_header=regex.compile(rf"^(?:{rules.alternation(cfg['table_not_money_headers'], boundary=False)})"
                                        r"(?![\p{L}])", regex.IGNORECASE),
         amount=regex.compile(amount, regex.IGNORECASE),
@@ -169,19 +185,28 @@ def _is_money(m, g: Grammar) -> bool:
 
 
 CELL_NUMBER = regex.compile(rf"[ ]*(?P<n>{NUM})[ ]*")
+CAPTION_MAX = 60           # a caption unit line is short (`*Đơn vị tính: triệu đồng*`)
 HAS_LETTER = regex.compile(r"\p{L}")
 
 
 def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
     """Amounts in a table row whose unit stands in a cell of its own, the
     number cells after it being in that unit (`1 | Hành khách | đồng/người |
-    1.000 | 1.500`): one amount a cell, the row's label as the purpose."""
+    1.000 | 1.500`): one amount a cell, the row's label as the purpose, with
+    the column header over it when the row's amounts stand under several. A
+    row that is part of the row above (`- Cấp giấy chứng nhận ... | 100.000 |
+    50.000`, its serial and unit cells lost) is in the unit of the row above."""
     out = []
     money_columns: dict[int, tuple[int, str]] = {}     # column -> (factor, its header) from a header row
+    heads: list[str] = []                             # the cells of the header row, as written
+    above: tuple | None = None                        # (unit match, label) of the unit row above
     in_tables = Spans((t.start, t.end) for t in doc.tables)   # the table model's rows: read from its cells
+    caption = None                                    # the factor a caption line's unit (`Đơn vị: đồng`) gives
     for par in doc.seg.paragraphs:
         if " | " not in par.text or in_tables.overlaps(par.start, par.end):
-            money_columns = {}                # the table ended
+            money_columns, heads, above = {}, [], None      # the table ended
+            cm = g.caption_unit.fullmatch(par.text.strip()) if len(par.text) <= CAPTION_MAX else None
+            caption = g.multipliers.get((cm.group("mult") or "").casefold(), 1) if cm else None
             continue
         cells, pos = [], par.start
         for cell in par.text.split("|"):
@@ -189,6 +214,13 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
             pos += len(cell) + 1
         unit_at = next((i for i, (_, c) in enumerate(cells) if g.unit_cell.fullmatch(c.strip())), None)
         if unit_at is None:
+            if not any(CELL_NUMBER.fullmatch(c) for _, c in cells):
+                heads = _trimmed([c for _, c in cells])
+            part = _part_row(cells, above, heads, g) if above is not None else []
+            if part and above is not None:
+                out += [_unit_cell_money(doc, g, above[0], start, nm, purpose) for start, nm, purpose in part]
+                continue
+            above = None
             header = {j: hm for j, (_, c) in enumerate(cells) if (hm := g.unit_in_header.search(c))}
             if header and not any(CELL_NUMBER.fullmatch(c) for _, c in cells):
                 # `STT | Nội dung | Kinh phí (triệu đồng)`: the rows below hold amounts in that unit
@@ -196,6 +228,9 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
                                      clean_phrase(cells[j][1][:hm.start()])) for j, hm in header.items()}
                 continue
             labels = [c.strip(" -–+•*") for _, c in cells if HAS_LETTER.search(c)]
+            if caption is not None and not money_columns:
+                out += _caption_unit_cells(doc, g, cells, caption, labels[0] if labels else "")
+                continue
             for j, (factor, head) in money_columns.items():
                 if j >= len(cells):
                     continue
@@ -209,18 +244,83 @@ def _table_cells(doc: ParsedDoc, g: Grammar) -> list[Money]:
             continue
         um = g.unit_cell.fullmatch(cells[unit_at][1].strip())
         assert um is not None  # unit_at is the cell this same fullmatch found
-        factor = g.multipliers.get((um.group("mult") or "").casefold(), 1)
         labels = [c.strip(" -–+•*") for _, c in cells[:unit_at] if regex.search(r"\p{L}", c)]
-        for start, cell in cells[unit_at + 1:]:
-            nm = CELL_NUMBER.fullmatch(cell)
-            if not nm:
-                continue
-            s, e = start + nm.start("n"), start + nm.end("n")
-            out.append(Money(**doc.provenance(s, e), rule="money.table_unit_cell",
-                             amount_vnd=round(read_number(nm.group("n"), factor == 1) * factor),
-                             qualifier="exact", per_unit=um.group("per") or "",
-                             purpose=labels[-1] if labels else ""))
+        label = labels[-1] if labels else ""
+        numbers = [(start, nm, j) for j, (start, cell) in enumerate(cells) if j > unit_at
+                   and (nm := CELL_NUMBER.fullmatch(cell))]
+        hu = next((k for k, h in enumerate(heads) if g.unit_header_word.fullmatch(h.strip())), None)
+        over = [heads[j - unit_at + hu].strip() if hu is not None and 0 <= j - unit_at + hu < len(heads) else ""
+                for _, _, j in numbers]
+        several = len({h for h in over if h}) > 1
+        for (start, nm, _), head in zip(numbers, over):
+            purpose_text = " - ".join(x for x in (label, head if several else "") if x)
+            out.append(_unit_cell_money(doc, g, um, start, nm, purpose_text))
+        above = (um, label)
     return out
+
+
+def _caption_unit_cells(doc: ParsedDoc, g: Grammar, cells: list, factor: int, label: str) -> list[Money]:
+    """The numbers of a row under a caption line's unit (`Đơn vị: đồng`) that
+    no header names: each cell after the first holding a number alone, not one
+    below the floor of a table in đồng (a coefficient, a count). Only a row
+    of one label (several are rows run together, their serials no amounts),
+    and not a total row (`Tổng giai đoạn 2026-2030`: the figures keep totals)."""
+    out: list[Money] = []
+    if sum(1 for _, c in cells if HAS_LETTER.search(c)) != 1 or g.total_row.match(label):
+        return out
+    for start, cell in cells[1:]:
+        nm = CELL_NUMBER.fullmatch(cell)
+        if not nm:
+            continue
+        value = read_number(nm.group("n"), factor == 1) * factor
+        if factor == 1 and value < g.dong_floor:
+            continue
+        s, e = start + nm.start("n"), start + nm.end("n")
+        out.append(Money(**doc.provenance(s, e), rule="money.table_cell", amount_vnd=round(value),
+                         qualifier="exact", purpose=_unquoted(label)))
+    return out
+
+
+def _unquoted(label: str) -> str:
+    """A label without the quotes around the titles it names (`"Chiến sĩ thi đua cơ sở"`)."""
+    return " ".join(regex.sub(r"[\"“”]", "", label).split())
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """A row's cells without the empty ones its outer bars make."""
+    while cells and not cells[0].strip():
+        cells = cells[1:]
+    while cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells
+
+
+def _part_row(cells: list, above, heads: list[str], g: Grammar) -> list:
+    """A row of a label that is part of the row above (`- Cấp giấy chứng
+    nhận ...`) and numbers only, under a unit row: (start, number match,
+    purpose) of each number, the numbers under the last headers."""
+    if above is None:
+        return []
+    texts = [(start, c) for start, c in cells if c.strip()]
+    if len(texts) < 2 or not HAS_LETTER.search(texts[0][1]) or not g.part_row.match(texts[0][1].strip()):
+        return []
+    numbers = [(start, CELL_NUMBER.fullmatch(c)) for start, c in texts[1:]]
+    if not all(nm for _, nm in numbers):
+        return []
+    label = " - ".join(x for x in (above[1], texts[0][1].strip(" -–+•*")) if x)
+    named = [h.strip() for h in heads if h.strip()]
+    over = named[-len(numbers):] if len(named) >= len(numbers) else [""] * len(numbers)
+    several = len(set(h for h in over if h)) > 1
+    return [(start, nm, " - ".join(x for x in (label, head if several else "") if x))
+            for (start, nm), head in zip(numbers, over)]
+
+
+def _unit_cell_money(doc: ParsedDoc, g: Grammar, um, start: int, nm, purpose_text: str) -> Money:
+    factor = g.multipliers.get((um.group("mult") or "").casefold(), 1)
+    s, e = start + nm.start("n"), start + nm.end("n")
+    return Money(**doc.provenance(s, e), rule="money.table_unit_cell",
+                 amount_vnd=round(read_number(nm.group("n"), factor == 1) * factor),
+                 qualifier="exact", per_unit=um.group("per") or "", purpose=purpose_text)
 
 
 def _parts_of_wholes(doc: ParsedDoc, g: Grammar) -> list[Money]:
@@ -522,6 +622,7 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
         doc.check_time()
         units = _cell_units(table, g)
         money_cols = {c.col for c in cell_parts.body_cells(table) if c.col in units[1] and cell_parts.number_span(c)}
+        leaves = _row_leaves(table, units[0])
         for cell in cell_parts.body_cells(table):
             unit = units[0].get(id(cell)) or units[1].get(cell.col)
             if not unit or cell.total:
@@ -530,6 +631,11 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
             if number is None or claimed.overlaps(number[0], number[1]):
                 continue
             rule, factor, per, purpose_text = unit
+            if rule == "money.table_cell" and factor == 1 and read_number(number[2], True) < g.dong_floor:
+                continue                    # a coefficient or count in a table in đồng
+            if rule == "money.table_unit_cell" and len(leaves.get(cell.row, ())) > 1:
+                # several amounts in the row, each under its own header (`Cự ly dưới 500m`)
+                purpose_text = " - ".join(x for x in (purpose_text, cell_parts.header_leaf(cell)) if x)
             if rule == "money.table_cell":
                 label, head = cell_parts.row_label(cell), cell_parts.header_leaf(cell)
                 purpose_text = label if label and len(money_cols) == 1 else (
@@ -545,23 +651,36 @@ def _table_model_cells(doc: ParsedDoc, g: Grammar, found: list[Money]) -> list[M
     return out
 
 
+def _row_leaves(table, by_cell: dict) -> dict[int, set[str]]:
+    """Per row, the distinct column headers over its amounts in a row's own unit."""
+    leaves: dict[int, set[str]] = {}
+    for cell in cell_parts.body_cells(table):
+        if id(cell) in by_cell and cell_parts.number_span(cell):
+            leaves.setdefault(cell.row, set()).add(cell_parts.header_leaf(cell))
+    return {r: {x for x in ls if x} for r, ls in leaves.items() if len(ls) > 1}
+
+
 def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
     """The money units of a table's body cells: by cell, those after a unit
-    cell of their row (`Hành khách | đồng/người | 1.000`); by column, those
-    its header or the caption gives. Each is (rule, factor, per unit, purpose
-    or head)."""
+    cell of their row (`Hành khách | đồng/người | 1.000`), or, in a row that
+    is part of the row above with its unit cell blank (`Trong đó: chi khác
+    tối thiểu | | 2.300.000`), the unit of the row above; by column, those its
+    header or the caption gives. Each is (rule, factor, per unit, purpose or head)."""
     by_cell: dict[int, tuple] = {}
+    above: tuple | None = None            # the unit and label path of the row above
     for row in table.rows():
         at = next((k for k, c in enumerate(row)
-                   if c.col > 0 and not c.header and g.unit_cell.fullmatch(c.text.strip())), None)
+                   if c.col > 0 and not c.header and g.unit_cell.fullmatch(_plain_cell(c.text))), None)
         if at is None:
+            above = _part_row_unit(row, above, g, by_cell)
             continue
-        um = g.unit_cell.fullmatch(row[at].text.strip())
+        um = g.unit_cell.fullmatch(_plain_cell(row[at].text))
         assert um is not None  # `at` is the cell this same fullmatch found
-        labels = [c.text.strip(" -–+•*") for c in row[:at] if HAS_LETTER.search(c.text)]
+        path = _label_path(row[at], g)
         unit = ("money.table_unit_cell", g.multipliers.get((um.group("mult") or "").casefold(), 1),
-                um.group("per") or "", labels[-1] if labels else "")
+                um.group("per") or "", " - ".join(path))
         by_cell.update({id(c): unit for c in row[at + 1:]})
+        above = (unit, path)
     by_column: dict[int, tuple | None] = {}
     for cell in cell_parts.body_cells(table):
         if cell.col in by_column or any(g.not_money_header.match(h) for h in cell.col_header):
@@ -570,12 +689,51 @@ def _cell_units(table, g: Grammar) -> tuple[dict, dict]:
     return by_cell, {col: unit for col, unit in by_column.items() if unit}
 
 
+def _plain_cell(text: str) -> str:
+    return cell_parts.plain(text).strip()
+
+
+def _part_row_unit(row, above: tuple | None, g: Grammar, by_cell: dict) -> tuple | None:
+    """A row without a unit cell: when it is a part of the row above (its label
+    opens with `Trong đó`, `-`) and holds numbers, the numbers are in the unit
+    of the row above, and its purpose is the label above with its own. Returns
+    what the next row may continue from (None when the table goes on otherwise)."""
+    if above is None or not row:
+        return None
+    label_cell = next((c for c in row if not c.header and HAS_LETTER.search(c.text)), None)
+    if label_cell is None or not g.part_row.match(label_cell.text):
+        return None
+    numbers = [c for c in row if c.col > label_cell.col and cell_parts.number_span(c)]
+    if not numbers:
+        return None
+    (rule, factor, per, _), path = above
+    own = _tidy_label(label_cell.text, g)
+    unit = (rule, factor, per, " - ".join(path[-1:] + (own,)))
+    by_cell.update({id(c): unit for c in numbers})
+    return above
+
+
+def _label_path(cell, g: Grammar) -> tuple[str, ...]:
+    """The row's labels as a purpose: the group row over it, then its own label."""
+    return tuple(label for label in (_tidy_label(x, g) for x in cell.row_header) if label)
+
+
+def _tidy_label(label: str, g: Grammar) -> str:
+    """A row label as a purpose: without markdown emphasis, list dashes, a
+    leading `Trong đó:`'s colon, or a long explanatory note in brackets."""
+    text = cell_parts.plain(" ".join(label.split())).strip(" -–+•*:")
+    for note in regex.findall(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", text):
+        if len(note.split()) > g.note_words:
+            text = text.replace(note, " ")
+    return " ".join(text.split()).strip(" ,;:")
+
+
 def _column_unit(cell, table, g: Grammar) -> tuple | None:
     for head in reversed(cell.col_header):
         hm = g.unit_in_header.search(head)
         if hm:          # `Kinh phí (triệu đồng)`: the header before its note goes with the purpose
-            return ("money.table_unit_header", g.multipliers.get((hm.group("mult") or "").casefold(), 1), "",
-                    clean_phrase(head[:hm.start()]))
+            return ("money.table_unit_header", g.multipliers.get((hm.group("mult") or "").casefold(), 1),
+                    (hm.group("per") or "").strip(), clean_phrase(head[:hm.start()]))
     if cell.col_header and cell.unit != table.unit:
         return None                       # the column states another unit (`Số lượng (người)`)
     um = g.unit_cell.fullmatch(table.unit.strip(" .")) if table.unit else None

@@ -124,9 +124,10 @@ def build_tables(text: str, raw_tables: list[RawTable], page_starts: list[int] |
                 pos = spans[-1][1]
         if len(located) < 2:
             continue
-        table = _table(text, located, len(out))
+        page = raw.page if raw.page is not None else _page(page_starts, located[0][1][0][0])
+        table = _table(text, located, len(out), _continued(text, out[-1] if out else None, page, located[0][1][0][0]))
         if table is not None:
-            table.page = raw.page if raw.page is not None else _page(page_starts, table.start)
+            table.page = page
             out.append(table)
     return out
 
@@ -158,7 +159,19 @@ def _page(page_starts: list[int] | None, offset: int) -> int | None:
 
 # ---------------------------------------------------------------- the grid
 
-def _table(text: str, located: list, index: int) -> Table | None:
+def _continued(text: str, above: Table | None, page: int | None, start: int) -> Table | None:
+    """The table this one continues after a page break (a PDF table running on
+    to the next page repeats no header): the table just before, on the page
+    before, with as many columns, nothing but a page number between them."""
+    if above is None or page is None or above.page is None or page != above.page + 1:
+        return None
+    between = text[above.end:start].strip()
+    if between and not between.isdigit():
+        return None
+    return above
+
+
+def _table(text: str, located: list, index: int, above: Table | None = None) -> Table | None:
     cells, grid = _grid(text, located)
     if not cells:
         return None
@@ -167,7 +180,7 @@ def _table(text: str, located: list, index: int) -> Table | None:
     start = min(c.start for c in cells)
     end = max(c.end for c in cells)
     table = Table(index=index, start=start, end=end, cells=cells, n_rows=n_rows, n_cols=n_cols)
-    _read_structure(text, table, grid)
+    _read_structure(text, table, grid, above if above is not None and above.n_cols == n_cols else None)
     return table
 
 
@@ -228,17 +241,22 @@ def _owner(grid: dict, r: int, c: int) -> TableCell | None:
 
 # ---------------------------------------------------------------- headers, caption, unit, totals
 
-def _read_structure(text: str, table: Table, grid: dict) -> None:
+def _read_structure(text: str, table: Table, grid: dict, above: Table | None = None) -> None:
     v = vocabulary()
     rows = table.rows()
     titles = _title_rows(rows, table.n_cols)
     first_body = next((r for r in range(titles, table.n_rows) if _is_body_row(rows[r], v)), None)
+    if above is not None and first_body == 0:
+        _read_continued(table, grid, above, v)
+        return
     if first_body is None:
         first_body = titles + 1 if table.n_rows > titles + 1 else titles
     if first_body - titles > MAX_HEADER_ROWS:
         first_body = titles + 1
     table.header_rows = first_body
     headed = [r for r in range(titles, first_body) if not _column_numbers(rows[r])]
+    for r in headed[1:]:
+        _right_align_subheader(grid, rows, headed[0], r, table.n_cols, v)
     table.caption = "\n".join(_caption_above(text, table.start, v)
                               + [_label(_t(c)) for r in range(titles) for c in rows[r] if _t(c)])
     table.unit = _unit_note(table.caption, v)
@@ -246,12 +264,16 @@ def _read_structure(text: str, table: Table, grid: dict) -> None:
     has_values = any(_is_value(_t(c)) for row in rows[first_body:] for c in row if c.col > 0)
     unit_cols = sorted(c.col for r in headed for c in rows[r] if v.unit_header.fullmatch(_t(c).strip(" .:")))
     group: tuple[str, ...] = ()
+    group_serial = ""
     for cell in table.cells:
         cell.header = cell.header or cell.row < first_body
     for r in range(first_body, table.n_rows):
         labels = _row_labels(rows[r])
         total = bool(labels) and bool(v.total.match(labels[0]))
         is_group = has_values and labels and not any(_is_value(_t(c)) for c in rows[r] if c.col not in serial_cols)
+        serial = _serial_kind(rows[r], serial_cols)
+        if group and serial and serial == group_serial:
+            group = ()      # numbered as the group row is (`1 | Khách qua phà`, then `2 | Xe khác`): its sibling
         labels_before = _row_labels_before(grid, r, table.n_cols, unit_cols)
         for cell in rows[r]:
             cell.total = total
@@ -261,10 +283,77 @@ def _read_structure(text: str, table: Table, grid: dict) -> None:
             cell.unit = (_row_unit(grid, r, cell.col, unit_cols) or _header_unit(cell.col_header, v)
                          or table.unit)
         if is_group:
-            group = (labels[0],)
+            group, group_serial = (labels[0],), serial
         elif total:
             group = ()
     _read_prose(table, serial_cols, v)
+
+
+def _serial_kind(row: list[TableCell], serial_cols: set[int]) -> str:
+    """How the row is numbered in its serial column: `roman` (I, II), `number` (1, 2, 1.1), `letter` (a, b), else ""."""
+    cell = next((c for c in row if c.col in serial_cols and _t(c)), None)
+    if cell is None or not SERIAL.fullmatch(_t(cell)):
+        return ""
+    mark = _t(cell).rstrip(".)")
+    if mark[:1].isdigit():
+        return "number"
+    if regex.fullmatch(r"[IVXLC]+", mark):
+        return "roman"
+    return "letter" if mark[:1].isalpha() else ""
+
+
+def _read_continued(table: Table, grid: dict, above: Table, v: Vocabulary) -> None:
+    """The rows of a table continued from ``above``: its column headers, serial
+    and unit columns, and the group row its last rows were under."""
+    heads = {c.col: c.col_header for c in above.cells if not c.header}
+    upper = [c for c in above.cells if c.header and c.col_span == 1]
+    serial_cols = {c.col for c in upper if v.serial_header.match(_t(c).strip(" .:"))}
+    unit_cols = sorted(c.col for c in upper if v.unit_header.fullmatch(_t(c).strip(" .:")))
+    last = max((c for c in above.cells if not c.header), key=lambda c: c.row, default=None)
+    group = last.row_header[:1] if last is not None and len(last.row_header) > 1 else ()
+    rows = table.rows()
+    for r in range(table.n_rows):
+        labels = _row_labels(rows[r])
+        total = bool(labels) and bool(v.total.match(labels[0]))
+        is_group = bool(labels) and not any(_is_value(_t(c)) for c in rows[r] if c.col not in serial_cols)
+        labels_before = _row_labels_before(grid, r, table.n_cols, unit_cols)
+        for cell in rows[r]:
+            cell.total = total
+            cell.col_header = heads.get(cell.col, ())
+            own = labels_before[min(cell.col, table.n_cols)]
+            cell.row_header = (group + own) if group and not is_group else own
+            cell.unit = _row_unit(grid, r, cell.col, unit_cols) or _header_unit(cell.col_header, v) or above.unit
+        if is_group:
+            group = (labels[0],)
+        elif total:
+            group = ()
+    table.unit = above.unit
+    _read_prose(table, serial_cols, v)
+
+
+def _right_align_subheader(grid: dict, rows: list[list[TableCell]], top: int, r: int, n_cols: int,
+                           v: Vocabulary) -> None:
+    """A lower header row written from the left under a serial column
+    (`| Thứ tự | Danh mục | Số lượng | |` over `| Nhà trường | Tập thể | Cá
+    nhân | |`): a text table leaves out the places the taller headers on the
+    left cover, and a sub-header never stands under the serial column, so its
+    cells go under the right-most columns."""
+    serial = grid.get((top, 0))
+    texts = [c for c in rows[r] if _t(c)]
+    if serial is None or not v.serial_header.match(_t(serial).strip(" .:")) or not texts:
+        return
+    if texts[0].col != 0 or any(c.col_span > 1 or c.row_span > 1 for c in rows[r]):
+        return
+    k = len(texts)
+    if [c.col for c in texts] != list(range(k)) or k >= n_cols:
+        return
+    blanks = [c for c in rows[r] if not _t(c)]
+    for c in rows[r]:
+        grid.pop((r, c.col), None)
+    for col, c in enumerate(blanks + texts if len(blanks) + k <= n_cols else texts):
+        c.col = col + (n_cols - len(blanks) - k if len(blanks) + k <= n_cols else n_cols - k)
+        grid[(r, c.col)] = c
+    rows[r].sort(key=lambda c: c.col)
 
 
 def _read_prose(table: Table, serial_cols: set[int], v: Vocabulary) -> None:
@@ -448,7 +537,7 @@ def in_normalized(tables: list[Table], norm: NormalizedText) -> list[Table]:
     if not tables:
         return []
     to_source = norm.to_source
-    out = []
+    out: list[Table] = []
     for t in tables:
         # every offset of the table mapped in one call
         offsets = np.searchsorted(to_source, [t.start, t.end, *(x for c in t.cells for x in (c.start, c.end))],
@@ -460,7 +549,9 @@ def in_normalized(tables: list[Table], norm: NormalizedText) -> list[Table]:
         s, e = offsets[0], offsets[1]
         table = Table(**{**t.__dict__, "start": s, "end": max(s, e), "cells": cells,
                          "page": t.page if t.page is not None else norm.page_of(s)})
-        _read_structure(norm.text, table, _grid_of(cells))     # labels as the normalized text has them
+        above = _continued(norm.text, out[-1] if out else None, table.page, table.start)
+        _read_structure(norm.text, table, _grid_of(cells),      # labels as the normalized text has them
+                        above if above is not None and above.n_cols == table.n_cols else None)
         out.append(table)
     return out
 
@@ -492,11 +583,26 @@ def pipe_tables(text: str) -> list[RawTable]:
             rows = []
         last_end = m.end()
         if PIPE_RULE.fullmatch(m.group()):
+            if not rows:             # the header line did not open with a bar: its last cells
+                rows += _header_before_rule(text, m)
             continue
         rows.append(_pipe_cells(text, m.start(), m.end()))
     if rows:
         out.append(RawTable(rows))
     return [t for t in out if len(t.rows) >= 2]
+
+
+def _header_before_rule(text: str, rule) -> list[list[RawCell]]:
+    """The header row of a table whose header line has text before its first
+    bar (a crawled page's `[sửa | sửa mã nguồn]| Thứ tự | Danh mục |`): as
+    many cells as the rule line has columns, counted from the line's end."""
+    n = rule.group().strip().strip("|").count("|") + 1
+    start = text.rfind("\n", 0, max(rule.start() - 1, 0)) + 1
+    line = text[start:rule.start()].rstrip("\n")
+    if not line.rstrip().endswith("|") or line.count("|") < n + 1:
+        return []
+    cells = _pipe_cells(text, start, start + len(line.rstrip()))
+    return [cells[-n:]]
 
 
 def _pipe_cells(text: str, start: int, end: int) -> list[RawCell]:
@@ -576,6 +682,9 @@ def _rows_of(tokens: list, empty: list[bool], n: int) -> list[list]:
             k += n + 1
             continue
         end = next((j for j in range(k + 1, k + n) if empty[j]), None)
+        if end is None and empty[k]:
+            k += 1                              # a bar too many between two rows (`|`, `|`, `|`)
+            continue
         if end is None:
             break                               # no row ends here: not a table of n columns
         rows.append(tokens[k:end])
