@@ -66,8 +66,9 @@ def extract_source(source: SourceText, tables=None, time_limit="env") -> Extract
         doc.n_chars = len(norm.text)
         result.normalized_text = norm.text
         stage = "segment"
-        parsed = ParsedDoc(doc_id=source.doc_id, norm=norm, seg=segment_stage.segment(norm), deadline=deadline,
-                           tables=in_normalized(source.tables, norm))
+        found_tables = in_normalized(source.tables, norm)
+        parsed = ParsedDoc(doc_id=source.doc_id, norm=norm, seg=segment_stage.segment(norm, found_tables),
+                           deadline=deadline, tables=found_tables)
         parsed.check_time()
         stage = "extract"
         from .extract import document as document_meta

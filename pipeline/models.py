@@ -62,6 +62,7 @@ class TableCell:
     row_header: tuple[str, ...] = ()
     col_header: tuple[str, ...] = ()
     unit: str = ""                 # its column header's unit (`triệu đồng`), else the table's
+    prose: bool = False           # it holds a sentence of the report, not a label or a value (rules/tables.yaml)
 
     @property
     def header_path(self) -> str:
@@ -75,7 +76,10 @@ class Table:
 
     ``caption``: the lines just above it (a title, `Đơn vị tính: triệu đồng`)
     and its own title rows; ``unit``: the unit its caption or title rows state
-    (`triệu đồng`); ``header_rows``: how many rows at its top are headers."""
+    (`triệu đồng`); ``header_rows``: how many rows at its top are headers;
+    ``layout``: it only lays out the report's paragraphs (`TT | Nội dung |
+    Ghi chú`, no values, its cells of text mostly prose): segment reads its
+    cells as paragraphs."""
     index: int
     start: int
     end: int
@@ -86,6 +90,7 @@ class Table:
     caption: str = ""
     unit: str = ""
     page: int | None = None
+    layout: bool = False
 
     def rows(self) -> list[list[TableCell]]:
         """The cells row by row (each row's cells left to right)."""

@@ -435,7 +435,7 @@ def _pass_breaks(text: str, to_source=None, page_starts=()) -> list[Edit]:
             lo, hi = int(to_source[start]), int(to_source[end])
             if (any(lo <= s <= hi for s in page_set) and not rules_of.ends_terminal(p)
                     and not rules_of.is_heading(p) and not rules_of.starts_new(n)):
-                edits.append((start, end, " "))    # a sentence running over the page break
+                edits.append(_over_page_break(text, start, end))    # a sentence running over the page break
                 continue
         if blank:
             # the paragraph before may span several lines: judge on its last line
@@ -452,6 +452,26 @@ def _pass_breaks(text: str, to_source=None, page_starts=()) -> list[Edit]:
         if repl == " " or not kept:
             edits.append((start, end, repl))
     return edits
+
+
+def _over_page_break(text: str, start: int, end: int) -> Edit:
+    """The edit joining a sentence the page broke: the break, and the bars
+    around it when a table row broke there (`... ngày |` over `| 30/10/2016
+    ...`: the row's cell goes on past the page, one cell again; a row the
+    reader found on one of the two pages only has bars on that side). Only
+    after a word: a cell ending with a number or a full stop is a cell of its own."""
+    before, after = start, end
+    while before > 0 and text[before - 1] in " |":
+        before -= 1
+    while after < len(text) and text[after] in " |":
+        after += 1
+    if not (before and text[before - 1].isalpha()):
+        return start, end, " "          # a cell ending with a number or a full stop ends there
+    if "|" not in text[before:start]:
+        before = start
+    if "|" not in text[end:after]:
+        after = end
+    return before, after, " "
 
 
 def _edge_spaces(text: str) -> list[tuple[int, int]]:

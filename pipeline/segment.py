@@ -9,12 +9,13 @@ after each `của` (pipeline/extract/citations.py).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 import regex
 
 from . import underthesea_files
-from .models import NormalizedText, Sentence
+from .models import NormalizedText, Sentence, Table
 
 # the label a paragraph's content sits under: `- Kết quả khen thưởng năm 2021: ...`,
 # or the first cell of a table row `Kết quả khen thưởng năm 2021 | ...`
@@ -63,8 +64,11 @@ class Segmented:
     trigger words fall in a few paragraphs, so a paragraph is split the first
     time a record's sentence or its list of sentences is asked for, once."""
 
-    def __init__(self, text: str, paragraphs: list[Paragraph]):
+    def __init__(self, text: str, paragraphs: list[Paragraph], cuts: list[tuple[int, int]] | None = None):
         self.text = text
+        # the prose cells of tables that do not lay out paragraphs: each is a sentence apart
+        self._cuts = cuts or []
+        self._cut_starts = [s for s, _ in self._cuts]
         self._split: list[list[Sentence] | None] = [None] * len(paragraphs)
         if not paragraphs:   # an empty or blank document: one empty paragraph and sentence, so lookups never fail
             paragraphs = [Paragraph(start=0, end=len(text), text=text)]
@@ -81,9 +85,32 @@ class Segmented:
         if sents is None:
             par = self.paragraphs[index]
             sents = [Sentence(start=s, end=e, text=self.text[s:e], context=par.context)
-                     for s, e in _sentence_spans(par.text, par.start)]
+                     for s, e in self._spans_of(par)]
             self._split[index] = sents
         return sents
+
+    def _spans_of(self, par: Paragraph) -> list[tuple[int, int]]:
+        """The sentence spans of a paragraph: a prose cell of a table row
+        (and the text between such cells) split on its own."""
+        k = bisect.bisect_left(self._cut_starts, par.start)
+        if k == len(self._cuts) or self._cuts[k][0] >= par.end:
+            return _sentence_spans(par.text, par.start)
+        spans, pos = [], par.start
+        for s, e in self._cuts[k:]:
+            if s >= par.end:
+                break
+            spans += self._between(pos, s) + _sentence_spans(self.text[s:e], s)
+            pos = e
+        return spans + self._between(pos, par.end)
+
+    def _between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The sentences of the cells between two prose cells (their bars left out)."""
+        piece = self.text[start:end]
+        core = piece.strip(CELL_EDGE)
+        if not core:
+            return []
+        at = start + piece.index(core)
+        return _sentence_spans(core, at)
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -268,8 +295,20 @@ def _splitter():
 _split = _splitter()
 
 
-def segment(norm: NormalizedText) -> Segmented:
+CELL_EDGE = " |\t"      # what stands between a table row's cells
+
+
+def segment(norm: NormalizedText, tables: list[Table] | tuple = ()) -> Segmented:
+    """The paragraphs (one a line) and, lazily, their sentences. ``tables``
+    (models.Table, in normalized offsets): a table that lays out the report's
+    paragraphs (Table.layout) is read like them, each line of its cells a
+    paragraph, without the row number and the bars; a prose cell of another
+    table is a sentence apart."""
     text = norm.text
+    pieces, rows, cuts, labels = _table_prose(text, tables)
+    row_starts = [s for s, _ in rows]
+    row_ends = list(itertools.accumulate((e for _, e in rows), max))
+    piece_starts = [s for s, _, _ in pieces]
     paragraphs = []
     heading = ""
     pos = 0
@@ -278,8 +317,115 @@ def segment(norm: NormalizedText) -> Segmented:
         pos = end + 1
         if not line.strip():
             continue
-        above = heading
-        if len(line) <= 200 and HEADING.match(line):     # (the length first: a long line is no heading)
-            heading = line
-        paragraphs.append(Paragraph(start, end, line, above, heading))
-    return Segmented(text, paragraphs)
+        if row_ends and _overlaps(row_starts, row_ends, start, end):
+            found = pieces[bisect.bisect_left(piece_starts, start):bisect.bisect_left(piece_starts, end)]
+            lines = _continued(text, _outside_rows(text, rows, row_starts, start, end) + found)
+        else:
+            lines = [(start, end)]
+        for s, e in lines:
+            par_text = text[s:e]
+            above = heading
+            if len(par_text) <= 200 and HEADING.match(par_text):     # (the length first: a long line is no heading)
+                heading = par_text
+            paragraphs.append(Paragraph(s, e, par_text, above, labels.get(s) or heading))
+    return Segmented(text, paragraphs, cuts)
+
+
+def _overlaps(starts: list[int], max_ends: list[int], start: int, end: int) -> bool:
+    k = bisect.bisect_left(starts, end)            # the spans starting before end
+    return k > 0 and max_ends[k - 1] > start
+
+
+def _table_prose(text: str, tables) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]],
+                                             list[tuple[int, int]], dict[int, str]]:
+    """(the lines of the layout tables' cells with their row's key, the spans
+    of their rows, the prose cells of the other tables), each in order, and
+    the label a prose cell's lines sit under by their start: the row's label
+    cell left of it (`Kết quả khen thưởng năm 2021 | 01 tập thể được tặng
+    ...`), as a lead-in."""
+    pieces: list[tuple[int, int, int]] = []
+    labels: dict[int, str] = {}
+    row_spans: list[tuple[int, int]] = []
+    cuts: list[tuple[int, int]] = []
+    n_rows = 0
+    for table in tables:
+        if not table.layout:
+            cuts += [(c.start, c.end) for c in table.cells if c.prose]
+            continue
+        for row in table.rows():
+            n_rows += 1                 # which row a piece is of
+            read = [c for c in row if c.text.strip() and (c.prose or not c.header) and not _row_number(c)]
+            if not read:
+                continue
+            row_spans.append((min(c.start for c in row), max(c.end for c in row)))
+            label = ""
+            for cell in read:
+                lines = _lines_of(text, cell.start, cell.end)
+                pieces += [(s, e, n_rows) for s, e in lines]
+                if cell.prose and label:
+                    labels.update((s, label) for s, _ in lines)
+                elif not cell.prose:
+                    label = " ".join(cell.text.split())
+    pieces.sort()
+    row_spans.sort()
+    cuts.sort()
+    return pieces, row_spans, cuts, labels
+
+
+def _outside_rows(text: str, rows: list[tuple[int, int]], row_starts: list[int],
+                  start: int, end: int) -> list[tuple[int, int, int]]:
+    """The text of a line outside the layout rows on it (a sentence whose
+    part on one page the reader found in no table, joined over the page
+    break to the row that goes on), as pieces of no row (-1)."""
+    first = max(0, bisect.bisect_right(row_starts, start) - 1)
+    out = []
+    cursor = start
+    for s, e in rows[first:bisect.bisect_left(row_starts, end)] + [(end, end)]:
+        if e <= start:
+            continue
+        piece = text[cursor:s] if cursor < s else ""
+        core = piece.strip(CELL_EDGE)
+        if core:
+            at = cursor + piece.index(core)
+            out.append((at, at + len(core), -1))
+        cursor = max(cursor, e)
+    return out
+
+
+def _continued(text: str, pieces: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The paragraphs of one line of a layout table: its cells' pieces, a
+    piece of another row joined to the one before when only bars stand
+    between them (a row the page broke, its two parts joined into one line by
+    normalize: `... được tặng danh` on one page, `hiệu Cờ thi đua ...` in the
+    next page's table)."""
+    out: list[tuple[int, int]] = []
+    row = None
+    for s, e, r in sorted(pieces):
+        if out and r != row and not text[out[-1][1]:s].strip(CELL_EDGE):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        row = r
+    return out
+
+
+def _row_number(cell) -> bool:
+    """The row's number in its first column (`18`, `2.`, `II`): read as no paragraph."""
+    return cell.col == 0 and bool(ROW_NUMBER.fullmatch(cell.text.strip()))
+
+
+ROW_NUMBER = regex.compile(r"(?:\d{1,5}(?:\.\d{1,3})*|[IVXLC]{1,6}|[a-zđ])[.)]?", regex.IGNORECASE)
+
+
+def _lines_of(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The lines of text[start:end] that hold something, stripped."""
+    out = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        stripped = line.strip()
+        if stripped:
+            s += len(line) - len(line.lstrip())
+            out.append((s, s + len(stripped)))
+    return out

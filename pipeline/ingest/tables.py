@@ -53,6 +53,9 @@ class Vocabulary:
     unit_header: regex.Pattern
     caption_lines: int
     caption_line_length: int
+    prose_words: int
+    prose_lowercase_share: float
+    layout_prose_share: float
 
 
 @rules.compiled("tables")
@@ -73,6 +76,9 @@ def vocabulary() -> Vocabulary:
         unit_header=regex.compile(rf"(?:{leads})", regex.IGNORECASE),
         caption_lines=cfg["caption_lines"],
         caption_line_length=cfg["caption_line_length"],
+        prose_words=cfg["prose_words"],
+        prose_lowercase_share=cfg["prose_lowercase_share"],
+        layout_prose_share=cfg["layout_prose_share"],
     )
 
 
@@ -289,6 +295,7 @@ def _read_structure(text: str, table: Table, grid: dict, above: Table | None = N
             group, group_serial = (labels[0],), serial
         elif total:
             group = ()
+    _read_prose(table, serial_cols, v)
 
 
 def _serial_kind(row: list[TableCell], serial_cols: set[int]) -> str:
@@ -330,6 +337,7 @@ def _read_continued(table: Table, grid: dict, above: Table, v: Vocabulary) -> No
         elif total:
             group = ()
     table.unit = above.unit
+    _read_prose(table, serial_cols, v)
 
 
 def _right_align_subheader(grid: dict, rows: list[list[TableCell]], top: int, r: int, n_cols: int,
@@ -361,6 +369,39 @@ def _caption(text: str, table: Table, rows: list[list[TableCell]], titles: int, 
     """The lines just above the table and its title rows."""
     return "\n".join(_caption_above(text, table.start, v)
                      + [_label(_t(c)) for r in range(titles) for c in rows[r] if _t(c)])
+
+
+def _read_prose(table: Table, serial_cols: set[int], v: Vocabulary) -> None:
+    """Which cells hold prose, and whether the table only lays out the
+    report's paragraphs: no value in a cell of its body (a row number is
+    none), and most of its cells of text prose (a header cell counts only
+    when it is prose: a first row of prose is no header)."""
+    filled = prose = 0
+    for cell in table.cells:
+        text = _t(cell)
+        if not text:
+            continue
+        cell.prose = _is_prose(text, v)
+        if cell.header and not cell.prose:
+            continue
+        if cell.col in serial_cols or (cell.col == 0 and SERIAL.fullmatch(text)):
+            continue
+        if _is_value(text):
+            table.layout = False
+            return
+        filled += 1
+        prose += cell.prose
+    table.layout = bool(prose) and prose >= v.layout_prose_share * filled
+
+
+def _is_prose(text: str, v: Vocabulary) -> bool:
+    """A sentence of the report, not a label or a title: many words, most of them lower-case."""
+    if len(text) < 2 * v.prose_words:
+        return False
+    words = [w for w in text.split() if w[0].isalpha()]
+    if len(words) < v.prose_words:
+        return False
+    return sum(1 for w in words if w[0].islower()) >= v.prose_lowercase_share * len(words)
 
 
 def _row_unit(grid: dict, r: int, col: int, unit_cols: list[int]) -> str:
