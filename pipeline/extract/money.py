@@ -51,6 +51,8 @@ class Grammar:
     unit_in_header: regex.Pattern
     qualifier_after_kind: dict
     letter_currency: frozenset        # `đ`: no currency with a letter after it
+    compound: regex.Pattern           # `đồng chí`: a word that opens with a currency word
+    compound_reach: int               # characters the longest such word takes
     qualifier_after_lead: regex.Pattern   # `từ ` before an amount `... trở lên`
     qualifier_after_reach: int        # characters before the amount it is looked for in
     purpose_mark: regex.Pattern       # `để ` (in order to) before a purpose
@@ -72,6 +74,16 @@ class Grammar:
     says_nothing: regex.Pattern       # a purpose of these words alone (`Mức`) names nothing
     context_tail: regex.Pattern       # `như sau` ending a lead or heading taken as a purpose
     context_max_words: int            # a longer lead or heading is no purpose
+
+
+def _not_currency(g: Grammar, text: str, m) -> bool:
+    """The currency word is part of another word: `50đa` (a letter after a
+    one-letter currency), `12 đồng chí` (a word that opens with `đồng`)."""
+    one_letter = m.group("currency").casefold() in g.letter_currency
+    if one_letter and m.group("per") is None and text[m.end():m.end() + 1].isalpha():
+        return True
+    at = m.start("currency")
+    return g.compound.match(text, at, at + g.compound_reach) is not None
 
 
 @rules.compiled("money", "numbers", "tables")
@@ -116,6 +128,8 @@ def grammar() -> Grammar:
                                       + r")(?![\p{L}])", regex.IGNORECASE),
         qualifier_after_kind=after_kind,
         letter_currency=frozenset(w.casefold() for w in cfg["letter_currency_words"]),
+        compound=regex.compile(rules.alternation(cfg["currency_compounds"]), regex.IGNORECASE),
+        compound_reach=2 * max(map(len, cfg["currency_compounds"])),
         qualifier_after_lead=regex.compile(rf"(?<![\p{{L}}]){rules.as_written(cfg['qualifier_after_leads'])}[ ]+$",
                                            regex.IGNORECASE),
         qualifier_after_reach=max(map(len, cfg["qualifier_after_leads"])) + 4,
@@ -414,10 +428,8 @@ def find(doc: ParsedDoc) -> list[Money]:
                 continue                 # `2 triệu lượt khách`
             if not g.context.search(sentence.text):
                 continue
-        if m.group("currency") and m.group("currency").casefold() in g.letter_currency and m.group("per") is None:
-            nxt = text[m.end():m.end() + 1]
-            if nxt.isalpha():
-                continue
+        if m.group("currency") and _not_currency(g, text, m):
+            continue
         start, end = m.start(), m.end()
         if m.group("per"):
             per = m.group("per")
