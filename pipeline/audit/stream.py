@@ -119,8 +119,8 @@ def check_store(con: sqlite3.Connection) -> CheckRun:
     docs = Documents(con)
     with con:
         # documents gone from the store, or extracted again: their findings go
-        con.execute(f'DELETE FROM "{CACHE_DOCS}" WHERE doc_id NOT IN (SELECT doc_id FROM documents '
-                    f"WHERE ? || ':' || COALESCE(rules_version, '') = \"{CACHE_DOCS}\".version)", (version,))
+        con.execute(f'DELETE FROM "{CACHE_DOCS}" AS c WHERE NOT EXISTS (SELECT 1 FROM documents d '
+                    "WHERE d.doc_id = c.doc_id AND ? || ':' || COALESCE(d.rules_version, '') = c.version)", (version,))
         con.execute(f'DELETE FROM "{CACHE}" WHERE doc NOT IN (SELECT doc_id FROM "{CACHE_DOCS}")')
         run.kept = con.execute(f'SELECT count(*) FROM "{CACHE_DOCS}"').fetchone()[0]
     todo = docs.each(f'd.doc_id NOT IN (SELECT doc_id FROM "{CACHE_DOCS}")')

@@ -210,6 +210,29 @@ def _evidence_line(value: str, e: Evidence, path: dict, cited: dict, lang: str) 
                  sentence=trimmed(e.sentence, cited.get((e.doc_id, e.start), "")))
 
 
+def _show_directives(con: sqlite3.Connection, lang: str, chunk_rows: int = 5000) -> None:
+    """The directives table as one ``to_string`` of the whole of it prints it,
+    read a chunk at a time twice: first the width of each column, then the
+    lines (memory stays flat however many directives)."""
+    import pandas as pd
+
+    from .. import store
+    from . import show
+    with pd.option_context("display.max_rows", 50, "display.width", 160, "display.max_colwidth", 40):
+        widths: dict[str, int] = {}
+        for df in store.read_table_chunks(con, "directives", chunk_rows):
+            shown = _readable(df, lang)
+            for c in shown.columns:
+                width = max(len(line) for line in shown[[c]].to_string(index=False).splitlines())
+                widths[c] = max(widths.get(c, 0), width)
+        first = True
+        for df in store.read_table_chunks(con, "directives", chunk_rows):
+            show(_readable(df, lang).to_string(index=False, header=first, col_space=widths))
+            first = False
+        if first:            # no directives: the header alone, as to_string writes it
+            show(_readable(store.read_table(con, "directives"), lang).to_string(index=False))
+
+
 def run(args) -> int:
     from .. import export, registry, store
     from .. import messages as msg
@@ -224,12 +247,9 @@ def run(args) -> int:
         if args.conflicts:
             show(describe_conflicts(con, lang))
         else:
-            df = store.read_table(con, "directives")
             show(msg.t("registry_summary", lang, n_directives=msg.number(n_directives, lang, 0),
                        n_conflicts=msg.number(n_conflicts, lang, 0)))
-            with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
-                                                     "display.max_colwidth", 40):
-                show(_readable(df, lang).to_string(index=False))
+            _show_directives(con, lang)
         export.write_files(con, args.out)
         print(msg.t("registry_wrote", lang, out=args.out, db=store.DB_NAME))
     finally:
