@@ -203,17 +203,26 @@ def compare(tables: dict, units=None, periods=None, provinces=None, figures: boo
         cells[rk][(c.unit, c.period)].append(c)
         row_order[rk] = min(row_order.get(rk, (9, 10 ** 12)), c.order)
     columns = sorted({col for row in cells.values() for col in row}, key=lambda uc: (uc[0], uc[1]))
+    ordered = sorted(cells, key=lambda k: (k[0] != SECTION_AWARDS, row_order[k], k))
+    return assemble(((shown[rk], cells[rk], docs) for rk in ordered), columns, skipped)
+
+
+def assemble(rows, columns: list[tuple[str, str]], skipped: int = 0) -> Comparison:
+    """The comparison from its rows in order: each (its labels, its cells
+    ``{(unit, period): [Claim]}``, the documents of its claims by doc_id),
+    and every (unit, period) column in order (``pipeline.audit.stream`` gives
+    them from SQL, a row at a time)."""
     by_unit: dict[str, list[str]] = defaultdict(list)
     for u, p in columns:
         by_unit[u].append(p)
 
     wide_rows, long_rows = [], []
-    for rk in sorted(cells, key=lambda k: (k[0] != SECTION_AWARDS, row_order[k], k)):
-        row = dict(zip(LABEL_COLUMNS, shown[rk]))
+    for labels, row_cells, docs in rows:
+        row = dict(zip(LABEL_COLUMNS, labels))
         notes = []
         values = {}
         for col in columns:
-            group = cells[rk].get(col)
+            group = row_cells.get(col)
             if not group:
                 continue
             value, note = _agree(group, docs)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from .. import messages as msg
 from ..models import Check
 from ..store import columns
-from . import checks
+from . import checks, compare
 from .store import audit_tables, table_columns
 
 CHECK_COLUMNS = columns(Check)
@@ -261,3 +261,81 @@ def _conflict_findings(con: sqlite3.Connection, docs: Documents) -> Iterator[Che
         ids = sorted({r["doc_id_b"] for r in part if r.get("doc_id_b")})
         which = {d["doc_id"]: d for d in docs.each(f"d.doc_id IN ({', '.join('?' for _ in ids)})", tuple(ids))}
         yield from checks.conflict_checks({"conflicts": part, "citations": cited}, which)
+
+
+# --------------------------------------------------------------------------- compare
+# a row of the comparison: its claims' labels as compared (item and unit noun casefolded)
+ROW_KEY = ("section", "item_fold", "recipient_type", "conferrer", "noun_fold")
+CLAIM_COLUMNS = ("gseq", "section", "item", "item_fold", "recipient_type", "conferrer", "unit_noun", "noun_fold",
+                 "unit", "province", "period", "value", "doc_id", "source", "issued_date", "okey")
+AWARDS_FIRST = 1 << 40     # every award count before every figure, as compare.claims lists them
+
+
+def compare_store(con: sqlite3.Connection, units=None, periods=None, provinces=None,
+                  figures: bool = True) -> compare.Comparison:
+    """``compare.compare(read_tables(con), ...)`` without holding the store's
+    tables: each document's claims (compare.claims over its own rows) go to a
+    temp table in order, and SQLite groups them into the comparison's rows and
+    cells; only the comparison itself is held."""
+    skipped = _claims_table(con, units, periods, provinces, figures)
+    columns = [tuple(r) for r in con.execute("SELECT DISTINCT unit, period FROM temp.claims ORDER BY unit, period")]
+    return compare.assemble(_compared_rows(con), columns, skipped)
+
+
+def _claims_table(con: sqlite3.Connection, units, periods, provinces, figures: bool) -> int:
+    """temp.claims: every document's claims the filters keep; returns the award counts skipped."""
+    con.execute("DROP TABLE IF EXISTS temp.claims")
+    con.execute(f"CREATE TABLE temp.claims ({', '.join(CLAIM_COLUMNS)})")
+    docs = Documents(con, tables=("awards", "figures"))
+    skipped, counter, found = 0, 0, []
+    for doc in docs.each():
+        claims, skip = compare.claims(docs.tables(doc), figures=figures)
+        skipped += skip
+        for c in claims:
+            counter += 1
+            if not (compare._matches(c.unit, units) and compare._period_matches(c.period, periods)
+                    and compare._matches(c.province, provinces)):
+                continue
+            awards = c.section == compare.SECTION_AWARDS
+            found.append((counter + (0 if awards else AWARDS_FIRST), c.section, c.item, c.item.casefold(),
+                          c.recipient_type, c.conferrer, c.unit_noun, c.unit_noun.casefold(), c.unit, c.province,
+                          c.period, c.value, c.doc_id, c.source, doc.get("issued_date") or "",
+                          c.order[0] * AWARDS_FIRST + c.order[1]))
+        if len(found) >= 5000:
+            _add_claims(con, found)
+    _add_claims(con, found)
+    return skipped
+
+
+def _add_claims(con: sqlite3.Connection, found: list[tuple]) -> None:
+    con.executemany(f"INSERT INTO temp.claims VALUES ({', '.join('?' for _ in CLAIM_COLUMNS)})", found)
+    found.clear()
+
+
+def _compared_rows(con: sqlite3.Connection):
+    """The rows of the comparison in compare's order (awards first, then by
+    their first claim in the text, then by their labels), each as
+    compare.assemble takes it, read one row's claims at a time."""
+    key = ", ".join(ROW_KEY)
+    con.execute("DROP TABLE IF EXISTS temp.compared")
+    con.execute(f"CREATE TABLE temp.compared (rank INTEGER PRIMARY KEY, {key}, okey, first)")
+    con.execute(f"INSERT INTO temp.compared ({key}, okey, first) SELECT {key}, min(okey), min(gseq) "
+                f"FROM temp.claims GROUP BY {key} ORDER BY section != ?, min(okey), {key}",
+                (compare.SECTION_AWARDS,))
+    same = " AND ".join(f"c.{k} = r.{k}" for k in ROW_KEY)
+    rows = con.execute(f"SELECT r.rank, f.section, f.item, f.recipient_type, f.conferrer, f.unit_noun, "
+                       f"{', '.join('c.' + c for c in CLAIM_COLUMNS)} FROM temp.compared r "
+                       f"JOIN temp.claims f ON f.gseq = r.first JOIN temp.claims c ON {same} "
+                       "ORDER BY r.rank, c.unit, c.period, c.gseq")
+    for _, group in itertools.groupby(rows, key=lambda r: r[0]):
+        cells: dict[tuple, list] = {}
+        docs: dict[str, dict] = {}
+        labels = None
+        for r in group:
+            labels = r[1:6]
+            c = dict(zip(CLAIM_COLUMNS, r[6:]))
+            cells.setdefault((c["unit"], c["period"]), []).append(compare.Claim(
+                c["section"], c["item"], c["recipient_type"], c["conferrer"], c["unit_noun"], c["unit"],
+                c["province"], c["period"], c["value"], c["doc_id"], c["source"]))
+            docs[c["doc_id"]] = {"issued_date": c["issued_date"], "source_path": c["source"]}
+        yield labels, cells, docs
