@@ -103,6 +103,17 @@ def _add_every_citation(con: sqlite3.Connection, grouped: dict[str, dict[str, Di
                     dispute.add(shown, Evidence(doc_id, int(start), sentence or ""))
 
 
+def _source_paths(con: sqlite3.Connection, doc_ids: set) -> dict[str, str]:
+    """The file of each document named, a few hundred a query (not the whole documents table)."""
+    docs = sorted(doc_ids)
+    out: dict[str, str] = {}
+    for at in range(0, len(docs), CHUNK):
+        part = docs[at:at + CHUNK]
+        out.update(con.execute(f"SELECT doc_id, source_path FROM documents WHERE doc_id IN "
+                               f"({', '.join('?' for _ in part)})", part))
+    return out
+
+
 def _citation_texts(con: sqlite3.Connection, wanted: set) -> dict[tuple, str]:
     """The text of each citation at (doc_id, start), read a few documents a query."""
     docs = sorted({d for d, _ in wanted})
@@ -159,10 +170,11 @@ def describe_conflicts(con: sqlite3.Connection, lang: str = "vi") -> str:
     if not grouped:
         return msg.t("no_conflicts", lang)
     _add_every_citation(con, grouped)
-    path = dict(con.execute("SELECT doc_id, source_path FROM documents"))
     names = _document_names(con, lang)
     wanted = {(e.doc_id, e.start) for fields in grouped.values() for d in fields.values()
               for where in d.values.values() for e in where if not e.header}
+    path = _source_paths(con, {e.doc_id for fields in grouped.values() for d in fields.values()
+                               for where in d.values.values() for e in where})
     cited = _citation_texts(con, wanted)
     n = sum(len(d.values) for fields in grouped.values() for d in fields.values())
     lines = [msg.t("conflicts_summary", lang, n_keys=msg.number(len(grouped), lang, 0),
