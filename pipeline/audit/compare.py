@@ -216,6 +216,7 @@ def assemble(rows, columns: list[tuple[str, str]], skipped: int = 0) -> Comparis
     for u, p in columns:
         by_unit[u].append(p)
 
+    steps = {u: _steps(ps) for u, ps in by_unit.items()}
     wide_rows, long_rows = [], []
     for labels, row_cells, docs in rows:
         row = dict(zip(LABEL_COLUMNS, labels))
@@ -232,12 +233,15 @@ def assemble(rows, columns: list[tuple[str, str]], skipped: int = 0) -> Comparis
             long_rows.append(dict(row, unit=col[0], province=group[0].province, period=col[1], value=value,
                                   n_documents=len({c.doc_id for c in group}),
                                   doc_ids="; ".join(sorted({c.doc_id for c in group})), note=note))
-        for unit, periods_ in by_unit.items():
-            for p in periods_:
-                row[f"{unit} | {p}"] = values.get((unit, p))
-            for p1, p2 in _steps(periods_):
+        # only the cells the row has (the others are empty in the table): a row is
+        # as large as its values, not as the number of units
+        for unit, p in values:
+            row[f"{unit} | {p}"] = values[(unit, p)]
+        for unit in dict.fromkeys(u for u, _ in values):
+            for p1, p2 in steps[unit]:
                 a, b = values.get((unit, p1)), values.get((unit, p2))
-                row[f"{unit} | Δ {p1}→{p2}"] = (b - a) if a is not None and b is not None else None
+                if a is not None and b is not None:
+                    row[f"{unit} | Δ {p1}→{p2}"] = b - a
         row["note"] = "; ".join(notes)
         wide_rows.append(row)
     value_cols = [f"{u} | {p}" for u, ps in by_unit.items() for p in ps] + \
