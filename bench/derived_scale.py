@@ -75,17 +75,22 @@ def replicate(src: Path, dst: Path, k: int) -> int:
     return n
 
 
-# the computation of `tdkt check` alone (without writing checks.csv and the workbook again)
-CHECK_STORE = "import sys; from pipeline import store; from pipeline.audit import stream; " \
-              "print(stream.check_store(store.connect(sys.argv[1])))"
+# each command's computation alone, without the files it writes (checks.csv, every
+# table's CSV and Parquet, the workbook tables.xlsx: pipeline/export.py's part)
+COMPUTATIONS = {
+    "registry": "from pipeline import registry; registry.rebuild(con)",
+    "check": "from pipeline.audit import stream; print(stream.check_store(con))",
+    "compare": "from pipeline.audit import stream; stream.compare_store(con)",
+}
+OPEN = "import sys; from pipeline import store; con = store.connect(sys.argv[1]); "
 
 
 def run_command(command: str, out: Path) -> dict:
     """One `tdkt COMMAND --out OUT --quiet`-like run in its own process: wall, CPU, peak RSS."""
     args = [sys.executable, "-m", "pipeline.cli", command, "--out", str(out)]
     args += ["--quiet"] if command in ("check", "compare") else []
-    if command == "check_store":
-        args = [sys.executable, "-c", CHECK_STORE, str(out)]
+    if command.startswith("computation:"):
+        args = [sys.executable, "-c", OPEN + COMPUTATIONS[command.partition(":")[2]], str(out)]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
@@ -122,45 +127,66 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="1,4,10")
     ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "tdkt-derived-scale")
     ap.add_argument("--added", type=int, default=1000, help="documents added for the incremental check")
+    ap.add_argument("--computations-only", action="store_true",
+                    help="only the computations, not the commands (which also write every file)")
     a = ap.parse_args(argv)
     sizes = [int(s) for s in a.sizes.split(",")]
     results = []
     for k in sizes:
         out = a.work / f"x{k}"
         n = replicate(a.store, out, k)
-        row: dict = {"size": k, "documents": n}
+        row: dict = {"size": k, "documents": n, "alone": {}}
         for command in COMMANDS:
-            row[command] = run_command(command, out)
-        add_documents(out, a.added, k)
-        row["check_after_added"] = dict(run_command("check", out), added=a.added)
+            row["alone"][command] = run_command(f"computation:{command}", out)
+        _forget_checks(out)
+        if not a.computations_only:
+            for command in COMMANDS:
+                row[command] = run_command(command, out)
+            add_documents(out, a.added, k)
+            row["check_after_added"] = dict(run_command("check", out), added=a.added)
         add_documents(out, a.added, k + 1)
-        row["check_store_after_added"] = dict(run_command("check_store", out), added=a.added)
+        row["alone"]["check_after_added"] = dict(run_command("computation:check", out), added=a.added)
         results.append(row)
         print(_line(row), flush=True)
         shutil.rmtree(out)
     base = results[0]
     print("\nratios against the first size (peak memory; CPU seconds per document):")
     for row in results[1:]:
-        for command in COMMANDS:
-            mem = row[command]["peak_mb"] / base[command]["peak_mb"]
-            per_doc = (row[command]["cpu_s"] / row["documents"]) / (base[command]["cpu_s"] / base["documents"])
-            print(f"  {row['size']}x {command:8} memory {mem:.2f}x  time per document {per_doc:.2f}x")
+        for what, of in [("alone", lambda r: r["alone"]), ("command", lambda r: r)]:
+            for command in COMMANDS:
+                if command not in of(row):
+                    continue
+                now, then = of(row)[command], of(base)[command]
+                per_doc = (now["cpu_s"] / row["documents"]) / (then["cpu_s"] / base["documents"])
+                print(f"  {row['size']}x {what:7} {command:8} memory {now['peak_mb'] / then['peak_mb']:.2f}x  "
+                      f"time per document {per_doc:.2f}x")
     cache = ROOT / "bench" / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     (cache / "derived_scale.json").write_text(json.dumps(results, indent=2))
     return 0
 
 
+def _forget_checks(out: Path) -> None:
+    """The checks kept per document dropped: the command checks every document again."""
+    con = sqlite3.connect(out / store.DB_NAME)
+    con.execute("DROP TABLE IF EXISTS check_cache_docs")
+    con.commit()
+    con.close()
+
+
+def _figures(r: dict) -> str:
+    return f"{r['wall_s']:.1f} s ({r['cpu_s']:.1f} cpu) {r['peak_mb']:.0f} MB"
+
+
 def _line(row: dict) -> str:
     parts = [f"{row['size']:>3}x {row['documents']:>7} docs"]
-    for command in COMMANDS:
-        r = row[command]
-        parts.append(f"{command} {r['wall_s']:.1f} s ({r['cpu_s']:.1f} cpu) {r['peak_mb']:.0f} MB")
-    r = row["check_after_added"]
-    parts.append(f"check +{r['added']} docs {r['wall_s']:.1f} s ({r['cpu_s']:.1f} cpu)")
-    r = row["check_store_after_added"]
-    parts.append(f"its computation alone +{r['added']} docs {r['wall_s']:.1f} s ({r['cpu_s']:.1f} cpu)")
-    return " | ".join(parts)
+    parts += [f"{c} alone {_figures(row['alone'][c])}" for c in COMMANDS]
+    parts.append(f"check alone +{row['alone']['check_after_added']['added']} docs "
+                 f"{_figures(row['alone']['check_after_added'])}")
+    parts += [f"tdkt {c} {_figures(row[c])}" for c in COMMANDS if c in row]
+    if "check_after_added" in row:
+        parts.append(f"tdkt check +{row['check_after_added']['added']} docs {_figures(row['check_after_added'])}")
+    return "\n     ".join(parts)
 
 
 if __name__ == "__main__":
