@@ -1,7 +1,12 @@
 """The directive registry: one row per real cited document, across every report.
 
 Built from the whole store (``registry.sqlite``) after each extract, so a batch
-added later gives exactly the registry one run over both batches gives.
+added later gives exactly the registry one run over both batches gives. Built
+out of core: the citations are read one key at a time through an index on
+their key, with the citing report's date joined; the back-references resolved
+by one SQL update; the headers of the store's documents kept in a temp table;
+the tables written a few thousand rows at a time. Memory stays flat however
+large the store.
 Citations that share a key but disagree on the date, the issuer or the kind are
 **conflicts**: listed, never merged silently. So are citations dated after the
 report that cites them and dates that cannot exist. Only issue dates are
