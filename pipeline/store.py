@@ -28,6 +28,9 @@ if typing.TYPE_CHECKING:      # annotations only: the batch and its file writers
 
 DB_NAME = "registry.sqlite"
 TEXTS_TABLE = "texts"        # not a table of the contract: no file is written from it
+# what `tdkt check` keeps for its next run (pipeline/audit/stream.py): each document's
+# findings and the version they were made with; no file is written from them either
+CHECK_CACHE, CHECK_CACHE_DOCS = "check_cache", "check_cache_docs"
 # Derived tables, rebuilt from the whole store (registry, conflicts, checks).
 DERIVED_TABLES: dict[str, type] = dict(DERIVED_TABLE_TYPES)
 INT64 = (-(1 << 63), (1 << 63) - 1)

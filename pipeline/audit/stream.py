@@ -29,13 +29,13 @@ from dataclasses import dataclass
 
 from .. import messages as msg
 from ..models import Check
-from ..store import columns
+from ..store import CHECK_CACHE, CHECK_CACHE_DOCS, columns
 from . import checks, compare
 from .store import audit_tables, table_columns
 
 CHECK_COLUMNS = columns(Check)
-CACHE = "check_cache"              # the findings of each document (doc), with their order in it (seq)
-CACHE_DOCS = "check_cache_docs"    # the documents checked, and the version they were checked with
+CACHE = CHECK_CACHE                # the findings of each document (doc), with their order in it (seq)
+CACHE_DOCS = CHECK_CACHE_DOCS      # the documents checked, and the version they were checked with
 CROSS = "temp.check_cross"         # the findings between documents of this run
 CONFLICTS_AT_ONCE = 500            # conflicts turned into findings per query of their citations
 
