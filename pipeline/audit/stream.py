@@ -192,13 +192,13 @@ def _cross_findings(con: sqlite3.Connection, docs: Documents) -> Iterator[Check]
     yield from _conflict_findings(con, docs)
 
 
-def _units(con: sqlite3.Connection, docs: Documents) -> None:
+def _units(con: sqlite3.Connection) -> None:
     """temp.units: each document's unit (its issuer, with its province), as the checks name it."""
     con.execute("DROP TABLE IF EXISTS temp.units")
     con.execute("CREATE TABLE temp.units (doc_id TEXT PRIMARY KEY, unit TEXT)")
     batch: list[tuple] = []
-    for doc in docs.each():
-        batch.append((doc["doc_id"], checks._unit(doc)))
+    for doc_id, issuer, province in con.execute("SELECT doc_id, issuer, province FROM documents ORDER BY doc_id"):
+        batch.append((doc_id, checks._unit({"issuer": issuer, "province": province})))
         if len(batch) >= 5000:
             con.executemany("INSERT OR IGNORE INTO temp.units VALUES (?, ?)", batch)
             batch = []
@@ -224,7 +224,7 @@ def _disagreements(con: sqlite3.Connection, docs: Documents) -> Iterator[Check]:
     checks.disagreement_checks with the documents it names."""
     if not checks._enabled("claims_disagree"):
         return
-    _units(con, docs)
+    _units(con)
     cols = docs.cols["awards"]
     names = ", ".join(f'a."{c}"' for c in cols)
     rows = con.execute(
