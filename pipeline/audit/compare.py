@@ -246,13 +246,16 @@ def assemble(rows, columns: list[tuple[str, str]], skipped: int = 0) -> Comparis
         wide_rows.append(row)
     value_cols = [f"{u} | {p}" for u, ps in by_unit.items() for p in ps] + \
                  [f"{u} | Δ {p1}→{p2}" for u, ps in by_unit.items() for p1, p2 in _steps(ps)]
+    value_set = set(value_cols)
     # keep each unit's periods and changes together
     ordered = []
     for u, ps in by_unit.items():
         ordered += [f"{u} | {p}" for p in ps] + [f"{u} | Δ {p1}→{p2}" for p1, p2 in _steps(ps)]
-    wide = pd.DataFrame(wide_rows, columns=LABEL_COLUMNS + ordered + ["note"])
-    for name in value_cols:
-        wide[name] = pd.array([_num(v) for v in wide[name]], dtype="Float64")
+    # built a column at a time from the rows' cells (no rows x columns matrix of objects)
+    wide = pd.DataFrame({name: pd.array([_num(row.get(name)) for row in wide_rows], dtype="Float64")
+                         if name in value_set else [row.get(name) for row in wide_rows]
+                         for name in LABEL_COLUMNS + ordered + ["note"]},
+                        columns=LABEL_COLUMNS + ordered + ["note"])
     long = pd.DataFrame(long_rows, columns=LABEL_COLUMNS + ["unit", "province", "period", "value", "n_documents",
                                                             "doc_ids", "note"])
     return Comparison(wide=wide, long=long, columns=columns, skipped_awards=skipped)
