@@ -8,8 +8,9 @@ large by copying every document's rows k-1 times under new doc_ids
 (:func:`replicate`): copy r's doc_ids, file names, issuers (so its units),
 citation keys and jurisdictions carry `~r`, so the registry has k times the
 keys, compare k times the units and check k times the documents, each copy
-as the original. Each command then runs on it in a process of its own, as a
-user runs it; its peak memory is the process's maximum resident set
+as the original (``TDKT_SCALE_SAME_UNITS=1``: the copies keep their issuers, so
+compare has the units of 1x, each cell stated by k documents). Each command
+then runs on it in a process of its own, as a user runs it; its peak memory is the process's maximum resident set
 (``wait4``), its time the wall clock and the CPU time (user + system: the
 figure to compare when other work shares the machine). A second `tdkt check`
 after a thousand new documents shows the incremental run.
@@ -38,12 +39,15 @@ COMMANDS = ("registry", "check", "compare")
 MARK = "~"             # a copy's doc_id is the original's, `~`, and the copy's number
 
 
+SAME_UNITS = os.environ.get("TDKT_SCALE_SAME_UNITS") == "1"     # copies keep their issuers (units)
+
+
 def _copied(col: str, r: int) -> str:
     """The SQL of a column's value in copy ``r`` of a row."""
     tag = f"'{MARK}{r}'"
     if col in ("doc_id", "source_path", "key", "jurisdiction"):
         return f"CASE WHEN \"{col}\" IS NULL OR \"{col}\" = '' THEN \"{col}\" ELSE \"{col}\" || {tag} END"
-    if col == "issuer":          # another unit: compare has k times the columns, check the claims
+    if col == "issuer" and not SAME_UNITS:   # another unit: compare has k times the columns
         return f"CASE WHEN issuer IS NULL OR issuer = '' THEN issuer ELSE issuer || ' ' || {r} END"
     return f'"{col}"'
 
