@@ -10,9 +10,11 @@ citation keys and jurisdictions carry `~r`, so the registry has k times the
 keys, compare k times the units and check k times the documents, each copy
 as the original (``TDKT_SCALE_SAME_UNITS=1``: the copies keep their issuers, so
 compare has the units of 1x, each cell stated by k documents). Each command
-then runs on it in a process of its own, as a user runs it; its peak memory is the process's maximum resident set
-(``wait4``), its time the wall clock and the CPU time (user + system: the
-figure to compare when other work shares the machine). A second `tdkt check`
+then runs on it in a process of its own, as a user runs it, and so does its
+computation alone (without writing the files); its peak memory is the
+process's maximum resident set (``wait4``), its time the wall clock and the
+CPU time (user + system: the figure to compare when other work shares the
+machine). A second `tdkt check`
 after a thousand new documents shows the incremental run.
 
 Prints a table and the ratios against 1x (peak memory, CPU seconds per
