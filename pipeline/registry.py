@@ -1,7 +1,12 @@
 """The directive registry: one row per real cited document, across every report.
 
 Built from the whole store (``registry.sqlite``) after each extract, so a batch
-added later gives exactly the registry one run over both batches gives.
+added later gives exactly the registry one run over both batches gives. Built
+out of core: the citations are read one key at a time through an index on
+their key, with the citing report's date joined; the back-references resolved
+by one SQL update; the headers of the store's documents kept in a temp table;
+the tables written a few thousand rows at a time. Memory stays flat however
+large the store.
 Citations that share a key but disagree on the date, the issuer or the kind are
 **conflicts**: listed, never merged silently. So are citations dated after the
 report that cites them and dates that cannot exist. Only issue dates are
@@ -21,7 +26,6 @@ second side is the header.
 """
 from __future__ import annotations
 
-import collections
 import functools
 import itertools
 import sqlite3
@@ -34,7 +38,7 @@ from .models import Citation, Conflict, Directive, DocumentInfo
 
 COMPARED_FIELDS = ("issued_date", "issuer_resolved", "doc_type")
 # a document naming its own number (resolve: self_reference) is no citation by another document
-NOT_SELF = "NOT COALESCE(self_reference, 0)"
+NOT_SELF = "NOT COALESCE(c.self_reference, 0)"
 
 
 def _most_common(values) -> str:
@@ -77,30 +81,27 @@ def _dates_compare(cited: str, citing: str) -> bool:
     return cited[:n] > citing[:n]
 
 
-def resolve_across_documents(con: sqlite3.Connection) -> list[tuple]:
+def resolve_across_documents(con: sqlite3.Connection) -> int:
     """A bare back-reference (`Chỉ thị 12`) not resolved in its own document
     takes the key of the registry entry it unambiguously matches: one key of
     that kind and serial in the same jurisdiction. Recomputed from the whole
     store every time, so a batch added later that makes a match ambiguous
     takes the key back, exactly as one run over both batches would.
 
-    Returns (key, doc_id, start) for every bare back-reference, in table order;
-    the key is "" when there is no one match. Done in SQL: only the keys of the
-    full citations and the bare rows come into memory, never the table."""
-    keys_of: dict[tuple, set] = collections.defaultdict(set)
+    Every bare back-reference's key is set ("" when there is no one match);
+    returns how many. Done in SQL, the keys of each (kind, serial,
+    jurisdiction) counted by GROUP BY: no table comes into memory."""
+    con.execute("DROP TABLE IF EXISTS temp.full_keys")
     # the full citations (a bare one has no code, so never counts here)
-    for doc_type, serial, jurisdiction, key in con.execute(
-            "SELECT DISTINCT doc_type, serial, COALESCE(jurisdiction, ''), key FROM citations "
-            "WHERE key != '' AND code != ''"):
-        keys_of[(doc_type, serial, jurisdiction)].add(key)
-    updates = []
-    for doc_id, start, doc_type, serial, jurisdiction in con.execute(
-            "SELECT doc_id, start, doc_type, serial, COALESCE(jurisdiction, '') FROM citations "
-            "WHERE (code IS NULL OR code = '') AND resolved_from IS NULL AND serial IS NOT NULL "
-            "ORDER BY doc_id, start, rowid"):
-        keys = keys_of.get((doc_type, serial, jurisdiction), ())
-        updates.append((next(iter(keys)) if len(keys) == 1 else "", doc_id, start))
-    return updates
+    con.execute("CREATE TABLE temp.full_keys AS SELECT doc_type, serial, COALESCE(jurisdiction, '') AS jurisdiction, "
+                "CASE WHEN count(DISTINCT key) = 1 THEN min(key) ELSE '' END AS key FROM citations "
+                "WHERE key != '' AND code != '' GROUP BY doc_type, serial, COALESCE(jurisdiction, '')")
+    con.execute("CREATE INDEX temp.full_keys_at ON full_keys (serial, jurisdiction)")
+    with con:
+        return con.execute(
+            "UPDATE citations SET key = COALESCE((SELECT f.key FROM temp.full_keys f WHERE f.serial = citations.serial "
+            "AND f.jurisdiction = COALESCE(citations.jurisdiction, '') AND f.doc_type IS citations.doc_type), '') "
+            "WHERE (code IS NULL OR code = '') AND resolved_from IS NULL AND serial IS NOT NULL").rowcount
 
 
 def join_kind_miscitations(con: sqlite3.Connection) -> list[tuple]:
@@ -184,15 +185,19 @@ BUILD_COLUMNS = ("rowid", "key", "doc_id", "start", "doc_type", "number", "code"
 # a written date whose year runs on into a fifth digit (`09/6/20205`): it cannot exist as written
 RUN_ON_YEAR = "*[0-9][0-9][0-9][0-9][0-9]*"
 MAX_ROWS_PER_VALUE = 50     # of one value of a field, the citations tried as a pair's side
+# the rows a batch of the tables is written after (build's lists are emptied into the store)
+WRITE_EVERY = 2000
 
 
 def _citations(con: sqlite3.Connection, where: str, order: str, cols=BUILD_COLUMNS):
     """Citation rows (read by column name), streamed from the store (memory stays
-    flat however many citations it holds)."""
+    flat however many citations it holds), each with the date of the report
+    citing it (``citing_date``: its document's issue date, "" without)."""
     cursor = con.cursor()
     cursor.row_factory = sqlite3.Row
-    names = ", ".join(c if c == "rowid" else f'"{c}"' for c in cols)
-    yield from cursor.execute(f"SELECT {names} FROM citations WHERE {where} ORDER BY {order}")
+    names = ", ".join(f"c.{c}" if c == "rowid" else f'c."{c}"' for c in cols)
+    yield from cursor.execute(f"SELECT {names}, COALESCE(d.issued_date, '') AS citing_date FROM citations c "
+                              f"LEFT JOIN documents d ON d.doc_id = c.doc_id WHERE {where} ORDER BY {order}")
 
 
 def _field_conflicts(key: str, field: str, rows: list, code: str, identity, kinds_conflict,
@@ -280,12 +285,21 @@ def _citing_date_misread(cited: str, citing: str) -> bool:
             and int(cited[:4]) - int(citing[:4]) >= _misread_after_years())
 
 
-def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
+def _key_index(con: sqlite3.Connection) -> None:
+    """The citations by key, in the order build reads them (no sort of the whole table)."""
+    con.execute("CREATE INDEX IF NOT EXISTS citations_key ON citations (key, doc_id, start)")
+
+
+def build(con: sqlite3.Connection, write=None) -> tuple[list[Directive], list[Conflict]]:
+    """The directives and conflicts, one key at a time in key order. ``write``:
+    called with (directives, conflicts) as they grow (every WRITE_EVERY rows,
+    their sentences filled), which are then dropped: memory stays flat however
+    large the store (:func:`rebuild`); without, the whole lists are returned."""
     # here: it loads the extraction rules, which only this needs
     from .extract.parts.issuers import identity as issuer_identity
     from .kinds import kinds_conflict
     from .reorganisation import jurisdiction_now
-    citing_date = {d: date or "" for d, date in con.execute("SELECT doc_id, issued_date FROM documents")}
+    _key_index(con)
     sentences = _Sentences(con)
     in_store = InStore(con)
     identities: dict[str, str] = {}         # issuer -> identity: the same few issuers come back all the time
@@ -295,17 +309,26 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
             return _identity(field, value)
         ident = identities.get(value)
         if ident is None:
+            if len(identities) >= IDENTITIES_KEPT:
+                identities.clear()
             ident = identities[value] = issuer_identity(value)
         return ident
+
+    def written() -> None:
+        if write is not None and len(directives) + len(conflicts) >= WRITE_EVERY:
+            sentences.fill()
+            write(directives, conflicts)
+            directives.clear()
+            conflicts.clear()
 
     directives: list[Directive] = []
     conflicts: list[Conflict] = []
     # one key at a time, in key order, each key's citations in document order
-    keyed = _citations(con, f"key IS NOT NULL AND key != '' AND {NOT_SELF}", "key, doc_id, start, rowid")
+    keyed = _citations(con, f"c.key IS NOT NULL AND c.key != '' AND {NOT_SELF}", "c.key, c.doc_id, c.start, c.rowid")
     for key, group in itertools.groupby(keyed, key=lambda r: r["key"]):
         rows = list(group)
         full_rows = [r for r in rows if r["code"]]
-        dates = sorted(d for d in (citing_date.get(r["doc_id"], "") for r in rows) if d)
+        dates = sorted(r["citing_date"] for r in rows if r["citing_date"])
         numbers = list(dict.fromkeys(r["number"] for r in full_rows if r["number"]))
         subjects = [r["subject"] for r in rows if r["subject"]]
         issuers = [r["issuer_resolved"] for r in rows if r["issuer_resolved"]]
@@ -334,19 +357,28 @@ def build(con: sqlite3.Connection) -> tuple[list[Directive], list[Conflict]]:
         for field in COMPARED_FIELDS:
             conflicts += _field_conflicts(key, field, rows, code, identity, kinds_conflict, sentences)
         for r in rows:
-            citing = citing_date.get(r["doc_id"], "")
+            citing = r["citing_date"]
             if _dates_compare(r["issued_date"] or "", citing) and not _citing_date_misread(r["issued_date"], citing):
                 conflicts.append(_conflict(key, "dated_after_citing_report", r, r, r["issued_date"], citing,
                                            sentences))
+        written()
     # a date that cannot exist as written: left unread, or read as meant (a
     # year of five digits, `09/6/20205`, read by the number's year)
-    for r in _citations(con, "date_written IS NOT NULL AND date_written != '' "
-                             f"AND ((issued_date IS NULL OR issued_date = '') OR date_written GLOB '{RUN_ON_YEAR}') "
-                             f"AND {NOT_SELF}", "doc_id, start, rowid", cols=BUILD_COLUMNS + ("date_written",)):
+    for r in _citations(con, "c.date_written IS NOT NULL AND c.date_written != '' "
+                             f"AND ((c.issued_date IS NULL OR c.issued_date = '') "
+                             f"OR c.date_written GLOB '{RUN_ON_YEAR}') "
+                             f"AND {NOT_SELF}", "c.doc_id, c.start, c.rowid", cols=BUILD_COLUMNS + ("date_written",)):
         conflicts.append(_conflict(r["key"] or "", "impossible_date", r, r, r["date_written"], r["issued_date"],
                                    sentences))
+        written()
     sentences.fill()
+    if write is not None:
+        write(directives, conflicts)
+        return [], []
     return directives, conflicts
+
+
+IDENTITIES_KEPT = 100_000       # issuers' identities remembered (the same few come back all the time)
 
 
 class _Sentences:
@@ -387,14 +419,26 @@ def _conflict(key, field, a, b, value_a, value_b, sentences: _Sentences) -> Conf
 
 def rebuild(con: sqlite3.Connection) -> tuple[int, int]:
     """Rebuild the directives and conflicts tables from the store."""
-    updates = resolve_across_documents(con) + join_kind_miscitations(con) + join_yearless_by_issuer_years(con)
+    # the full citations' keys first (their kind and issuer's years), then the
+    # bare back-references resolved against them
+    updates = join_kind_miscitations(con) + join_yearless_by_issuer_years(con)
     if updates:
         with con:
             con.executemany("UPDATE citations SET key = ? WHERE doc_id = ? AND start = ?", updates)
-    directives, conflicts = build(con)
-    store.replace_table(con, "directives", directives)
-    store.replace_table(con, "conflicts", conflicts)
-    return len(directives), len(conflicts)
+    resolve_across_documents(con)
+    counts = [0, 0]
+
+    def write(directives: list[Directive], conflicts: list[Conflict]) -> None:
+        store.append_rows(con, "directives", directives)
+        store.append_rows(con, "conflicts", conflicts)
+        counts[0] += len(directives)
+        counts[1] += len(conflicts)
+    # one transaction: a reader sees the old tables or the new ones, never half
+    with con:
+        con.execute('DELETE FROM "directives"')
+        con.execute('DELETE FROM "conflicts"')
+        build(con, write)
+    return counts[0], counts[1]
 
 
 # --------------------------------------------------------------------------- the archive as its own catalog
@@ -442,24 +486,40 @@ class InStore:
     with a number and a full issue date (the first document of a key, by
     doc_id, when copies share it)."""
 
+    EXCERPTS_KEPT = 10_000
+
     def __init__(self, con: sqlite3.Connection):
         self.con = con
-        self.by_key: dict[str, Header] = {}
         self.excerpts: dict[str, tuple[int, str]] = {}
+        # the headers by key in a table of the store's (temp) database: memory stays flat
+        con.execute("DROP TABLE IF EXISTS temp.headers")
+        con.execute("CREATE TABLE temp.headers (key TEXT PRIMARY KEY, doc_id TEXT, kind TEXT, number TEXT, "
+                    "issued_date TEXT, issuer TEXT, title TEXT)")
         kinds = _cited_kinds()
         names = ", ".join(f'"{c}"' for c in HEADER_COLUMNS)
+        found: list[tuple] = []
         for row in con.execute(f"SELECT {names} FROM documents WHERE number IS NOT NULL AND number != '' "
                                "AND length(issued_date) = ? ORDER BY doc_id", (FULL_DATE,)):
             doc_id, kind, number, issuer, province, district, issued_date, title = (v or "" for v in row)
             doc = DocumentInfo(doc_id=doc_id, source_path="", format="", doc_kind=kind, number=number, issuer=issuer,
                                province=province, district=district, issued_date=issued_date, title=title)
             key = document_key(doc)
-            if key and key not in self.by_key:
-                self.by_key[key] = Header(doc.doc_id, doc.doc_kind if doc.doc_kind in kinds else "", doc.number,
-                                          doc.issued_date, doc.issuer, doc.title)
+            if key:
+                found.append((key, doc.doc_id, doc.doc_kind if doc.doc_kind in kinds else "", doc.number,
+                              doc.issued_date, doc.issuer, doc.title))
+            if len(found) >= 5000:
+                self._keep(found)
+        self._keep(found)
+
+    def _keep(self, found: list[tuple]) -> None:
+        """The headers found (the first document of a key, by doc_id, stands for it)."""
+        self.con.executemany("INSERT OR IGNORE INTO temp.headers VALUES (?, ?, ?, ?, ?, ?, ?)", found)
+        found.clear()
 
     def header(self, key: str) -> Header | None:
-        return self.by_key.get(key)
+        row = self.con.execute("SELECT doc_id, kind, number, issued_date, issuer, title FROM temp.headers "
+                               "WHERE key = ?", (key,)).fetchone()
+        return Header(*row) if row else None
 
     def disagreements(self, header: Header, rows: list, identity, sentences: _Sentences) -> list[Conflict]:
         """A conflict for each citing document's first citation of each value
@@ -503,6 +563,8 @@ class InStore:
     def _excerpt(self, header: Header) -> tuple[int, str]:
         """Where the header's number stands in its document, and the header's lines from there."""
         if header.doc_id not in self.excerpts:
+            if len(self.excerpts) >= self.EXCERPTS_KEPT:
+                self.excerpts.clear()
             text = store.read_text(self.con, header.doc_id) or ""
             at = max(text.find(header.number), 0)
             line_start = text.rfind("\n", 0, at) + 1

@@ -40,7 +40,8 @@ SERVE_DB = "serve.sqlite"           # the serve copy's file in the output folder
 DB_NAME = "registry"                # its name in Datasette: /registry/citations
 STAMP_TABLE = "tdkt_serve"          # what the copy was built from (hidden)
 BUILD_VERSION = "1"                 # bump when the copy's schema changes: old copies are rebuilt
-SKIP_TABLES = {store.TEXTS_TABLE}  # compressed texts: no use in a browser
+# compressed texts, and what check keeps for its next run: no use in a browser
+SKIP_TABLES = {store.TEXTS_TABLE, store.CHECK_CACHE, store.CHECK_CACHE_DOCS}
 
 # primary keys: the row a link leads to
 PRIMARY_KEYS = {"documents": "doc_id", "directives": "key"}

@@ -28,6 +28,9 @@ if typing.TYPE_CHECKING:      # annotations only: the batch and its file writers
 
 DB_NAME = "registry.sqlite"
 TEXTS_TABLE = "texts"        # not a table of the contract: no file is written from it
+# what `tdkt check` keeps for its next run (pipeline/audit/stream.py): each document's
+# findings and the version they were made with; no file is written from them either
+CHECK_CACHE, CHECK_CACHE_DOCS = "check_cache", "check_cache_docs"
 # Derived tables, rebuilt from the whole store (registry, conflicts, checks).
 DERIVED_TABLES: dict[str, type] = dict(DERIVED_TABLE_TYPES)
 INT64 = (-(1 << 63), (1 << 63) - 1)
@@ -207,16 +210,22 @@ def escape_text(s: str) -> str:
 
 def replace_table(con: sqlite3.Connection, name: str, rows: list) -> None:
     """Rewrite a derived table (registry, conflicts, checks) whole."""
-    tp = table_types()[name]
-    cols = columns(tp)
     with con:
         con.execute(f'DELETE FROM "{name}"')
-        if rows:
-            marks = ", ".join("?" for _ in cols)
-            names = ", ".join(f'"{c}"' for c in cols)
-            values = operator.attrgetter(*cols)          # one C call per row
-            con.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})',
-                            [values(r) for r in rows] if len(cols) > 1 else [(values(r),) for r in rows])
+        append_rows(con, name, rows)
+
+
+def append_rows(con: sqlite3.Connection, name: str, rows: list) -> None:
+    """Add records to a table, in the caller's transaction (a derived table
+    written a part at a time: :func:`pipeline.registry.rebuild`)."""
+    if not rows:
+        return
+    cols = columns(table_types()[name])
+    marks = ", ".join("?" for _ in cols)
+    names = ", ".join(f'"{c}"' for c in cols)
+    values = operator.attrgetter(*cols)          # one C call per row
+    con.executemany(f'INSERT INTO "{name}" ({names}) VALUES ({marks})',
+                    [values(r) for r in rows] if len(cols) > 1 else [(values(r),) for r in rows])
 
 
 # --- reading ------------------------------------------------------------------
@@ -254,12 +263,24 @@ def select_sql(name: str, cols: list[str], every: list[str]) -> str:
 def read_table(con: sqlite3.Connection, name: str, only=None) -> pd.DataFrame:
     """The table in a stable order, typed; ``only``: just these columns."""
     import pandas as pd  # here, not at the top: the batch and its file writers do without it
-    tp = table_types()[name]
-    every = columns(tp)
+    every = columns(table_types()[name])
     cols = [c for c in every if c in only] if only else every
-    df = pd.read_sql_query(select_sql(name, cols, every), con)
-    hints = typing.get_type_hints(tp)
-    for c in cols:
+    return _typed(pd.read_sql_query(select_sql(name, cols, every), con), name)
+
+
+def read_table_chunks(con: sqlite3.Connection, name: str, chunk_rows: int):
+    """:func:`read_table` ``chunk_rows`` rows at a time (memory stays flat however large the table)."""
+    import pandas as pd
+    every = columns(table_types()[name])
+    for df in pd.read_sql_query(select_sql(name, every, every), con, chunksize=chunk_rows):
+        yield _typed(df, name)
+
+
+def _typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The columns of a table read as the record type says: Int64 and string (empty: NA)."""
+    import pandas as pd
+    hints = typing.get_type_hints(table_types()[name])
+    for c in df.columns:
         if sql_type(hints[c]) == "INTEGER":
             df[c] = pd.array(df[c], dtype="Int64")
         elif sql_type(hints[c]) == "TEXT":

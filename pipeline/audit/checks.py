@@ -1017,7 +1017,8 @@ def _quota_checks(tables: dict, docs: dict) -> list[Check]:
     return out
 
 
-def _disagreement_checks(tables: dict, docs: dict) -> list[Check]:
+def disagreement_checks(tables: dict, docs: dict) -> list[Check]:
+    """Claims of one unit and year that differ between documents."""
     if not _enabled("claims_disagree"):
         return []
     per: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
@@ -1058,7 +1059,12 @@ def _after(cited: str, citing: str) -> bool:
 
 
 def _citation_checks(tables: dict, docs: dict) -> list[Check]:
-    out = []
+    return _cited_after_checks(tables, docs) + conflict_checks(tables, docs)
+
+
+def _cited_after_checks(tables: dict, docs: dict) -> list[Check]:
+    """A cited document dated after the document citing it (one document's rows suffice)."""
+    out: list[Check] = []
     if _enabled("cited_after_report"):
         seen: dict[tuple, Check] = {}
         for r in tables.get("citations", []):
@@ -1079,8 +1085,16 @@ def _citation_checks(tables: dict, docs: dict) -> list[Check]:
                          r.get("sentence") or "")
             seen[key] = f
             out.append(f)
-    # a citation against the cited document's own header (the registry's conflicts
-    # whose field is a variant of contradicts_cited_document), the others between citations
+    return out
+
+
+def conflict_checks(tables: dict, docs: dict) -> list[Check]:
+    """The registry's conflicts as findings: a citation against the cited
+    document's own header (the conflicts whose field is a variant of
+    contradicts_cited_document), the others between citations. Reads the
+    conflicts given, the citations at their positions and the cited documents
+    (:mod:`pipeline.audit.stream` gives it a few conflicts at a time)."""
+    out: list[Check] = []
     against_header = set(_templates("contradicts_cited_document").get("variants") or ())
     cited_at = {(r["doc_id"], r["start"]): r for r in tables.get("citations", [])}
     for r in tables.get("conflicts", []):
@@ -1353,7 +1367,7 @@ def run_checks(tables: dict) -> list[Check]:
     out += _recipient_checks(tables)
     out += _list_checks(tables, docs)
     out += _quota_checks(tables, docs)
-    out += _disagreement_checks(tables, docs)
+    out += disagreement_checks(tables, docs)
     out += _citation_checks(tables, docs)
     out += _kind_checks(tables)
     out += _catalog_checks(tables, docs)
@@ -1422,31 +1436,35 @@ def _rule_title(rule_id: str, lang: str) -> str:
 
 def format_findings(findings: list[Check], docs: dict, lang: str = msg.DEFAULT) -> str:
     """The readable list `tdkt check` prints, in ``lang`` (Vietnamese by default)."""
-    if not findings:
-        return msg.t("check_no_findings", lang)
+    return "\n".join(finding_lines(findings, lambda d: docs.get(d, {}).get("source_path"), lang)).lstrip("\n")
+
+
+def finding_lines(findings, source_of, lang: str = msg.DEFAULT):
+    """The lines of :func:`format_findings`, one finding at a time (``findings``
+    may be a stream read from the store; ``source_of(doc_id)``: the document's
+    file, or None)."""
+    counts: defaultdict[str, int] = defaultdict(int)
     width = max(len(msg.severity(s, lang)) for s in SEVERITY_ORDER)
-    lines = []
     current = None
     for f in findings:
+        counts[f.severity] += 1
         if f.doc_id != current:
             current = f.doc_id
-            lines.append("")
-            where = docs.get(f.doc_id, {}).get("source_path") or f.doc_id or msg.t("check_no_document", lang)
-            lines.append(f"== {where}")
+            yield ""
+            yield f"== {source_of(f.doc_id) or f.doc_id or msg.t('check_no_document', lang)}"
         where = msg.t("check_where", lang, start=f.start, end=f.end) if f.start is not None else ""
         level = msg.severity(f.severity, lang)
         level = level.upper() if lang == msg.EN else level
-        lines.append(f"[{level:{width}}] {_rule_title(f.rule_id, lang)} {where}".rstrip())
-        lines.append(f"    {message(f, lang)}")
-        lines.append("    " + msg.t("check_basis", lang, basis=basis(f, lang)))
-        lines.append("    " + msg.t("check_values", lang, values=_values_line(f, lang) if lang == msg.VI else f.values))
+        yield f"[{level:{width}}] {_rule_title(f.rule_id, lang)} {where}".rstrip()
+        yield f"    {message(f, lang)}"
+        yield "    " + msg.t("check_basis", lang, basis=basis(f, lang))
+        yield "    " + msg.t("check_values", lang, values=_values_line(f, lang) if lang == msg.VI else f.values)
         if f.sentence:
-            lines.append(f"    «{_excerpt(f)}»")
-    counts: defaultdict[str, int] = defaultdict(int)
-    for f in findings:
-        counts[f.severity] += 1
+            yield f"    «{_excerpt(f)}»"
+    if not counts:
+        yield msg.t("check_no_findings", lang)
+        return
     by_level = ", ".join(msg.t("check_count", lang, n=counts[s], severity=msg.severity(s, lang).lower()
                                if lang == msg.VI else s) for s in SEVERITY_ORDER if counts[s])
-    lines.append("")
-    lines.append(msg.t("check_total", lang, n=len(findings), counts=by_level))
-    return "\n".join(lines).lstrip("\n")
+    yield ""
+    yield msg.t("check_total", lang, n=sum(counts.values()), counts=by_level)

@@ -203,17 +203,27 @@ def compare(tables: dict, units=None, periods=None, provinces=None, figures: boo
         cells[rk][(c.unit, c.period)].append(c)
         row_order[rk] = min(row_order.get(rk, (9, 10 ** 12)), c.order)
     columns = sorted({col for row in cells.values() for col in row}, key=lambda uc: (uc[0], uc[1]))
+    ordered = sorted(cells, key=lambda k: (k[0] != SECTION_AWARDS, row_order[k], k))
+    return assemble(((shown[rk], cells[rk], docs) for rk in ordered), columns, skipped)
+
+
+def assemble(rows, columns: list[tuple[str, str]], skipped: int = 0) -> Comparison:
+    """The comparison from its rows in order: each (its labels, its cells
+    ``{(unit, period): [Claim]}``, the documents of its claims by doc_id),
+    and every (unit, period) column in order (``pipeline.audit.stream`` gives
+    them from SQL, a row at a time)."""
     by_unit: dict[str, list[str]] = defaultdict(list)
     for u, p in columns:
         by_unit[u].append(p)
 
+    steps = {u: _steps(ps) for u, ps in by_unit.items()}
     wide_rows, long_rows = [], []
-    for rk in sorted(cells, key=lambda k: (k[0] != SECTION_AWARDS, row_order[k], k)):
-        row = dict(zip(LABEL_COLUMNS, shown[rk]))
+    for labels, row_cells, docs in rows:
+        row = dict(zip(LABEL_COLUMNS, labels))
         notes = []
         values = {}
         for col in columns:
-            group = cells[rk].get(col)
+            group = row_cells.get(col)
             if not group:
                 continue
             value, note = _agree(group, docs)
@@ -223,23 +233,29 @@ def compare(tables: dict, units=None, periods=None, provinces=None, figures: boo
             long_rows.append(dict(row, unit=col[0], province=group[0].province, period=col[1], value=value,
                                   n_documents=len({c.doc_id for c in group}),
                                   doc_ids="; ".join(sorted({c.doc_id for c in group})), note=note))
-        for unit, periods_ in by_unit.items():
-            for p in periods_:
-                row[f"{unit} | {p}"] = values.get((unit, p))
-            for p1, p2 in _steps(periods_):
+        # only the cells the row has (the others are empty in the table): a row is
+        # as large as its values, not as the number of units
+        for unit, p in values:
+            row[f"{unit} | {p}"] = values[(unit, p)]
+        for unit in dict.fromkeys(u for u, _ in values):
+            for p1, p2 in steps[unit]:
                 a, b = values.get((unit, p1)), values.get((unit, p2))
-                row[f"{unit} | Δ {p1}→{p2}"] = (b - a) if a is not None and b is not None else None
+                if a is not None and b is not None:
+                    row[f"{unit} | Δ {p1}→{p2}"] = b - a
         row["note"] = "; ".join(notes)
         wide_rows.append(row)
     value_cols = [f"{u} | {p}" for u, ps in by_unit.items() for p in ps] + \
                  [f"{u} | Δ {p1}→{p2}" for u, ps in by_unit.items() for p1, p2 in _steps(ps)]
+    value_set = set(value_cols)
     # keep each unit's periods and changes together
     ordered = []
     for u, ps in by_unit.items():
         ordered += [f"{u} | {p}" for p in ps] + [f"{u} | Δ {p1}→{p2}" for p1, p2 in _steps(ps)]
-    wide = pd.DataFrame(wide_rows, columns=LABEL_COLUMNS + ordered + ["note"])
-    for name in value_cols:
-        wide[name] = pd.array([_num(v) for v in wide[name]], dtype="Float64")
+    # built a column at a time from the rows' cells (no rows x columns matrix of objects)
+    wide = pd.DataFrame({name: pd.array([_num(row.get(name)) for row in wide_rows], dtype="Float64")
+                         if name in value_set else [row.get(name) for row in wide_rows]
+                         for name in LABEL_COLUMNS + ordered + ["note"]},
+                        columns=LABEL_COLUMNS + ordered + ["note"])
     long = pd.DataFrame(long_rows, columns=LABEL_COLUMNS + ["unit", "province", "period", "value", "n_documents",
                                                             "doc_ids", "note"])
     return Comparison(wide=wide, long=long, columns=columns, skipped_awards=skipped)

@@ -85,20 +85,21 @@ def tables_of_results(results) -> dict[str, list[dict]]:
     return out
 
 
-def write_sheet(out_dir: str | os.PathLike, name: str, df: pd.DataFrame) -> None:
+def write_sheet(out_dir: str | os.PathLike, name: str, df: pd.DataFrame | None = None) -> None:
     """Rewrite the folder's workbook tables.xlsx (written by extract) with
     ``df`` as the sheet of table ``name``, so the workbook carries the derived
     table and its summary counts it. The workbook is written again from the
     store by the writer of extract (export.write_workbook: the same sheets,
     labels and formats; seconds where reading and saving it with openpyxl took
-    minutes). A folder without tables.xlsx is left without."""
+    minutes). A folder without tables.xlsx is left without. ``df`` None: the
+    table as the store holds it (read a chunk at a time)."""
     path = Path(out_dir) / export.WORKBOOK
     db = Path(out_dir) / DB_NAME
     if not path.exists() or not db.exists():
         return
     con = open_read_only(db.resolve())
     try:
-        export.write_workbook(con, out_dir, frames={name: df})
+        export.write_workbook(con, out_dir, frames={name: df} if df is not None else None)
     finally:
         con.close()
 

@@ -9,26 +9,51 @@ FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning
 def run(args) -> int:
     from .. import export, store
     from .. import messages as msg
-    from ..audit import checks
     from ..audit import store as audit_store
+    from ..audit import stream
     lang = msg.lang_of(getattr(args, "lang", None))
     con = open_output_store(args.out, "check")
     if con is None:
         return 2
     try:
-        tables = audit_store.read_tables(con)
-        findings = checks.run_checks(tables)
+        # one document at a time, what compares documents in SQL (pipeline/audit/stream.py):
+        # memory stays flat however large the store
+        stream.check_store(con)
         if not args.quiet:        # shown before the files are written: a read-only folder is still read
-            docs = {d["doc_id"]: d for d in tables["documents"]}
-            show(checks.format_findings(findings, docs, lang))
-        store.replace_table(con, "checks", findings)
+            _show_findings(con, lang)
+        levels = sorted(FAIL_LEVELS[args.fail_on])
+        failed = bool(levels) and con.execute(
+            f'SELECT 1 FROM checks WHERE severity IN ({", ".join("?" for _ in levels)}) LIMIT 1',
+            levels).fetchone() is not None
         export.write_files(con, args.out, tables=["checks"])
-        audit_store.write_sheet(args.out, "checks", store.read_table(con, "checks"))
+        audit_store.write_sheet(args.out, "checks")
     finally:
         con.close()
     if not args.quiet:
         print(msg.t("check_wrote", lang, out=args.out, sheet=msg.sheet_name("checks", lang), db=store.DB_NAME))
-    return 1 if any(f.severity in FAIL_LEVELS[args.fail_on] for f in findings) else 0
+    return 1 if failed else 0
+
+
+def _show_findings(con, lang: str, lines_at_once: int = 1000) -> None:
+    """The findings as checks.format_findings lists them, read from the store as they are printed."""
+    from ..audit import checks, stream
+    source: dict[str, str] = {}
+
+    def each():
+        for f, path in stream.findings(con, lang):
+            source[f.doc_id] = path          # the file of the finding listed next
+            yield f
+            source.clear()
+    lines: list[str] = []
+    for i, line in enumerate(checks.finding_lines(each(), source.get, lang)):
+        if i == 0 and not line:
+            continue                         # the blank line before the first document (format_findings strips it)
+        lines.append(line)
+        if len(lines) >= lines_at_once:
+            show("\n".join(lines))
+            lines = []
+    if lines:
+        show("\n".join(lines))
 
 
 def register(sub) -> None:

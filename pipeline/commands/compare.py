@@ -22,15 +22,16 @@ def _written(path: str, lang: str) -> str:
 
 def run(args) -> int:
     from .. import messages as msg
-    from ..audit import compare, store
+    from ..audit import compare, stream
     lang = msg.lang_of(getattr(args, "lang", None))
     con = open_output_store(args.out, "compare")
     if con is None:
         return 2
     try:
-        tables = store.read_tables(con)
-        comp = compare.compare(tables, units=_split(args.unit), periods=_split(args.period),
-                               provinces=_split(args.province), figures=not args.no_figures)
+        # each document's claims from its own rows, grouped by SQLite (pipeline/audit/stream.py):
+        # the store's tables are never held, only the comparison
+        comp = stream.compare_store(con, units=_split(args.unit), periods=_split(args.period),
+                                    provinces=_split(args.province), figures=not args.no_figures)
         if not args.quiet:    # shown before the files are written: a read-only folder is still read
             show(compare.format_table(comp, lang=lang) + "\n")
         written = compare.write(comp, args.out, con)

@@ -103,6 +103,17 @@ def _add_every_citation(con: sqlite3.Connection, grouped: dict[str, dict[str, Di
                     dispute.add(shown, Evidence(doc_id, int(start), sentence or ""))
 
 
+def _source_paths(con: sqlite3.Connection, doc_ids: set) -> dict[str, str]:
+    """The file of each document named, a few hundred a query (not the whole documents table)."""
+    docs = sorted(doc_ids)
+    out: dict[str, str] = {}
+    for at in range(0, len(docs), CHUNK):
+        part = docs[at:at + CHUNK]
+        out.update(con.execute(f"SELECT doc_id, source_path FROM documents WHERE doc_id IN "
+                               f"({', '.join('?' for _ in part)})", part))
+    return out
+
+
 def _citation_texts(con: sqlite3.Connection, wanted: set) -> dict[tuple, str]:
     """The text of each citation at (doc_id, start), read a few documents a query."""
     docs = sorted({d for d, _ in wanted})
@@ -159,10 +170,11 @@ def describe_conflicts(con: sqlite3.Connection, lang: str = "vi") -> str:
     if not grouped:
         return msg.t("no_conflicts", lang)
     _add_every_citation(con, grouped)
-    path = dict(con.execute("SELECT doc_id, source_path FROM documents"))
     names = _document_names(con, lang)
     wanted = {(e.doc_id, e.start) for fields in grouped.values() for d in fields.values()
               for where in d.values.values() for e in where if not e.header}
+    path = _source_paths(con, {e.doc_id for fields in grouped.values() for d in fields.values()
+                               for where in d.values.values() for e in where})
     cited = _citation_texts(con, wanted)
     n = sum(len(d.values) for fields in grouped.values() for d in fields.values())
     lines = [msg.t("conflicts_summary", lang, n_keys=msg.number(len(grouped), lang, 0),
@@ -210,6 +222,29 @@ def _evidence_line(value: str, e: Evidence, path: dict, cited: dict, lang: str) 
                  sentence=trimmed(e.sentence, cited.get((e.doc_id, e.start), "")))
 
 
+def _show_directives(con: sqlite3.Connection, lang: str, chunk_rows: int = 5000) -> None:
+    """The directives table as one ``to_string`` of the whole of it prints it,
+    read a chunk at a time twice: first the width of each column, then the
+    lines (memory stays flat however many directives)."""
+    import pandas as pd
+
+    from .. import store
+    from . import show
+    with pd.option_context("display.max_rows", 50, "display.width", 160, "display.max_colwidth", 40):
+        widths: dict[str, int] = {}
+        for df in store.read_table_chunks(con, "directives", chunk_rows):
+            shown = _readable(df, lang)
+            for c in shown.columns:
+                width = max(len(line) for line in shown[[c]].to_string(index=False).splitlines())
+                widths[c] = max(widths.get(c, 0), width)
+        first = True
+        for df in store.read_table_chunks(con, "directives", chunk_rows):
+            show(_readable(df, lang).to_string(index=False, header=first, col_space=widths))
+            first = False
+        if first:            # no directives: the header alone, as to_string writes it
+            show(_readable(store.read_table(con, "directives"), lang).to_string(index=False))
+
+
 def run(args) -> int:
     from .. import export, registry, store
     from .. import messages as msg
@@ -224,12 +259,9 @@ def run(args) -> int:
         if args.conflicts:
             show(describe_conflicts(con, lang))
         else:
-            df = store.read_table(con, "directives")
             show(msg.t("registry_summary", lang, n_directives=msg.number(n_directives, lang, 0),
                        n_conflicts=msg.number(n_conflicts, lang, 0)))
-            with __import__("pandas").option_context("display.max_rows", 50, "display.width", 160,
-                                                     "display.max_colwidth", 40):
-                show(_readable(df, lang).to_string(index=False))
+            _show_directives(con, lang)
         export.write_files(con, args.out)
         print(msg.t("registry_wrote", lang, out=args.out, db=store.DB_NAME))
     finally:
