@@ -4,9 +4,11 @@ The vocabulary of a rules file with named rules is each key that holds words:
 a list of words (`currency_words`), a mapping of lists of words (`qualifiers`,
 `heads`, `status_words`), or a list of entries whose fields are lists of words
 (the `words` and `abbr` of `doc_kinds`, the `forms` of `titles`). Patterns
-(regular expressions) are not words. An entry is exercised when the text of
-some example of the same file contains it, case-insensitively, with white
-space folded as the rules' patterns fold it (a run of spaces is one).
+(regular expressions) are not words, nor are the ids of named rules a list
+names (checks.yaml's `table_entry_rules: [money.table_cell, ...]`). An entry
+is exercised when the text of some example of the same file contains it,
+case-insensitively, with white space folded as the rules' patterns fold it (a
+run of spaces is one).
 
 tests/vocabulary_unexercised.txt lists the entries no example exercises, one
 `file:key:entry` a line. The test prints today's list and fails when it is
@@ -21,7 +23,7 @@ from pathlib import Path
 import regex
 
 from pipeline import rules
-from rule_examples import example_texts, files_with_named_rules
+from rule_examples import example_texts, files_with_named_rules, named_rules
 
 RECORDED = Path(__file__).with_name("vocabulary_unexercised.txt")
 # lists that hold no words of the documents: names of other keys, check settings, code points
@@ -52,12 +54,13 @@ def _folded(s: str) -> str:
 def unexercised() -> list[str]:
     """`file:key:entry` for each vocabulary entry no example text of its file contains."""
     out = []
+    rule_ids = {rule["id"] for name in files_with_named_rules() for rule in named_rules(name)}
     for name in files_with_named_rules():
         texts = "\n".join(_folded(t) for t in example_texts(name))
         for key, value in rules.load(name).items():
             if key == "rules" or (name, key) in NOT_VOCABULARY:
                 continue
-            for entry in dict.fromkeys(_words(value)):
+            for entry in dict.fromkeys(w for w in _words(value) if w not in rule_ids):
                 if _folded(entry) and _folded(entry) not in texts:
                     out.append(f"{name}:{key}:{entry}")
     return sorted(out)
