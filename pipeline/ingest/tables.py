@@ -51,6 +51,8 @@ class Vocabulary:
     total: regex.Pattern
     serial_header: regex.Pattern
     unit_header: regex.Pattern
+    unit_headers_also_names: frozenset    # `Đơn vị`: a unit column only when its cells are units
+    unit_cell_max_words: int
     caption_lines: int
     caption_line_length: int
     prose_words: int
@@ -74,6 +76,8 @@ def vocabulary() -> Vocabulary:
         serial_header=regex.compile(rf"^(?:{rules.alternation(cfg['serial_headers'], boundary=False)})$",
                                     regex.IGNORECASE),
         unit_header=regex.compile(rf"(?:{leads})", regex.IGNORECASE),
+        unit_headers_also_names=frozenset(w.casefold() for w in cfg["unit_headers_also_names"]),
+        unit_cell_max_words=cfg["unit_cell_max_words"],
         caption_lines=cfg["caption_lines"],
         caption_line_length=cfg["caption_line_length"],
         prose_words=cfg["prose_words"],
@@ -264,7 +268,7 @@ def _read_structure(text: str, table: Table, grid: dict, above: Table | None = N
     table.unit = _unit_note(table.caption, v)
     serial_cols = {c.col for r in headed for c in rows[r] if v.serial_header.match(_t(c).strip(" .:"))}
     has_values = any(_is_value(_t(c)) for row in rows[first_body:] for c in row if c.col > 0)
-    unit_cols = sorted(c.col for r in headed for c in rows[r] if v.unit_header.fullmatch(_t(c).strip(" .:")))
+    unit_cols = _unit_columns([c for r in headed for c in rows[r]], rows[first_body:], v)
     group: tuple[str, ...] = ()
     group_serial = ""
     for cell in table.cells:
@@ -317,7 +321,7 @@ def _read_continued(table: Table, grid: dict, above: Table, v: Vocabulary) -> No
     heads = {c.col: c.col_header for c in above.cells if not c.header}
     upper = [c for c in above.cells if c.header and c.col_span == 1]
     serial_cols = {c.col for c in upper if v.serial_header.match(_t(c).strip(" .:"))}
-    unit_cols = sorted(c.col for c in upper if v.unit_header.fullmatch(_t(c).strip(" .:")))
+    unit_cols = _unit_columns(upper, table.rows(), v)
     last = max((c for c in above.cells if not c.header), key=lambda c: c.row, default=None)
     group = last.row_header[:1] if last is not None and len(last.row_header) > 1 else ()
     rows = table.rows()
@@ -338,6 +342,34 @@ def _read_continued(table: Table, grid: dict, above: Table, v: Vocabulary) -> No
             group = ()
     table.unit = above.unit
     _read_prose(table, serial_cols, v)
+
+
+def _unit_columns(header_cells: list[TableCell], body: list[list[TableCell]], v: Vocabulary) -> list[int]:
+    """The columns that write each row's unit (`ĐVT | đồng/người`). A column
+    headed with a word that also means an organisation (`Đơn vị`: unit, or
+    the unit of government a row is about) writes units only when its cells
+    read as units (`triệu đồng`, `người/tháng`), not names (`Xã An Thạnh`)."""
+    cols = []
+    for c in header_cells:
+        head = _t(c).strip(" .:")
+        if not v.unit_header.fullmatch(head):
+            continue
+        if head.casefold() in v.unit_headers_also_names:
+            cells = [_t(x) for row in body for x in row if x.col == c.col and _t(x)]
+            if sum(_reads_as_unit(x, v) for x in cells) * 2 < len(cells):
+                continue
+        cols.append(c.col)
+    return sorted(cols)
+
+
+def _reads_as_unit(text: str, v: Vocabulary) -> bool:
+    """A unit's cell: a few words, no capital after the first letter but an
+    acronym's (`Triệu đồng`, `đồng/m²`, `VNĐ`, `%`); a name has capitals (`Sở Nội vụ`)."""
+    if len(text.split()) > v.unit_cell_max_words:
+        return False
+    if text.isupper() and len(text) <= 4:
+        return True
+    return not any(ch.isupper() for ch in text[1:])
 
 
 def _right_align_subheader(grid: dict, rows: list[list[TableCell]], top: int, r: int, n_cols: int,
