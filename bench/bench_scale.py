@@ -137,10 +137,13 @@ def store_folder(size: int) -> Path:
     return CACHE / "scale" / f"x{size:02d}"
 
 
-def documents_in(store: Path) -> int:
+def count_rows(store: Path, table: str) -> int | None:
+    """Rows of a table of the store (None when it has no such table)."""
     con = sqlite3.connect(f"file:{store / 'registry.sqlite'}?mode=ro", uri=True)
     try:
-        return con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    except sqlite3.OperationalError:
+        return None
     finally:
         con.close()
 
@@ -167,7 +170,7 @@ def measure_size(size: int, commands: list[str], workers: int, reuse: bool, seed
         done.write_text(json.dumps({"copies": size, "seed": seed, "extract": r}))
     elif not extracted:
         raise SystemExit(f"bench-scale: no finished extraction in {store}: run with --commands extract first")
-    out["documents"] = docs = documents_in(store)
+    out["documents"] = docs = count_rows(store, "documents")
     for name in commands:
         if name == "extract":
             continue
@@ -175,6 +178,9 @@ def measure_size(size: int, commands: list[str], workers: int, reuse: bool, seed
         r = run(name, argv)
         out["commands"][name] = r
         show(size, name, r, docs)
+    # what the registry saw: new keys at each size, not the same keys again
+    out["rows"] = {t: count_rows(store, t) for t in ("citations", "directives", "conflicts", "checks")}
+    print("  rows: " + ", ".join(f"{t} {n}" for t, n in out["rows"].items()), flush=True)
     return out
 
 
@@ -246,6 +252,9 @@ def markdown(res: dict) -> str:
             cpu = f"{r['cpu_seconds'] / docs * 1000:.2f}" if docs else ""
             lines.append(f"| {size}x | {docs or ''} | {name} | {r['seconds']:.1f} s | {ms} | {cpu} | "
                          f"{r['peak_mb']:.0f} MB | {r['load_at_start']:.1f} | {r['commit']}, {r['date']} |")
+    rows = [f"{size}x: " + ", ".join(f"{t} {n}" for t, n in e["rows"].items())
+            for size, e in sorted(res.get("sizes", {}).items(), key=lambda kv: int(kv[0])) if e.get("rows")]
+    lines += [""] + rows if rows else []
     rt = res.get("ratios") or {}
     if rt:
         lines += ["", f"{rt['to']}x against {rt['from']}x (targets: memory of registry, check, compare within "
