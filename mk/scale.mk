@@ -34,3 +34,18 @@ test-fast: $(STAMP)
 
 soak: $(STAMP)
 	$(PY) bench/soak.py
+
+# Issue 16: the simulated national archive (bench/national.py: ../shared/archive copied with other
+# serials, years, amounts and provinces, cached in bench/cache/national/) at 1x, 4x and 10x, and
+# time, time per document and peak memory of extract, registry, check, compare and report at each
+# size, with the 10x/1x ratios against the targets (bench/bench_scale.py; bench/cache/scale.md).
+#   make bench-scale                                        every size, every command
+#   make bench-scale SCALE_ARGS="--sizes 1,4"               the smaller sizes
+#   make bench-scale SCALE_ARGS="--reuse --commands registry,check,compare,report"
+#                                                           keep the extractions, rerun what follows
+SCALE_ARGS ?= --sizes 1,4,10
+
+.PHONY: bench-scale
+
+bench-scale: $(STAMP)
+	$(PY) bench/bench_scale.py $(SCALE_ARGS)
