@@ -29,3 +29,18 @@ def vietnamese_pdf():
     pdf.set_font("dv", size=10)
     pdf.add_page()
     return pdf
+
+
+def docx_with_table(path: Path, caption: list[str], rows: list[list[str]], after: str) -> None:
+    """A docx of the ``caption`` lines, one table of ``rows`` (the header row
+    first) and a closing paragraph ``after``."""
+    import docx
+    document = docx.Document()
+    for line in caption:
+        document.add_paragraph(line)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.add_paragraph(after)
+    document.save(str(path))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import docx_with_table
 from pipeline import batch
 from pipeline.api import check_text, extract_text
 from pipeline.audit import checks, store
@@ -231,16 +232,7 @@ def _markdown(path: Path, rows) -> None:
 
 
 def _docx(path: Path, rows) -> None:
-    import docx
-    d = docx.Document()
-    for line in CAPTION:
-        d.add_paragraph(line)
-    table = d.add_table(rows=1 + len(rows), cols=len(HEADER))
-    for r, row in enumerate([HEADER] + rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    d.add_paragraph("Các đơn vị thực hiện.")
-    d.save(str(path))
+    docx_with_table(path, CAPTION, [HEADER] + rows, "Các đơn vị thực hiện.")
 
 
 def _xlsx(path: Path, rows) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import vietnamese_pdf
+from builders import docx_with_table, vietnamese_pdf
 from pipeline.api import extract_file, extract_text
 from pipeline.ingest import read_source
 from pipeline.ingest.tables import bar_tables, build_tables, text_tables
@@ -39,16 +39,7 @@ TOTALS = [175, 397, 144.1]
 # ---------------------------------------------------------------- the table in each format
 
 def write_docx(path: Path) -> None:
-    import docx
-    document = docx.Document()
-    for line in CAPTION:
-        document.add_paragraph(line)
-    table = document.add_table(rows=1 + len(ROWS), cols=len(HEADER))
-    for r, row in enumerate([HEADER] + ROWS):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    document.add_paragraph(AFTER)
-    document.save(str(path))
+    docx_with_table(path, CAPTION, [HEADER] + ROWS, AFTER)
 
 
 def write_html(path: Path) -> None:
