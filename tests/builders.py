@@ -44,3 +44,16 @@ def docx_with_table(path: Path, caption: list[str], rows: list[list[str]], after
             table.cell(r, c).text = text
     document.add_paragraph(after)
     document.save(str(path))
+
+
+def xlsx_with_table(path: Path, caption: list[str], rows: list[list]) -> None:
+    """A spreadsheet of the ``caption`` lines, one a row, over ``rows`` (the
+    header row first; numbers as numbers)."""
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for line in caption:
+        sheet.append([line])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(str(path))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import docx_with_table
+from builders import docx_with_table, xlsx_with_table
 from pipeline import batch
 from pipeline.api import check_text, extract_text
 from pipeline.audit import checks, store
@@ -236,15 +236,9 @@ def _docx(path: Path, rows) -> None:
 
 
 def _xlsx(path: Path, rows) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
-    wb = openpyxl.Workbook()
-    sheet = wb.active
-    for line in CAPTION:
-        sheet.append([line])
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append([row[0], row[1], float(row[2].replace(",", ".")) if row[2] else None])
-    wb.save(str(path))
+    pytest.importorskip("openpyxl")
+    xlsx_with_table(path, CAPTION, [HEADER] + [[row[0], row[1], float(row[2].replace(",", ".")) if row[2] else None]
+                                              for row in rows])
 
 
 WRITERS = {"txt": _markdown, "docx": _docx, "xlsx": _xlsx}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import docx_with_table, vietnamese_pdf
+from builders import docx_with_table, vietnamese_pdf, xlsx_with_table
 from pipeline.api import extract_file, extract_text
 from pipeline.ingest import read_source
 from pipeline.ingest.tables import bar_tables, build_tables, text_tables
@@ -73,15 +73,8 @@ def write_pdf(path: Path) -> None:
 
 
 def write_xlsx(path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
-    wb = openpyxl.Workbook()
-    sheet = wb.active
-    for line in CAPTION:
-        sheet.append([line])
-    sheet.append(HEADER)
-    for row in ROWS:
-        sheet.append([_number(v) for v in row])
-    wb.save(str(path))
+    pytest.importorskip("openpyxl")
+    xlsx_with_table(path, CAPTION, [HEADER] + [[_number(v) for v in row] for row in ROWS])
 
 
 def _number(text: str):
