@@ -188,6 +188,17 @@ def grammar() -> Grammar:
                    report_kinds=frozenset(cfg["report_kinds"]))
 
 
+def _breakdown(text: str, after: int, c_end: int, g: Grammar) -> tuple[list, int] | None:
+    """The breakdown right after a count (`, gồm 10 tập thể và 5 cá nhân`,
+    `(08 tập thể, 04 cá nhân)`): its counts by recipient type and where it ends."""
+    parts = g.breakdown.match(text, after, min(c_end, after + NEAR))
+    if not parts:
+        return None
+    counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+              for m in g.count_rt.finditer(parts.group("counts"))]
+    return (counts, parts.end()) if len(counts) > 1 else None
+
+
 def _is_condition(text: str, count_start: int, award_end: int, g: Grammar) -> bool:
     """A count that states a threshold of a rule (`từ 02 cá nhân ... trở lên`,
     `ít nhất 01 tập thể`), not how many were awarded."""
@@ -482,6 +493,11 @@ def find(doc: ParsedDoc) -> list[Award]:
                         if either:      # `05 trường hợp (tập thể hoặc cá nhân)`: either type
                             counts = [(counts[0][0], "")]
                             span_end = after = either.end()
+                        parts = _breakdown(text, after, c_end, g) if len(counts) == 1 and not either else None
+                        if parts:       # `cho 15 trường hợp, gồm 10 tập thể và 5 cá nhân`: the parts, the total kept
+                            rule, total = "awards.total_breakdown", counts[0][0]
+                            counts, span_end = parts
+                            after = span_end
                     else:
                         nm = g.post_named.match(text, after, c_end)
                         if nm:
