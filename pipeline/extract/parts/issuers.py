@@ -161,11 +161,43 @@ def _issuer_words(text: str, pos: int, limit: int, g: Grammar):
             for n in range(k, 1, -1):
                 group = toks[i:i + n]
                 if _looked_up(folded, pos, group) in vocab and not _tail_opens(toks, i, n, k, folded, pos, g):
-                    e = group[-1][1]
+                    n = _shorter_for_institution_word(toks, i, n, k, folded, pos, g)
+                    e = toks[i + n - 1][1]
                     i += n - 1
                     break
         yield s, e
         i += 1
+
+
+def _shorter_for_institution_word(toks, i: int, n: int, k: int, folded: str, pos: int, g: Grammar) -> int:
+    """The group of ``n`` words at ``i`` (a dictionary word), or a shorter one
+    when the words after that make an institution word of rules/issuers.yaml
+    reaching further: `Công đoàn` + `viên chức tỉnh`, not the dictionary's
+    `công đoàn viên` (a union member) + `chức`."""
+    for short in range(n - 1, 0, -1):
+        if short > 1 and _looked_up(folded, pos, toks[i:i + short]) not in g.vocab:
+            continue
+        for m in range(min(k - short, g.vocab_max), 1, -1):
+            if short + m > n and _looked_up(folded, pos, toks[i + short:i + short + m]) in g.lower:
+                return short
+    return n
+
+
+def _lower_words(phrase: str, g: Grammar) -> bool:
+    """Is a group of words (`lực lượng vũ trang`) institution words of
+    rules/issuers.yaml one after another (`lực lượng` + `vũ trang`), or
+    capitalised words among them (`ban Thường vụ Quốc hội`)?"""
+    parts = phrase.split()
+    reach = [True] + [False] * len(parts)       # reach[j]: the first j words are such words
+    for j in range(len(parts)):
+        if not reach[j]:
+            continue
+        if parts[j][0].isupper():
+            reach[j + 1] = True
+        for m in range(1, min(g.vocab_max, len(parts) - j) + 1):
+            if " ".join(parts[j:j + m]).casefold() in g.lower:
+                reach[j + m] = True
+    return reach[-1]
 
 
 def _looked_up(folded: str, pos: int, group) -> str:
@@ -241,8 +273,7 @@ def extent(text: str, pos: int, allow_note: bool = True) -> int:
             pending_comma = True
             i += 1
             continue
-        lower_ok = w != "và" and (w.casefold() in g.lower or (" " in w and all(
-            p[0].isupper() or p.casefold() in g.lower for p in w.split())))   # `ban Thường vụ Quốc hội`
+        lower_ok = w != "và" and (w.casefold() in g.lower or (" " in w and _lower_words(w, g)))
         if end == pos:
             if not w[0].isupper():
                 break
