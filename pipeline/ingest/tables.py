@@ -504,7 +504,8 @@ def _label(text: str) -> str:
     return " ".join(text.split())
 
 
-EMPHASIS = regex.compile(r"[*_]{1,3}")
+# emphasis opens before a word and closes after one; `* ` (a bullet: a detail row) stays
+EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}")
 
 
 def _t(cell: TableCell) -> str:

@@ -16,7 +16,8 @@ CELL_NUMBER = regex.compile(r"[ ]*(?P<n>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:
 BRACKETED = regex.compile(r"[ ]*\([^()]*\)[ ]*")
 
 
-EMPHASIS = regex.compile(r"[*_]{1,3}")
+# emphasis opens before a word and closes after one; `* ` (a bullet: a detail row) stays
+EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}")
 
 
 def plain(text: str) -> str:
@@ -54,9 +55,13 @@ def header_leaf(cell: TableCell) -> str:
     return " ".join(BRACKETED.sub(" ", cell.col_header[-1]).split()) if cell.col_header else ""
 
 
+# a list mark opening a row label (`- Cấp giấy chứng nhận`, `* Khen thưởng cá nhân`): no part of what the row is
+LIST_MARK = regex.compile(r"^[-–+•*][ ]+")
+
+
 def row_label(cell: TableCell) -> str:
-    """The label of the cell's own row (the last of its row headers)."""
-    return cell.row_header[-1] if cell.row_header else ""
+    """The label of the cell's own row (the last of its row headers), without a list mark."""
+    return LIST_MARK.sub("", cell.row_header[-1]) if cell.row_header else ""
 
 
 def mark_cells(records: list, tables: list[Table]) -> None:
