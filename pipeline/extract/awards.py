@@ -188,14 +188,19 @@ def grammar() -> Grammar:
                    report_kinds=frozenset(cfg["report_kinds"]))
 
 
+def _counts(counts: str, g: Grammar) -> list[tuple[int | None, str]]:
+    """(count, recipient type) of each `N tập thể` / `N cá nhân` of a written group of counts."""
+    return [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
+            for m in g.count_rt.finditer(counts)]
+
+
 def _breakdown(text: str, after: int, c_end: int, g: Grammar) -> tuple[list, int] | None:
     """The breakdown right after a count (`, gồm 10 tập thể và 5 cá nhân`,
     `(08 tập thể, 04 cá nhân)`): its counts by recipient type and where it ends."""
     parts = g.breakdown.match(text, after, min(c_end, after + NEAR))
     if not parts:
         return None
-    counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
-              for m in g.count_rt.finditer(parts.group("counts"))]
+    counts = _counts(parts.group("counts"), g)
     return (counts, parts.end()) if len(counts) > 1 else None
 
 
@@ -462,8 +467,7 @@ def find(doc: ParsedDoc) -> list[Award]:
                 rule, total = "", None
                 if pm and pm.group("counts"):
                     rule = "awards.count_before"
-                    counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
-                              for m in g.count_rt.finditer(pm.group("counts"))]
+                    counts = _counts(pm.group("counts"), g)
                     span_start = window_base + pm.start("counts")
                     if pm.group("by") and not conferrer:
                         conferrer = clean_phrase(pm.group("by"))
@@ -475,16 +479,14 @@ def find(doc: ParsedDoc) -> list[Award]:
                     parts = g.post.match(text, after, c_end) or g.breakdown.match(text, after, c_end)
                     if parts:   # `trao 15 Bằng khen cho 10 tập thể và 5 cá nhân`: the parts' rows, the total kept
                         rule, total = "awards.total_breakdown", counts[0][0]
-                        counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
-                                  for m in g.count_rt.finditer(parts.group("counts"))]
+                        counts = _counts(parts.group("counts"), g)
                         quota = bool(parts.groupdict().get("quota"))
                         span_end = after = parts.end()
                 else:
                     qm = g.post.match(text, after, c_end) or g.post_quota.match(text, after, c_end)
                     if qm:
                         rule = "awards.count_after"
-                        counts = [(numbers.read_spoken(m.group("n")), g.recipient_of_word[m.group("rt").casefold()])
-                                  for m in g.count_rt.finditer(qm.group("counts"))]
+                        counts = _counts(qm.group("counts"), g)
                         quota = bool(qm.group("quota"))
                         span_end = qm.end()
                         after = qm.end()
@@ -700,8 +702,7 @@ def _item_entries(doc: ParsedDoc, g: Grammar, item, lead: dict, under: list[str]
     m = g.item_counts.search(text, item.start, item.end)
     if not m or g.threshold_before.search(text, max(item.start, m.start() - 20), m.start()):
         return []
-    counts = [(numbers.read_spoken(c.group("n")), g.recipient_of_word[c.group("rt").casefold()])
-              for c in g.count_rt.finditer(m.group("counts"))]
+    counts = _counts(m.group("counts"), g)
     end = m.end("counts")
     if len(counts) == 1 and m.group("note") and g.either_type.fullmatch(m.group("note")):
         counts, end = [(counts[0][0], "")], m.end("note")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import regex
 
 from .. import rules
+from ..extract.parts import cells as cell_parts
 from ..models import NormalizedText, Table, TableCell
 
 CELL_JOIN = " | "
@@ -504,10 +505,6 @@ def _label(text: str) -> str:
     return " ".join(text.split())
 
 
-# emphasis opens before a word and closes after one; `* ` (a bullet: a detail row) stays
-EMPHASIS = regex.compile(r"(?<!\S)[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}")
-
-
 def _t(cell: TableCell) -> str:
     """A cell's text as its structure is judged: markdown emphasis left out
     (`**TT**`, `*1*`), stripped."""
@@ -516,7 +513,7 @@ def _t(cell: TableCell) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)        # (asked of each cell several times)
 def _judged(text: str) -> str:
-    return EMPHASIS.sub("", text).strip() if "*" in text or "_" in text else text.strip()
+    return cell_parts.plain(text) if "*" in text or "_" in text else text.strip()
 
 
 def _column_path(grid: dict, header_rows: list[int], col: int) -> tuple[str, ...]:
